@@ -1,0 +1,119 @@
+// The AYO partner API client: signed requests, a timeout per request, the response envelope checked.
+// Retries and the circuit breaker wrap it from outside (src/util/resilience.ts).
+
+import { isRetryableStatus } from '../errors.js';
+import { signParams, stringToSign, type AyoParams } from './signature.js';
+
+/** A failed AYO call. `status` is the HTTP (or envelope) status when there was one. */
+export class AyoError extends Error {
+  override readonly name = 'AyoError';
+  constructor(
+    message: string,
+    readonly endpoint: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Guard for {@link AyoError} that works on errors that crossed a thread as data. */
+export function isAyoError(e: unknown): e is AyoError {
+  return !!e && typeof e === 'object' && (e as { name?: unknown }).name === 'AyoError';
+}
+
+/** Credentials and transport settings of the client. */
+export interface AyoClientOptions {
+  baseUrl: string;
+  token: string;
+  venueCode: string;
+  secret: string;
+  timeoutMs: number;
+}
+
+/** The partner API: one signed call; endpoint helpers live beside it (bookings.ts). */
+export interface AyoClient {
+  call(method: 'GET' | 'POST', endpoint: string, fields?: AyoParams, signal?: AbortSignal): Promise<unknown>;
+}
+
+/** `https://h/`, `https://h/api/v1` and `https://h/api/v1/` all become `https://h/api/v1`. */
+export function normalizeBaseUrl(base: string): string {
+  const trimmed = base.trim().replace(/\/+$/, '');
+  return /\/api\/v1$/.test(trimmed) ? trimmed : `${trimmed}/api/v1`;
+}
+
+/** Creates the client. Example: `await createAyoClient(cfg).call('GET', 'bookings', { date: '2025-04-10' })`. */
+export function createAyoClient(options: AyoClientOptions): AyoClient {
+  const base = normalizeBaseUrl(options.baseUrl);
+  return {
+    async call(method, endpoint, fields = {}, signal) {
+      const params: AyoParams = { ...fields, token: options.token, venue_code: options.venueCode };
+      const signature = signParams(params, options.secret);
+      let url = `${base}/${endpoint}`;
+      let body: string | undefined;
+      if (method === 'GET') {
+        url += `?${stringToSign(params)}&signature=${signature}`;
+      } else {
+        body = JSON.stringify({ ...params, signature });
+      }
+      const timeout = AbortSignal.timeout(options.timeoutMs);
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetch(url, {
+          method,
+          headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+          body,
+          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        });
+        text = await response.text();
+      } catch (e) {
+        // The URL carries the token: never put it in the message.
+        const what = timeout.aborted ? `timed out after ${options.timeoutMs} ms` : `failed: ${networkReason(e)}`;
+        throw new AyoError(`AYO ${endpoint} ${what}`, endpoint, true, undefined, { cause: stripUrl(e) });
+      }
+      return parseEnvelope(endpoint, response.status, text);
+    },
+  };
+}
+
+function networkReason(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (e as Error).message ?? 'network error';
+}
+
+function stripUrl(e: unknown): unknown {
+  const cause = (e as { cause?: { code?: string } }).cause;
+  return cause?.code ? { code: cause.code } : undefined;
+}
+
+/** Checks the status and the `{error, status_code, message, data}` envelope and returns `data`. */
+export function parseEnvelope(endpoint: string, status: number, text: string): unknown {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    if (status < 200 || status >= 300) {
+      throw new AyoError(`AYO ${endpoint} answered HTTP ${status}`, endpoint, isRetryableStatus(status), status);
+    }
+    throw new AyoError(`AYO ${endpoint} answered a body that is not JSON`, endpoint, true, status);
+  }
+  const env = (json && typeof json === 'object' && !Array.isArray(json) ? json : undefined) as
+    | { error?: unknown; is_error?: unknown; status_code?: unknown; message?: unknown; data?: unknown }
+    | undefined;
+  const message = typeof env?.message === 'string' ? env.message.slice(0, 200) : undefined;
+  if (status < 200 || status >= 300) {
+    throw new AyoError(
+      `AYO ${endpoint} answered HTTP ${status}${message ? `: ${message}` : ''}`, endpoint, isRetryableStatus(status), status,
+    );
+  }
+  if (!env) throw new AyoError(`AYO ${endpoint} answered JSON that is not an object`, endpoint, false, status);
+  if (env.error === true || env.is_error === true) {
+    const code = typeof env.status_code === 'number' ? env.status_code : 500;
+    throw new AyoError(
+      `AYO ${endpoint} reported an error (${code})${message ? `: ${message}` : ''}`, endpoint, isRetryableStatus(code), code,
+    );
+  }
+  return env.data;
+}

@@ -1,0 +1,171 @@
+// The schema of all configuration and its only reader of process.env. A bad value stops the service
+// with a message naming the variable; every problem is reported at once.
+
+import path from 'node:path';
+import { isIP } from 'node:net';
+import { parseDuration } from './util/duration.js';
+import { isValidTimeZone } from './util/venue-time.js';
+import type { LogFormat, LogLevel } from './log.js';
+
+/** AYO partner API credentials and client settings; absent when the venue has none configured. */
+export interface AyoConfig {
+  baseUrl: string;
+  token: string;
+  venueCode: string;
+  secret: string;
+  timeoutMs: number;
+  retryBaseDelayMs: number;
+}
+
+/** The validated configuration of the whole service. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  dbPath: string;
+  venueTimezone: string;
+  ayo: AyoConfig | undefined;
+  sync: { intervalMs: number; daysBack: number; daysAhead: number; retentionDays: number };
+  apiKey: string | undefined;
+  log: { level: LogLevel; format: LogFormat };
+}
+
+/** Thrown by {@link loadConfig}; `problems` holds one line per bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** One documented variable: README's configuration table is this list. */
+export interface VariableDoc { name: string; default: string; meaning: string }
+
+/** Every variable the service reads, with its default and meaning. */
+export const VARIABLES: readonly VariableDoc[] = [
+  { name: 'PORT', default: '8080', meaning: 'HTTP port of the REST API (0 picks a free one)' },
+  { name: 'HOST', default: '127.0.0.1', meaning: 'address to bind; a non-loopback address requires API_KEY' },
+  { name: 'DATA_DIR', default: './data', meaning: 'data directory; the database is $DATA_DIR/venue-recorder.db' },
+  { name: 'VENUE_TIMEZONE', default: 'Asia/Jakarta', meaning: "IANA time zone of the venue (never the host's)" },
+  { name: 'AYO_API_BASE_URL', default: '', meaning: 'AYO partner API base URL, with or without /api/v1' },
+  { name: 'AYO_API_TOKEN', default: '', meaning: 'AYO API token (secret)' },
+  { name: 'AYO_VENUE_CODE', default: '', meaning: 'AYO venue code' },
+  { name: 'AYO_VENUE_SECRET', default: '', meaning: 'AYO venue secret key, signs every request (secret)' },
+  { name: 'AYO_API_TIMEOUT', default: '30s', meaning: 'timeout of one AYO request' },
+  { name: 'AYO_RETRY_BASE_DELAY', default: '1s', meaning: 'first retry delay of an AYO call (doubles per attempt)' },
+  { name: 'BOOKING_SYNC_INTERVAL', default: '5m', meaning: 'time between booking syncs (500ms, 30s, 2m, 1h)' },
+  { name: 'BOOKING_SYNC_DAYS_BACK', default: '1', meaning: 'venue-local days before today that each sync fetches' },
+  { name: 'BOOKING_SYNC_DAYS_AHEAD', default: '1', meaning: 'venue-local days after today that each sync fetches' },
+  { name: 'BOOKING_RETENTION_DAYS', default: '90', meaning: 'bookings whose date is older are deleted daily' },
+  { name: 'API_KEY', default: '', meaning: 'when set, /api/... requires Authorization: Bearer <key> (secret, 16+ chars)' },
+  { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error' },
+  { name: 'LOG_FORMAT', default: 'pretty', meaning: 'pretty (one human line per event) or json' },
+];
+
+type Env = Record<string, string | undefined>;
+
+/** Whether binding `host` keeps the API on this machine. */
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+/** Parses and validates the environment. Throws {@link ConfigError} listing every bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const str = (name: string, def: string) => get(name) ?? def;
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return def;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return def;
+    }
+    return Number(raw);
+  };
+  const duration = (name: string, def: string, minMs = 1): number => {
+    const raw = get(name) ?? def;
+    const ms = parseDuration(raw);
+    if (ms === undefined || ms < minMs) {
+      problems.push(`${name} must be a duration like 500ms, 30s, 2m or 1h${minMs > 1 ? ` of at least ${minMs}ms` : ''} (got "${raw}")`);
+      return parseDuration(def) ?? 1000;
+    }
+    return ms;
+  };
+  const oneOf = <T extends string>(name: string, def: T, allowed: readonly T[]): T => {
+    const raw = get(name) ?? def;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return def;
+    }
+    return raw as T;
+  };
+
+  const port = int('PORT', 8080, 0, 65535);
+  const host = str('HOST', '127.0.0.1');
+  if (host !== 'localhost' && isIP(host) === 0) problems.push(`HOST must be an IP address or localhost (got "${host}")`);
+  const dataDir = path.resolve(str('DATA_DIR', './data'));
+  const venueTimezone = str('VENUE_TIMEZONE', 'Asia/Jakarta');
+  if (!isValidTimeZone(venueTimezone)) problems.push(`VENUE_TIMEZONE must be an IANA time zone like Asia/Jakarta (got "${venueTimezone}")`);
+
+  const apiKey = get('API_KEY');
+  if (apiKey !== undefined && apiKey.length < 16) problems.push('API_KEY must be at least 16 characters long');
+  if (!apiKey && !isLoopbackHost(host)) {
+    problems.push(`HOST is ${host}, reachable from the network, but API_KEY is not set: bookings carry players' names and phone numbers`);
+  }
+
+  const ayo = loadAyo(get, duration, problems);
+  const sync = {
+    intervalMs: duration('BOOKING_SYNC_INTERVAL', '5m', 100),
+    daysBack: int('BOOKING_SYNC_DAYS_BACK', 1, 0, 30),
+    daysAhead: int('BOOKING_SYNC_DAYS_AHEAD', 1, 0, 30),
+    retentionDays: int('BOOKING_RETENTION_DAYS', 90, 1, 3650),
+  };
+  const log = {
+    level: oneOf<LogLevel>('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error']),
+    format: oneOf<LogFormat>('LOG_FORMAT', 'pretty', ['pretty', 'json']),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port, host, dataDir, dbPath: path.join(dataDir, 'venue-recorder.db'), venueTimezone, ayo, sync, apiKey, log,
+  };
+}
+
+function loadAyo(
+  get: (name: string) => string | undefined,
+  duration: (name: string, def: string, minMs?: number) => number,
+  problems: string[],
+): AyoConfig | undefined {
+  const names = ['AYO_API_BASE_URL', 'AYO_API_TOKEN', 'AYO_VENUE_CODE', 'AYO_VENUE_SECRET'] as const;
+  const values = names.map((n) => get(n));
+  const timeoutMs = duration('AYO_API_TIMEOUT', '30s', 100);
+  const retryBaseDelayMs = duration('AYO_RETRY_BASE_DELAY', '1s');
+  if (values.every((v) => v === undefined)) return undefined;
+  const missing = names.filter((_, i) => values[i] === undefined);
+  if (missing.length > 0) {
+    problems.push(`${missing.join(', ')} must be set too: the AYO credentials come as a set of four`);
+    return undefined;
+  }
+  const [baseUrl, token, venueCode, secret] = values as [string, string, string, string];
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol)) {
+    problems.push(`AYO_API_BASE_URL must be an http(s) URL like https://iot-api.ayo.co.id/api/v1 (got "${baseUrl}")`);
+  }
+  if (/\s/.test(venueCode)) problems.push('AYO_VENUE_CODE must not contain spaces');
+  return { baseUrl, token, venueCode, secret, timeoutMs, retryBaseDelayMs };
+}
+
+/** The secret values of a configuration, for the log scrubber. */
+export function secretsOf(config: Config): string[] {
+  return [config.apiKey, config.ayo?.token, config.ayo?.secret].filter((s): s is string => !!s);
+}

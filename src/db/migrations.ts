@@ -1,0 +1,79 @@
+// Numbered schema migrations. Pending ones are applied in a single transaction, tracked by PRAGMA user_version.
+
+import type { Database } from 'better-sqlite3';
+
+/** One schema step; `version` numbers are consecutive from 1 and never reused. */
+export interface Migration { version: number; name: string; sql: string }
+
+/** Every migration of the service, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'bookings table and indexes, as the seed specifies',
+    sql: `
+      CREATE TABLE bookings (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          booking_id TEXT NOT NULL UNIQUE,
+          order_detail_id INTEGER,
+          field_id INTEGER,
+          date TEXT,
+          start_time TEXT,
+          end_time TEXT,
+          status TEXT,
+          field_name TEXT,
+          user_name TEXT,
+          user_phone TEXT,
+          created_at DATETIME DEFAULT CURRENT_TIMESTAMP,
+          updated_at DATETIME DEFAULT CURRENT_TIMESTAMP,
+          raw_json TEXT,
+          last_sync_at DATETIME DEFAULT CURRENT_TIMESTAMP
+      );
+      CREATE INDEX idx_bookings_booking_id ON bookings (booking_id);
+      CREATE INDEX idx_bookings_date ON bookings (date);
+      CREATE INDEX idx_bookings_status ON bookings (status);
+      CREATE INDEX idx_bookings_field_id ON bookings (field_id);
+    `,
+  },
+  {
+    version: 2,
+    name: 'booking extras (source, UTC window, vanished flag) and the sync run log',
+    sql: `
+      ALTER TABLE bookings ADD COLUMN booking_source TEXT;
+      ALTER TABLE bookings ADD COLUMN start_at TEXT;
+      ALTER TABLE bookings ADD COLUMN end_at TEXT;
+      ALTER TABLE bookings ADD COLUMN vanished_at TEXT;
+      CREATE INDEX idx_bookings_end_at ON bookings (end_at);
+      CREATE TABLE sync_runs (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          trigger TEXT NOT NULL,
+          started_at TEXT NOT NULL,
+          finished_at TEXT,
+          dates TEXT NOT NULL,
+          fetched INTEGER NOT NULL DEFAULT 0,
+          created INTEGER NOT NULL DEFAULT 0,
+          updated INTEGER NOT NULL DEFAULT 0,
+          unchanged INTEGER NOT NULL DEFAULT 0,
+          skipped INTEGER NOT NULL DEFAULT 0,
+          vanished INTEGER NOT NULL DEFAULT 0,
+          failed_dates TEXT NOT NULL DEFAULT '[]',
+          error TEXT
+      );
+    `,
+  },
+];
+
+/** Applies every migration newer than the database's version, all in one transaction. Returns the versions applied. */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+  if (pending.length === 0) return [];
+  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  if (current > latest) {
+    throw new Error(`database schema version ${current} is newer than this build knows (${latest}); refusing to run`);
+  }
+  db.transaction(() => {
+    for (const m of pending) db.exec(m.sql);
+    db.pragma(`user_version = ${pending[pending.length - 1]!.version}`);
+  })();
+  return pending.map((m) => m.version);
+}

@@ -1,0 +1,73 @@
+// The service's error vocabulary: retryability lives on the error, checked with guards (instanceof fails across threads).
+
+/** A failure that may succeed if tried again later (5xx, timeouts, resets, an open circuit). */
+export class RetryableError extends Error {
+  override readonly name = 'RetryableError';
+  readonly retryable = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A failure that repeats until something is fixed (4xx, a bad configuration, a malformed record). */
+export class PermanentError extends Error {
+  override readonly name = 'PermanentError';
+  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** An error as plain data, safe to post between threads or to store. */
+export interface ErrorData {
+  name: string;
+  message: string;
+  retryable: boolean;
+}
+
+/** Errno codes of network failures that a later attempt may not meet. */
+const RETRYABLE_ERRNO = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
+  'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+]);
+
+/** HTTP statuses that are worth another attempt; every other 4xx is permanent. */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+function errnoOf(e: unknown): string | undefined {
+  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Whether `e` deserves another attempt: its own `retryable` flag, else a timeout, abort or network errno. */
+export function isRetryable(e: unknown): boolean {
+  if (e && typeof e === 'object' && 'retryable' in e && typeof (e as ErrorData).retryable === 'boolean') {
+    return (e as ErrorData).retryable;
+  }
+  const name = (e as { name?: unknown } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError' || name === 'BrokenCircuitError') return true;
+  const code = errnoOf(e);
+  return code !== undefined && RETRYABLE_ERRNO.has(code);
+}
+
+/** Converts anything thrown into plain data. */
+export function toErrorData(e: unknown): ErrorData {
+  if (e instanceof Error) return { name: e.name, message: e.message, retryable: isRetryable(e) };
+  return { name: 'Error', message: String(e), retryable: false };
+}
+
+/** A one-line description of an error for logs: its message and, when it adds something, its cause's. */
+export function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = e.cause instanceof Error ? e.cause : undefined;
+  const code = errnoOf(e);
+  const extra = cause && !e.message.includes(cause.message) ? `: ${cause.message}` : '';
+  return `${e.message}${extra}${code && !e.message.includes(code) && !extra.includes(code) ? ` (${code})` : ''}`;
+}

@@ -1,0 +1,28 @@
+// The h3 application: routes, API key check and JSON error mapping. Nothing listens here (see server.ts).
+
+import { createApp, createRouter, defineEventHandler, type App } from 'h3';
+import { createBookingsRepo, createSyncRunsRepo, type Db } from '../db/index.js';
+import type { Logger } from '../log.js';
+import { createApiKeyCheck } from './auth.js';
+import { registerBookingRoutes } from './bookings.routes.js';
+import { createErrorResponder } from './errors.js';
+import { registerSyncRoutes } from './sync.routes.js';
+
+/** Dependencies of {@link createHttpApp}. */
+export interface HttpAppDeps {
+  /** The main thread's own connection (reads; the actors write through theirs). */
+  db: Db;
+  apiKey: string | undefined;
+  logger: Logger;
+}
+
+/** Builds the app. Example: `startHttpServer(createHttpApp({ db, apiKey, logger }), { port: 0, host: '127.0.0.1' })`. */
+export function createHttpApp(deps: HttpAppDeps): App {
+  const app = createApp({ onRequest: createApiKeyCheck(deps.apiKey), onError: createErrorResponder(deps.logger) });
+  const router = createRouter();
+  router.get('/healthz', defineEventHandler(() => ({ status: 'ok' })));
+  registerBookingRoutes(router, { bookings: createBookingsRepo(deps.db) });
+  registerSyncRoutes(router, { syncRuns: createSyncRunsRepo(deps.db) });
+  app.use(router);
+  return app;
+}

@@ -1,0 +1,41 @@
+// Every error the API answers is JSON `{ "status": "error", "message": ... }`; never a stack trace.
+
+import { createError, setResponseHeader, setResponseStatus, type H3Error, type H3Event } from 'h3';
+import { describeError } from '../errors.js';
+import type { Logger } from '../log.js';
+
+/** A 4xx/5xx answer with a message meant for the caller. */
+export function httpError(statusCode: number, message: string): H3Error {
+  return createError({ statusCode, statusMessage: statusText(statusCode), data: { message } });
+}
+
+function statusText(code: number): string {
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 429: 'Too Many Requests', 503: 'Service Unavailable' } as Record<number, string>)[code] ?? 'Error';
+}
+
+/** Shortens user input echoed in a message. */
+export function quote(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+}
+
+/** The app's onError hook: maps any error to the JSON shape; unexpected ones become a plain 500 and a log line. */
+export function createErrorResponder(logger: Logger) {
+  return (error: H3Error, event: H3Event): void => {
+    let status = error.statusCode || 500;
+    let message = (error.data as { message?: string } | undefined)?.message;
+    if (!message) {
+      if (status === 404) message = `Not found: ${event.method} ${event.path.split('?')[0]}`;
+      else if (status === 405) message = `Method ${event.method} not allowed on ${event.path.split('?')[0]}`;
+      else if (status < 500 && !error.unhandled) message = error.statusMessage || 'Bad request';
+      else {
+        status = 500;
+        message = 'Internal server error';
+        logger.error(`🌐 HTTP: ${event.method} ${event.path.split('?')[0]} failed: ${describeError(error.cause ?? error)}`);
+      }
+    }
+    setResponseStatus(event, status);
+    setResponseHeader(event, 'content-type', 'application/json; charset=utf-8');
+    if (status === 401) setResponseHeader(event, 'www-authenticate', 'Bearer');
+    event.node.res.end(JSON.stringify({ status: 'error', message }));
+  };
+}

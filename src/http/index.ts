@@ -1,0 +1,4 @@
+// Public names of the HTTP layer.
+export { createHttpApp, type HttpAppDeps } from './app.js';
+export { startHttpServer, type RunningServer } from './server.js';
+export { toBookingDto, type BookingDto } from './booking.dto.js';

@@ -1,0 +1,5 @@
+// Public names of the booking sync.
+export { createBookingSync, syncDates, type BookingSource, type BookingSync, type BookingSyncDeps, type SyncEvent } from './booking-sync.js';
+export { createAyoBookingSource } from './ayo-source.js';
+export { applyBookingRetention } from './retention.js';
+export { createSyncScheduler, type SyncScheduler, type SyncSchedulerDeps } from './scheduler.js';

@@ -1,0 +1,20 @@
+// Parses human durations used in configuration ("500ms", "30s", "2m", "1h") into milliseconds.
+
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+const DURATION_RE = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+
+/** Parses `"30s"` → 30000; returns undefined for anything that is not a positive number with a unit. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION_RE.exec(text.trim());
+  if (!match) return undefined;
+  const value = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  return Number.isFinite(value) && value > 0 ? Math.round(value) : undefined;
+}
+
+/** Formats milliseconds for log lines: 1500 → "1.5s", 120000 → "2m". */
+export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${ms}ms`;
+  if (ms < 60_000) return `${+(ms / 1_000).toFixed(1)}s`;
+  if (ms < 3_600_000) return `${+(ms / 60_000).toFixed(1)}m`;
+  return `${+(ms / 3_600_000).toFixed(1)}h`;
+}
