@@ -52,7 +52,7 @@ export function isRetryable(e: unknown): boolean {
     return (e as ErrorData).retryable;
   }
   const name = (e as { name?: unknown } | null)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError' || name === 'BrokenCircuitError') return true;
+  if (name === 'TimeoutError' || name === 'AbortError') return true;
   const code = errnoOf(e);
   return code !== undefined && RETRYABLE_ERRNO.has(code);
 }

@@ -7,6 +7,17 @@ import {
 import { describeError, isRetryable } from '../errors.js';
 import type { Logger } from '../log.js';
 
+/** A call refused because the dependency's circuit is open; retryable once it half-opens. */
+export class CircuitOpenError extends Error {
+  override readonly name = 'CircuitOpenError';
+  readonly retryable = true;
+}
+
+/** Guard for {@link CircuitOpenError}, also for errors that crossed a thread as data. */
+export function isCircuitOpenError(e: unknown): boolean {
+  return (e as { name?: unknown } | null)?.name === 'CircuitOpenError';
+}
+
 /** How one dependency is retried and when its circuit opens. */
 export interface ResilienceOptions {
   /** Dependency name for logs and events, e.g. `AYO`. */
@@ -80,6 +91,9 @@ export function createResilience(options: ResilienceOptions, logger: Logger): Re
         if (attempt > 1) logger.info(`🔄 RETRY: ${label} ✅ Berhasil setelah ${attempt - 1} kali retry`);
         return value;
       } catch (e) {
+        if (isBrokenCircuitError(e)) {
+          throw new CircuitOpenError(`${options.name} circuit is open after repeated failures; not calling it for now`, { cause: e });
+        }
         if (attempt > 1) logger.warn(`🔄 RETRY: ${label} ❌ Gagal setelah ${attempt} percobaan`);
         throw e;
       }

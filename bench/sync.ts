@@ -1,0 +1,138 @@
+// Benchmark of the booking sync's write: 10,000 parsed AYO bookings upserted through the bookings repository in one
+// transaction (exactly what BookingSync's write() does), against a baseline measured in the same run: the same rows
+// inserted with one plain autocommit INSERT each. Ratios matter; absolute times depend on the machine.
+//
+// Both sides use openDatabase(), i.e. WAL with synchronous=NORMAL, which is the production setting: in WAL mode
+// NORMAL does not fsync on every commit (only at checkpoints), so the baseline's autocommit inserts are not
+// dominated by fsyncs and the ratio is the honest one for the service as deployed.
+//
+// Run: npm run bench:sync
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseBookings } from '../src/ayo/index.js';
+import { createBookingsRepo, openDatabase, type BookingInput, type Db } from '../src/db/index.js';
+import { makeAyoBookings, type AyoBookingObject } from './ayo-fixture.js';
+
+const COUNT = 10_000;
+const REPEATS = 3;
+const TIME_ZONE = 'Asia/Jakarta';
+const TARGET_RATE = 50_000;
+const TARGET_RATIO = 5;
+
+type Outcomes = Record<'created' | 'updated' | 'unchanged', number>;
+
+function parse(data: AyoBookingObject[]): BookingInput[] {
+  const { bookings, skipped } = parseBookings(data, TIME_ZONE);
+  if (skipped.length > 0 || bookings.length !== data.length) {
+    throw new Error(`fixture did not parse cleanly: ${bookings.length} parsed, ${skipped.length} skipped`);
+  }
+  return bookings;
+}
+
+/** The sync's write: every row through repo.upsert inside one db.transaction. Returns elapsed ms and outcomes. */
+function syncWrite(db: Db, rows: readonly BookingInput[], now: string): { ms: number; outcomes: Outcomes } {
+  const repo = createBookingsRepo(db); // prepared once per connection in the service too; not part of the timing
+  const outcomes: Outcomes = { created: 0, updated: 0, unchanged: 0 };
+  const t0 = performance.now();
+  db.transaction(() => {
+    for (const row of rows) outcomes[repo.upsert(row, now).outcome]++;
+  })();
+  return { ms: performance.now() - t0, outcomes };
+}
+
+/** The baseline: one autocommit INSERT per row, statement prepared once, no explicit transaction. */
+function autocommitInserts(db: Db, rows: readonly BookingInput[], now: string): number {
+  const insert = db.prepare(`
+    INSERT INTO bookings (booking_id, order_detail_id, field_id, date, start_time, end_time, status, field_name,
+      user_name, user_phone, booking_source, start_at, end_at, raw_json, created_at, updated_at, last_sync_at)
+    VALUES (@bookingId, @orderDetailId, @fieldId, @date, @startTime, @endTime, @status, @fieldName,
+      @userName, @userPhone, @bookingSource, @startAt, @endAt, @rawJson, @now, @now, @now)`);
+  const t0 = performance.now();
+  for (const row of rows) insert.run({ ...row, now });
+  return performance.now() - t0;
+}
+
+function expectOutcomes(label: string, got: Outcomes, want: Outcomes): void {
+  if (got.created !== want.created || got.updated !== want.updated || got.unchanged !== want.unchanged) {
+    throw new Error(`${label}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const rate = (ms: number) => (COUNT / ms) * 1000;
+const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+
+function main(): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sync-'));
+  try {
+    // The AYO response as it arrives, 10,000 bookings over 5 dates; then the same with 10% of statuses changed.
+    const data = makeAyoBookings(COUNT, '2025-04-10', 5);
+    const rows = parse(data);
+    const changedData = data.map((b, i) => (i % 10 === 0 ? { ...b, status: b.status === 'SUCCESS' ? 'CANCELLED' : 'SUCCESS' } : b));
+    const changedRows = parse(changedData);
+    const changedCount = Math.ceil(COUNT / 10);
+
+    let n = 0;
+    const freshDb = () => openDatabase(path.join(dir, `db-${n++}.sqlite`));
+
+    // Warm-up (JIT, page cache), not timed: a small run of each path on its own database.
+    const warmRows = rows.slice(0, 1_000);
+    const warmDb = freshDb();
+    syncWrite(warmDb, warmRows, '2025-04-10T00:00:00.000Z');
+    warmDb.close();
+    const warmBaseDb = freshDb();
+    autocommitInserts(warmBaseDb, warmRows, '2025-04-10T00:00:00.000Z');
+    warmBaseDb.close();
+
+    const first: number[] = [];
+    const unchanged: number[] = [];
+    const changed: number[] = [];
+    const baseline: number[] = [];
+    for (let r = 0; r < REPEATS; r++) {
+      const db = freshDb();
+      const p1 = syncWrite(db, rows, '2025-04-10T01:00:00.000Z');
+      expectOutcomes('first pass', p1.outcomes, { created: COUNT, updated: 0, unchanged: 0 });
+      const p2 = syncWrite(db, rows, '2025-04-10T01:05:00.000Z');
+      expectOutcomes('unchanged pass', p2.outcomes, { created: 0, updated: 0, unchanged: COUNT });
+      const p3 = syncWrite(db, changedRows, '2025-04-10T01:10:00.000Z');
+      expectOutcomes('10% changed pass', p3.outcomes, { created: 0, updated: changedCount, unchanged: COUNT - changedCount });
+      db.close();
+      first.push(p1.ms);
+      unchanged.push(p2.ms);
+      changed.push(p3.ms);
+
+      const bdb = freshDb();
+      baseline.push(autocommitInserts(bdb, rows, '2025-04-10T01:00:00.000Z'));
+      const stored = bdb.prepare('SELECT count(*) AS n FROM bookings').get() as { n: number };
+      if (stored.n !== COUNT) throw new Error(`baseline stored ${stored.n} rows`);
+      bdb.close();
+    }
+
+    const runs = (xs: number[]) => `[runs: ${xs.map((x) => fmt(x, 1)).join(', ')} ms]`;
+    const mFirst = median(first);
+    const mBase = median(baseline);
+    const ratio = mBase / mFirst;
+    console.log(`median of ${REPEATS} runs, each on a fresh database file (WAL, synchronous=NORMAL as openDatabase sets)`);
+    console.log(`sync upsert (one transaction): ${COUNT} bookings in ${fmt(mFirst, 1)} ms = ${fmt(rate(mFirst))} bookings/s` +
+      `   (target ≥ ${fmt(TARGET_RATE)} bookings/s: ${verdict(rate(mFirst) >= TARGET_RATE)}) ${runs(first)}`);
+    console.log(`baseline autocommit inserts: ${COUNT} bookings in ${fmt(mBase, 1)} ms = ${fmt(rate(mBase))} bookings/s ${runs(baseline)}`);
+    console.log(`ratio: ${fmt(ratio, 1)}×   (target ≥ ${TARGET_RATIO}×: ${verdict(ratio >= TARGET_RATIO)})`);
+    const mUnchanged = median(unchanged);
+    const mChanged = median(changed);
+    console.log(`sync upsert, second pass (all unchanged): ${COUNT} bookings in ${fmt(mUnchanged, 1)} ms = ` +
+      `${fmt(rate(mUnchanged))} bookings/s ${runs(unchanged)}`);
+    console.log(`sync upsert, third pass (10% status changes, ${changedCount} updated): ${COUNT} bookings in ` +
+      `${fmt(mChanged, 1)} ms = ${fmt(rate(mChanged))} bookings/s ${runs(changed)}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAyoClient, fetchBookings, isAyoError, normalizeBaseUrl, type AyoClient } from '../src/ayo/index.js';
+import { isRetryable } from '../src/errors.js';
+import { createResilience } from '../src/util/resilience.js';
+import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
+import { captureLogger } from './fixtures/helpers.js';
+
+let ayo: FakeAyo;
+let client: AyoClient;
+beforeAll(async () => {
+  ayo = await startFakeAyo(TEST_AYO);
+  client = createAyoClient({ ...TEST_AYO, baseUrl: ayo.baseUrl, timeoutMs: 500 });
+});
+afterAll(() => ayo.close());
+beforeEach(() => { ayo.clearFaults(); ayo.clearBookings(); ayo.calls.length = 0; });
+
+async function failure(p: Promise<unknown>): Promise<{ message: string; retryable: boolean; status?: number }> {
+  try {
+    await p;
+  } catch (e) {
+    expect(isAyoError(e)).toBe(true);
+    return { message: (e as Error).message, retryable: isRetryable(e), status: (e as { status?: number }).status };
+  }
+  throw new Error('expected a failure');
+}
+
+describe('AYO client', () => {
+  it('accepts a base URL with or without a trailing slash and /api/v1', () => {
+    for (const b of ['https://h.example', 'https://h.example/', 'https://h.example/api/v1', 'https://h.example/api/v1/']) {
+      expect(normalizeBaseUrl(b)).toBe('https://h.example/api/v1');
+    }
+  });
+
+  it('sends a signed GET that the fake accepts and parses the bookings', async () => {
+    ayo.setBookings('2025-04-10', [ayoBooking(), ayoBooking({ booking_id: 'BK/2', start_time: '23:00:00', end_time: '01:00:00' })]);
+    const parsed = await fetchBookings(client, '2025-04-10', 'Asia/Jakarta');
+    expect(parsed.skipped).toEqual([]);
+    expect(parsed.bookings.map((b) => b.bookingId)).toEqual(['BK/0042/250410/0000001', 'BK/2']);
+    expect(parsed.bookings[0]).toMatchObject({ status: 'success', fieldId: 50, startAt: '2025-04-10T03:00:00.000Z', endAt: '2025-04-10T05:00:00.000Z' });
+    // Past midnight: ends the next day.
+    expect(parsed.bookings[1]).toMatchObject({ startAt: '2025-04-10T16:00:00.000Z', endAt: '2025-04-10T18:00:00.000Z' });
+    const call = ayo.calls[0]!;
+    expect(call).toMatchObject({ method: 'GET', endpoint: 'bookings', signatureValid: true });
+    expect(call.params).toMatchObject({ date: '2025-04-10', venue_code: TEST_AYO.venueCode });
+  });
+
+  it('signs POST bodies with arrays the same way the fake checks them', async () => {
+    await client.call('POST', 'video-unavailable', { unique_ids: ['a_b', 'c d/é'] });
+    expect(ayo.calls[0]).toMatchObject({ method: 'POST', endpoint: 'video-unavailable', signatureValid: true });
+  });
+
+  it('a wrong secret is a permanent 403 Invalid Signature', async () => {
+    const bad = createAyoClient({ ...TEST_AYO, secret: 'wrong', baseUrl: ayo.baseUrl, timeoutMs: 500 });
+    const f = await failure(bad.call('GET', 'bookings', { date: '2025-04-10' }));
+    expect(f).toMatchObject({ status: 403, retryable: false });
+    expect(f.message).toContain('Invalid Signature');
+  });
+
+  it('a wrong token is a permanent 403 and never appears in the error', async () => {
+    const bad = createAyoClient({ ...TEST_AYO, token: 'not-the-token-123', baseUrl: ayo.baseUrl, timeoutMs: 500 });
+    const f = await failure(bad.call('GET', 'bookings', { date: '2025-04-10' }));
+    expect(f).toMatchObject({ status: 403, retryable: false });
+    expect(f.message).not.toContain('not-the-token-123');
+  });
+
+  it.each([
+    ['500', 500, true, /HTTP 500/],
+    ['400', 400, false, /HTTP 400/],
+    ['malformed', 200, true, /not JSON/],
+    ['html', 502, true, /HTTP 502/],
+    ['error-envelope', 500, true, /reported an error \(500\): Database busy/],
+  ] as const)('fault %s → status %s, retryable %s', async (kind, status, retryable, message) => {
+    ayo.fault({ kind, times: 1 });
+    const f = await failure(client.call('GET', 'bookings', { date: '2025-04-10' }));
+    expect(f).toMatchObject({ status, retryable });
+    expect(f.message).toMatch(message);
+  });
+
+  it('a data field that is not a list is an error, not a crash', async () => {
+    ayo.fault({ kind: 'not-a-list', times: 1 });
+    const f = await failure(fetchBookings(client, '2025-04-10', 'Asia/Jakarta'));
+    expect(f.message).toMatch(/not a list/);
+  });
+
+  it('a hang times out and a reset fails, both retryable, without the token in the message', async () => {
+    ayo.fault({ kind: 'hang', times: 1 });
+    const hang = await failure(client.call('GET', 'bookings', { date: '2025-04-10' }));
+    expect(hang).toMatchObject({ retryable: true });
+    expect(hang.message).toMatch(/timed out after 500 ms/);
+    ayo.fault({ kind: 'reset', times: 1 });
+    const reset = await failure(client.call('GET', 'bookings', { date: '2025-04-10' }));
+    expect(reset.retryable).toBe(true);
+    expect(reset.message).not.toContain(TEST_AYO.token);
+  });
+});
+
+describe('AYO policies', () => {
+  it('retries 5xx and resets, logging the seed lines, and succeeds', async () => {
+    const { logger, lines } = captureLogger();
+    const r = createResilience({ name: 'AYO', maxAttempts: 3, baseDelayMs: 5 }, logger);
+    ayo.setBookings('2025-04-10', [ayoBooking()]);
+    ayo.fault({ kind: '500', times: 1 });
+    ayo.fault({ kind: 'reset', times: 1 });
+    const parsed = await r.execute('Booking sync for 2025-04-10', (s) => fetchBookings(client, '2025-04-10', 'Asia/Jakarta', s));
+    expect(parsed.bookings).toHaveLength(1);
+    expect(ayo.bookingCalls()).toHaveLength(3);
+    expect(lines.filter((l) => l.includes('🔄 RETRY: Will retry error:'))).toHaveLength(2);
+    expect(lines.some((l) => l.includes('🔄 RETRY: Booking sync for 2025-04-10 ✅ Berhasil setelah 2 kali retry'))).toBe(true);
+  });
+
+  it('does not retry a 4xx', async () => {
+    const r = createResilience({ name: 'AYO', maxAttempts: 3, baseDelayMs: 5 }, captureLogger().logger);
+    ayo.fault({ kind: '400', times: 5 });
+    await expect(r.execute('x', (s) => client.call('GET', 'bookings', { date: '2025-04-10' }, s))).rejects.toThrow(/HTTP 400/);
+    expect(ayo.bookingCalls()).toHaveLength(1);
+  });
+
+  it('gives up after the attempts with the seed line, and the circuit opens and stops calls', async () => {
+    const { logger, lines } = captureLogger();
+    const states: string[] = [];
+    const r = createResilience({ name: 'AYO', maxAttempts: 2, baseDelayMs: 1, breaker: { threshold: 4, halfOpenAfterMs: 60_000 } }, logger);
+    r.onCircuitChange((s) => states.push(s));
+    ayo.fault({ kind: '503' });
+    await expect(r.execute('Call A', (s) => client.call('GET', 'bookings', { date: '2025-04-10' }, s))).rejects.toThrow(/503/);
+    expect(lines.some((l) => l.includes('🔄 RETRY: Call A ❌ Gagal setelah 2 percobaan'))).toBe(true);
+    await expect(r.execute('Call B', (s) => client.call('GET', 'bookings', { date: '2025-04-10' }, s))).rejects.toThrow(/503/);
+    expect(r.circuit()).toBe('open');
+    expect(states).toEqual(['open']);
+    const before = ayo.bookingCalls().length;
+    const err = await r.execute('Call C', (s) => client.call('GET', 'bookings', { date: '2025-04-10' }, s)).catch((e) => e);
+    expect(err.name).toBe('CircuitOpenError');
+    expect(err.message).toMatch(/AYO circuit is open/);
+    expect(isRetryable(err)).toBe(true);
+    expect(ayo.bookingCalls().length).toBe(before);
+    expect(lines.some((l) => l.includes('⚡ CIRCUIT: AYO circuit opened'))).toBe(true);
+  });
+});
