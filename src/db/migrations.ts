@@ -65,12 +65,12 @@ export const MIGRATIONS: readonly Migration[] = [
 /** Applies every migration newer than the database's version, all in one transaction. Returns the versions applied. */
 export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
   const current = db.pragma('user_version', { simple: true }) as number;
-  const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
-  if (pending.length === 0) return [];
   const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
   if (current > latest) {
     throw new Error(`database schema version ${current} is newer than this build knows (${latest}); refusing to run`);
   }
+  const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+  if (pending.length === 0) return [];
   db.transaction(() => {
     for (const m of pending) db.exec(m.sql);
     db.pragma(`user_version = ${pending[pending.length - 1]!.version}`);
