@@ -69,6 +69,8 @@ export function createAyoClient(options: AyoClientOptions): AyoClient {
         });
         text = await response.text();
       } catch (e) {
+        // A caller's cancellation (shutdown) is not a failure of AYO: not retried, not counted by the breaker.
+        if (signal?.aborted) throw new AyoError(`AYO ${endpoint} call cancelled`, endpoint, false);
         // The URL carries the token: never put it in the message.
         const what = timeout.aborted ? `timed out after ${options.timeoutMs} ms` : `failed: ${networkReason(e)}`;
         throw new AyoError(`AYO ${endpoint} ${what}`, endpoint, true, undefined, { cause: stripUrl(e) });

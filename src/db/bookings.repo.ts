@@ -77,7 +77,8 @@ export function createBookingsRepo(db: Db) {
     INSERT INTO bookings (booking_id, order_detail_id, field_id, date, start_time, end_time, status, field_name,
       user_name, user_phone, booking_source, start_at, end_at, raw_json, created_at, updated_at, last_sync_at)
     VALUES (@bookingId, @orderDetailId, @fieldId, @date, @startTime, @endTime, @status, @fieldName,
-      @userName, @userPhone, @bookingSource, @startAt, @endAt, @rawJson, @now, @now, @now)`);
+      @userName, @userPhone, @bookingSource, @startAt, @endAt, @rawJson, @now, @now, @now)
+    ON CONFLICT (booking_id) DO NOTHING`);
   const update = db.prepare(`
     UPDATE bookings SET order_detail_id = @orderDetailId, field_id = @fieldId, date = @date, start_time = @startTime,
       end_time = @endTime, status = @status, field_name = @fieldName, user_name = @userName, user_phone = @userPhone,
@@ -95,11 +96,9 @@ export function createBookingsRepo(db: Db) {
   return {
     /** The seed's CreateOrUpdateBooking: inserts, updates only on a real change, else just stamps last_sync_at. */
     upsert(input: BookingInput, now: string): UpsertResult {
-      const previous = byId.get(input.bookingId);
-      if (!previous) {
-        insert.run({ ...input, now });
-        return { outcome: 'created', previous };
-      }
+      // Insert first: a new booking costs one statement; only a known one is read back and compared.
+      if (insert.run({ ...input, now }).changes > 0) return { outcome: 'created', previous: undefined };
+      const previous = byId.get(input.bookingId)!;
       const changed = previous.vanished_at !== null || COMPARED.some((k) => previous[COLUMN[k]] !== input[k]);
       if (changed) update.run({ ...input, now });
       else touch.run(now, input.bookingId);

@@ -8,9 +8,7 @@ import type { BookingSource } from './booking-sync.js';
 export function createAyoBookingSource(client: AyoClient, resilience: Resilience, timeZone: string): BookingSource {
   return {
     fetchBookings(date, signal) {
-      return resilience.execute(`Booking sync for ${date}`, (policySignal) =>
-        fetchBookings(client, date, timeZone, AbortSignal.any([signal, policySignal])),
-      );
+      return resilience.execute(`Booking sync for ${date}`, (s) => fetchBookings(client, date, timeZone, s), signal);
     },
   };
 }

@@ -67,6 +67,10 @@ export function createBookingSync(deps: BookingSyncDeps): BookingSync {
     abort = new AbortController();
     const fetched: { date: string; result: ParsedBookings }[] = [];
     for (const date of dates) {
+      if (abort.signal.aborted) {
+        record.failedDates.push({ date, error: 'not fetched: the service is stopping' });
+        continue;
+      }
       try {
         fetched.push({ date, result: await deps.source.fetchBookings(date, abort.signal) });
       } catch (e) {

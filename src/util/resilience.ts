@@ -44,7 +44,8 @@ const CIRCUIT_NAMES: Record<CircuitState, CircuitName> = {
 
 /** A dependency's policies; `execute` runs one call through retry and breaker. */
 export interface Resilience {
-  execute<T>(label: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  /** Runs `fn` through retry and breaker; aborting `signal` cancels the call and any pending retry delay. */
+  execute<T>(label: string, fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
   circuit(): CircuitName;
   onCircuitChange(listener: (state: CircuitName) => void): void;
 }
@@ -74,7 +75,7 @@ export function createResilience(options: ResilienceOptions, logger: Logger): Re
   const policy = wrap(retryPolicy, breaker);
 
   return {
-    async execute<T>(label: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    async execute<T>(label: string, fn: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Promise<T> {
       let attempt = 0;
       try {
         const value = await policy.execute(async ({ signal }) => {
@@ -82,19 +83,19 @@ export function createResilience(options: ResilienceOptions, logger: Logger): Re
           try {
             return await fn(signal);
           } catch (e) {
-            if (attempt < options.maxAttempts && isRetryable(e) && !isBrokenCircuitError(e)) {
+            if (attempt < options.maxAttempts && isRetryable(e) && !isBrokenCircuitError(e) && !signal.aborted) {
               logger.warn(`🔄 RETRY: Will retry error: ${describeError(e)}`, { call: label, attempt });
             }
             throw e;
           }
-        });
+        }, outer);
         if (attempt > 1) logger.info(`🔄 RETRY: ${label} ✅ Berhasil setelah ${attempt - 1} kali retry`);
         return value;
       } catch (e) {
         if (isBrokenCircuitError(e)) {
           throw new CircuitOpenError(`${options.name} circuit is open after repeated failures; not calling it for now`, { cause: e });
         }
-        if (attempt > 1) logger.warn(`🔄 RETRY: ${label} ❌ Gagal setelah ${attempt} percobaan`);
+        if (attempt > 1 && !outer?.aborted) logger.warn(`🔄 RETRY: ${label} ❌ Gagal setelah ${attempt} percobaan`);
         throw e;
       }
     },
