@@ -127,7 +127,7 @@ describe('AYO policies', () => {
     expect(r.circuit()).toBe('open');
     expect(states).toEqual(['open']);
     const before = ayo.bookingCalls().length;
-    const err: Error = await r.execute('Call C', (s) => client.call('GET', 'bookings', { date: '2025-04-10' }, s)).catch((e: unknown) => e as Error);
+    const err: Error = await r.execute('Call C', (s) => client.call('GET', 'bookings', { date: '2025-04-10' }, s)).then(() => new Error('expected a failure'), (e: unknown) => e as Error);
     expect(err.name).toBe('CircuitOpenError');
     expect(err.message).toMatch(/AYO circuit is open/);
     expect(isRetryable(err)).toBe(true);
