@@ -1,0 +1,107 @@
+// The worker side of an actor: runs its init, exposes its handler over comlink, says when it is ready,
+// sends heartbeats, forwards logs and events to the main thread, and stops on request.
+
+import { expose, type Endpoint } from 'comlink';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { toErrorData } from '../errors.js';
+import type { LogFields, LogLevel, Logger } from '../log.js';
+import type { ActorBoot, ActorRpc, ActorToMain, MainToActor, Result } from './protocol.js';
+
+/** What an actor's init receives. */
+export interface ActorContext<Event extends { type: string }, Data> {
+  id: string;
+  /** The actor's slice of configuration, from its child spec. */
+  data: Data;
+  /** Lines go to the main thread's logger (format, level and secret scrubbing apply there). */
+  logger: Logger;
+  /** Sends a domain event to the main thread (logs and metrics subscribe there). */
+  emit(event: Event): void;
+}
+
+/** A running actor: handles typed requests, optional one-way notifications, and stops cleanly. */
+export interface Actor<Request extends { type: string }, Reply> {
+  handle(request: Request): Promise<Reply> | Reply;
+  notify?(message: { type: string }): void;
+  stop?(): Promise<void> | void;
+}
+
+/**
+ * The entry of an actor's worker file. Example:
+ * `runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData>(async (ctx) => ({ handle: (req) => ... }))`.
+ */
+export function runActor<Request extends { type: string }, Reply, Event extends { type: string }, Data>(
+  init: (ctx: ActorContext<Event, Data>) => Promise<Actor<Request, Reply>> | Actor<Request, Reply>,
+): void {
+  if (isMainThread || !parentPort) throw new Error('runActor() must run inside a worker thread started by the supervisor');
+  const port = parentPort;
+  const boot = workerData as ActorBoot<Data>;
+  const post = (m: ActorToMain) => port.postMessage(m);
+  const heartbeat = setInterval(() => post({ t: 'heartbeat' }), boot.heartbeatIntervalMs);
+  post({ t: 'heartbeat' });
+
+  const log = (level: LogLevel) => (msg: string, fields?: LogFields) => post({ t: 'log', level, msg, fields });
+  const ctx: ActorContext<Event, Data> = {
+    id: boot.actorId,
+    data: boot.data,
+    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    emit: (event) => post({ t: 'event', event }),
+  };
+
+  let actor: Actor<Request, Reply> | undefined;
+  let stopping = false;
+  port.on('message', (m: MainToActor) => {
+    switch (m.t) {
+      case 'stop':
+        if (stopping) return;
+        stopping = true;
+        void (async () => {
+          try {
+            await actor?.stop?.();
+          } catch (e) {
+            ctx.logger.error(`actor ${boot.actorId} failed to stop cleanly: ${toErrorData(e).message}`);
+          }
+          clearInterval(heartbeat);
+          post({ t: 'stopped' });
+          boot.rpcPort.close();
+          process.exit(0);
+        })();
+        return;
+      case 'notify':
+        try {
+          actor?.notify?.(m.message);
+        } catch (e) {
+          ctx.logger.error(`actor ${boot.actorId} failed on ${m.message.type}: ${toErrorData(e).message}`);
+        }
+        return;
+      default:
+        assertNever(m);
+    }
+  });
+
+  void (async () => {
+    try {
+      actor = await init(ctx);
+    } catch (e) {
+      post({ t: 'init-failed', error: toErrorData(e) });
+      clearInterval(heartbeat);
+      process.exit(1);
+    }
+    const rpc: ActorRpc = {
+      async handle(request): Promise<Result<unknown>> {
+        try {
+          return { ok: true, value: await actor!.handle(request as Request) };
+        } catch (e) {
+          return { ok: false, error: toErrorData(e) };
+        }
+      },
+    };
+    // Node's MessagePort is an EventTarget with postMessage and start: comlink's Endpoint as it is.
+    expose(rpc, boot.rpcPort as unknown as Endpoint);
+    post({ t: 'ready' });
+  })();
+}
+
+/** Exhaustiveness check for `switch` over a discriminated union. */
+export function assertNever(x: never): never {
+  throw new Error(`unexpected message: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,49 @@
+// Child specs: what the supervisor starts, how it restarts it, and how long it may take to stop.
+
+import type { ResourceLimits } from 'node:worker_threads';
+
+/**
+ * permanent: always restarted. transient: restarted only after an abnormal end (a crash, a non-zero exit).
+ * temporary: never restarted.
+ */
+export type RestartType = 'permanent' | 'transient' | 'temporary';
+
+/** One child of the supervisor. */
+export interface ChildSpec<Data = unknown> {
+  id: string;
+  /** The worker file (a path or file: URL); `.ts` entries run through tsx. */
+  entry: string | URL;
+  restart: RestartType;
+  /** Time the actor gets to stop cleanly before it is terminated. */
+  shutdownMs: number;
+  /** Time from spawn to the ready handshake before it counts as a start-up crash (default 15 s). */
+  startTimeoutMs?: number;
+  /** How often the actor sends a heartbeat (default 1 s). */
+  heartbeatIntervalMs?: number;
+  /** Silence after which the actor is terminated and restarted like a crashed one (default 10 s). */
+  heartbeatTimeoutMs?: number;
+  /** V8 heap limits of the worker thread. */
+  resourceLimits?: ResourceLimits;
+  /** The actor's slice of configuration (structured-cloneable). */
+  data?: Data;
+}
+
+/** Lifecycle of a child, as `GET /api/actors` shows it. */
+export type ChildState =
+  | 'starting'   // spawned, waiting for the ready handshake
+  | 'running'    // ready and answering heartbeats
+  | 'stopping'   // asked to stop, within its shutdownMs
+  | 'stopped'    // ended on purpose (or not restarted by its restart type)
+  | 'crashed'    // ended abnormally; a restart is being decided
+  | 'restarting'; // waiting out its backoff before the next start
+
+/** A child's state as data. */
+export interface ChildStatus {
+  id: string;
+  state: ChildState;
+  restart: RestartType;
+  restarts: number;
+  lastError: string | null;
+  startedAt: string | null;
+  lastHeartbeat: string | null;
+}

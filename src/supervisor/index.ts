@@ -1,0 +1,19 @@
+// The supervised actor runtime.
+//
+// Terminology:
+// - actor: a long-running part of the service, isolated in its own worker thread, talking to the main thread only
+//   through messages (requests/replies over comlink, events and logs over the control channel).
+// - handle: the main thread's object for one actor incarnation (one worker): ready handshake, calls, heartbeats.
+// - child spec: how the supervisor starts an actor and what it does when it ends (permanent | transient | temporary).
+// - restart intensity: the number of restarts allowed within a time window; a stricter one applies to crashes
+//   before the ready handshake.
+// - give-up: past the intensity the supervisor stops every actor and reports why; the process exits non-zero so
+//   that the service manager or container runtime restarts it.
+
+export { runActor, assertNever, type Actor, type ActorContext } from './actor-runtime.js';
+export { ActorHandle, ActorCallError, ActorUnavailableError, type ActorHandleOptions, type ExitInfo } from './actor-handle.js';
+export type { ChildSpec, ChildState, ChildStatus, RestartType } from './child-spec.js';
+export { TypedEmitter, type Listener } from './events.js';
+export type { Result } from './protocol.js';
+export { IntensityWindow, restartDelay, type BackoffOptions, type IntensityOptions } from './restart-policy.js';
+export { Supervisor, type Strategy, type SupervisorEvents, type SupervisorOptions } from './supervisor.js';

@@ -1,0 +1,36 @@
+// The control protocol between an actor handle (main thread) and the actor runtime (worker thread).
+// Requests and replies travel over a dedicated MessagePort with comlink; these control messages use parentPort.
+
+import type { MessagePort } from 'node:worker_threads';
+import type { ErrorData } from '../errors.js';
+import type { LogFields, LogLevel } from '../log.js';
+
+/** A handler's result as data: it crosses threads, so never a class instance. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
+
+/** What the runtime finds in `workerData`. */
+export interface ActorBoot<Data = unknown> {
+  actorId: string;
+  rpcPort: MessagePort;
+  heartbeatIntervalMs: number;
+  data: Data;
+}
+
+/** Worker → main control messages. */
+export type ActorToMain =
+  | { t: 'ready' }
+  | { t: 'init-failed'; error: ErrorData }
+  | { t: 'heartbeat' }
+  | { t: 'event'; event: { type: string } }
+  | { t: 'log'; level: LogLevel; msg: string; fields?: LogFields }
+  | { t: 'stopped' };
+
+/** Main → worker control messages. */
+export type MainToActor =
+  | { t: 'stop' }
+  | { t: 'notify'; message: { type: string } };
+
+/** The API the runtime exposes over comlink. */
+export interface ActorRpc {
+  handle(request: { type: string }): Promise<Result<unknown>>;
+}
