@@ -28,6 +28,10 @@ export interface Config {
   sync: { intervalMs: number; daysBack: number; daysAhead: number; retentionDays: number };
   apiKey: string | undefined;
   log: { level: LogLevel; format: LogFormat };
+  connectivity: { intervalMs: number; timeoutMs: number };
+  /** Object store endpoint (R2/S3); ConnectivityActor probes it when set. */
+  s3Endpoint: string | undefined;
+  supervisor: { maxRestarts: number; windowMs: number; shutdownTimeoutMs: number };
 }
 
 /** Thrown by {@link loadConfig}; `problems` holds one line per bad variable. */
@@ -58,6 +62,12 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'BOOKING_SYNC_DAYS_AHEAD', default: '1', meaning: 'venue-local days after today that each sync fetches' },
   { name: 'BOOKING_RETENTION_DAYS', default: '90', meaning: 'bookings whose date is older are deleted daily' },
   { name: 'API_KEY', default: '', meaning: 'when set, /api/... requires Authorization: Bearer <key> (secret, 16+ chars)' },
+  { name: 'CONNECTIVITY_INTERVAL', default: '30s', meaning: 'how often ConnectivityActor probes the AYO host and the object store' },
+  { name: 'CONNECTIVITY_TIMEOUT', default: '5s', meaning: 'timeout of one connectivity probe' },
+  { name: 'S3_ENDPOINT', default: '', meaning: 'object store endpoint (e.g. https://<account>.r2.cloudflarestorage.com); probed when set' },
+  { name: 'ACTOR_MAX_RESTARTS', default: '5', meaning: 'restart intensity: restarts allowed within ACTOR_RESTART_WINDOW before the service gives up' },
+  { name: 'ACTOR_RESTART_WINDOW', default: '60s', meaning: 'the window of ACTOR_MAX_RESTARTS' },
+  { name: 'SHUTDOWN_TIMEOUT', default: '30s', meaning: 'overall deadline of a graceful shutdown; past it the process exits 1' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error' },
   { name: 'LOG_FORMAT', default: 'pretty', meaning: 'pretty (one human line per event) or json' },
 ];
@@ -130,9 +140,18 @@ export function loadConfig(env: Env = process.env): Config {
     level: oneOf<LogLevel>('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error']),
     format: oneOf<LogFormat>('LOG_FORMAT', 'pretty', ['pretty', 'json']),
   };
+  const connectivity = { intervalMs: duration('CONNECTIVITY_INTERVAL', '30s', 100), timeoutMs: duration('CONNECTIVITY_TIMEOUT', '5s', 50) };
+  const s3Endpoint = get('S3_ENDPOINT');
+  if (s3Endpoint !== undefined && !isHttpUrl(s3Endpoint)) problems.push(`S3_ENDPOINT must be an http(s) URL (got "${s3Endpoint}")`);
+  const supervisor = {
+    maxRestarts: int('ACTOR_MAX_RESTARTS', 5, 1, 1000),
+    windowMs: duration('ACTOR_RESTART_WINDOW', '60s', 1000),
+    shutdownTimeoutMs: duration('SHUTDOWN_TIMEOUT', '30s', 1000),
+  };
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port, host, dataDir, dbPath: path.join(dataDir, 'venue-recorder.db'), venueTimezone, ayo, sync, apiKey, log,
+    connectivity, s3Endpoint, supervisor,
   };
 }
 
@@ -152,17 +171,19 @@ function loadAyo(
     return undefined;
   }
   const [baseUrl, token, venueCode, secret] = values as [string, string, string, string];
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(baseUrl);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || !/^https?:$/.test(parsed.protocol)) {
+  if (!isHttpUrl(baseUrl)) {
     problems.push(`AYO_API_BASE_URL must be an http(s) URL like https://iot-api.ayo.co.id/api/v1 (got "${baseUrl}")`);
   }
   if (/\s/.test(venueCode)) problems.push('AYO_VENUE_CODE must not contain spaces');
   return { baseUrl, token, venueCode, secret, timeoutMs, retryBaseDelayMs };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(text).protocol);
+  } catch {
+    return false;
+  }
 }
 
 /** The secret values of a configuration, for the log scrubber. */

@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 // Process entry: reads the configuration, starts the service, and turns signals into an orderly shutdown.
-// Exit codes: 0 after a clean shutdown, 1 on a failure or a forced stop, 2 on a configuration error.
+// Exit codes: 0 clean shutdown; 1 start-up failure or forced stop; 2 bad configuration; 3 the supervisor
+// gave up (an actor crash loop), so the service manager or container runtime restarts the process.
 
 import { ConfigError, loadConfig, secretsOf } from './config.js';
 import { describeError } from './errors.js';
 import { createLogger } from './log.js';
-import { startService } from './service.js';
-
-const SHUTDOWN_DEADLINE_MS = 30_000;
+import { startService, type RunningService } from './service.js';
 
 async function main(): Promise<void> {
   let config;
@@ -21,30 +20,26 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: secretsOf(config) });
-  let service;
-  try {
-    service = await startService(config, logger);
-  } catch (e) {
-    logger.error(`💥 START: venue-recorder could not start: ${describeError(e)}`);
-    process.exit(1);
-  }
-
+  const deadlineMs = config.supervisor.shutdownTimeoutMs;
+  let service: RunningService | undefined;
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
+
+  const shutdown = (why: string, code: number) => {
     if (stopping) {
-      logger.warn(`🛑 SHUTDOWN: second ${signal}, exiting now`);
+      logger.warn(`🛑 SHUTDOWN: ${why} again, exiting now`);
       process.exit(1);
     }
     stopping = true;
-    logger.info(`🛑 SHUTDOWN: ${signal} received, stopping`);
+    logger.info(`🛑 SHUTDOWN: ${why}, stopping`);
     setTimeout(() => {
-      logger.error(`🛑 SHUTDOWN: not finished within ${SHUTDOWN_DEADLINE_MS / 1000}s, exiting`);
+      logger.error(`🛑 SHUTDOWN: not finished within ${deadlineMs / 1000}s, exiting`);
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
+    }, deadlineMs).unref();
+    if (!service) process.exit(1);
     service.stop().then(
       () => {
-        logger.info('🛑 SHUTDOWN: stopped cleanly');
-        process.exit(0);
+        logger.info(code === 0 ? '🛑 SHUTDOWN: stopped cleanly' : `🛑 SHUTDOWN: stopped, exiting with code ${code}`);
+        process.exit(code);
       },
       (e) => {
         logger.error(`🛑 SHUTDOWN: failed: ${describeError(e)}`);
@@ -52,8 +47,20 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', () => shutdown('SIGTERM received', 0));
+  process.on('SIGINT', () => shutdown('SIGINT received', 0));
+
+  try {
+    service = await startService(config, logger);
+  } catch (e) {
+    logger.error(`💥 START: venue-recorder could not start: ${describeError(e)}`);
+    process.exit(/gave up/.test(String((e as Error)?.message)) ? 3 : 1);
+  }
+  void service.gaveUp.then((reason) => {
+    if (stopping) return;
+    logger.error(`💀 SUPERVISOR: the service gives up (${reason}); exiting so that it is restarted`);
+    shutdown('supervisor gave up', 3);
+  });
 }
 
 void main();

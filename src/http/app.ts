@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import { createApiKeyCheck } from './auth.js';
 import { registerBookingRoutes } from './bookings.routes.js';
 import { createErrorResponder } from './errors.js';
+import { registerRuntimeRoutes, type ServiceControl } from './runtime.routes.js';
 import { registerSyncRoutes } from './sync.routes.js';
 
 /** Dependencies of {@link createHttpApp}. */
@@ -14,6 +15,8 @@ export interface HttpAppDeps {
   db: Db;
   apiKey: string | undefined;
   logger: Logger;
+  /** The running service's actors, readiness and actions; absent in tests of the read-only API. */
+  control?: ServiceControl;
 }
 
 /** Builds the app. Example: `startHttpServer(createHttpApp({ db, apiKey, logger }), { port: 0, host: '127.0.0.1' })`. */
@@ -23,6 +26,7 @@ export function createHttpApp(deps: HttpAppDeps): App {
   router.get('/healthz', defineEventHandler(() => ({ status: 'ok' })));
   registerBookingRoutes(router, { bookings: createBookingsRepo(deps.db) });
   registerSyncRoutes(router, { syncRuns: createSyncRunsRepo(deps.db) });
+  if (deps.control) registerRuntimeRoutes(router, deps.control);
   app.use(router);
   return app;
 }

@@ -138,7 +138,7 @@ export class ActorHandle {
   }
 
   /** Sends a request once the actor is ready; rejects with the handler's error or when the worker exits. */
-  async call<Reply>(request: { type: string }, timeoutMs?: number): Promise<Reply> {
+  async call<Reply>(request: { type: string } & Record<string, unknown>, timeoutMs?: number): Promise<Reply> {
     if (this.stopRequested) throw new ActorUnavailableError(`actor ${this.options.id} is stopping`);
     await this.ready;
     return new Promise<Reply>((resolve, reject) => {

@@ -95,7 +95,7 @@ export class Supervisor {
   }
 
   /** Sends a request to a child, waiting up to `waitMs` for it to be running (it may be restarting). */
-  async call<Reply>(id: string, request: { type: string }, opts: { waitMs?: number; timeoutMs?: number } = {}): Promise<Reply> {
+  async call<Request extends { type: string }, Reply = unknown>(id: string, request: Request, opts: { waitMs?: number; timeoutMs?: number } = {}): Promise<Reply> {
     const child = this.child(id);
     if (child.state !== 'running') {
       if (this.stopping || child.state === 'stopped') throw new ActorUnavailableError(`actor ${id} is ${child.state}`);

@@ -1,0 +1,69 @@
+// SyncActor: the booking sync on its own thread, with its own database connection, interval, and the AYO
+// retry and circuit policies. Runs a sync at once when ConnectivityActor reports AYO reachable again.
+
+import { createAyoClient } from '../ayo/index.js';
+import { openDatabase } from '../db/index.js';
+import { PermanentError } from '../errors.js';
+import { assertNever, runActor } from '../supervisor/index.js';
+import { applyBookingRetention, createAyoBookingSource, createBookingSync, createSyncScheduler } from '../sync/index.js';
+import { createResilience } from '../util/resilience.js';
+import { localDateOf } from '../util/venue-time.js';
+import type { ConnectivityEvent } from './connectivity.messages.js';
+import type { SyncActorData, SyncActorEvent, SyncReply, SyncRequest } from './sync.messages.js';
+
+runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData>((ctx) => {
+  const d = ctx.data;
+  const db = openDatabase(d.dbPath);
+  let lastRetentionDate: string | undefined;
+  const maintenance = () => {
+    const today = localDateOf(new Date(), d.timeZone);
+    if (today === lastRetentionDate) return;
+    lastRetentionDate = today;
+    applyBookingRetention(db, { retentionDays: d.retentionDays, timeZone: d.timeZone, logger: ctx.logger });
+  };
+
+  if (!d.ayo) {
+    maintenance();
+    const retention = setInterval(maintenance, 3_600_000);
+    ctx.logger.warn('📅 BOOKING: AYO credentials are not configured (AYO_API_BASE_URL, AYO_API_TOKEN, AYO_VENUE_CODE, AYO_VENUE_SECRET); booking sync is off');
+    return {
+      handle(req) {
+        if (req.type !== 'sync:run') return assertNever(req.type);
+        throw new PermanentError('AYO credentials are not configured; booking sync is off');
+      },
+      stop() {
+        clearInterval(retention);
+        db.close();
+      },
+    };
+  }
+
+  const resilience = createResilience(
+    { name: 'AYO', maxAttempts: 3, baseDelayMs: d.ayo.retryBaseDelayMs, maxDelayMs: 30_000, breaker: { threshold: 5, halfOpenAfterMs: 30_000 } },
+    ctx.logger,
+  );
+  resilience.onCircuitChange((state) => ctx.emit({ type: 'circuit:change', dependency: 'ayo', state }));
+  const sync = createBookingSync({
+    db, source: createAyoBookingSource(createAyoClient(d.ayo), resilience, d.timeZone), timeZone: d.timeZone,
+    daysBack: d.daysBack, daysAhead: d.daysAhead, logger: ctx.logger, onEvent: (e) => ctx.emit(e),
+  });
+  const scheduler = createSyncScheduler({ sync, intervalMs: d.intervalMs, logger: ctx.logger, maintenance });
+  scheduler.start();
+
+  return {
+    async handle(req) {
+      switch (req.type) {
+        case 'sync:run': return sync.run(req.trigger);
+        default: return assertNever(req.type);
+      }
+    },
+    notify(message) {
+      const m = message as ConnectivityEvent;
+      if (m.type === 'connectivity:change' && m.target === 'ayo' && m.online) void sync.run('reconnect').catch(() => undefined);
+    },
+    async stop() {
+      await scheduler.stop();
+      db.close();
+    },
+  };
+});

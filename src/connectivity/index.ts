@@ -1,0 +1,2 @@
+// Public names of the connectivity checks.
+export { ConnectivityTracker, probe, probeUrlOf, type ProbeResult, type ProbeTarget } from './probe.js';

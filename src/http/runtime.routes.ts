@@ -1,0 +1,46 @@
+// Runtime endpoints: GET /readyz, GET /api/actors, POST /api/sync.
+
+import { defineEventHandler, setResponseStatus, type Router } from 'h3';
+import type { SyncRunRecord } from '../db/index.js';
+import type { ChildStatus } from '../supervisor/index.js';
+import { httpError } from './errors.js';
+import { readQuery } from './query.js';
+
+/** What the HTTP layer may ask of the running service. */
+export interface ServiceControl {
+  actors(): ChildStatus[];
+  /** Why the service is not ready, or undefined when it is. */
+  notReadyReason(): string | undefined;
+  /** False once shutdown began: requests that start work are refused. */
+  accepting(): boolean;
+  runSync(): Promise<SyncRunRecord>;
+}
+
+/** Registers the runtime endpoints. */
+export function registerRuntimeRoutes(router: Router, control: ServiceControl): void {
+  router.get('/readyz', defineEventHandler((event) => {
+    const reason = control.notReadyReason();
+    if (reason === undefined) return { status: 'ready' };
+    setResponseStatus(event, 503);
+    return { status: 'error', message: `not ready: ${reason}` };
+  }));
+
+  router.get('/api/actors', defineEventHandler((event) => {
+    readQuery(event, []);
+    const data = control.actors();
+    return { status: 'success', count: data.length, data };
+  }));
+
+  router.post('/api/sync', defineEventHandler(async (event) => {
+    readQuery(event, []);
+    if (!control.accepting()) throw httpError(503, 'The service is shutting down');
+    try {
+      return { status: 'success', data: await control.runSync() };
+    } catch (e) {
+      const err = e as { name?: string; message?: string; retryable?: boolean };
+      if (err.name === 'ActorUnavailableError') throw httpError(503, `Booking sync is not available right now: ${err.message}`);
+      if (err.retryable === false) throw httpError(409, err.message ?? 'Booking sync refused');
+      throw e;
+    }
+  }));
+}
