@@ -1,66 +1,7 @@
 #!/usr/bin/env node
-// Process entry: reads the configuration, starts the service, and turns signals into an orderly shutdown.
-// Exit codes: 0 clean shutdown; 1 start-up failure or forced stop; 2 bad configuration; 3 the supervisor
-// gave up (an actor crash loop), so the service manager or container runtime restarts the process.
+// Process entry of venue-recorder: `node dist/main.js` (npm start). See process.ts for signals and exit codes.
 
-import { ConfigError, loadConfig, secretsOf } from './config.js';
-import { describeError } from './errors.js';
-import { createLogger } from './log.js';
-import { startService, type RunningService } from './service.js';
+import { runProcess } from './process.js';
+import { startService } from './service.js';
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`venue-recorder: ${e.message}\n`);
-      process.exit(2);
-    }
-    throw e;
-  }
-  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: secretsOf(config) });
-  const deadlineMs = config.supervisor.shutdownTimeoutMs;
-  let service: RunningService | undefined;
-  let stopping = false;
-
-  const shutdown = (why: string, code: number) => {
-    if (stopping) {
-      logger.warn(`🛑 SHUTDOWN: ${why} again, exiting now`);
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info(`🛑 SHUTDOWN: ${why}, stopping`);
-    setTimeout(() => {
-      logger.error(`🛑 SHUTDOWN: not finished within ${deadlineMs / 1000}s, exiting`);
-      process.exit(1);
-    }, deadlineMs).unref();
-    if (!service) process.exit(1);
-    service.stop().then(
-      () => {
-        logger.info(code === 0 ? '🛑 SHUTDOWN: stopped cleanly' : `🛑 SHUTDOWN: stopped, exiting with code ${code}`);
-        process.exit(code);
-      },
-      (e) => {
-        logger.error(`🛑 SHUTDOWN: failed: ${describeError(e)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM received', 0));
-  process.on('SIGINT', () => shutdown('SIGINT received', 0));
-
-  try {
-    service = await startService(config, logger);
-  } catch (e) {
-    logger.error(`💥 START: venue-recorder could not start: ${describeError(e)}`);
-    process.exit(/gave up/.test(String((e as Error)?.message)) ? 3 : 1);
-  }
-  void service.gaveUp.then((reason) => {
-    if (stopping) return;
-    logger.error(`💀 SUPERVISOR: the service gives up (${reason}); exiting so that it is restarted`);
-    shutdown('supervisor gave up', 3);
-  });
-}
-
-void main();
+void runProcess(startService);

@@ -8,7 +8,7 @@ import { probeUrlOf, type ProbeTarget } from './connectivity/index.js';
 import { openDatabase } from './db/index.js';
 import { createHttpApp, startHttpServer, type ServiceControl } from './http/index.js';
 import type { Logger } from './log.js';
-import { Supervisor, type ChildSpec } from './supervisor/index.js';
+import { Supervisor, type BackoffOptions, type ChildSpec } from './supervisor/index.js';
 
 /** A running service. */
 export interface RunningService {
@@ -45,12 +45,18 @@ export function childSpecs(config: Config): ChildSpec[] {
   ];
 }
 
+/** Test seams of {@link startService}: other children (fixture actors) and a faster restart backoff. */
+export interface StartOverrides {
+  children?: ChildSpec[];
+  backoff?: BackoffOptions;
+}
+
 /** Starts everything the configuration asks for. */
-export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+export async function startService(config: Config, logger: Logger, overrides: StartOverrides = {}): Promise<RunningService> {
   // The main thread's connection applies migrations before any actor opens its own.
   const db = openDatabase(config.dbPath);
   const supervisor = new Supervisor({
-    children: childSpecs(config), logger,
+    children: overrides.children ?? childSpecs(config), logger, backoff: overrides.backoff,
     intensity: { maxRestarts: config.supervisor.maxRestarts, withinMs: config.supervisor.windowMs },
   });
   supervisor.events.on('actor:event', ({ id, event }) => {
