@@ -15,6 +15,9 @@ export interface AyoConfig {
   secret: string;
   timeoutMs: number;
   retryBaseDelayMs: number;
+  /** Consecutive retryable failures that open the circuit, and how long it stays open. */
+  breakAfter: number;
+  halfOpenAfterMs: number;
 }
 
 /** The validated configuration of the whole service. */
@@ -57,6 +60,8 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'AYO_VENUE_SECRET', default: '', meaning: 'AYO venue secret key, signs every request (secret)' },
   { name: 'AYO_API_TIMEOUT', default: '30s', meaning: 'timeout of one AYO request' },
   { name: 'AYO_RETRY_BASE_DELAY', default: '1s', meaning: 'first retry delay of an AYO call (doubles per attempt)' },
+  { name: 'AYO_CIRCUIT_BREAK_AFTER', default: '5', meaning: 'consecutive failed AYO calls that open the circuit' },
+  { name: 'AYO_CIRCUIT_HALF_OPEN_AFTER', default: '30s', meaning: 'how long an open AYO circuit refuses calls before trying one' },
   { name: 'BOOKING_SYNC_INTERVAL', default: '5m', meaning: 'time between booking syncs (500ms, 30s, 2m, 1h)' },
   { name: 'BOOKING_SYNC_DAYS_BACK', default: '1', meaning: 'venue-local days before today that each sync fetches' },
   { name: 'BOOKING_SYNC_DAYS_AHEAD', default: '1', meaning: 'venue-local days after today that each sync fetches' },
@@ -129,7 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`HOST is ${host}, reachable from the network, but API_KEY is not set: bookings carry players' names and phone numbers`);
   }
 
-  const ayo = loadAyo(get, duration, problems);
+  const ayo = loadAyo(get, duration, int, problems);
   const sync = {
     intervalMs: duration('BOOKING_SYNC_INTERVAL', '5m', 100),
     daysBack: int('BOOKING_SYNC_DAYS_BACK', 1, 0, 30),
@@ -158,12 +163,15 @@ export function loadConfig(env: Env = process.env): Config {
 function loadAyo(
   get: (name: string) => string | undefined,
   duration: (name: string, def: string, minMs?: number) => number,
+  int: (name: string, def: number, min: number, max: number) => number,
   problems: string[],
 ): AyoConfig | undefined {
   const names = ['AYO_API_BASE_URL', 'AYO_API_TOKEN', 'AYO_VENUE_CODE', 'AYO_VENUE_SECRET'] as const;
   const values = names.map((n) => get(n));
   const timeoutMs = duration('AYO_API_TIMEOUT', '30s', 100);
   const retryBaseDelayMs = duration('AYO_RETRY_BASE_DELAY', '1s');
+  const breakAfter = int('AYO_CIRCUIT_BREAK_AFTER', 5, 1, 1000);
+  const halfOpenAfterMs = duration('AYO_CIRCUIT_HALF_OPEN_AFTER', '30s', 100);
   if (values.every((v) => v === undefined)) return undefined;
   const missing = names.filter((_, i) => values[i] === undefined);
   if (missing.length > 0) {
@@ -175,7 +183,7 @@ function loadAyo(
     problems.push(`AYO_API_BASE_URL must be an http(s) URL like https://iot-api.ayo.co.id/api/v1 (got "${baseUrl}")`);
   }
   if (/\s/.test(venueCode)) problems.push('AYO_VENUE_CODE must not contain spaces');
-  return { baseUrl, token, venueCode, secret, timeoutMs, retryBaseDelayMs };
+  return { baseUrl, token, venueCode, secret, timeoutMs, retryBaseDelayMs, breakAfter, halfOpenAfterMs };
 }
 
 function isHttpUrl(text: string): boolean {

@@ -39,7 +39,7 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData>((ctx) => {
   }
 
   const resilience = createResilience(
-    { name: 'AYO', maxAttempts: 3, baseDelayMs: d.ayo.retryBaseDelayMs, maxDelayMs: 30_000, breaker: { threshold: 5, halfOpenAfterMs: 30_000 } },
+    { name: 'AYO', maxAttempts: 3, baseDelayMs: d.ayo.retryBaseDelayMs, maxDelayMs: 30_000, breaker: { threshold: d.ayo.breakAfter, halfOpenAfterMs: d.ayo.halfOpenAfterMs } },
     ctx.logger,
   );
   resilience.onCircuitChange((state) => ctx.emit({ type: 'circuit:change', dependency: 'ayo', state }));

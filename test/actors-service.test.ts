@@ -1,0 +1,138 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { startService, type RunningService } from '../src/service.js';
+import type { ChildSpec } from '../src/supervisor/index.js';
+import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
+import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
+
+const API_KEY = 'actors-test-key-0123456789';
+const FIXTURE = new URL('./fixtures/actors/fixture.actor.ts', import.meta.url);
+
+async function http(url: string, method = 'GET', key: string | null = API_KEY) {
+  const res = await fetch(url, { method, headers: key ? { Authorization: `Bearer ${key}` } : {} });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe('SyncActor and ConnectivityActor in the running service', () => {
+  let ayo: FakeAyo;
+  let service: RunningService;
+  let tmp: ReturnType<typeof tempDir>;
+  const log = captureLogger();
+  const lines = (re: RegExp) => log.lines.filter((l) => re.test(l));
+
+  beforeAll(async () => {
+    ayo = await startFakeAyo(TEST_AYO);
+    tmp = tempDir();
+    service = await startService(loadConfig({
+      PORT: '0', DATA_DIR: tmp.dir, API_KEY, AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token,
+      AYO_VENUE_CODE: TEST_AYO.venueCode, AYO_VENUE_SECRET: TEST_AYO.secret, BOOKING_SYNC_INTERVAL: '1h',
+      BOOKING_SYNC_DAYS_BACK: '0', BOOKING_SYNC_DAYS_AHEAD: '0', AYO_RETRY_BASE_DELAY: '10ms', AYO_API_TIMEOUT: '300ms',
+      AYO_CIRCUIT_BREAK_AFTER: '1000', CONNECTIVITY_INTERVAL: '100ms', CONNECTIVITY_TIMEOUT: '200ms',
+    }), log.logger);
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await ayo?.close();
+    tmp?.cleanup();
+  });
+
+  it('lists the actors with their state, restarts, start time and heartbeat', async () => {
+    const { status, body } = await http(`${service.url}/api/actors`);
+    expect(status).toBe(200);
+    expect(body.status).toBe('success');
+    expect(body.data.map((a: any) => [a.id, a.state, a.restart, a.restarts, a.lastError])).toEqual([
+      ['connectivity', 'running', 'permanent', 0, null],
+      ['sync', 'running', 'permanent', 0, null],
+    ]);
+    for (const a of body.data) {
+      expect(a.startedAt).toMatch(/Z$/);
+      expect(a.lastHeartbeat).toMatch(/Z$/);
+    }
+    expect((await http(`${service.url}/api/actors`, 'GET', null)).status).toBe(401);
+    expect((await http(`${service.url}/readyz`, 'GET', null))).toEqual({ status: 200, body: { status: 'ready' } });
+  });
+
+  it('POST /api/sync runs a sync on the actor and answers its record; it requires the API key', async () => {
+    // The start-up sync must be over: a POST during a run shares that run (runs never overlap).
+    await waitFor(async () => (await http(`${service.url}/api/sync`)).body.data?.finishedAt, 'the start-up sync');
+    expect((await http(`${service.url}/api/sync`, 'POST', null)).status).toBe(401);
+    const { status, body } = await http(`${service.url}/api/sync`, 'POST');
+    expect(status).toBe(200);
+    expect(body.status).toBe('success');
+    expect(body.data).toMatchObject({ trigger: 'api', failedDates: [], error: null });
+    expect((await http(`${service.url}/api/sync`)).body.data.id).toBe(body.data.id);
+  });
+
+  it.each([
+    ['malformed', /not JSON/],
+    ['500', /HTTP 500/],
+    ['hang', /timed out after 300 ms/],
+    ['reset', /failed: /],
+    ['not-a-list', /not a list/],
+  ] as const)('survives AYO answering %s: the run records the failure, the actor keeps running', async (kind, message) => {
+    ayo.fault({ kind });
+    const { status, body } = await http(`${service.url}/api/sync`, 'POST');
+    ayo.clearFaults();
+    expect(status).toBe(200);
+    expect(body.data.error).toBe('all 1 dates failed');
+    expect(body.data.failedDates[0].error).toMatch(message);
+    const sync = (await http(`${service.url}/api/actors`)).body.data.find((a: any) => a.id === 'sync');
+    expect(sync).toMatchObject({ state: 'running', restarts: 0 });
+  });
+
+  it('reports AYO offline and online again, and syncs at once when it is back', async () => {
+    const port = Number(new URL(ayo.baseUrl).port);
+    await ayo.close();
+    await waitFor(() => lines(/🌐 CONNECTIVITY: Offline - AYO API unreachable \(http:\/\/127\.0\.0\.1:\d+\/\): ECONNREFUSED/).length > 0, 'offline');
+    ayo = await startFakeAyo({ ...TEST_AYO, port });
+    await waitFor(() => lines(/🌐 CONNECTIVITY: Online - AYO API reachable/).length >= 2, 'online again');
+    await waitFor(async () => (await http(`${service.url}/api/sync`)).body.data.trigger === 'reconnect', 'the reconnect sync');
+    expect(ayo.bookingCalls().length).toBeGreaterThan(0);
+  });
+});
+
+describe('readiness', () => {
+  it('is 503 while starting, after a crash until the restart, and during shutdown', async () => {
+    const tmp = tempDir();
+    const log = captureLogger();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const children: ChildSpec[] = [
+      { id: 'a', entry: FIXTURE, restart: 'permanent', shutdownMs: 3_000, heartbeatIntervalMs: 100, data: { initDelayMs: 800, crashAfter: 0, stopDelayMs: 600 } },
+    ];
+    const starting = startService(loadConfig({ PORT: String(port), DATA_DIR: tmp.dir }), log.logger, { children, backoff: { initialMs: 600, maxMs: 600, jitter: 0 } });
+    try {
+      const early = await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null)) ?? undefined, 'the HTTP server');
+      expect(early.status).toBe(503);
+      expect(await early.json()).toEqual({ status: 'error', message: 'not ready: actor a is starting' });
+      const service = await starting;
+      expect((await http(`${base}/readyz`)).status).toBe(200);
+
+      await service.supervisor.call('a', { type: 'echo', value: 1 }).catch(() => undefined);
+      const crashed = await waitFor(async () => {
+        const r = await http(`${base}/readyz`);
+        return r.status === 503 ? r : undefined;
+      }, 'not ready after the crash');
+      expect(crashed.body.message).toMatch(/^not ready: actor a is (crashed|restarting|starting)$/);
+      await waitFor(async () => (await http(`${base}/readyz`)).status === 200, 'ready after the restart');
+      expect(service.supervisor.status()[0]!.restarts).toBe(1);
+
+      const stopping = service.stop();
+      expect(await http(`${base}/readyz`)).toEqual({ status: 503, body: { status: 'error', message: 'not ready: shutting down' } });
+      expect((await http(`${base}/api/sync`, 'POST')).body).toEqual({ status: 'error', message: 'The service is shutting down' });
+      await stopping;
+      await expect(fetch(`${base}/readyz`)).rejects.toThrow();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
