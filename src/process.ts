@@ -7,6 +7,9 @@ import { describeError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import type { RunningService } from './service.js';
 
+/** A repeated signal within this time is the same signal delivered twice, not an operator insisting. */
+const DUPLICATE_SIGNAL_MS = 1_000;
+
 /** Starts a service from a configuration (the real one, or a test fixture's). */
 export type StartFn = (config: Config, logger: Logger) => Promise<RunningService>;
 
@@ -26,13 +29,18 @@ export async function runProcess(start: StartFn): Promise<void> {
   const deadlineMs = config.supervisor.shutdownTimeoutMs;
   let service: RunningService | undefined;
   let stopping = false;
+  let firstSignalAt = 0;
 
   const shutdown = (why: string, code: number) => {
     if (stopping) {
+      // `npm start` and `timeout` forward a signal that the process group also received: the same signal arrives
+      // twice within milliseconds. Only a deliberate second signal forces the exit.
+      if (Date.now() - firstSignalAt < DUPLICATE_SIGNAL_MS) return;
       logger.warn(`🛑 SHUTDOWN: ${why} again, exiting now`);
       process.exit(1);
     }
     stopping = true;
+    firstSignalAt = Date.now();
     logger.info(`🛑 SHUTDOWN: ${why}, stopping`);
     setTimeout(() => {
       logger.error(`🛑 SHUTDOWN: not finished within ${deadlineMs / 1000}s, exiting`);
