@@ -1,11 +1,12 @@
 // The main side of one actor incarnation: spawns its worker, waits for the ready handshake, sends typed
 // requests over comlink, watches heartbeats, and rejects every pending call when the worker goes away.
 
-import { wrap, releaseProxy, type Endpoint, type Remote } from 'comlink';
+import { wrap, releaseProxy, type Remote } from 'comlink';
 import { MessageChannel, Worker, type ResourceLimits } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ErrorData } from '../errors.js';
 import type { LogFields, LogLevel } from '../log.js';
+import { portEndpoint } from './port-endpoint.js';
 import type { ActorBoot, ActorRpc, ActorToMain, MainToActor } from './protocol.js';
 
 /** Why an incarnation ended. `expected` is true only for a stop the supervisor asked for. */
@@ -82,7 +83,7 @@ export class ActorHandle {
       resourceLimits: options.resourceLimits,
       name: `actor:${options.id}`,
     });
-    this.remote = wrap<ActorRpc>(channel.port1 as unknown as Endpoint);
+    this.remote = wrap<ActorRpc>(portEndpoint(channel.port1));
 
     let resolveReady!: () => void;
     let rejectReady!: (e: Error) => void;

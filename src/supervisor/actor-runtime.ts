@@ -1,10 +1,11 @@
 // The worker side of an actor: runs its init, exposes its handler over comlink, says when it is ready,
 // sends heartbeats, forwards logs and events to the main thread, and stops on request.
 
-import { expose, type Endpoint } from 'comlink';
+import { expose } from 'comlink';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { toErrorData } from '../errors.js';
 import type { LogFields, LogLevel, Logger } from '../log.js';
+import { portEndpoint } from './port-endpoint.js';
 import type { ActorBoot, ActorRpc, ActorToMain, MainToActor, Result } from './protocol.js';
 
 /** What an actor's init receives. */
@@ -95,8 +96,7 @@ export function runActor<Request extends { type: string }, Reply, Event extends 
         }
       },
     };
-    // Node's MessagePort is an EventTarget with postMessage and start: comlink's Endpoint as it is.
-    expose(rpc, boot.rpcPort as unknown as Endpoint);
+    expose(rpc, portEndpoint(boot.rpcPort));
     post({ t: 'ready' });
   })();
 }
