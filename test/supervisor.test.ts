@@ -35,8 +35,8 @@ describe('supervisor', () => {
     const starts = events.filter((e) => e.type === 'actor:start' || e.type === 'actor:ready').map((e) => `${e.type}:${e.payload.id}`);
     expect(starts).toEqual(['actor:start:a', 'actor:ready:a', 'actor:start:b', 'actor:ready:b', 'actor:start:c', 'actor:ready:c']);
     await sup.stop();
-    expect(events.filter((e) => e.type === 'actor:stop').map((e) => e.payload)).toEqual([
-      { id: 'c', graceful: true }, { id: 'b', graceful: true }, { id: 'a', graceful: true },
+    expect(events.filter((e) => e.type === 'actor:stop').map((e) => [e.payload.id, e.payload.graceful])).toEqual([
+      ['c', true], ['b', true], ['a', true],
     ]);
     expect(sup.status().map((s) => s.state)).toEqual(['stopped', 'stopped', 'stopped']);
     expect(sup.allPermanentRunning()).toBe(false);
@@ -153,7 +153,7 @@ describe('supervisor', () => {
     const { sup, of, log } = supervise([spec('fast'), spec('slow', { stopDelayMs: 10_000 }, { shutdownMs: 200 })]);
     await sup.start();
     await sup.stop();
-    expect(of('actor:stop')).toEqual([{ id: 'slow', graceful: false }, { id: 'fast', graceful: true }]);
+    expect(of('actor:stop')).toEqual([{ id: 'slow', graceful: false, shutdownMs: 200 }, { id: 'fast', graceful: true, shutdownMs: 2_000 }]);
     expect(log.lines.some((l) => l.includes('slow did not stop within 200 ms; terminated'))).toBe(true);
   });
 

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import { ActorHandle, ActorUnavailableError, type ExitInfo } from './actor-handle.js';
 import type { ChildSpec, ChildState, ChildStatus } from './child-spec.js';
 import { TypedEmitter } from './events.js';
+import { logSupervisorEvents } from './event-log.js';
 import { IntensityWindow, restartDelay, type BackoffOptions, type IntensityOptions } from './restart-policy.js';
 
 /** Events of the supervision tree; actors' own domain events arrive as `actor:event`. */
@@ -13,7 +14,7 @@ export type SupervisorEvents = {
   'actor:ready': { id: string; startMs: number };
   'actor:crash': { id: string; reason: string; duringStartup: boolean };
   'actor:restart': { id: string; restarts: number; delayMs: number };
-  'actor:stop': { id: string; graceful: boolean };
+  'actor:stop': { id: string; graceful: boolean; shutdownMs: number };
   'actor:event': { id: string; event: { type: string } };
   'supervisor:give-up': { id: string; reason: string };
 };
@@ -77,6 +78,7 @@ export class Supervisor {
     this.startupWindow = new IntensityWindow(options.startupIntensity ?? { maxRestarts: 3, withinMs: 60_000 });
     this.backoff = options.backoff ?? { initialMs: 100, maxMs: 30_000, jitter: 0.2 };
     this.gaveUp = new Promise((r) => { this.resolveGaveUp = r; });
+    logSupervisorEvents(this.events, options.logger);
   }
 
   /** Starts every child in order, each after the previous one is ready. Rejects if the supervisor gives up. */
@@ -183,7 +185,6 @@ export class Supervisor {
     child.state = 'crashed';
     child.lastError = info.reason;
     this.events.emit('actor:crash', { id: spec.id, reason: info.reason, duringStartup });
-    this.options.logger.error(`💥 ACTOR: ${spec.id} crashed${duringStartup ? ' during start-up' : ''}: ${info.reason}`);
 
     const normalExit = info.code === 0 && !info.error && info.wasReady;
     if (spec.restart === 'temporary' || (spec.restart === 'transient' && normalExit)) {
@@ -209,7 +210,6 @@ export class Supervisor {
     child.restarts++;
     child.state = 'restarting';
     this.events.emit('actor:restart', { id: child.spec.id, restarts: child.restarts, delayMs });
-    this.options.logger.warn(`🔁 ACTOR: restarting ${child.spec.id} in ${delayMs} ms (restart ${child.restarts})`);
     await new Promise<void>((r) => { child.restartTimer = setTimeout(r, delayMs); });
     child.restartTimer = undefined;
     if (this.stopping || this.giveUpReason) return;
@@ -237,14 +237,12 @@ export class Supervisor {
     child.state = 'stopping';
     const { graceful } = await handle.stop(child.spec.shutdownMs);
     if (child.handle === handle) child.state = 'stopped';
-    this.events.emit('actor:stop', { id: child.spec.id, graceful });
-    if (!graceful) this.options.logger.warn(`🛑 ACTOR: ${child.spec.id} did not stop within ${child.spec.shutdownMs} ms; terminated`);
+    this.events.emit('actor:stop', { id: child.spec.id, graceful, shutdownMs: child.spec.shutdownMs });
     this.settle(child);
   }
 
   private giveUp(id: string, reason: string): void {
     this.giveUpReason = reason;
-    this.options.logger.error(`💀 SUPERVISOR: giving up: ${reason}`);
     this.events.emit('supervisor:give-up', { id, reason });
     for (const c of this.children) this.settle(c);
     void this.stop().finally(() => this.resolveGaveUp(reason));

@@ -1,0 +1,18 @@
+// The log lines of the supervision tree, written by a subscriber to its events (metrics subscribe the same way).
+
+import type { Logger } from '../log.js';
+import type { TypedEmitter } from './events.js';
+import type { SupervisorEvents } from './supervisor.js';
+
+/** Logs crashes, restarts, forced stops and the give-up; returns the unsubscribe function. */
+export function logSupervisorEvents(events: TypedEmitter<SupervisorEvents>, logger: Logger): () => void {
+  const offs = [
+    events.on('actor:crash', (e) => logger.error(`💥 ACTOR: ${e.id} crashed${e.duringStartup ? ' during start-up' : ''}: ${e.reason}`)),
+    events.on('actor:restart', (e) => logger.warn(`🔁 ACTOR: restarting ${e.id} in ${e.delayMs} ms (restart ${e.restarts})`)),
+    events.on('actor:stop', (e) => {
+      if (!e.graceful) logger.warn(`🛑 ACTOR: ${e.id} did not stop within ${e.shutdownMs} ms; terminated`);
+    }),
+    events.on('supervisor:give-up', (e) => logger.error(`💀 SUPERVISOR: giving up: ${e.reason}`)),
+  ];
+  return () => offs.forEach((off) => off());
+}
