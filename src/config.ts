@@ -1,8 +1,10 @@
 // The schema of all configuration and its only reader of process.env. A bad value stops the service
 // with a message naming the variable; every problem is reported at once.
 
+import fs from 'node:fs';
 import path from 'node:path';
 import { isIP } from 'node:net';
+import { parseCameras, passwordOf, type CameraConfig } from './recording/cameras.js';
 import { parseDuration } from './util/duration.js';
 import { isValidTimeZone } from './util/venue-time.js';
 import type { LogFormat, LogLevel } from './log.js';
@@ -35,6 +37,14 @@ export interface Config {
   /** Object store endpoint (R2/S3); ConnectivityActor probes it when set. */
   s3Endpoint: string | undefined;
   supervisor: { maxRestarts: number; windowMs: number; shutdownTimeoutMs: number };
+  cameras: CameraConfig[];
+  recording: {
+    segmentSeconds: number;
+    retentionHours: number;
+    minFreeDiskMb: number;
+    ffmpegPath: string;
+    ffprobePath: string;
+  };
 }
 
 /** Thrown by {@link loadConfig}; `problems` holds one line per bad variable. */
@@ -73,6 +83,13 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'ACTOR_MAX_RESTARTS', default: '5', meaning: 'restart intensity: restarts allowed within ACTOR_RESTART_WINDOW before the service gives up' },
   { name: 'ACTOR_RESTART_WINDOW', default: '60s', meaning: 'the window of ACTOR_MAX_RESTARTS' },
   { name: 'SHUTDOWN_TIMEOUT', default: '30s', meaning: 'overall deadline of a graceful shutdown; past it the process exits 1' },
+  { name: 'CAMERAS', default: '[]', meaning: 'JSON array of cameras: [{"name","fieldId","url","enabled"}]' },
+  { name: 'CAMERAS_FILE', default: '', meaning: 'path to a JSON file with the same array (instead of CAMERAS)' },
+  { name: 'SEGMENT_SECONDS', default: '10', meaning: 'length of one recorded segment' },
+  { name: 'RECORDING_RETENTION_HOURS', default: '72', meaning: 'segments older than this are deleted' },
+  { name: 'MIN_FREE_DISK_MB', default: '2048', meaning: 'below this free space the oldest segments go first' },
+  { name: 'FFMPEG_PATH', default: 'ffmpeg', meaning: 'ffmpeg binary (from PATH by default)' },
+  { name: 'FFPROBE_PATH', default: 'ffprobe', meaning: 'ffprobe binary (from PATH by default)' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error' },
   { name: 'LOG_FORMAT', default: 'pretty', meaning: 'pretty (one human line per event) or json' },
 ];
@@ -153,10 +170,18 @@ export function loadConfig(env: Env = process.env): Config {
     windowMs: duration('ACTOR_RESTART_WINDOW', '60s', 1000),
     shutdownTimeoutMs: duration('SHUTDOWN_TIMEOUT', '30s', 1000),
   };
+  const cameras = loadCameras(get, problems);
+  const recording = {
+    segmentSeconds: int('SEGMENT_SECONDS', 10, 1, 600),
+    retentionHours: int('RECORDING_RETENTION_HOURS', 72, 1, 24 * 365),
+    minFreeDiskMb: int('MIN_FREE_DISK_MB', 2048, 0, 10_000_000),
+    ffmpegPath: str('FFMPEG_PATH', 'ffmpeg'),
+    ffprobePath: str('FFPROBE_PATH', 'ffprobe'),
+  };
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port, host, dataDir, dbPath: path.join(dataDir, 'venue-recorder.db'), venueTimezone, ayo, sync, apiKey, log,
-    connectivity, s3Endpoint, supervisor,
+    connectivity, s3Endpoint, supervisor, cameras, recording,
   };
 }
 
@@ -186,6 +211,29 @@ function loadAyo(
   return { baseUrl, token, venueCode, secret, timeoutMs, retryBaseDelayMs, breakAfter, halfOpenAfterMs };
 }
 
+function loadCameras(get: (name: string) => string | undefined, problems: string[]): CameraConfig[] {
+  const inline = get('CAMERAS');
+  const file = get('CAMERAS_FILE');
+  if (inline !== undefined && file !== undefined) {
+    problems.push('CAMERAS and CAMERAS_FILE are both set: use one');
+    return [];
+  }
+  let text = inline ?? '[]';
+  let source = 'CAMERAS';
+  if (file !== undefined) {
+    source = 'CAMERAS_FILE';
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      problems.push(`CAMERAS_FILE cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}: ${file})`);
+      return [];
+    }
+  }
+  const parsed = parseCameras(text, source);
+  problems.push(...parsed.problems);
+  return parsed.cameras;
+}
+
 function isHttpUrl(text: string): boolean {
   try {
     return /^https?:$/.test(new URL(text).protocol);
@@ -196,5 +244,6 @@ function isHttpUrl(text: string): boolean {
 
 /** The secret values of a configuration, for the log scrubber. */
 export function secretsOf(config: Config): string[] {
-  return [config.apiKey, config.ayo?.token, config.ayo?.secret].filter((s): s is string => !!s);
+  return [config.apiKey, config.ayo?.token, config.ayo?.secret, ...config.cameras.map((c) => passwordOf(c.url))]
+    .filter((s): s is string => !!s);
 }

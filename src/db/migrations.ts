@@ -60,6 +60,34 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'recording index: segments and gaps',
+    sql: `
+      CREATE TABLE segments (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          camera TEXT NOT NULL,
+          file TEXT NOT NULL UNIQUE,
+          start_ms INTEGER NOT NULL,
+          end_ms INTEGER NOT NULL,
+          duration_ms INTEGER NOT NULL,
+          size_bytes INTEGER NOT NULL,
+          valid INTEGER NOT NULL DEFAULT 1,
+          created_at TEXT NOT NULL
+      );
+      CREATE INDEX idx_segments_camera_start ON segments (camera, start_ms);
+      CREATE INDEX idx_segments_camera_end ON segments (camera, end_ms);
+      CREATE TABLE recording_gaps (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          camera TEXT NOT NULL,
+          start_ms INTEGER NOT NULL,
+          end_ms INTEGER,
+          reason TEXT NOT NULL,
+          created_at TEXT NOT NULL
+      );
+      CREATE INDEX idx_recording_gaps_camera ON recording_gaps (camera, start_ms);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version, all in one transaction. Returns the versions applied. */

@@ -1,0 +1,4 @@
+// Public names of the media layer: ffmpeg/ffprobe argument builders (pure) and the process runner.
+export { codecArgs, inputArgs, parseSegmentListLine, recordArgs, type RecordArgsInput, type SegmentListEntry } from './record-args.js';
+export { runMedia, runMediaToEnd, type MediaProcess, type ProcessExit } from './process.js';
+export { probeMedia, type ProbedMedia, type ProbedStream } from './ffprobe.js';

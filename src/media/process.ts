@@ -1,0 +1,64 @@
+// Runs ffmpeg and ffprobe as child processes (never inside Node: a native crash must not take the service down),
+// reading their output line by line.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+/** How a child process ended; `stderrTail` holds its last lines for the log. */
+export interface ProcessExit { code: number | null; signal: NodeJS.Signals | null; stderrTail: string[] }
+
+/** A running ffmpeg/ffprobe. */
+export interface MediaProcess {
+  child: ChildProcess;
+  exited: Promise<ProcessExit>;
+  /** Asks ffmpeg to finish its current output (SIGINT), then kills it after `graceMs`. */
+  stop(graceMs?: number): Promise<ProcessExit>;
+  kill(): void;
+}
+
+/** Spawns `bin args`; `onLine` receives stdout lines. A missing binary ends as exit code 127 with the reason. */
+export function runMedia(bin: string, args: readonly string[], onLine?: (line: string) => void): MediaProcess {
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderrTail: string[] = [];
+  if (onLine) createInterface({ input: child.stdout! }).on('line', onLine);
+  else child.stdout!.resume();
+  createInterface({ input: child.stderr! }).on('line', (l) => {
+    stderrTail.push(l);
+    if (stderrTail.length > 20) stderrTail.shift();
+  });
+  const exited = new Promise<ProcessExit>((resolve) => {
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      stderrTail.push(`${bin}: ${e.code === 'ENOENT' ? 'not found (install ffmpeg or set FFMPEG_PATH/FFPROBE_PATH)' : e.message}`);
+      resolve({ code: 127, signal: null, stderrTail });
+    });
+    child.once('close', (code, signal) => resolve({ code, signal, stderrTail }));
+  });
+  return {
+    child,
+    exited,
+    async stop(graceMs = 5_000) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const exit = await exited;
+      clearTimeout(timer);
+      return exit;
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Runs to completion and collects stdout; rejects with the stderr tail on a non-zero exit or after `timeoutMs`. */
+export async function runMediaToEnd(bin: string, args: readonly string[], timeoutMs = 60_000): Promise<string> {
+  const lines: string[] = [];
+  const p = runMedia(bin, args, (l) => lines.push(l));
+  const timer = setTimeout(() => p.kill(), timeoutMs);
+  const exit = await p.exited;
+  clearTimeout(timer);
+  if (exit.code !== 0) {
+    const why = exit.signal ? `killed (${exit.signal}${exit.signal === 'SIGKILL' ? `, timeout ${timeoutMs} ms` : ''})` : `exit ${exit.code}`;
+    throw new Error(`${bin} failed (${why}): ${exit.stderrTail.slice(-3).join(' | ') || 'no output'}`);
+  }
+  return lines.join('\n');
+}

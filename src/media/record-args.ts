@@ -1,0 +1,73 @@
+// Pure builders of ffmpeg argument arrays for recording a camera into segments (unit-tested; no I/O here).
+
+/** What one recording run needs. */
+export interface RecordArgsInput {
+  /** rtsp(s)://, http(s)://, file:// or `testsrc`. */
+  url: string;
+  segmentSeconds: number;
+  /** Output pattern with a counter, e.g. `/data/media/recordings/CAM/.incoming/1712345678901_%06d.ts`. */
+  outputPattern: string;
+  /** Size and rate of the synthetic `testsrc` camera. */
+  testsrc?: { width: number; height: number; fps: number };
+}
+
+const COMMON = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
+
+/** The input side: how ffmpeg reads the camera. */
+export function inputArgs(url: string, testsrc = { width: 640, height: 360, fps: 15 }): string[] {
+  if (url === 'testsrc') {
+    // A synthetic pattern with a running seconds counter and a tone, paced at real time.
+    return [
+      '-re', '-f', 'lavfi', '-i', `testsrc=size=${testsrc.width}x${testsrc.height}:rate=${testsrc.fps}`,
+      '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=16000',
+    ];
+  }
+  const u = new URL(url);
+  if (u.protocol === 'file:') return ['-re', '-stream_loop', '-1', '-i', decodeURIComponent(u.pathname)];
+  if (u.protocol === 'rtsp:' || u.protocol === 'rtsps:') {
+    // TCP: no lost UDP packets on a busy venue network; the socket timeout (µs) turns a dead camera into an exit.
+    return ['-rtsp_transport', 'tcp', '-timeout', '10000000', '-i', url];
+  }
+  return ['-rw_timeout', '10000000', '-i', url];
+}
+
+/** The codec side: stream copy from cameras; a cheap H.264 encode (keyframe every second) for testsrc. */
+export function codecArgs(url: string, segmentSeconds: number, fps = 15): string[] {
+  if (url === 'testsrc') {
+    return [
+      '-map', '0:v', '-map', '1:a',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
+      '-g', String(fps), '-force_key_frames', `expr:gte(t,n_forced*${segmentSeconds})`,
+      '-c:a', 'aac', '-b:a', '32k',
+    ];
+  }
+  return ['-map', '0:v', '-map', '0:a?', '-c', 'copy'];
+}
+
+/**
+ * The whole command: segments in MPEG-TS (a killed ffmpeg leaves a playable file), and the list of closed
+ * segments as CSV lines (`file,start,end` in seconds of the run's timeline) on stdout.
+ */
+export function recordArgs(input: RecordArgsInput): string[] {
+  return [
+    ...COMMON,
+    ...inputArgs(input.url, input.testsrc),
+    ...codecArgs(input.url, input.segmentSeconds, input.testsrc?.fps),
+    '-f', 'segment', '-segment_time', String(input.segmentSeconds), '-segment_format', 'mpegts',
+    '-reset_timestamps', '0', '-segment_list', 'pipe:1', '-segment_list_type', 'csv',
+    input.outputPattern,
+  ];
+}
+
+/** One line of the segment list: the file and its start and end on the run's timeline, in seconds. */
+export interface SegmentListEntry { file: string; start: number; end: number }
+
+/** Parses `run_000001.ts,2.064000,4.064000`; undefined for anything else. */
+export function parseSegmentListLine(line: string): SegmentListEntry | undefined {
+  const m = /^(.+),(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/.exec(line.trim());
+  if (!m) return undefined;
+  const start = Number(m[2]);
+  const end = Number(m[3]);
+  if (!Number.isFinite(start) || !Number.isFinite(end) || end < start) return undefined;
+  return { file: m[1]!, start, end };
+}

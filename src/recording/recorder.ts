@@ -1,0 +1,208 @@
+// One camera's recorder: an ffmpeg child writing segments, each closed segment moved into place and indexed
+// with its wall-clock start and end, a watchdog that restarts a stalled or dead ffmpeg with capped backoff,
+// and every gap in the recording written down.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SegmentsRepo } from '../db/index.js';
+import { describeError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { parseSegmentListLine, recordArgs, runMedia, type MediaProcess, type ProcessExit } from '../media/index.js';
+import { localDateOf } from '../util/venue-time.js';
+import { redactUrl, type CameraConfig } from './cameras.js';
+
+/** recording: segments are closing. reconnecting: ffmpeg is (re)starting. offline: it keeps failing. disabled: off by configuration. */
+export type RecorderState = 'recording' | 'reconnecting' | 'offline' | 'disabled';
+
+/** What a recorder reports. */
+export type RecorderEvent =
+  | { type: 'recorder:state'; camera: string; state: RecorderState; reason: string | null }
+  | { type: 'segment:closed'; camera: string; startMs: number; endMs: number; durationMs: number; sizeBytes: number }
+  | { type: 'recorder:restart'; camera: string; reason: string; delayMs: number }
+  | { type: 'recording:gap'; camera: string; startMs: number; endMs: number; reason: string };
+
+/** A recorder's state as data. */
+export interface RecorderStatus {
+  camera: string;
+  state: RecorderState;
+  lastSegmentAt: number | null;
+  restarts: number;
+  lastError: string | null;
+}
+
+/** Dependencies of {@link createRecorder}. */
+export interface RecorderDeps {
+  camera: CameraConfig;
+  /** `$DATA_DIR/media/recordings`. */
+  recordingsDir: string;
+  segmentSeconds: number;
+  ffmpegPath: string;
+  timeZone: string;
+  segments: SegmentsRepo;
+  logger: Logger;
+  onEvent?: (e: RecorderEvent) => void;
+  /** Restart backoff of ffmpeg: doubles from `initialMs` to `maxMs`. */
+  backoff?: { initialMs: number; maxMs: number };
+  /** Consecutive failed runs after which the camera counts as offline (it is still retried). */
+  offlineAfter?: number;
+  testsrc?: { width: number; height: number; fps: number };
+  now?: () => number;
+}
+
+/** Re-anchor the run's timeline to the wall clock when a segment closes this far from where it should. */
+const MAX_DRIFT_MS = 1_500;
+
+/** Creates a recorder; nothing runs until `start()`. */
+export function createRecorder(deps: RecorderDeps) {
+  const { camera, segments, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const backoff = deps.backoff ?? { initialMs: 1_000, maxMs: 60_000 };
+  const incoming = path.join(deps.recordingsDir, camera.name, '.incoming');
+  const segmentMs = deps.segmentSeconds * 1000;
+  let proc: MediaProcess | undefined;
+  let anchor: number | undefined;
+  let launchedAt = 0;
+  let lastSegmentAt: number | null = null;
+  let lastEndMs: number | undefined = segments.last(camera.name)?.end_ms;
+  let failures = 0;
+  let restarts = 0;
+  let lastError: string | null = null;
+  let stallReason: string | undefined;
+  let state: RecorderState = 'reconnecting';
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let watchdog: NodeJS.Timeout | undefined;
+
+  const emit = (e: RecorderEvent) => { try { deps.onEvent?.(e); } catch { /* listeners cannot break recording */ } };
+  const setState = (next: RecorderState, reason: string | null = null) => {
+    if (next === state) return;
+    state = next;
+    emit({ type: 'recorder:state', camera: camera.name, state, reason });
+  };
+
+  function launch(): void {
+    restartTimer = undefined;
+    if (stopping) return;
+    fs.mkdirSync(incoming, { recursive: true });
+    const runId = now();
+    anchor = undefined;
+    stallReason = undefined;
+    launchedAt = now();
+    logger.info(`🎥 RECORDING: ${camera.name} starting ffmpeg on ${redactUrl(camera.url)}`);
+    const args = recordArgs({ url: camera.url, segmentSeconds: deps.segmentSeconds, outputPattern: path.join(incoming, `${runId}_%06d.ts`), testsrc: deps.testsrc });
+    const p = runMedia(deps.ffmpegPath, args, (line) => onSegmentLine(line));
+    proc = p;
+    void p.exited.then((exit) => onExit(p, exit));
+  }
+
+  function onSegmentLine(line: string): void {
+    const entry = parseSegmentListLine(line);
+    if (!entry) return;
+    const arrival = now();
+    try {
+      if (anchor === undefined || Math.abs(arrival - (anchor + entry.end * 1000)) > MAX_DRIFT_MS) anchor = arrival - entry.end * 1000;
+      const startMs = Math.round(anchor + entry.start * 1000);
+      const endMs = Math.round(anchor + entry.end * 1000);
+      const src = path.join(incoming, path.basename(entry.file));
+      const size = fs.statSync(src).size;
+      if (size === 0 || endMs <= startMs) {
+        fs.rmSync(src, { force: true });
+        return;
+      }
+      const rel = path.join(camera.name, localDateOf(new Date(startMs), deps.timeZone), `${camera.name}_${compact(startMs)}.ts`);
+      fs.mkdirSync(path.dirname(path.join(deps.recordingsDir, rel)), { recursive: true });
+      fs.renameSync(src, path.join(deps.recordingsDir, rel));
+      segments.insert({ camera: camera.name, file: rel, start_ms: startMs, end_ms: endMs, duration_ms: endMs - startMs, size_bytes: size, created_at: new Date(arrival).toISOString() });
+      const gap = segments.closeGap(camera.name, startMs);
+      if (gap && gap.end_ms !== null) {
+        logger.info(`🎥 RECORDING: ${camera.name} recording again after a gap of ${((gap.end_ms - gap.start_ms) / 1000).toFixed(1)}s (${gap.reason})`);
+        emit({ type: 'recording:gap', camera: camera.name, startMs: gap.start_ms, endMs: gap.end_ms, reason: gap.reason });
+      }
+      lastEndMs = endMs;
+      lastSegmentAt = arrival;
+      failures = 0;
+      setState('recording');
+      emit({ type: 'segment:closed', camera: camera.name, startMs, endMs, durationMs: endMs - startMs, sizeBytes: size });
+    } catch (e) {
+      logger.error(`🎥 RECORDING: ${camera.name} could not index segment ${path.basename(entry.file)}: ${describeError(e)}`);
+    }
+  }
+
+  function onExit(p: MediaProcess, exit: ProcessExit): void {
+    if (proc !== p) return;
+    proc = undefined;
+    if (stopping) return;
+    const tail = exit.stderrTail.at(-1);
+    const reason = stallReason
+      ?? (exit.code === 127 && tail ? tail : `ffmpeg exited (${exit.signal ?? `code ${exit.code}`})${tail ? `: ${redactAll(tail, camera.url)}` : ''}`);
+    lastError = reason;
+    segments.openGap(camera.name, lastEndMs ?? launchedAt, reason, new Date(now()).toISOString());
+    failures++;
+    restarts++;
+    const delayMs = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 20));
+    setState(failures >= (deps.offlineAfter ?? 5) ? 'offline' : 'reconnecting', reason);
+    logger.warn(`🎥 RECORDING: ${camera.name} ${reason}; restarting ffmpeg in ${(delayMs / 1000).toFixed(1)}s`);
+    emit({ type: 'recorder:restart', camera: camera.name, reason, delayMs });
+    restartTimer = setTimeout(launch, delayMs);
+  }
+
+  function checkStall(): void {
+    if (!proc || stallReason) return;
+    const since = lastSegmentAt !== null && lastSegmentAt > launchedAt ? lastSegmentAt : launchedAt;
+    const silentMs = now() - since;
+    if (silentMs > 2 * segmentMs) {
+      stallReason = `no segment closed for ${(silentMs / 1000).toFixed(1)}s`;
+      proc.kill();
+    }
+  }
+
+  return {
+    /** Sweeps a killed run's partial files, notes the time not recorded, starts ffmpeg and the watchdog. */
+    start(): void {
+      if (!camera.enabled) {
+        setState('disabled');
+        return;
+      }
+      fs.mkdirSync(incoming, { recursive: true });
+      for (const f of fs.readdirSync(incoming)) {
+        fs.rmSync(path.join(incoming, f), { force: true });
+        logger.warn(`🎥 RECORDING: ${camera.name} removed the partial segment ${f} of an earlier run`);
+      }
+      if (lastEndMs !== undefined) segments.openGap(camera.name, lastEndMs, 'service was not recording', new Date(now()).toISOString());
+      emit({ type: 'recorder:state', camera: camera.name, state, reason: null });
+      watchdog = setInterval(checkStall, Math.max(100, segmentMs / 4));
+      launch();
+    },
+    /** Stops ffmpeg gracefully (its last segment is indexed) and the watchdog. */
+    async stop(): Promise<void> {
+      stopping = true;
+      clearInterval(watchdog);
+      clearTimeout(restartTimer);
+      const p = proc;
+      if (p) await p.stop(5_000);
+    },
+    status(): RecorderStatus {
+      return { camera: camera.name, state, lastSegmentAt, restarts, lastError };
+    },
+    /** The ffmpeg process id (tests kill it to check the watchdog). */
+    pid(): number | undefined {
+      return proc?.child.pid;
+    },
+  };
+}
+
+/** The recorder's interface. */
+export type Recorder = ReturnType<typeof createRecorder>;
+
+function compact(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace('.', '');
+}
+
+function redactAll(text: string, url: string): string {
+  try {
+    const pw = new URL(url).password;
+    return pw ? text.split(pw).join('***') : text;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSegmentsRepo, openDatabase, type Db } from '../src/db/index.js';
+import { probeMedia } from '../src/media/index.js';
+import { createRecorder, type Recorder, type RecorderEvent } from '../src/recording/recorder.js';
+import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
+
+const SMALL = { width: 160, height: 90, fps: 10 };
+
+let tmp: ReturnType<typeof tempDir>;
+let db: Db;
+let recorder: Recorder | undefined;
+let events: RecorderEvent[];
+let log: ReturnType<typeof captureLogger>;
+beforeEach(() => {
+  tmp = tempDir();
+  db = openDatabase(path.join(tmp.dir, 'db.sqlite'));
+  events = [];
+  log = captureLogger();
+});
+afterEach(async () => {
+  await recorder?.stop();
+  recorder = undefined;
+  db.close();
+  tmp.cleanup();
+});
+
+function start(over: Partial<Parameters<typeof createRecorder>[0]> = {}) {
+  recorder = createRecorder({
+    camera: { name: 'CAM_1', fieldId: 50, url: 'testsrc', enabled: true }, recordingsDir: path.join(tmp.dir, 'rec'),
+    segmentSeconds: 1, ffmpegPath: 'ffmpeg', timeZone: 'Asia/Jakarta', segments: createSegmentsRepo(db), logger: log.logger,
+    onEvent: (e) => events.push(e), backoff: { initialMs: 50, maxMs: 200 }, testsrc: SMALL, ...over,
+  });
+  recorder.start();
+  return recorder;
+}
+const rows = () => db.prepare('SELECT * FROM segments ORDER BY start_ms').all() as { file: string; start_ms: number; end_ms: number; duration_ms: number; size_bytes: number; created_at: string }[];
+const gaps = () => db.prepare('SELECT * FROM recording_gaps ORDER BY id').all() as { start_ms: number; end_ms: number | null; reason: string }[];
+
+describe('camera recorder', () => {
+  it('indexes every closed segment with its wall-clock start and end, contiguous and matching the file', async () => {
+    const t0 = Date.now();
+    start();
+    await waitFor(() => rows().length >= 4, 'four segments', 20_000);
+    const r = rows();
+    expect(recorder!.status().state).toBe('recording');
+    // The first segment starts when ffmpeg started reading, give or take its start-up.
+    expect(r[0]!.start_ms).toBeGreaterThanOrEqual(t0 - 1_000);
+    expect(r[0]!.start_ms).toBeLessThan(t0 + 3_000);
+    for (let i = 0; i < r.length; i++) {
+      const s = r[i]!;
+      const file = path.join(tmp.dir, 'rec', s.file);
+      expect(s.file).toMatch(/^CAM_1\/\d{4}-\d{2}-\d{2}\/CAM_1_\d{8}T\d{9}Z\.ts$/);
+      expect(fs.statSync(file).size).toBe(s.size_bytes);
+      const probed = await probeMedia('ffprobe', file);
+      expect(Math.abs(probed.durationSec * 1000 - s.duration_ms)).toBeLessThan(250);
+      expect(probed.streams.map((x) => x.type).sort()).toEqual(['audio', 'video']);
+      // Indexed when it closed: its end is within a second of that moment.
+      expect(Math.abs(Date.parse(s.created_at) - s.end_ms)).toBeLessThan(1_000);
+      if (i > 0) expect(Math.abs(s.start_ms - r[i - 1]!.end_ms)).toBeLessThan(50);
+    }
+    expect(events.filter((e) => e.type === 'segment:closed').length).toBe(r.length);
+    expect(fs.readdirSync(path.join(tmp.dir, 'rec', 'CAM_1', '.incoming')).length).toBeLessThanOrEqual(1);
+  });
+
+  it('restarts a dead ffmpeg, records the gap and resumes', async () => {
+    start();
+    await waitFor(() => rows().length >= 2, 'two segments', 20_000);
+    process.kill(recorder!.pid()!, 'SIGKILL');
+    await waitFor(() => events.some((e) => e.type === 'recording:gap'), 'the gap to close', 20_000);
+    const gap = gaps()[0]!;
+    expect(gap.reason).toMatch(/ffmpeg exited \(SIGKILL\)/);
+    const before = rows().filter((s) => s.end_ms <= gap.start_ms);
+    const after = rows().filter((s) => s.start_ms >= gap.end_ms!);
+    expect(before.at(-1)!.end_ms).toBe(gap.start_ms);
+    expect(after[0]!.start_ms).toBe(gap.end_ms);
+    expect(gap.end_ms! - gap.start_ms).toBeGreaterThan(0);
+    expect(events.some((e) => e.type === 'recorder:restart')).toBe(true);
+    expect(recorder!.status()).toMatchObject({ state: 'recording', restarts: 1 });
+  });
+
+  it('the watchdog restarts an ffmpeg that stalls without exiting', async () => {
+    start();
+    await waitFor(() => rows().length >= 1, 'a segment', 20_000);
+    const pid = recorder!.pid()!;
+    process.kill(pid, 'SIGSTOP');
+    await waitFor(() => events.some((e) => e.type === 'recorder:restart'), 'the watchdog', 20_000);
+    expect(gaps()[0]!.reason).toMatch(/^no segment closed for \d+\.\ds$/);
+    expect(log.lines.some((l) => /CAM_1 no segment closed for .* restarting ffmpeg in/.test(l))).toBe(true);
+    await waitFor(() => events.some((e) => e.type === 'recording:gap'), 'recording again', 20_000);
+  });
+
+  it('goes offline when ffmpeg cannot run, saying why, and keeps retrying', async () => {
+    start({ ffmpegPath: '/nonexistent/ffmpeg', offlineAfter: 3 });
+    await waitFor(() => recorder!.status().state === 'offline', 'offline', 10_000);
+    expect(recorder!.status().lastError).toMatch(/not found \(install ffmpeg or set FFMPEG_PATH/);
+    await waitFor(() => recorder!.status().restarts >= 4, 'more retries', 10_000);
+  });
+
+  it('a graceful stop indexes the last segment; a restart of the service is a gap; a disabled camera does nothing', async () => {
+    start();
+    await waitFor(() => rows().length >= 1, 'a segment', 20_000);
+    await recorder!.stop();
+    const n = rows().length;
+    const last = rows().at(-1)!;
+    expect((await probeMedia('ffprobe', path.join(tmp.dir, 'rec', last.file))).durationSec).toBeGreaterThan(0);
+    start();
+    await waitFor(() => rows().length > n, 'a segment of the new run', 20_000);
+    expect(gaps()[0]).toMatchObject({ start_ms: last.end_ms, reason: 'service was not recording' });
+    expect(gaps()[0]!.end_ms).toBe(rows()[n]!.start_ms);
+    await recorder!.stop();
+
+    events = [];
+    start({ camera: { name: 'CAM_OFF', fieldId: 50, url: 'testsrc', enabled: false } });
+    expect(recorder!.status().state).toBe('disabled');
+    expect(recorder!.pid()).toBeUndefined();
+  });
+});
