@@ -1,13 +1,17 @@
 // Wires the service from a validated configuration: database, supervised actors, HTTP API. main.ts adds the
 // process concerns (environment, signals, exit codes); tests start this in-process or fork main.ts.
 
+import path from 'node:path';
 import type { ConnectivityActorData, ConnectivityEvent } from './actors/connectivity.messages.js';
+import type { RecorderActorData, RecorderActorEvent } from './actors/recorder.messages.js';
 import type { SyncActorData, SyncReply, SyncRequest } from './actors/sync.messages.js';
 import type { Config } from './config.js';
 import { probeUrlOf, type ProbeTarget } from './connectivity/index.js';
-import { openDatabase } from './db/index.js';
+import { createSegmentsRepo, openDatabase } from './db/index.js';
 import { createHttpApp, startHttpServer, type ServiceControl } from './http/index.js';
 import type { Logger } from './log.js';
+import { redactUrl } from './recording/cameras.js';
+import type { RecorderState } from './recording/recorder.js';
 import { Supervisor, type BackoffOptions, type ChildSpec } from './supervisor/index.js';
 
 /** A running service. */
@@ -27,6 +31,11 @@ function actorEntry(name: string): URL {
   return new URL(`./actors/${name}${ext}`, import.meta.url);
 }
 
+/** Where the recorders write: `$DATA_DIR/media/recordings/<camera>/<venue date>/`. */
+export function recordingsDir(config: Config): string {
+  return path.join(config.dataDir, 'media', 'recordings');
+}
+
 /** The supervision tree: ConnectivityActor first (others react to it), then SyncActor. */
 export function childSpecs(config: Config): ChildSpec[] {
   const targets: ProbeTarget[] = [];
@@ -38,10 +47,19 @@ export function childSpecs(config: Config): ChildSpec[] {
     daysBack: config.sync.daysBack, daysAhead: config.sync.daysAhead, retentionDays: config.sync.retentionDays,
   };
   const limits = { maxOldGenerationSizeMb: 256 };
+  const recorders: ChildSpec[] = config.cameras.filter((c) => c.enabled).map((camera) => ({
+    id: `recorder:${camera.name}`, entry: actorEntry('recorder.actor'), restart: 'permanent', shutdownMs: 8_000,
+    resourceLimits: limits,
+    data: {
+      camera, dbPath: config.dbPath, recordingsDir: recordingsDir(config), segmentSeconds: config.recording.segmentSeconds,
+      ffmpegPath: config.recording.ffmpegPath, timeZone: config.venueTimezone,
+    } satisfies RecorderActorData,
+  }));
   return [
     { id: 'connectivity', entry: actorEntry('connectivity.actor'), restart: 'permanent', shutdownMs: 2_000, resourceLimits: limits, data: connectivity },
     // The sync's shutdownMs leaves room for its database write after its AYO calls are cancelled.
     { id: 'sync', entry: actorEntry('sync.actor'), restart: 'permanent', shutdownMs: 10_000, resourceLimits: limits, data: sync },
+    ...recorders,
   ];
 }
 
@@ -59,9 +77,13 @@ export async function startService(config: Config, logger: Logger, overrides: St
     children: overrides.children ?? childSpecs(config), logger, backoff: overrides.backoff,
     intensity: { maxRestarts: config.supervisor.maxRestarts, withinMs: config.supervisor.windowMs },
   });
+  const cameraStates = new Map<string, { state: RecorderState; reason: string | null }>();
   supervisor.events.on('actor:event', ({ id, event }) => {
     if (event.type === 'connectivity:change') supervisor.broadcast(event as ConnectivityEvent, id);
+    const e = event as RecorderActorEvent;
+    if (e.type === 'recorder:state') cameraStates.set(e.camera, { state: e.state, reason: e.reason });
   });
+  const segments = createSegmentsRepo(db);
   let accepting = true;
   const control: ServiceControl = {
     actors: () => supervisor.status(),
@@ -71,6 +93,20 @@ export async function startService(config: Config, logger: Logger, overrides: St
       const down = supervisor.status().filter((c) => c.restart === 'permanent' && c.state !== 'running');
       return down.length ? `actor ${down.map((c) => `${c.id} is ${c.state}`).join(', ')}` : undefined;
     },
+    cameras: () => config.cameras.map((c) => {
+      const last = segments.last(c.name);
+      const known = cameraStates.get(c.name);
+      const actor = supervisor.status().find((a) => a.id === `recorder:${c.name}`);
+      const state: RecorderState = !c.enabled ? 'disabled' : actor?.state === 'running' ? known?.state ?? 'reconnecting' : 'offline';
+      const now = Date.now();
+      const recent = segments.countSince(c.name, now - 3_600_000);
+      return {
+        name: c.name, fieldId: c.fieldId, enabled: c.enabled, url: redactUrl(c.url), state, reason: known?.reason ?? null,
+        lastSegmentEndAt: last ? new Date(last.end_ms).toISOString() : null,
+        lastSegmentAgeSeconds: last ? Math.max(0, Math.round((now - last.end_ms) / 1000)) : null,
+        segmentsLastHour: recent.segments, bytesLastHour: recent.bytes,
+      };
+    }),
     runSync: () => supervisor.call<SyncRequest, SyncReply>('sync', { type: 'sync:run', trigger: 'api' }, { waitMs: 5_000, timeoutMs: 120_000 }),
   };
 

@@ -2,4 +2,4 @@
 export { createHttpApp, type HttpAppDeps } from './app.js';
 export { startHttpServer, type RunningServer } from './server.js';
 export { toBookingDto, type BookingDto } from './booking.dto.js';
-export type { ServiceControl } from './runtime.routes.js';
+export type { CameraDto, ServiceControl } from './runtime.routes.js';

@@ -1,4 +1,4 @@
-// Runtime endpoints: GET /readyz, GET /api/actors, POST /api/sync.
+// Runtime endpoints: GET /readyz, GET /api/actors, GET /api/cameras, POST /api/sync.
 
 import { defineEventHandler, setResponseStatus, type Router } from 'h3';
 import type { SyncRunRecord } from '../db/index.js';
@@ -14,6 +14,21 @@ export interface ServiceControl {
   /** False once shutdown began: requests that start work are refused. */
   accepting(): boolean;
   runSync(): Promise<SyncRunRecord>;
+  cameras(): CameraDto[];
+}
+
+/** A camera as GET /api/cameras answers it (its URL with the password hidden). */
+export interface CameraDto {
+  name: string;
+  fieldId: number;
+  enabled: boolean;
+  url: string;
+  state: 'recording' | 'reconnecting' | 'offline' | 'disabled';
+  reason: string | null;
+  lastSegmentEndAt: string | null;
+  lastSegmentAgeSeconds: number | null;
+  segmentsLastHour: number;
+  bytesLastHour: number;
 }
 
 /** Registers the runtime endpoints. */
@@ -28,6 +43,12 @@ export function registerRuntimeRoutes(router: Router, control: ServiceControl): 
   router.get('/api/actors', defineEventHandler((event) => {
     readQuery(event, []);
     const data = control.actors();
+    return { status: 'success', count: data.length, data };
+  }));
+
+  router.get('/api/cameras', defineEventHandler((event) => {
+    readQuery(event, []);
+    const data = control.cameras();
     return { status: 'success', count: data.length, data };
   }));
 

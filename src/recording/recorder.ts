@@ -74,9 +74,11 @@ export function createRecorder(deps: RecorderDeps) {
   let watchdog: NodeJS.Timeout | undefined;
 
   const emit = (e: RecorderEvent) => { try { deps.onEvent?.(e); } catch { /* listeners cannot break recording */ } };
+  let stateReason: string | null = null;
   const setState = (next: RecorderState, reason: string | null = null) => {
-    if (next === state) return;
+    if (next === state && reason === stateReason) return;
     state = next;
+    stateReason = reason;
     emit({ type: 'recorder:state', camera: camera.name, state, reason });
   };
 

@@ -1,0 +1,23 @@
+// Messages of RecorderActor, one per enabled camera (type-only; both threads import it).
+
+import type { CameraConfig } from '../recording/cameras.js';
+import type { RecorderEvent, RecorderStatus } from '../recording/recorder.js';
+
+/** Requests a RecorderActor answers. */
+export type RecorderRequest = { type: 'recorder:status' };
+
+/** The reply to `recorder:status`. */
+export type RecorderReply = RecorderStatus;
+
+/** What a RecorderActor reports: state changes, closed segments, ffmpeg restarts, closed gaps. */
+export type RecorderActorEvent = RecorderEvent;
+
+/** The actor's configuration slice. */
+export interface RecorderActorData {
+  camera: CameraConfig;
+  dbPath: string;
+  recordingsDir: string;
+  segmentSeconds: number;
+  ffmpegPath: string;
+  timeZone: string;
+}
