@@ -43,6 +43,8 @@ export interface RecorderDeps {
   onEvent?: (e: RecorderEvent) => void;
   /** Restart backoff of ffmpeg: doubles from `initialMs` to `maxMs`. */
   backoff?: { initialMs: number; maxMs: number };
+  /** Extra time a new ffmpeg run gets for its first segment (connecting, waiting for a keyframe). Default 10 s. */
+  startupGraceMs?: number;
   /** Consecutive failed runs after which the camera counts as offline (it is still retried). */
   offlineAfter?: number;
   testsrc?: { width: number; height: number; fps: number };
@@ -150,9 +152,9 @@ export function createRecorder(deps: RecorderDeps) {
 
   function checkStall(): void {
     if (!proc || stallReason) return;
-    const since = lastSegmentAt !== null && lastSegmentAt > launchedAt ? lastSegmentAt : launchedAt;
-    const silentMs = now() - since;
-    if (silentMs > 2 * segmentMs) {
+    const running = lastSegmentAt !== null && lastSegmentAt > launchedAt;
+    const silentMs = now() - (running ? lastSegmentAt! : launchedAt);
+    if (silentMs > 2 * segmentMs + (running ? 0 : deps.startupGraceMs ?? 10_000)) {
       stallReason = `no segment closed for ${(silentMs / 1000).toFixed(1)}s`;
       proc.kill();
     }
