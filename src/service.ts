@@ -53,6 +53,7 @@ export function childSpecs(config: Config): ChildSpec[] {
     data: {
       camera, dbPath: config.dbPath, recordingsDir: recordingsDir(config), segmentSeconds: config.recording.segmentSeconds,
       ffmpegPath: config.recording.ffmpegPath, timeZone: config.venueTimezone,
+      retentionHours: config.recording.retentionHours, minFreeDiskMb: config.recording.minFreeDiskMb,
     } satisfies RecorderActorData,
   }));
   return [

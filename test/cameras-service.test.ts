@@ -11,7 +11,7 @@ const get = async (p: string) => (await (await fetch(service.url + p)).json()) a
 beforeAll(async () => {
   tmp = tempDir();
   service = await startService(loadConfig({
-    PORT: '0', DATA_DIR: tmp.dir, SEGMENT_SECONDS: '1',
+    PORT: '0', DATA_DIR: tmp.dir, SEGMENT_SECONDS: '1', MIN_FREE_DISK_MB: '0',
     CAMERAS: JSON.stringify([
       { name: 'CAM_A', fieldId: 50, url: 'testsrc', enabled: true },
       { name: 'CAM_DEAD', fieldId: 50, url: 'rtsp://admin:hunter2secret@127.0.0.1:1/stream', enabled: true },

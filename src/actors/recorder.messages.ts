@@ -20,4 +20,8 @@ export interface RecorderActorData {
   segmentSeconds: number;
   ffmpegPath: string;
   timeZone: string;
+  retentionHours: number;
+  minFreeDiskMb: number;
+  /** How often retention runs (default 1 min). */
+  retentionIntervalMs?: number;
 }

@@ -42,6 +42,12 @@ export function createSegmentsRepo(db: Db) {
   const gapsIn = db.prepare<[string, number, number], GapRow>(
     'SELECT * FROM recording_gaps WHERE camera = ? AND (end_ms IS NULL OR end_ms > ?) AND start_ms < ? ORDER BY start_ms',
   );
+  const olderThan = db.prepare<[string, number, number], SegmentRow>(
+    'SELECT * FROM segments WHERE camera = ? AND end_ms < ? ORDER BY start_ms LIMIT ?',
+  );
+  const oldest = db.prepare<[string, number], SegmentRow>('SELECT * FROM segments WHERE camera = ? ORDER BY start_ms LIMIT ?');
+  const del = db.prepare('DELETE FROM segments WHERE id = ?');
+  const files = db.prepare<[string], { file: string }>('SELECT file FROM segments WHERE camera = ?');
   const countSince = db.prepare<[string, number], { n: number; bytes: number | null }>(
     'SELECT COUNT(*) AS n, SUM(size_bytes) AS bytes FROM segments WHERE camera = ? AND end_ms > ?',
   );
@@ -76,6 +82,22 @@ export function createSegmentsRepo(db: Db) {
     /** Gaps of a camera overlapping [startMs, endMs). */
     gaps(camera: string, startMs: number, endMs: number): GapRow[] {
       return gapsIn.all(camera, startMs, endMs);
+    },
+    /** Up to `limit` segments of a camera that ended before `beforeMs`, oldest first. */
+    olderThan(camera: string, beforeMs: number, limit: number): SegmentRow[] {
+      return olderThan.all(camera, beforeMs, limit);
+    },
+    /** The `limit` oldest segments of a camera. */
+    oldest(camera: string, limit: number): SegmentRow[] {
+      return oldest.all(camera, limit);
+    },
+    /** Removes index rows (in one transaction). */
+    deleteRows(ids: readonly number[]): void {
+      db.transaction(() => { for (const id of ids) del.run(id); })();
+    },
+    /** Every indexed file of a camera (relative paths). */
+    files(camera: string): Set<string> {
+      return new Set(files.all(camera).map((r) => r.file));
     },
     /** Segments and bytes a camera closed after `sinceMs`. */
     countSince(camera: string, sinceMs: number): { segments: number; bytes: number } {
