@@ -49,13 +49,27 @@ export function runMedia(bin: string, args: readonly string[], onLine?: (line: s
   };
 }
 
-/** Runs to completion and collects stdout; rejects with the stderr tail on a non-zero exit or after `timeoutMs`. */
-export async function runMediaToEnd(bin: string, args: readonly string[], timeoutMs = 60_000): Promise<string> {
+/** A media run stopped on purpose (a cancelled booking, a shutdown). */
+export class MediaCancelledError extends Error {
+  override readonly name = 'MediaCancelledError';
+  readonly retryable = false;
+}
+
+/**
+ * Runs to completion and collects stdout; rejects with the stderr tail on a non-zero exit or after `timeoutMs`,
+ * and kills the process at once when `signal` aborts.
+ */
+export async function runMediaToEnd(bin: string, args: readonly string[], timeoutMs = 60_000, signal?: AbortSignal): Promise<string> {
+  if (signal?.aborted) throw new MediaCancelledError(`${bin} cancelled before it started`);
   const lines: string[] = [];
   const p = runMedia(bin, args, (l) => lines.push(l));
   const timer = setTimeout(() => p.kill(), timeoutMs);
+  const onAbort = () => p.kill();
+  signal?.addEventListener('abort', onAbort, { once: true });
   const exit = await p.exited;
   clearTimeout(timer);
+  signal?.removeEventListener('abort', onAbort);
+  if (signal?.aborted) throw new MediaCancelledError(`${bin} cancelled`);
   if (exit.code !== 0) {
     const why = exit.signal ? `killed (${exit.signal}${exit.signal === 'SIGKILL' ? `, timeout ${timeoutMs} ms` : ''})` : `exit ${exit.code}`;
     throw new Error(`${bin} failed (${why}): ${exit.stderrTail.slice(-3).join(' | ') || 'no output'}`);
