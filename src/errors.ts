@@ -18,6 +18,21 @@ export class PermanentError extends Error {
   }
 }
 
+/** Something the caller asked for does not exist (an HTTP API maps it to 404). */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+  readonly retryable = false;
+}
+
+/** The caller asked again too soon (an HTTP API maps it to 429). */
+export class TooManyRequestsError extends Error {
+  override readonly name = 'TooManyRequestsError';
+  readonly retryable = false;
+  constructor(message: string, readonly retryAfterSec: number) {
+    super(message);
+  }
+}
+
 /** An error as plain data, safe to post between threads or to store. */
 export interface ErrorData {
   name: string;

@@ -91,6 +91,12 @@ export function createBookingsRepo(db: Db) {
   const onDate = db.prepare<[string], Pick<BookingRow, 'booking_id' | 'vanished_at'>>(
     'SELECT booking_id, vanished_at FROM bookings WHERE date = ?',
   );
+  const eligible = db.prepare<[string, string], BookingRow>(`SELECT * FROM bookings
+    WHERE status = 'success' AND vanished_at IS NULL AND field_id IS NOT NULL AND end_at <= ? AND end_at >= ? ORDER BY end_at`);
+  const running = db.prepare<[number, string, string], BookingRow>(`SELECT * FROM bookings
+    WHERE field_id = ? AND status = 'success' AND vanished_at IS NULL AND start_at <= ? AND end_at > ? ORDER BY start_at DESC LIMIT 1`);
+  const cancelledWithVideos = db.prepare<[], { booking_id: string }>(`SELECT DISTINCT b.booking_id FROM bookings b
+    JOIN videos v ON v.booking_id = b.booking_id WHERE b.status = 'cancelled' AND v.status != 'cancelled'`);
   const flag = db.prepare('UPDATE bookings SET vanished_at = ?, updated_at = ? WHERE booking_id = ? AND vanished_at IS NULL');
 
   return {
@@ -139,6 +145,21 @@ export function createBookingsRepo(db: Db) {
     /** The seed's DeleteOldBookings: removes bookings whose venue-local date is before `date`. */
     deleteOlderThan(date: string): number {
       return deleteOld.run(date).changes;
+    },
+
+    /** Bookings whose video is due: `success`, listed by AYO, on a field, ended between the two instants (ISO). */
+    dueForVideo(endedBefore: string, endedAfter: string): BookingRow[] {
+      return eligible.all(endedBefore, endedAfter);
+    },
+
+    /** The `success` booking running on a field at `at` (ISO), if any. */
+    runningOn(fieldId: number, at: string): BookingRow | undefined {
+      return running.get(fieldId, at, at);
+    },
+
+    /** Cancelled bookings that still have videos not marked cancelled. */
+    cancelledWithLiveVideos(): string[] {
+      return cancelledWithVideos.all().map((r) => r.booking_id);
     },
 
     /**

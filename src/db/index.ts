@@ -7,3 +7,8 @@ export {
 } from './bookings.repo.js';
 export { createSyncRunsRepo, type SyncRunsRepo, type SyncRunRecord } from './sync-runs.repo.js';
 export { createSegmentsRepo, type SegmentsRepo, type SegmentRow, type GapRow } from './segments.repo.js';
+export { createJobsRepo, type JobsRepo, type JobRow, type JobStatus } from './jobs.repo.js';
+export {
+  createVideosRepo, VIDEO_STATUSES, type VideosRepo, type VideoRow, type VideoStatus, type VideoEventRow, type VideoFilter,
+  type VideoResult,
+} from './videos.repo.js';

@@ -88,6 +88,64 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idx_recording_gaps_camera ON recording_gaps (camera, start_ms);
     `,
   },
+  {
+    version: 4,
+    name: 'videos, their history, and the durable job queue',
+    sql: `
+      CREATE TABLE videos (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          unique_id TEXT NOT NULL UNIQUE,
+          booking_id TEXT NOT NULL,
+          camera TEXT NOT NULL,
+          field_id INTEGER,
+          type TEXT NOT NULL,
+          status TEXT NOT NULL,
+          reason TEXT,
+          window_start_ms INTEGER NOT NULL,
+          window_end_ms INTEGER NOT NULL,
+          coverage REAL,
+          covered TEXT,
+          missing TEXT,
+          duration_sec REAL,
+          size_bytes INTEGER,
+          file TEXT,
+          preview_file TEXT,
+          thumbnail_file TEXT,
+          mp4_url TEXT,
+          preview_url TEXT,
+          thumbnail_url TEXT,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+      );
+      CREATE INDEX idx_videos_booking ON videos (booking_id, camera);
+      CREATE INDEX idx_videos_status ON videos (status);
+      CREATE TABLE video_events (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          video_id INTEGER NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+          at TEXT NOT NULL,
+          status TEXT NOT NULL,
+          reason TEXT
+      );
+      CREATE INDEX idx_video_events_video ON video_events (video_id);
+      CREATE TABLE jobs (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          kind TEXT NOT NULL,
+          payload TEXT NOT NULL,
+          group_key TEXT,
+          status TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          max_attempts INTEGER NOT NULL,
+          run_at_ms INTEGER NOT NULL,
+          lease_until_ms INTEGER,
+          lease_owner TEXT,
+          dedupe_key TEXT NOT NULL UNIQUE,
+          last_error TEXT,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+      );
+      CREATE INDEX idx_jobs_claim ON jobs (kind, status, run_at_ms);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version, all in one transaction. Returns the versions applied. */

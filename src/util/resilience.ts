@@ -28,7 +28,7 @@ export interface ResilienceOptions {
   delaysMs?: readonly number[];
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** Consecutive retryable failures that open the circuit, and how long it stays open. */
+  /** Consecutive retryable failures that open the circuit, and how long it stays open; absent: never opens. */
   breaker?: { threshold: number; halfOpenAfterMs: number };
 }
 
@@ -61,7 +61,8 @@ export function createResilience(options: ResilienceOptions, logger: Logger): Re
   );
   const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen((e) => isRetryable(e) && !isBrokenCircuitError(e)), {
     halfOpenAfter: options.breaker?.halfOpenAfterMs ?? 30_000,
-    breaker: new ConsecutiveBreaker(options.breaker?.threshold ?? 5),
+    // Without a breaker option the circuit never opens (work that depends on no remote service).
+    breaker: new ConsecutiveBreaker(options.breaker?.threshold ?? Number.MAX_SAFE_INTEGER),
   });
   const listeners: ((s: CircuitName) => void)[] = [];
   breaker.onStateChange((state) => {

@@ -1,0 +1,83 @@
+// The durable job queue: enqueue with a dedupe key, claim by lease in one atomic statement, complete, retry later,
+// dead-letter. A crashed worker's lease expires and its job runs again; the dedupe key makes a second run harmless.
+
+import type { Db } from './connection.js';
+
+/** pending: waiting for run_at. running: leased. done. dead: out of attempts (visible, retryable by an operator). cancelled. */
+export type JobStatus = 'pending' | 'running' | 'done' | 'dead' | 'cancelled';
+
+/** A job as stored; `payload` is JSON. */
+export interface JobRow {
+  id: number;
+  kind: string;
+  payload: string;
+  group_key: string | null;
+  status: JobStatus;
+  attempts: number;
+  max_attempts: number;
+  run_at_ms: number;
+  lease_until_ms: number | null;
+  lease_owner: string | null;
+  dedupe_key: string;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The repository over `jobs`. */
+export type JobsRepo = ReturnType<typeof createJobsRepo>;
+
+/** Creates the repository with its statements prepared once. */
+export function createJobsRepo(db: Db) {
+  const insert = db.prepare(`INSERT INTO jobs (kind, payload, group_key, status, max_attempts, run_at_ms, dedupe_key, created_at, updated_at)
+    VALUES (@kind, @payload, @group_key, 'pending', @max_attempts, @run_at_ms, @dedupe_key, @now, @now)
+    ON CONFLICT (dedupe_key) DO NOTHING`);
+  const byKey = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE dedupe_key = ?');
+  const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?');
+  // One statement: the sub-select and the update run under SQLite's write lock, so two claimers never get one job.
+  const claim = db.prepare<[Record<string, string | number>], JobRow>(`UPDATE jobs
+    SET status = 'running', attempts = attempts + 1, lease_until_ms = @lease, lease_owner = @owner, updated_at = @now
+    WHERE id = (SELECT id FROM jobs WHERE kind = @kind
+        AND ((status = 'pending' AND run_at_ms <= @nowMs) OR (status = 'running' AND lease_until_ms < @nowMs))
+        AND (group_key IS NULL OR group_key NOT IN (SELECT value FROM json_each(@busy)))
+      ORDER BY run_at_ms, id LIMIT 1)
+    RETURNING *`);
+  const setState = db.prepare(`UPDATE jobs SET status = @status, run_at_ms = @run_at_ms, lease_until_ms = NULL, lease_owner = NULL,
+    last_error = @last_error, attempts = attempts - @refund, updated_at = @now WHERE id = @id`);
+  const cancelKeys = db.prepare(`UPDATE jobs SET status = 'cancelled', lease_until_ms = NULL, updated_at = ?
+    WHERE dedupe_key = ? AND status IN ('pending', 'running', 'dead')`);
+
+  return {
+    /** Adds a job unless one with the same dedupe key exists; returns the job either way. */
+    enqueue(job: { kind: string; payload: unknown; dedupeKey: string; groupKey?: string; maxAttempts: number; runAtMs: number }, now: string): JobRow {
+      insert.run({ kind: job.kind, payload: JSON.stringify(job.payload), group_key: job.groupKey ?? null, max_attempts: job.maxAttempts, run_at_ms: job.runAtMs, dedupe_key: job.dedupeKey, now });
+      return byKey.get(job.dedupeKey)!;
+    },
+    /** Leases the oldest due job of `kind` whose group is not busy; undefined when none is due. */
+    claim(kind: string, owner: string, leaseMs: number, nowMs: number, busyGroups: readonly string[] = []): JobRow | undefined {
+      return claim.get({ kind, owner, lease: nowMs + leaseMs, nowMs, now: new Date(nowMs).toISOString(), busy: JSON.stringify(busyGroups) });
+    },
+    /** Marks a job done. */
+    complete(id: number, nowMs: number): void {
+      setState.run({ id, status: 'done', run_at_ms: nowMs, last_error: null, refund: 0, now: new Date(nowMs).toISOString() });
+    },
+    /** Puts a job back for later; `refund` undoes the attempt (waiting for footage or a dependency is not a failure). */
+    retryAt(id: number, runAtMs: number, error: string | null, nowMs: number, refund = false): void {
+      setState.run({ id, status: 'pending', run_at_ms: runAtMs, last_error: error, refund: refund ? 1 : 0, now: new Date(nowMs).toISOString() });
+    },
+    /** Out of attempts: stays visible with its last error until an operator retries it. */
+    deadLetter(id: number, error: string, nowMs: number): void {
+      setState.run({ id, status: 'dead', run_at_ms: nowMs, last_error: error, refund: 0, now: new Date(nowMs).toISOString() });
+    },
+    /** Cancels the job with this dedupe key if it has not finished. */
+    cancelByKey(dedupeKey: string, now: string): boolean {
+      return cancelKeys.run(now, dedupeKey).changes > 0;
+    },
+    get(id: number): JobRow | undefined {
+      return byId.get(id);
+    },
+    getByKey(dedupeKey: string): JobRow | undefined {
+      return byKey.get(dedupeKey);
+    },
+  };
+}

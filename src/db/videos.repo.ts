@@ -1,0 +1,126 @@
+// The videos table: one row per booking × camera (and per manual clip), its lifecycle and its history.
+
+import type { Db } from './connection.js';
+
+/** The life of a video (DESIGN.md section 3). */
+export type VideoStatus =
+  | 'pending'     // created, its cut is queued
+  | 'processing'  // being cut, previewed and thumbnailed
+  | 'uploading'   // files made, queued for the object store
+  | 'notifying'   // uploaded, AYO not yet told
+  | 'ready'       // AYO acknowledged it
+  | 'failed'      // failed with a reason; retried later with backoff, then stays failed
+  | 'cancelled'   // the booking was cancelled (or its window changed before delivery)
+  | 'unavailable'; // its files were removed by retention
+
+/** Every status, for validation of API filters. */
+export const VIDEO_STATUSES: readonly VideoStatus[] = ['pending', 'processing', 'uploading', 'notifying', 'ready', 'failed', 'cancelled', 'unavailable'];
+
+/** A row of `videos`. Intervals are JSON arrays of [startMs, endMs]. */
+export interface VideoRow {
+  id: number;
+  unique_id: string;
+  booking_id: string;
+  camera: string;
+  field_id: number | null;
+  type: 'full' | 'clip';
+  status: VideoStatus;
+  reason: string | null;
+  window_start_ms: number;
+  window_end_ms: number;
+  coverage: number | null;
+  covered: string | null;
+  missing: string | null;
+  duration_sec: number | null;
+  size_bytes: number | null;
+  file: string | null;
+  preview_file: string | null;
+  thumbnail_file: string | null;
+  mp4_url: string | null;
+  preview_url: string | null;
+  thumbnail_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One step of a video's history. */
+export interface VideoEventRow { id: number; video_id: number; at: string; status: string; reason: string | null }
+
+/** Filters of {@link VideosRepo.list}; values already validated. */
+export interface VideoFilter { bookingId?: string; status?: string; camera?: string; type?: string; limit: number }
+
+/** What a finished cut wrote. */
+export interface VideoResult {
+  coverage: number; covered: unknown; missing: unknown; durationSec: number; sizeBytes: number;
+  file: string; previewFile: string; thumbnailFile: string;
+}
+
+/** The repository over `videos` and `video_events`. */
+export type VideosRepo = ReturnType<typeof createVideosRepo>;
+
+/** Creates the repository with its statements prepared once. */
+export function createVideosRepo(db: Db) {
+  const insert = db.prepare(`INSERT INTO videos (unique_id, booking_id, camera, field_id, type, status, window_start_ms, window_end_ms, created_at, updated_at)
+    VALUES (@unique_id, @booking_id, @camera, @field_id, @type, 'pending', @window_start_ms, @window_end_ms, @now, @now)
+    ON CONFLICT (unique_id) DO NOTHING`);
+  const byUid = db.prepare<[string], VideoRow>('SELECT * FROM videos WHERE unique_id = ?');
+  const byBooking = db.prepare<[string], VideoRow>('SELECT * FROM videos WHERE booking_id = ? ORDER BY id');
+  const event = db.prepare('INSERT INTO video_events (video_id, at, status, reason) VALUES (?, ?, ?, ?)');
+  const events = db.prepare<[number], VideoEventRow>('SELECT * FROM video_events WHERE video_id = ? ORDER BY id');
+  const setStatus = db.prepare('UPDATE videos SET status = ?, reason = ?, updated_at = ? WHERE id = ?');
+  const setResult = db.prepare(`UPDATE videos SET coverage = @coverage, covered = @covered, missing = @missing,
+    duration_sec = @durationSec, size_bytes = @sizeBytes, file = @file, preview_file = @previewFile,
+    thumbnail_file = @thumbnailFile, updated_at = @now WHERE id = @id`);
+  const undelivered = db.prepare<[string, number, number, number, string], { s: number; e: number }>(`
+    SELECT window_start_ms AS s, window_end_ms AS e FROM videos WHERE camera = ? AND status IN ('pending', 'processing', 'failed')
+    UNION ALL
+    SELECT CAST(strftime('%s', b.start_at) AS INTEGER) * 1000, CAST(strftime('%s', b.end_at) AS INTEGER) * 1000 FROM bookings b
+    WHERE b.field_id = ? AND b.status = 'success' AND b.vanished_at IS NULL AND b.end_at IS NOT NULL
+      AND CAST(strftime('%s', b.end_at) AS INTEGER) * 1000 > ? AND CAST(strftime('%s', b.start_at) AS INTEGER) * 1000 < ?
+      AND NOT EXISTS (SELECT 1 FROM videos v WHERE v.booking_id = b.booking_id AND v.camera = ? AND v.type = 'full')`);
+
+  const repo = {
+    /** Creates a pending video unless it exists; returns the row and whether it was new. */
+    create(v: Pick<VideoRow, 'unique_id' | 'booking_id' | 'camera' | 'field_id' | 'type' | 'window_start_ms' | 'window_end_ms'>, now: string): { video: VideoRow; created: boolean } {
+      const created = insert.run({ ...v, now }).changes > 0;
+      const video = byUid.get(v.unique_id)!;
+      if (created) event.run(video.id, now, 'pending', null);
+      return { video, created };
+    },
+    get(uniqueId: string): VideoRow | undefined {
+      return byUid.get(uniqueId);
+    },
+    byBooking(bookingId: string): VideoRow[] {
+      return byBooking.all(bookingId);
+    },
+    /** Moves a video to `status` (with a reason) and writes the step into its history. */
+    setStatus(id: number, status: VideoStatus, reason: string | null, now: string): void {
+      setStatus.run(status, reason, now, id);
+      event.run(id, now, status, reason);
+    },
+    /** Records what the cut produced. */
+    setResult(id: number, r: VideoResult, now: string): void {
+      setResult.run({ ...r, covered: JSON.stringify(r.covered), missing: JSON.stringify(r.missing), id, now });
+    },
+    history(id: number): VideoEventRow[] {
+      return events.all(id);
+    },
+    /** Videos filtered, newest first. */
+    list(f: VideoFilter): VideoRow[] {
+      const where: string[] = [];
+      const params: Record<string, string | number> = { limit: f.limit };
+      if (f.bookingId !== undefined) { where.push('booking_id = @bookingId'); params.bookingId = f.bookingId; }
+      if (f.status !== undefined) { where.push('status = @status'); params.status = f.status; }
+      if (f.camera !== undefined) { where.push('camera = @camera'); params.camera = f.camera; }
+      if (f.type !== undefined) { where.push('type = @type'); params.type = f.type; }
+      return db.prepare<[Record<string, string | number>], VideoRow>(
+        `SELECT * FROM videos ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`,
+      ).all(params);
+    },
+    /** Windows whose footage must stay: undelivered videos of the camera, and bookings of its field not yet turned into one. */
+    undeliveredWindows(camera: string, fieldId: number, sinceMs: number, nowMs: number): [number, number][] {
+      return undelivered.all(camera, fieldId, sinceMs, nowMs, camera).map((r) => [r.s, r.e]);
+    },
+  };
+  return repo;
+}

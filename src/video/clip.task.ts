@@ -1,0 +1,61 @@
+// The clip task, run on the VideoActor's piscina pool: cut, preview and thumbnail of one video. ffmpeg runs as
+// child processes; a cancel message on `cancelPort` kills them. The result crosses threads as data.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MessagePort } from 'node:worker_threads';
+import { toErrorData, type ErrorData } from '../errors.js';
+import { cutClip, makePreview, makeThumbnail, type ClipSegment } from './clip.js';
+import type { Interval } from './coverage.js';
+
+/** What the task needs. */
+export interface ClipTaskInput {
+  uniqueId: string;
+  segments: ClipSegment[];
+  windowStartMs: number;
+  windowEndMs: number;
+  /** The directory the three files go to. */
+  outDir: string;
+  ffmpeg: string;
+  ffprobe: string;
+  /** Posting anything on it cancels the task. */
+  cancelPort?: MessagePort;
+}
+
+/** What the task produced. */
+export interface ClipTaskOutput {
+  file: string; previewFile: string; thumbnailFile: string; durationSec: number; sizeBytes: number;
+  covered: Interval[]; missing: Interval[]; coverage: number;
+}
+
+/** The task's answer as data. */
+export type ClipTaskResult = { ok: true; value: ClipTaskOutput } | { ok: false; error: ErrorData };
+
+/** Cuts the clip, then makes its preview and thumbnail. Never throws: failures come back as data. */
+export async function processClip(input: ClipTaskInput): Promise<ClipTaskResult> {
+  const abort = new AbortController();
+  input.cancelPort?.once('message', () => abort.abort());
+  const base = path.join(input.outDir, input.uniqueId);
+  try {
+    fs.mkdirSync(input.outDir, { recursive: true });
+    const cut = await cutClip({
+      segments: input.segments, windowStartMs: input.windowStartMs, windowEndMs: input.windowEndMs, out: `${base}.mp4`,
+      ffmpeg: input.ffmpeg, ffprobe: input.ffprobe, signal: abort.signal,
+    });
+    const media = { clip: cut.file, durationSec: cut.durationSec, height: cut.height, ffmpeg: input.ffmpeg, signal: abort.signal };
+    const previewFile = await makePreview({ ...media, out: `${base}_preview.mp4` });
+    const thumbnailFile = await makeThumbnail({ ...media, out: `${base}_thumbnail.jpg` });
+    return {
+      ok: true,
+      value: {
+        file: cut.file, previewFile, thumbnailFile, durationSec: cut.durationSec, sizeBytes: cut.sizeBytes,
+        covered: cut.covered, missing: cut.missing, coverage: cut.coverage,
+      },
+    };
+  } catch (e) {
+    for (const f of [`${base}.mp4`, `${base}_preview.mp4`, `${base}_thumbnail.jpg`]) fs.rmSync(f, { force: true });
+    return { ok: false, error: toErrorData(e) };
+  } finally {
+    input.cancelPort?.close();
+  }
+}

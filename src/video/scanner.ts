@@ -1,0 +1,114 @@
+// Turns bookings into videos: every finished `success` booking gets one video per enabled camera of its field and
+// a durable cut job; a cancelled booking cancels its videos; a changed window redoes undelivered ones; a manual
+// clip request makes a `clip` video of the last CLIP_SECONDS.
+
+import { createBookingsRepo, createJobsRepo, createVideosRepo, type BookingRow, type VideoRow } from '../db/index.js';
+import { NotFoundError } from '../errors.js';
+import type { VideoEvent, VideoPipelineDeps } from './types.js';
+import { videoUniqueId } from './unique-id.js';
+
+/** Statuses of a video that has not reached the object store yet. */
+const UNDELIVERED = new Set(['pending', 'processing', 'failed']);
+/** The payload of a cut job. */
+export interface CutJobPayload { uniqueId: string }
+/** Durable attempts of a cut job: the first run and the durable retries. */
+export const cutJobAttempts = (deps: Pick<VideoPipelineDeps, 'jobDelaysMs'>) => deps.jobDelaysMs.length + 1;
+
+/** Creates the scanner; `abortRunning` stops a running cut of a booking (the cut worker provides it). */
+export function createVideoScanner(deps: VideoPipelineDeps, abortRunning: (uniqueId: string) => void) {
+  const bookings = createBookingsRepo(deps.db);
+  const videos = createVideosRepo(deps.db);
+  const jobs = createJobsRepo(deps.db);
+  const now = deps.now ?? Date.now;
+  const iso = () => new Date(now()).toISOString();
+  const emit = (e: VideoEvent) => { try { deps.onEvent?.(e); } catch { /* listeners cannot break the pipeline */ } };
+  const setStatus = (v: VideoRow, status: VideoRow['status'], reason: string | null) => {
+    videos.setStatus(v.id, status, reason, iso());
+    emit({ type: 'video:status', uniqueId: v.unique_id, bookingId: v.booking_id, camera: v.camera, videoType: v.type, status, reason });
+  };
+
+  /** Creates the video and its cut job in one transaction (a crash cannot leave one without the other). */
+  const createVideo = (booking: BookingRow, camera: string, type: 'full' | 'clip', startMs: number, endMs: number): VideoRow => {
+    const uniqueId = videoUniqueId(booking.booking_id, camera, startMs, deps.timeZone, type);
+    return deps.db.transaction(() => {
+      const { video, created } = videos.create({
+        unique_id: uniqueId, booking_id: booking.booking_id, camera, field_id: booking.field_id, type,
+        window_start_ms: startMs, window_end_ms: endMs,
+      }, iso());
+      if (created) {
+        jobs.enqueue({ kind: 'cut', payload: { uniqueId } satisfies CutJobPayload, dedupeKey: `cut:${uniqueId}`, groupKey: camera, maxAttempts: cutJobAttempts(deps), runAtMs: now() }, iso());
+        deps.logger.info(`🎬 VIDEO: ${uniqueId} created for booking ${booking.booking_id} (${type}, camera ${camera})`);
+        emit({ type: 'video:status', uniqueId, bookingId: booking.booking_id, camera, videoType: type, status: 'pending', reason: null });
+      }
+      return video;
+    })();
+  };
+
+  const cancelVideo = (v: VideoRow, reason: string) => {
+    jobs.cancelByKey(`cut:${v.unique_id}`, iso());
+    abortRunning(v.unique_id);
+    setStatus(v, 'cancelled', reason);
+  };
+
+  return {
+    /** Cancels every video of a booking, as the seed says. */
+    cancelBooking(bookingId: string): number {
+      let n = 0;
+      for (const v of videos.byBooking(bookingId)) {
+        if (v.status === 'cancelled') continue;
+        cancelVideo(v, 'Booking cancelled via API');
+        deps.logger.info(`📅 BOOKING: Updated video ${v.unique_id} to cancelled status for booking ${bookingId}`);
+        n++;
+      }
+      if (n > 0) deps.logger.info(`processBookings : Booking ${bookingId} is cancelled, skipping video processing`);
+      return n;
+    },
+
+    /** One pass over the bookings; returns how many videos it created and cancelled. */
+    scan(): { created: number; cancelled: number } {
+      let created = 0;
+      let cancelled = 0;
+      for (const id of bookings.cancelledWithLiveVideos()) cancelled += this.cancelBooking(id);
+      const t = now();
+      const due = bookings.dueForVideo(new Date(t - deps.clipGraceMs).toISOString(), new Date(t - deps.retentionHours * 3_600_000).toISOString());
+      for (const b of due) {
+        const startMs = Date.parse(b.start_at!);
+        const endMs = Date.parse(b.end_at!);
+        for (const cam of deps.cameras.filter((c) => c.enabled && c.fieldId === b.field_id)) {
+          const uniqueId = videoUniqueId(b.booking_id, cam.name, startMs, deps.timeZone, 'full');
+          const existing = videos.byBooking(b.booking_id).filter((v) => v.camera === cam.name && v.type === 'full' && v.status !== 'cancelled');
+          if (existing.some((v) => v.unique_id === uniqueId)) continue;
+          // The window changed: redo what was not delivered; leave a delivered video alone.
+          if (existing.some((v) => !UNDELIVERED.has(v.status))) continue;
+          for (const v of existing) {
+            cancelVideo(v, 'booking window changed');
+            cancelled++;
+          }
+          createVideo(b, cam.name, 'full', startMs, endMs);
+          created++;
+        }
+      }
+      return { created, cancelled };
+    },
+
+    /** A manual clip of the last `clipSeconds` of the booking running now on a field. */
+    requestClip(fieldId: number, cameraName?: string): { bookingId: string; windowStart: string; windowEnd: string; videos: string[] } {
+      const cams = deps.cameras.filter((c) => c.enabled && c.fieldId === fieldId);
+      if (cams.length === 0) throw new NotFoundError(`No camera records field ${fieldId}`);
+      const chosen = cameraName === undefined ? cams : cams.filter((c) => c.name === cameraName);
+      if (chosen.length === 0) throw new NotFoundError(`Camera ${cameraName} does not record field ${fieldId}`);
+      const t = now();
+      const booking = bookings.runningOn(fieldId, new Date(t).toISOString());
+      if (!booking) throw new NotFoundError(`No booking with status success is running on field ${fieldId} now`);
+      const startMs = Math.max(Date.parse(booking.start_at!), t - deps.clipSeconds * 1000);
+      const made = chosen.map((c) => createVideo(booking, c.name, 'clip', startMs, t));
+      return {
+        bookingId: booking.booking_id, windowStart: new Date(startMs).toISOString(), windowEnd: new Date(t).toISOString(),
+        videos: made.map((v) => v.unique_id),
+      };
+    },
+  };
+}
+
+/** The scanner's interface. */
+export type VideoScanner = ReturnType<typeof createVideoScanner>;

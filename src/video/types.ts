@@ -1,0 +1,38 @@
+// What the video pipeline's pieces share: its dependencies and its events.
+
+import type { Db } from '../db/index.js';
+import type { Logger } from '../log.js';
+import type { CameraConfig } from '../recording/cameras.js';
+import type { ClipTaskInput, ClipTaskResult } from './clip.task.js';
+
+/** Events of the video pipeline (metrics and logs subscribe on the main thread). */
+export type VideoEvent =
+  | { type: 'video:status'; uniqueId: string; bookingId: string; camera: string; videoType: 'full' | 'clip'; status: string; reason: string | null }
+  | { type: 'clip:done'; uniqueId: string; camera: string; seconds: number; coverage: number };
+
+/** Dependencies of the scanner and the cut worker. */
+export interface VideoPipelineDeps {
+  db: Db;
+  cameras: readonly CameraConfig[];
+  timeZone: string;
+  /** `$DATA_DIR/media/recordings`. */
+  recordingsDir: string;
+  /** `$DATA_DIR/media/videos`. */
+  videosDir: string;
+  segmentSeconds: number;
+  ffmpeg: string;
+  ffprobe: string;
+  clipGraceMs: number;
+  clipSeconds: number;
+  /** Bookings that ended longer ago than this have no footage left to look for. */
+  retentionHours: number;
+  /** Delays between the quick processing attempts (the seed's 3 s, 6 s, 12 s). */
+  processingDelaysMs: readonly number[];
+  /** Delays of the durable retries after that (5, 15, 30, 60, 120 min). */
+  jobDelaysMs: readonly number[];
+  /** Runs one clip task (on the piscina pool in the actor; directly in tests). */
+  runClip(input: Omit<ClipTaskInput, 'cancelPort'>, signal: AbortSignal): Promise<ClipTaskResult>;
+  logger: Logger;
+  onEvent?: (e: VideoEvent) => void;
+  now?: () => number;
+}
