@@ -2,6 +2,7 @@
 // with a message naming the variable; every problem is reported at once.
 
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { isIP } from 'node:net';
 import { parseCameras, passwordOf, type CameraConfig } from './recording/cameras.js';
@@ -44,6 +45,14 @@ export interface Config {
     minFreeDiskMb: number;
     ffmpegPath: string;
     ffprobePath: string;
+  };
+  video: {
+    scanIntervalMs: number;
+    clipGraceMs: number;
+    clipConcurrency: number;
+    clipSeconds: number;
+    retryDelaysMs: number[];
+    jobRetryDelaysMs: number[];
   };
 }
 
@@ -90,6 +99,12 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'MIN_FREE_DISK_MB', default: '2048', meaning: 'below this free space the oldest segments go first' },
   { name: 'FFMPEG_PATH', default: 'ffmpeg', meaning: 'ffmpeg binary (from PATH by default)' },
   { name: 'FFPROBE_PATH', default: 'ffprobe', meaning: 'ffprobe binary (from PATH by default)' },
+  { name: 'VIDEO_SCAN_INTERVAL', default: '2m', meaning: 'how often finished bookings are turned into videos (also at once on booking changes)' },
+  { name: 'CLIP_GRACE', default: '30s', meaning: 'time after a booking ends before its video is made' },
+  { name: 'CLIP_CONCURRENCY', default: 'cores', meaning: 'clip tasks at once (one per camera at a time)' },
+  { name: 'CLIP_SECONDS', default: '60', meaning: 'length of a manual clip (POST /api/request-booking-video)' },
+  { name: 'VIDEO_RETRY_DELAYS', default: '3s,6s,12s', meaning: 'delays of the quick processing retries' },
+  { name: 'VIDEO_JOB_RETRY_DELAYS', default: '5m,15m,30m,60m,120m', meaning: 'delays of the later retries of a failed video' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error' },
   { name: 'LOG_FORMAT', default: 'pretty', meaning: 'pretty (one human line per event) or json' },
 ];
@@ -178,10 +193,27 @@ export function loadConfig(env: Env = process.env): Config {
     ffmpegPath: str('FFMPEG_PATH', 'ffmpeg'),
     ffprobePath: str('FFPROBE_PATH', 'ffprobe'),
   };
+  const durations = (name: string, def: string): number[] => {
+    const raw = get(name) ?? def;
+    const list = raw.split(',').map((x) => parseDuration(x.trim()));
+    if (list.length === 0 || list.some((x) => x === undefined)) {
+      problems.push(`${name} must be a comma-separated list of durations like 3s,6s,12s (got "${raw}")`);
+      return def.split(',').map((x) => parseDuration(x)!);
+    }
+    return list as number[];
+  };
+  const video = {
+    scanIntervalMs: duration('VIDEO_SCAN_INTERVAL', '2m', 100),
+    clipGraceMs: duration('CLIP_GRACE', '30s', 0),
+    clipConcurrency: int('CLIP_CONCURRENCY', Math.max(1, os.availableParallelism()), 1, 64),
+    clipSeconds: int('CLIP_SECONDS', 60, 5, 3600),
+    retryDelaysMs: durations('VIDEO_RETRY_DELAYS', '3s,6s,12s'),
+    jobRetryDelaysMs: durations('VIDEO_JOB_RETRY_DELAYS', '5m,15m,30m,60m,120m'),
+  };
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port, host, dataDir, dbPath: path.join(dataDir, 'venue-recorder.db'), venueTimezone, ayo, sync, apiKey, log,
-    connectivity, s3Endpoint, supervisor, cameras, recording,
+    connectivity, s3Endpoint, supervisor, cameras, recording, video,
   };
 }
 
