@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { ConnectivityActorData, ConnectivityEvent } from './actors/connectivity.messages.js';
 import type { RecorderActorData, RecorderActorEvent } from './actors/recorder.messages.js';
+import type { VideoActorData, VideoRequest } from './actors/video.messages.js';
 import type { SyncActorData, SyncReply, SyncRequest } from './actors/sync.messages.js';
 import type { Config } from './config.js';
 import { probeUrlOf, type ProbeTarget } from './connectivity/index.js';
@@ -24,6 +25,9 @@ export interface RunningService {
   /** Stops intake, stops the actors in reverse order, closes the HTTP server and the database. */
   stop(): Promise<void>;
 }
+
+/** Actor events the supervisor forwards to every other actor. */
+const FORWARDED = new Set(['connectivity:change', 'booking:changed', 'booking:vanished']);
 
 /** Worker entries sit beside this file: `.ts` when run from source (tests, tsx), `.js` when built. */
 function actorEntry(name: string): URL {
@@ -61,6 +65,17 @@ export function childSpecs(config: Config): ChildSpec[] {
     // The sync's shutdownMs leaves room for its database write after its AYO calls are cancelled.
     { id: 'sync', entry: actorEntry('sync.actor'), restart: 'permanent', shutdownMs: 10_000, resourceLimits: limits, data: sync },
     ...recorders,
+    {
+      id: 'video', entry: actorEntry('video.actor'), restart: 'permanent', shutdownMs: 15_000, resourceLimits: limits,
+      data: {
+        dbPath: config.dbPath, cameras: config.cameras, timeZone: config.venueTimezone, recordingsDir: recordingsDir(config),
+        videosDir: path.join(config.dataDir, 'media', 'videos'), segmentSeconds: config.recording.segmentSeconds,
+        ffmpeg: config.recording.ffmpegPath, ffprobe: config.recording.ffprobePath, clipGraceMs: config.video.clipGraceMs,
+        clipSeconds: config.video.clipSeconds, clipConcurrency: config.video.clipConcurrency,
+        retentionHours: config.recording.retentionHours, scanIntervalMs: config.video.scanIntervalMs,
+        processingDelaysMs: config.video.retryDelaysMs, jobDelaysMs: config.video.jobRetryDelaysMs,
+      } satisfies VideoActorData,
+    },
   ];
 }
 
@@ -80,7 +95,8 @@ export async function startService(config: Config, logger: Logger, overrides: St
   });
   const cameraStates = new Map<string, { state: RecorderState; reason: string | null }>();
   supervisor.events.on('actor:event', ({ id, event }) => {
-    if (event.type === 'connectivity:change') supervisor.broadcast(event as ConnectivityEvent, id);
+    // Events other actors react to: connectivity transitions, and booking changes (VideoActor scans at once).
+    if (FORWARDED.has(event.type)) supervisor.broadcast(event as ConnectivityEvent, id);
     const e = event as RecorderActorEvent;
     if (e.type === 'recorder:state') cameraStates.set(e.camera, { state: e.state, reason: e.reason });
   });
@@ -108,12 +124,15 @@ export async function startService(config: Config, logger: Logger, overrides: St
         segmentsLastHour: recent.segments, bytesLastHour: recent.bytes,
       };
     }),
+    requestClip: (fieldId, cameraName) => supervisor.call<VideoRequest, { bookingId: string; windowStart: string; windowEnd: string; videos: string[] }>(
+      'video', { type: 'video:request-clip', fieldId, cameraName }, { waitMs: 5_000, timeoutMs: 30_000 },
+    ),
     runSync: () => supervisor.call<SyncRequest, SyncReply>('sync', { type: 'sync:run', trigger: 'api' }, { waitMs: 5_000, timeoutMs: 120_000 }),
   };
 
   let server;
   try {
-    server = await startHttpServer(createHttpApp({ db, apiKey: config.apiKey, logger, control }), { port: config.port, host: config.host });
+    server = await startHttpServer(createHttpApp({ db, apiKey: config.apiKey, logger, control, dataDir: config.dataDir }), { port: config.port, host: config.host });
   } catch (e) {
     db.close();
     throw e;

@@ -52,6 +52,7 @@ describe('SyncActor and ConnectivityActor in the running service', () => {
     expect(body.data.map((a: any) => [a.id, a.state, a.restart, a.restarts, a.lastError])).toEqual([
       ['connectivity', 'running', 'permanent', 0, null],
       ['sync', 'running', 'permanent', 0, null],
+      ['video', 'running', 'permanent', 0, null],
     ]);
     for (const a of body.data) {
       expect(a.startedAt).toMatch(/Z$/);

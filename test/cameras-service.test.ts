@@ -27,7 +27,7 @@ afterAll(async () => {
 describe('cameras in the running service', () => {
   it('runs one RecorderActor per enabled camera and shows each camera at GET /api/cameras', async () => {
     const actors = (await get('/api/actors')).data.map((a: any) => a.id);
-    expect(actors).toEqual(['connectivity', 'sync', 'recorder:CAM_A', 'recorder:CAM_DEAD']);
+    expect(actors).toEqual(['connectivity', 'sync', 'recorder:CAM_A', 'recorder:CAM_DEAD', 'video']);
     const cams = await waitFor(async () => {
       const body = await get('/api/cameras');
       const a = body.data.find((c: any) => c.name === 'CAM_A');

@@ -1,7 +1,8 @@
 // RecorderActor: records one camera (an ffmpeg child) into indexed segments, with its own database connection,
 // and keeps that camera's recordings within retention and the disk floor.
 
-import { createSegmentsRepo, openDatabase } from '../db/index.js';
+import fs from 'node:fs';
+import { createSegmentsRepo, createVideosRepo, openDatabase } from '../db/index.js';
 import { describeError } from '../errors.js';
 import { createRecorder } from '../recording/recorder.js';
 import { applyRecordingRetention, sweepRecordings } from '../recording/retention.js';
@@ -12,6 +13,7 @@ runActor<RecorderRequest, RecorderReply, RecorderActorEvent, RecorderActorData>(
   const d = ctx.data;
   const db = openDatabase(d.dbPath);
   const segments = createSegmentsRepo(db);
+  const videos = createVideosRepo(db);
   const recorder = createRecorder({
     camera: d.camera, recordingsDir: d.recordingsDir, segmentSeconds: d.segmentSeconds, ffmpegPath: d.ffmpegPath,
     timeZone: d.timeZone, segments, logger: ctx.logger, onEvent: (e) => ctx.emit(e),
@@ -19,12 +21,16 @@ runActor<RecorderRequest, RecorderReply, RecorderActorEvent, RecorderActorData>(
   const retention = { camera: d.camera.name, recordingsDir: d.recordingsDir, segments, logger: ctx.logger };
   const applyRetention = () => {
     try {
-      // Footage that undelivered videos need is protected once the video pipeline records its windows.
-      applyRecordingRetention({ ...retention, retentionHours: d.retentionHours, minFreeDiskMb: d.minFreeDiskMb });
+      applyRecordingRetention({
+        ...retention, retentionHours: d.retentionHours, minFreeDiskMb: d.minFreeDiskMb,
+        // Footage that an undelivered video (or a booking not yet turned into one) needs stays.
+        protectedWindows: () => videos.undeliveredWindows(d.camera.name, d.camera.fieldId, Date.now() - d.retentionHours * 3_600_000 * 2, Date.now()),
+      });
     } catch (e) {
       ctx.logger.error(`🧹 RETENTION: ${d.camera.name} failed: ${describeError(e)}`);
     }
   };
+  fs.mkdirSync(d.recordingsDir, { recursive: true });
   sweepRecordings(retention);
   applyRetention();
   const timer = setInterval(applyRetention, d.retentionIntervalMs ?? 60_000);

@@ -1,13 +1,14 @@
 // The h3 application: routes, API key check and JSON error mapping. Nothing listens here (see server.ts).
 
 import { createApp, createRouter, defineEventHandler, type App } from 'h3';
-import { createBookingsRepo, createSyncRunsRepo, type Db } from '../db/index.js';
+import { createBookingsRepo, createSyncRunsRepo, createVideosRepo, type Db } from '../db/index.js';
 import type { Logger } from '../log.js';
 import { createApiKeyCheck } from './auth.js';
 import { registerBookingRoutes } from './bookings.routes.js';
 import { createErrorResponder } from './errors.js';
 import { registerRuntimeRoutes, type ServiceControl } from './runtime.routes.js';
 import { registerSyncRoutes } from './sync.routes.js';
+import { registerVideoRoutes } from './videos.routes.js';
 
 /** Dependencies of {@link createHttpApp}. */
 export interface HttpAppDeps {
@@ -17,6 +18,8 @@ export interface HttpAppDeps {
   logger: Logger;
   /** The running service's actors, readiness and actions; absent in tests of the read-only API. */
   control?: ServiceControl;
+  /** DATA_DIR: video files are shown relative to it. */
+  dataDir?: string;
 }
 
 /** Builds the app. Example: `startHttpServer(createHttpApp({ db, apiKey, logger }), { port: 0, host: '127.0.0.1' })`. */
@@ -27,6 +30,7 @@ export function createHttpApp(deps: HttpAppDeps): App {
   registerBookingRoutes(router, { bookings: createBookingsRepo(deps.db) });
   registerSyncRoutes(router, { syncRuns: createSyncRunsRepo(deps.db) });
   if (deps.control) registerRuntimeRoutes(router, deps.control);
+  registerVideoRoutes(router, { videos: createVideosRepo(deps.db), dataDir: deps.dataDir ?? process.cwd(), requestClip: deps.control?.requestClip });
   app.use(router);
   return app;
 }

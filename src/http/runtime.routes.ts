@@ -4,6 +4,7 @@ import { defineEventHandler, setResponseStatus, type Router } from 'h3';
 import type { SyncRunRecord } from '../db/index.js';
 import type { ChildStatus } from '../supervisor/index.js';
 import { httpError } from './errors.js';
+import type { RequestClip } from './videos.routes.js';
 import { readQuery } from './query.js';
 
 /** What the HTTP layer may ask of the running service. */
@@ -15,6 +16,7 @@ export interface ServiceControl {
   accepting(): boolean;
   runSync(): Promise<SyncRunRecord>;
   cameras(): CameraDto[];
+  requestClip?: RequestClip;
 }
 
 /** A camera as GET /api/cameras answers it (its URL with the password hidden). */

@@ -63,6 +63,7 @@ export class ActorHandle {
   private lastError: ErrorData | undefined;
   private stoppedMessage = false;
   private monitor: NodeJS.Timeout | undefined;
+  private hasExited = false;
 
   constructor(private readonly options: ActorHandleOptions) {
     const channel = new MessageChannel();
@@ -112,6 +113,7 @@ export class ActorHandle {
 
     this.exited = new Promise<ExitInfo>((resolve) => {
       this.worker.once('exit', (code) => {
+        this.hasExited = true;
         clearTimeout(startTimer);
         clearInterval(this.monitor);
         const expected = this.stopRequested && this.killReason === undefined;
@@ -131,6 +133,11 @@ export class ActorHandle {
   /** Resolves when the actor says it is ready; rejects if it ends first. */
   start(): Promise<void> {
     return this.ready;
+  }
+
+  /** Whether the worker has ended. */
+  get ended(): boolean {
+    return this.hasExited;
   }
 
   /** Whether the ready handshake completed. */

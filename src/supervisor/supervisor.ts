@@ -229,7 +229,7 @@ export class Supervisor {
       child.restartTimer = undefined;
     }
     const handle = child.handle;
-    if (!handle || child.state === 'stopped') {
+    if (!handle || child.state === 'stopped' || handle.ended) {
       child.state = 'stopped';
       this.settle(child);
       return;

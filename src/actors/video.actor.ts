@@ -1,0 +1,109 @@
+// VideoActor: turns finished bookings into videos and runs their cut jobs on a piscina pool of clip tasks
+// (CLIP_CONCURRENCY at once, one per camera at a time). Scans every VIDEO_SCAN_INTERVAL and at once when the
+// sync reports a booking change.
+
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { openDatabase } from '../db/index.js';
+import { describeError } from '../errors.js';
+import { assertNever, runActor } from '../supervisor/index.js';
+import type { ClipTaskInput, ClipTaskResult } from '../video/clip.task.js';
+import { createCutWorker } from '../video/cut-worker.js';
+import { createVideoScanner } from '../video/scanner.js';
+import type { VideoActorData, VideoActorEvent, VideoReply, VideoRequest } from './video.messages.js';
+
+/** The clip task sits beside the video modules: `.ts` from source (tests, tsx), `.js` when built. */
+const TASK = new URL(`../video/clip.task${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
+/**
+ * The module piscina loads. A `.ts` task is wrapped in a tiny module that registers tsx first: on Node 20,
+ * `execArgv: ['--import', 'tsx']` does not reach a worker's module loading.
+ */
+function taskModule(): string {
+  if (!TASK.pathname.endsWith('.ts')) return TASK.href;
+  const api = import.meta.resolve('tsx/esm/api');
+  const code = `const { register } = await import(${JSON.stringify(api)}); register();
+const m = await import(${JSON.stringify(TASK.href)}); export const processClip = m.processClip;\n`;
+  const file = path.join(os.tmpdir(), `venue-recorder-clip-task-${createHash('sha1').update(code).digest('hex').slice(0, 12)}.mjs`);
+  fs.writeFileSync(file, code);
+  return pathToFileURL(file).href;
+}
+
+runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData>((ctx) => {
+  const d = ctx.data;
+  const db = openDatabase(d.dbPath);
+  const pool = new Piscina({
+    filename: taskModule(), maxThreads: d.clipConcurrency, minThreads: 0, idleTimeout: 30_000,
+  });
+  pool.on('error', (e: unknown) => ctx.logger.error(`🎬 VIDEO: clip pool error: ${describeError(e)}`));
+  const runClip = async (input: Omit<ClipTaskInput, 'cancelPort'>, signal: AbortSignal): Promise<ClipTaskResult> => {
+    const { port1, port2 } = new MessageChannel();
+    const cancel = () => port1.postMessage('cancel');
+    if (signal.aborted) cancel();
+    else signal.addEventListener('abort', cancel, { once: true });
+    try {
+      return (await pool.run({ ...input, cancelPort: port2 }, { name: 'processClip', transferList: [port2] })) as ClipTaskResult;
+    } catch (e) {
+      // A pool failure (a task thread that died) is a failed attempt, not a crash of the actor.
+      return { ok: false, error: { name: 'ClipTaskError', message: `clip task failed: ${describeError(e)}`, retryable: true } };
+    } finally {
+      signal.removeEventListener('abort', cancel);
+      port1.close();
+    }
+  };
+  const deps = {
+    db, cameras: d.cameras, timeZone: d.timeZone, recordingsDir: d.recordingsDir, videosDir: d.videosDir,
+    segmentSeconds: d.segmentSeconds, ffmpeg: d.ffmpeg, ffprobe: d.ffprobe, clipGraceMs: d.clipGraceMs,
+    clipSeconds: d.clipSeconds, retentionHours: d.retentionHours, processingDelaysMs: d.processingDelaysMs,
+    jobDelaysMs: d.jobDelaysMs, runClip, logger: ctx.logger, onEvent: (e: VideoActorEvent) => ctx.emit(e),
+  };
+  // A cut that was running when the previous incarnation died goes back to the queue (its lease is ours).
+  const released = db.prepare("UPDATE jobs SET status = 'pending', lease_until_ms = NULL WHERE kind = 'cut' AND status = 'running'").run().changes;
+  if (released > 0) ctx.logger.warn(`🎬 VIDEO: ${released} cut job(s) interrupted earlier are queued again`);
+
+  const worker = createCutWorker(deps, { concurrency: d.clipConcurrency, owner: `video:${process.pid}` });
+  const scanner = createVideoScanner(deps, (id) => worker.abort(id));
+  const safely = (what: string, fn: () => void) => {
+    try { fn(); } catch (e) { ctx.logger.error(`🎬 VIDEO: ${what} failed: ${describeError(e)}`); }
+  };
+  const scan = () => safely('scan', () => { scanner.scan(); worker.pump(); });
+  let soon: NodeJS.Timeout | undefined;
+  const scanSoon = () => { clearTimeout(soon); soon = setTimeout(scan, 200); };
+  const scanTimer = setInterval(scan, d.scanIntervalMs);
+  const pumpTimer = setInterval(() => safely('queue', () => worker.pump()), 1_000);
+  scan();
+
+  return {
+    handle(req) {
+      switch (req.type) {
+        case 'video:scan': {
+          const r = scanner.scan();
+          worker.pump();
+          return r;
+        }
+        case 'video:request-clip': {
+          const r = scanner.requestClip(req.fieldId, req.cameraName);
+          worker.pump();
+          return r;
+        }
+        default: return assertNever(req);
+      }
+    },
+    notify(message) {
+      if (message.type === 'booking:changed' || message.type === 'booking:vanished' || message.type === 'sync:run') scanSoon();
+    },
+    async stop() {
+      clearInterval(scanTimer);
+      clearInterval(pumpTimer);
+      clearTimeout(soon);
+      await worker.stop();
+      await pool.destroy();
+      db.close();
+    },
+  };
+});

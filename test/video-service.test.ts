@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { probeMedia } from '../src/media/index.js';
+import { startService, type RunningService } from '../src/service.js';
+import { toVenueIso } from '../src/util/venue-time.js';
+import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
+import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
+
+const TZ = 'Asia/Jakarta';
+const local = (ms: number) => { const s = toVenueIso(new Date(ms), TZ); return { date: s.slice(0, 10), time: s.slice(11, 19) }; };
+
+let ayo: FakeAyo;
+let service: RunningService;
+let tmp: ReturnType<typeof tempDir>;
+const log = captureLogger();
+const api = async (p: string, init?: RequestInit) => {
+  const res = await fetch(service.url + p, init);
+  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+};
+const post = (p: string, body: unknown) => api(p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+// Two bookings on field 50: one short that ends in a few seconds, one running for a minute (for manual clips).
+const t0 = Math.ceil(Date.now() / 1000) * 1000;
+const short = { start: local(t0 + 3_000), end: local(t0 + 7_000) };
+const long = { start: local(t0 - 30_000), end: local(t0 + 120_000) };
+
+beforeAll(async () => {
+  ayo = await startFakeAyo(TEST_AYO);
+  const bookings = [
+    ayoBooking({ booking_id: 'BK/SHORT/1', date: short.start.date, start_time: short.start.time, end_time: short.end.time, field_id: 50 }),
+    ayoBooking({ booking_id: 'BK/LONG/1', date: long.start.date, start_time: long.start.time, end_time: long.end.time, field_id: 51 }),
+  ];
+  ayo.setBookings(short.start.date, bookings);
+  tmp = tempDir();
+  service = await startService(loadConfig({
+    PORT: '0', DATA_DIR: tmp.dir, MIN_FREE_DISK_MB: '0', SEGMENT_SECONDS: '1', CLIP_GRACE: '500ms', VIDEO_SCAN_INTERVAL: '500ms',
+    CLIP_SECONDS: '5', BOOKING_SYNC_INTERVAL: '1h', AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token,
+    AYO_VENUE_CODE: TEST_AYO.venueCode, AYO_VENUE_SECRET: TEST_AYO.secret, CLIP_CONCURRENCY: '2',
+    CAMERAS: JSON.stringify([
+      { name: 'CAM_50', fieldId: 50, url: 'testsrc', enabled: true },
+      { name: 'CAM_51', fieldId: 51, url: 'testsrc', enabled: true },
+    ]),
+  }), log.logger);
+}, 60_000);
+afterAll(async () => {
+  await service?.stop();
+  await ayo?.close();
+  tmp?.cleanup();
+});
+
+describe('videos in the running service', () => {
+  it('records, then cuts the booking that just ended into a clip with preview and thumbnail', async () => {
+    const uid = 'BK-SHORT-1_CAM_50_' + `${short.start.date}${short.start.time}`.replace(/[-:]/g, '');
+    const video = await waitFor(async () => {
+      const r = await api(`/api/videos/${uid}`);
+      return r.status === 200 && r.body.data.status === 'uploading' ? r.body.data : undefined;
+    }, 'the video to be cut', 40_000);
+    expect(video).toMatchObject({ bookingId: 'BK/SHORT/1', camera: 'CAM_50', fieldId: 50, type: 'full', coverage: 1, missing: [] });
+    expect(video.history.map((h: any) => h.status)).toEqual(['pending', 'processing', 'uploading']);
+    expect(video.windowStart).toBe(new Date(t0 + 3_000).toISOString());
+    const clip = await probeMedia('ffprobe', path.join(tmp.dir, video.files.mp4));
+    expect(clip.durationSec).toBeGreaterThanOrEqual(4);
+    expect(clip.durationSec).toBeLessThan(6.5);
+    expect(fs.existsSync(path.join(tmp.dir, video.files.preview))).toBe(true);
+    expect(fs.existsSync(path.join(tmp.dir, video.files.thumbnail))).toBe(true);
+    const list = await api('/api/videos?booking_id=BK/SHORT/1');
+    expect(list.body).toMatchObject({ status: 'success', count: 1 });
+    expect((await api('/api/videos?status=nope')).status).toBe(400);
+    expect((await api("/api/videos/x'y")).status).toBe(400);
+    expect((await api('/api/videos/NOPE')).status).toBe(404);
+  });
+
+  it('makes a manual clip of the running booking; a second press within 30 s answers 429', async () => {
+    const r = await post('/api/request-booking-video', { field_id: 51, camera_name: 'CAM_51' });
+    expect(r.status).toBe(202);
+    expect(r.body.data).toMatchObject({ bookingId: 'BK/LONG/1' });
+    expect(r.body.data.videos).toHaveLength(1);
+    const again = await post('/api/request-booking-video', { field_id: 51 });
+    expect(again.status).toBe(429);
+    expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
+    const uid = r.body.data.videos[0];
+    const v = await waitFor(async () => {
+      const x = await api(`/api/videos/${uid}`);
+      return x.body.data?.status === 'uploading' ? x.body.data : undefined;
+    }, 'the manual clip', 40_000);
+    expect(v).toMatchObject({ type: 'clip', camera: 'CAM_51' });
+    expect(uid).toMatch(/_clip$/);
+  });
+
+  it.each([
+    [{ field_id: 50 }, 404, /No booking with status success is running on field 50 now/],
+    [{ field_id: 99 }, 404, /No camera records field 99/],
+    [{ field_id: 50, camera_name: 'CAM_51' }, 404, /Camera CAM_51 does not record field 50/],
+    [{ field_id: 'x' }, 400, /field_id must be a whole number/],
+    ['{not json', 400, /Body must be JSON/],
+    [{ field_id: 1, extra: 1 }, 400, /Unknown field "extra"/],
+  ])('POST /api/request-booking-video %j → %i', async (body, status, message) => {
+    const r = await post('/api/request-booking-video', body);
+    expect(r.status).toBe(status);
+    expect(r.body.status).toBe('error');
+    expect(r.body.message).toMatch(message);
+  });
+
+  it('cancels the videos of a booking AYO cancels', async () => {
+    ayo.setBookings(short.start.date, [
+      ayoBooking({ booking_id: 'BK/SHORT/1', date: short.start.date, start_time: short.start.time, end_time: short.end.time, field_id: 50, status: 'CANCELLED' }),
+      ayoBooking({ booking_id: 'BK/LONG/1', date: long.start.date, start_time: long.start.time, end_time: long.end.time, field_id: 51 }),
+    ]);
+    await api('/api/sync', { method: 'POST' });
+    const v = await waitFor(async () => {
+      const r = await api('/api/videos?booking_id=BK/SHORT/1');
+      return r.body.data[0]?.status === 'cancelled' ? r.body.data[0] : undefined;
+    }, 'the cancellation', 20_000);
+    expect(v.reason).toBe('Booking cancelled via API');
+    expect(log.lines.some((l) => l.includes(`📅 BOOKING: Updated video ${v.uniqueId} to cancelled status for booking BK/SHORT/1`))).toBe(true);
+  });
+});
