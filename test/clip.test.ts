@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeMedia } from '../src/media/index.js';
+import { probeMedia, runMediaToEnd } from '../src/media/index.js';
 import { cutClip, makePreview, makeThumbnail } from '../src/video/clip.js';
 import { frameHashes, makeFootage, wallClockOfFrames, type FootageSegment } from './fixtures/footage.js';
 import { tempDir } from './fixtures/helpers.js';
@@ -75,6 +75,14 @@ describe('clip cutting', () => {
     abort.abort();
     await expect(cutClip({ segments: footage, windowStartMs: T0, windowEndMs: T0 + 30_000, out: path.join(tmp.dir, 'out', 'cancel.mp4'), ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', signal: abort.signal }))
       .rejects.toMatchObject({ name: 'MediaCancelledError' });
+  });
+
+  it('cancelling a running ffmpeg kills it at once', async () => {
+    const abort = new AbortController();
+    const run = runMediaToEnd('ffmpeg', ['-hide_banner', '-nostdin', '-re', '-f', 'lavfi', '-i', 'testsrc=rate=10', '-t', '60', '-f', 'null', '-'], 120_000, abort.signal);
+    setTimeout(() => abort.abort(), 300);
+    // Without the kill this 60 s real-time run would outlast the test's own timeout.
+    await expect(run).rejects.toMatchObject({ name: 'MediaCancelledError' });
   });
 
   it('makes a 16:9 preview of excerpts (at most 480 lines) and a 16:9 thumbnail', async () => {

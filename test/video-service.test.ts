@@ -7,11 +7,13 @@ import { startService, type RunningService } from '../src/service.js';
 import { toVenueIso } from '../src/util/venue-time.js';
 import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
+import { startRtspCamera, type RtspCamera } from './fixtures/rtsp-camera.js';
 
 const TZ = 'Asia/Jakarta';
 const local = (ms: number) => { const s = toVenueIso(new Date(ms), TZ); return { date: s.slice(0, 10), time: s.slice(11, 19) }; };
 
 let ayo: FakeAyo;
+let camera: RtspCamera;
 let service: RunningService;
 let tmp: ReturnType<typeof tempDir>;
 const log = captureLogger();
@@ -34,12 +36,14 @@ beforeAll(async () => {
   ];
   ayo.setBookings(short.start.date, bookings);
   tmp = tempDir();
+  // Field 50 is filmed by a real RTSP camera (GStreamer), field 51 by the synthetic testsrc.
+  camera = await startRtspCamera();
   service = await startService(loadConfig({
     PORT: '0', DATA_DIR: tmp.dir, MIN_FREE_DISK_MB: '0', SEGMENT_SECONDS: '1', CLIP_GRACE: '500ms', VIDEO_SCAN_INTERVAL: '500ms',
     CLIP_SECONDS: '5', BOOKING_SYNC_INTERVAL: '1h', AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token,
     AYO_VENUE_CODE: TEST_AYO.venueCode, AYO_VENUE_SECRET: TEST_AYO.secret, CLIP_CONCURRENCY: '2',
     CAMERAS: JSON.stringify([
-      { name: 'CAM_50', fieldId: 50, url: 'testsrc', enabled: true },
+      { name: 'CAM_50', fieldId: 50, url: camera.url, enabled: true },
       { name: 'CAM_51', fieldId: 51, url: 'testsrc', enabled: true },
     ]),
   }), log.logger);
@@ -47,11 +51,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.stop();
   await ayo?.close();
+  await camera?.stop();
   tmp?.cleanup();
 });
 
 describe('videos in the running service', () => {
-  it('records, then cuts the booking that just ended into a clip with preview and thumbnail', async () => {
+  it('records a real RTSP camera, then cuts the booking that just ended into a clip with preview and thumbnail', async () => {
     const uid = 'BK-SHORT-1_CAM_50_' + `${short.start.date}${short.start.time}`.replace(/[-:]/g, '');
     const video = await waitFor(async () => {
       const r = await api(`/api/videos/${uid}`);
@@ -61,6 +66,7 @@ describe('videos in the running service', () => {
     expect(video.history.map((h: any) => h.status)).toEqual(['pending', 'processing', 'uploading']);
     expect(video.windowStart).toBe(new Date(t0 + 3_000).toISOString());
     const clip = await probeMedia('ffprobe', path.join(tmp.dir, video.files.mp4));
+    expect(clip.streams[0]).toMatchObject({ type: 'video', codec: 'h264', width: 320, height: 180 });
     expect(clip.durationSec).toBeGreaterThanOrEqual(4);
     expect(clip.durationSec).toBeLessThan(6.5);
     expect(fs.existsSync(path.join(tmp.dir, video.files.preview))).toBe(true);
