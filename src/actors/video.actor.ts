@@ -56,12 +56,7 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData>((ctx) => {
       port1.close();
     }
   };
-  const deps = {
-    db, cameras: d.cameras, timeZone: d.timeZone, recordingsDir: d.recordingsDir, videosDir: d.videosDir,
-    segmentSeconds: d.segmentSeconds, ffmpeg: d.ffmpeg, ffprobe: d.ffprobe, clipGraceMs: d.clipGraceMs,
-    clipSeconds: d.clipSeconds, retentionHours: d.retentionHours, processingDelaysMs: d.processingDelaysMs,
-    jobDelaysMs: d.jobDelaysMs, runClip, logger: ctx.logger, onEvent: (e: VideoActorEvent) => ctx.emit(e),
-  };
+  const deps = { ...d, db, runClip, logger: ctx.logger, onEvent: (e: VideoActorEvent) => ctx.emit(e) };
   // A cut that was running when the previous incarnation died goes back to the queue (its lease is ours).
   const released = db.prepare("UPDATE jobs SET status = 'pending', lease_until_ms = NULL WHERE kind = 'cut' AND status = 'running'").run().changes;
   if (released > 0) ctx.logger.warn(`🎬 VIDEO: ${released} cut job(s) interrupted earlier are queued again`);

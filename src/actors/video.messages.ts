@@ -1,7 +1,7 @@
 // Messages of VideoActor (type-only; both threads import it).
 
 import type { CameraConfig } from '../recording/cameras.js';
-import type { VideoEvent } from '../video/types.js';
+import type { VideoEvent, VideoPipelineDeps } from '../video/types.js';
 
 /** Requests VideoActor answers. */
 export type VideoRequest =
@@ -16,21 +16,10 @@ export type VideoReply =
 /** What VideoActor reports. */
 export type VideoActorEvent = VideoEvent;
 
-/** The actor's configuration slice. */
-export interface VideoActorData {
+/** The actor's configuration slice: the pipeline's settings (its dependencies minus what the actor builds). */
+export type VideoActorData = Omit<VideoPipelineDeps, 'db' | 'runClip' | 'logger' | 'onEvent' | 'now' | 'cameras'> & {
   dbPath: string;
   cameras: CameraConfig[];
-  timeZone: string;
-  recordingsDir: string;
-  videosDir: string;
-  segmentSeconds: number;
-  ffmpeg: string;
-  ffprobe: string;
-  clipGraceMs: number;
-  clipSeconds: number;
   clipConcurrency: number;
-  retentionHours: number;
   scanIntervalMs: number;
-  processingDelaysMs: number[];
-  jobDelaysMs: number[];
-}
+};
