@@ -23,6 +23,19 @@ export interface AyoConfig {
   halfOpenAfterMs: number;
 }
 
+/** Cloudflare R2 (or any S3 API) settings. */
+export interface S3Config {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Public URL prefix of the bucket (e.g. a custom domain); object URLs are `<base>/<key>`. */
+  publicBaseUrl: string;
+  forcePathStyle: boolean;
+  keyPrefix: string;
+}
+
 /** The validated configuration of the whole service. */
 export interface Config {
   port: number;
@@ -37,6 +50,9 @@ export interface Config {
   connectivity: { intervalMs: number; timeoutMs: number };
   /** Object store endpoint (R2/S3); ConnectivityActor probes it when set. */
   s3Endpoint: string | undefined;
+  /** The object store; absent until S3_ENDPOINT, S3_BUCKET and the keys are set. */
+  s3: S3Config | undefined;
+  delivery: { uploadRetryDelaysMs: number[]; notifyRetryDelaysMs: number[]; jobRetryDelaysMs: number[]; uploadConcurrency: number };
   supervisor: { maxRestarts: number; windowMs: number; shutdownTimeoutMs: number };
   cameras: CameraConfig[];
   recording: {
@@ -88,7 +104,18 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'API_KEY', default: '', meaning: 'when set, /api/... requires Authorization: Bearer <key> (secret, 16+ chars)' },
   { name: 'CONNECTIVITY_INTERVAL', default: '30s', meaning: 'how often ConnectivityActor probes the AYO host and the object store' },
   { name: 'CONNECTIVITY_TIMEOUT', default: '5s', meaning: 'timeout of one connectivity probe' },
-  { name: 'S3_ENDPOINT', default: '', meaning: 'object store endpoint (e.g. https://<account>.r2.cloudflarestorage.com); probed when set' },
+  { name: 'S3_ENDPOINT', default: '', meaning: 'object store endpoint (e.g. https://<account>.r2.cloudflarestorage.com)' },
+  { name: 'S3_REGION', default: 'auto', meaning: 'object store region' },
+  { name: 'S3_BUCKET', default: '', meaning: 'bucket the videos go to' },
+  { name: 'S3_ACCESS_KEY_ID', default: '', meaning: 'object store access key id (secret)' },
+  { name: 'S3_SECRET_ACCESS_KEY', default: '', meaning: 'object store secret key (secret)' },
+  { name: 'S3_PUBLIC_BASE_URL', default: '', meaning: 'public URL prefix of the bucket, e.g. https://videos.example.com' },
+  { name: 'S3_FORCE_PATH_STYLE', default: 'true', meaning: 'path-style object URLs on the S3 API' },
+  { name: 'S3_KEY_PREFIX', default: '', meaning: 'prefix of every object key' },
+  { name: 'UPLOAD_RETRY_DELAYS', default: '3s,6s,9s,12s,15s', meaning: 'delays of the quick upload retries' },
+  { name: 'NOTIFY_RETRY_DELAYS', default: '3s,6s,12s', meaning: 'delays of the quick AYO notification retries' },
+  { name: 'DELIVERY_JOB_RETRY_DELAYS', default: '5m,20m,45m,2h,5h', meaning: 'delays of the queued retries of uploads and notifications' },
+  { name: 'UPLOAD_CONCURRENCY', default: '2', meaning: 'videos uploaded at once (each with up to 4 multipart parts in flight)' },
   { name: 'ACTOR_MAX_RESTARTS', default: '5', meaning: 'restart intensity: restarts allowed within ACTOR_RESTART_WINDOW before the service gives up' },
   { name: 'ACTOR_RESTART_WINDOW', default: '60s', meaning: 'the window of ACTOR_MAX_RESTARTS' },
   { name: 'SHUTDOWN_TIMEOUT', default: '30s', meaning: 'overall deadline of a graceful shutdown; past it the process exits 1' },
@@ -210,10 +237,17 @@ export function loadConfig(env: Env = process.env): Config {
     retryDelaysMs: durations('VIDEO_RETRY_DELAYS', '3s,6s,12s'),
     jobRetryDelaysMs: durations('VIDEO_JOB_RETRY_DELAYS', '5m,15m,30m,60m,120m'),
   };
+  const s3 = loadS3(get, problems);
+  const delivery = {
+    uploadRetryDelaysMs: durations('UPLOAD_RETRY_DELAYS', '3s,6s,9s,12s,15s'),
+    notifyRetryDelaysMs: durations('NOTIFY_RETRY_DELAYS', '3s,6s,12s'),
+    jobRetryDelaysMs: durations('DELIVERY_JOB_RETRY_DELAYS', '5m,20m,45m,2h,5h'),
+    uploadConcurrency: int('UPLOAD_CONCURRENCY', 2, 1, 32),
+  };
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port, host, dataDir, dbPath: path.join(dataDir, 'venue-recorder.db'), venueTimezone, ayo, sync, apiKey, log,
-    connectivity, s3Endpoint, supervisor, cameras, recording, video,
+    connectivity, s3Endpoint, s3, delivery, supervisor, cameras, recording, video,
   };
 }
 
@@ -266,6 +300,30 @@ function loadCameras(get: (name: string) => string | undefined, problems: string
   return parsed.cameras;
 }
 
+function loadS3(get: (name: string) => string | undefined, problems: string[]): S3Config | undefined {
+  const required = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_PUBLIC_BASE_URL'] as const;
+  const values = required.map((n) => get(n));
+  if (values.every((v) => v === undefined)) return undefined;
+  // S3_ENDPOINT alone only turns on the connectivity probe.
+  if (values.slice(1).every((v) => v === undefined)) return undefined;
+  const missing = required.filter((_, i) => values[i] === undefined);
+  if (missing.length > 0) {
+    problems.push(`${missing.join(', ')} must be set too: the object store needs its endpoint, bucket, keys and public URL`);
+    return undefined;
+  }
+  const [endpoint, bucket, accessKeyId, secretAccessKey, publicBaseUrl] = values as string[];
+  if (!isHttpUrl(publicBaseUrl!)) problems.push(`S3_PUBLIC_BASE_URL must be an http(s) URL (got "${publicBaseUrl}")`);
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket!)) problems.push(`S3_BUCKET must be a bucket name: 3-63 lower-case letters, digits, dots and hyphens (got "${bucket}")`);
+  const pathStyle = get('S3_FORCE_PATH_STYLE') ?? 'true';
+  if (pathStyle !== 'true' && pathStyle !== 'false') problems.push(`S3_FORCE_PATH_STYLE must be true or false (got "${pathStyle}")`);
+  const keyPrefix = get('S3_KEY_PREFIX') ?? '';
+  if (!/^[A-Za-z0-9/_.-]*$/.test(keyPrefix)) problems.push('S3_KEY_PREFIX may hold only letters, digits and / _ . -');
+  return {
+    endpoint: endpoint!, region: get('S3_REGION') ?? 'auto', bucket: bucket!, accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey!,
+    publicBaseUrl: publicBaseUrl!.replace(/\/+$/, ''), forcePathStyle: pathStyle !== 'false', keyPrefix,
+  };
+}
+
 function isHttpUrl(text: string): boolean {
   try {
     return /^https?:$/.test(new URL(text).protocol);
@@ -276,6 +334,6 @@ function isHttpUrl(text: string): boolean {
 
 /** The secret values of a configuration, for the log scrubber. */
 export function secretsOf(config: Config): string[] {
-  return [config.apiKey, config.ayo?.token, config.ayo?.secret, ...config.cameras.map((c) => passwordOf(c.url))]
+  return [config.apiKey, config.ayo?.token, config.ayo?.secret, config.s3?.accessKeyId, config.s3?.secretAccessKey, ...config.cameras.map((c) => passwordOf(c.url))]
     .filter((s): s is string => !!s);
 }

@@ -1,0 +1,22 @@
+// The object store seam: what the upload stage needs of Cloudflare R2 (or any S3 API, or a local stand-in).
+
+/** Where objects go and how the players reach them. */
+export interface ObjectStore {
+  /** Uploads a local file to `key` (overwriting: re-uploading after a crash is harmless). Returns the stored size. */
+  put(key: string, file: string, contentType: string, signal?: AbortSignal): Promise<number>;
+  /** The stored size of `key`, or undefined when it does not exist. */
+  size(key: string, signal?: AbortSignal): Promise<number | undefined>;
+  /** Removes `key` (a missing key is not an error). */
+  remove(key: string, signal?: AbortSignal): Promise<void>;
+  /** The public URL of `key`. */
+  publicUrl(key: string): string;
+}
+
+/** The three objects of a video: `<prefix>mp4/<unique_id>.mp4`, `..._preview.mp4`, `..._thumbnail.jpg`. */
+export function videoObjectKeys(prefix: string, uniqueId: string): { mp4: string; preview: string; thumbnail: string } {
+  return {
+    mp4: `${prefix}mp4/${uniqueId}.mp4`,
+    preview: `${prefix}mp4/${uniqueId}_preview.mp4`,
+    thumbnail: `${prefix}mp4/${uniqueId}_thumbnail.jpg`,
+  };
+}

@@ -1,0 +1,74 @@
+// The object store on the S3 API (Cloudflare R2 in production, s3rver in tests): multipart uploads with bounded
+// concurrency (@aws-sdk/lib-storage), sizes read back with HeadObject.
+
+import fs from 'node:fs';
+import { DeleteObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Config } from '../config.js';
+import { isRetryableStatus, PermanentError, RetryableError } from '../errors.js';
+import type { ObjectStore } from './object-store.js';
+
+/** Parts of 8 MiB, up to 4 in flight per file. */
+const PART_SIZE = 8 * 1024 * 1024;
+const QUEUE_SIZE = 4;
+
+/** Turns an SDK error into the service's retryable/permanent vocabulary, without the request's details. */
+export function classifyS3Error(e: unknown, what: string): Error {
+  const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; code?: string };
+  const status = err.$metadata?.httpStatusCode;
+  const reason = `${err.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}${err.code ? ` ${err.code}` : ''}`;
+  if (err.name === 'AbortError') return new PermanentError(`${what} cancelled`);
+  if (status !== undefined && !isRetryableStatus(status)) return new PermanentError(`${what} failed: ${reason}`, { cause: e });
+  return new RetryableError(`${what} failed: ${reason}`, { cause: e });
+}
+
+/** Creates the store. */
+export function createS3Store(cfg: S3Config, opts: { timeoutMs?: number } = {}): ObjectStore {
+  const client = new S3Client({
+    endpoint: cfg.endpoint, region: cfg.region, forcePathStyle: cfg.forcePathStyle,
+    credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey },
+    maxAttempts: 1, // retries are the service's own (cockatiel), counted and logged
+    requestHandler: { requestTimeout: opts.timeoutMs ?? 60_000, connectionTimeout: 10_000 },
+  });
+  return {
+    async put(key, file, contentType, signal) {
+      const size = fs.statSync(file).size;
+      try {
+        const upload = new Upload({
+          client, queueSize: QUEUE_SIZE, partSize: PART_SIZE, leavePartsOnError: false,
+          params: { Bucket: cfg.bucket, Key: key, Body: fs.createReadStream(file), ContentType: contentType, ContentLength: size },
+        });
+        const onAbort = () => void upload.abort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          await upload.done();
+        } finally {
+          signal?.removeEventListener('abort', onAbort);
+        }
+      } catch (e) {
+        throw classifyS3Error(e, `upload of ${key}`);
+      }
+      return size;
+    },
+    async size(key, signal) {
+      try {
+        const head = await client.send(new HeadObjectCommand({ Bucket: cfg.bucket, Key: key }), { abortSignal: signal });
+        return head.ContentLength;
+      } catch (e) {
+        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404 || (e as { name?: string }).name === 'NotFound') return undefined;
+        throw classifyS3Error(e, `size of ${key}`);
+      }
+    },
+    async remove(key, signal) {
+      try {
+        await client.send(new DeleteObjectCommand({ Bucket: cfg.bucket, Key: key }), { abortSignal: signal });
+      } catch (e) {
+        throw classifyS3Error(e, `delete of ${key}`);
+      }
+    },
+    publicUrl(key) {
+      return `${cfg.publicBaseUrl}/${key.split('/').map(encodeURIComponent).join('/')}`;
+    },
+  };
+}
