@@ -52,7 +52,10 @@ export interface Config {
   s3Endpoint: string | undefined;
   /** The object store; absent until S3_ENDPOINT, S3_BUCKET and the keys are set. */
   s3: S3Config | undefined;
-  delivery: { uploadRetryDelaysMs: number[]; notifyRetryDelaysMs: number[]; jobRetryDelaysMs: number[]; uploadConcurrency: number };
+  delivery: {
+    uploadRetryDelaysMs: number[]; notifyRetryDelaysMs: number[]; jobRetryDelaysMs: number[]; uploadConcurrency: number;
+    breakAfter: number; halfOpenAfterMs: number;
+  };
   supervisor: { maxRestarts: number; windowMs: number; shutdownTimeoutMs: number };
   cameras: CameraConfig[];
   recording: {
@@ -115,6 +118,8 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'UPLOAD_RETRY_DELAYS', default: '3s,6s,9s,12s,15s', meaning: 'delays of the quick upload retries' },
   { name: 'NOTIFY_RETRY_DELAYS', default: '3s,6s,12s', meaning: 'delays of the quick AYO notification retries' },
   { name: 'DELIVERY_JOB_RETRY_DELAYS', default: '5m,20m,45m,2h,5h', meaning: 'delays of the queued retries of uploads and notifications' },
+  { name: 'DELIVERY_CIRCUIT_BREAK_AFTER', default: '5', meaning: 'consecutive failed uploads (or notifications) that open that circuit' },
+  { name: 'DELIVERY_CIRCUIT_HALF_OPEN_AFTER', default: '30s', meaning: 'how long an open delivery circuit waits before trying again' },
   { name: 'UPLOAD_CONCURRENCY', default: '2', meaning: 'videos uploaded at once (each with up to 4 multipart parts in flight)' },
   { name: 'ACTOR_MAX_RESTARTS', default: '5', meaning: 'restart intensity: restarts allowed within ACTOR_RESTART_WINDOW before the service gives up' },
   { name: 'ACTOR_RESTART_WINDOW', default: '60s', meaning: 'the window of ACTOR_MAX_RESTARTS' },
@@ -243,6 +248,8 @@ export function loadConfig(env: Env = process.env): Config {
     notifyRetryDelaysMs: durations('NOTIFY_RETRY_DELAYS', '3s,6s,12s'),
     jobRetryDelaysMs: durations('DELIVERY_JOB_RETRY_DELAYS', '5m,20m,45m,2h,5h'),
     uploadConcurrency: int('UPLOAD_CONCURRENCY', 2, 1, 32),
+    breakAfter: int('DELIVERY_CIRCUIT_BREAK_AFTER', 5, 1, 1000),
+    halfOpenAfterMs: duration('DELIVERY_CIRCUIT_HALF_OPEN_AFTER', '30s', 100),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return {

@@ -72,6 +72,21 @@ export function isRetryable(e: unknown): boolean {
   return code !== undefined && RETRYABLE_ERRNO.has(code);
 }
 
+/**
+ * Whether `e` says the remote side could not be reached at all (refused, reset, DNS, timeout), as opposed to an
+ * answer it gave. Work that fails this way waits for the link without spending its attempts.
+ */
+export function isUnreachable(e: unknown): boolean {
+  for (let cur: unknown = e, depth = 0; cur && depth < 6; depth++) {
+    const c = cur as { name?: unknown; code?: unknown; status?: unknown; $metadata?: { httpStatusCode?: number } };
+    if (typeof c.status === 'number' || typeof c.$metadata?.httpStatusCode === 'number') return false;
+    if (c.name === 'TimeoutError' || c.name === 'CircuitOpenError') return true;
+    if (typeof c.code === 'string' && RETRYABLE_ERRNO.has(c.code)) return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Converts anything thrown into plain data. */
 export function toErrorData(e: unknown): ErrorData {
   if (e instanceof Error) return { name: e.name, message: e.message, retryable: isRetryable(e) };

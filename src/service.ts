@@ -3,12 +3,13 @@
 
 import path from 'node:path';
 import type { ConnectivityActorData, ConnectivityEvent } from './actors/connectivity.messages.js';
+import type { DeliveryActorData } from './actors/delivery.messages.js';
 import type { RecorderActorData, RecorderActorEvent } from './actors/recorder.messages.js';
 import type { VideoActorData, VideoRequest } from './actors/video.messages.js';
 import type { SyncActorData, SyncReply, SyncRequest } from './actors/sync.messages.js';
 import type { Config } from './config.js';
 import { probeUrlOf, type ProbeTarget } from './connectivity/index.js';
-import { createSegmentsRepo, openDatabase } from './db/index.js';
+import { createQueueRepo, createSegmentsRepo, openDatabase } from './db/index.js';
 import { createHttpApp, startHttpServer, type ServiceControl } from './http/index.js';
 import type { Logger } from './log.js';
 import { redactUrl } from './recording/cameras.js';
@@ -44,7 +45,8 @@ export function recordingsDir(config: Config): string {
 export function childSpecs(config: Config): ChildSpec[] {
   const targets: ProbeTarget[] = [];
   if (config.ayo) targets.push({ name: 'ayo', label: 'AYO API', url: probeUrlOf(config.ayo.baseUrl) });
-  if (config.s3Endpoint) targets.push({ name: 'object-store', label: 'object store', url: probeUrlOf(config.s3Endpoint) });
+  const s3Endpoint = config.s3?.endpoint ?? config.s3Endpoint;
+  if (s3Endpoint) targets.push({ name: 'object-store', label: 'object store', url: probeUrlOf(s3Endpoint) });
   const connectivity: ConnectivityActorData = { targets, intervalMs: config.connectivity.intervalMs, timeoutMs: config.connectivity.timeoutMs };
   const sync: SyncActorData = {
     dbPath: config.dbPath, timeZone: config.venueTimezone, ayo: config.ayo, intervalMs: config.sync.intervalMs,
@@ -76,7 +78,25 @@ export function childSpecs(config: Config): ChildSpec[] {
         processingDelaysMs: config.video.retryDelaysMs, jobDelaysMs: config.video.jobRetryDelaysMs,
       } satisfies VideoActorData,
     },
+    ...deliveryChildren(config, limits),
   ];
+}
+
+/** UploadActor when an object store is configured, NotifyActor when AYO is. */
+function deliveryChildren(config: Config, limits: { maxOldGenerationSizeMb: number }): ChildSpec[] {
+  const data = (concurrency: number, quickDelaysMs: number[]): DeliveryActorData => ({
+    dbPath: config.dbPath, timeZone: config.venueTimezone, s3: config.s3, ayo: config.ayo, concurrency, quickDelaysMs,
+    jobDelaysMs: config.delivery.jobRetryDelaysMs,
+    breaker: { threshold: config.delivery.breakAfter, halfOpenAfterMs: config.delivery.halfOpenAfterMs },
+  });
+  const children: ChildSpec[] = [];
+  if (config.s3) {
+    children.push({ id: 'upload', entry: actorEntry('upload.actor'), restart: 'permanent', shutdownMs: 10_000, resourceLimits: limits, data: data(config.delivery.uploadConcurrency, config.delivery.uploadRetryDelaysMs) });
+  }
+  if (config.ayo) {
+    children.push({ id: 'notify', entry: actorEntry('notify.actor'), restart: 'permanent', shutdownMs: 5_000, resourceLimits: limits, data: data(2, config.delivery.notifyRetryDelaysMs) });
+  }
+  return children;
 }
 
 /** Test seams of {@link startService}: other children (fixture actors) and a faster restart backoff. */
@@ -124,6 +144,7 @@ export async function startService(config: Config, logger: Logger, overrides: St
         segmentsLastHour: recent.segments, bytesLastHour: recent.bytes,
       };
     }),
+    wake: () => supervisor.broadcast({ type: 'queue:changed' }),
     requestClip: (fieldId, cameraName) => supervisor.call<VideoRequest, { bookingId: string; windowStart: string; windowEnd: string; videos: string[] }>(
       'video', { type: 'video:request-clip', fieldId, cameraName }, { waitMs: 5_000, timeoutMs: 30_000 },
     ),
@@ -146,6 +167,13 @@ export async function startService(config: Config, logger: Logger, overrides: St
     throw e;
   }
 
+  // Finished jobs are kept 7 days for the record, then pruned.
+  const queue = createQueueRepo(db);
+  const prune = () => queue.pruneFinished(Date.now() - 7 * 86_400_000);
+  prune();
+  const pruneTimer = setInterval(prune, 3_600_000);
+  pruneTimer.unref();
+
   let stopped: Promise<void> | undefined;
   return {
     url: server.url,
@@ -155,6 +183,7 @@ export async function startService(config: Config, logger: Logger, overrides: St
     stop() {
       stopped ??= (async () => {
         accepting = false;
+        clearInterval(pruneTimer);
         await supervisor.stop();
         await server.close();
         db.close();

@@ -90,7 +90,8 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData>((ctx) => {
       }
     },
     notify(message) {
-      if (message.type === 'booking:changed' || message.type === 'booking:vanished' || message.type === 'sync:run') scanSoon();
+      if (message.type === 'booking:changed' || message.type === 'booking:vanished') scanSoon();
+      if (message.type === 'queue:changed') safely('queue', () => worker.pump());
     },
     async stop() {
       clearInterval(scanTimer);

@@ -73,7 +73,7 @@ export function createAyoClient(options: AyoClientOptions): AyoClient {
         if (signal?.aborted) throw new AyoError(`AYO ${endpoint} call cancelled`, endpoint, false);
         // The URL carries the token: never put it in the message.
         const what = timeout.aborted ? `timed out after ${options.timeoutMs} ms` : `failed: ${networkReason(e)}`;
-        throw new AyoError(`AYO ${endpoint} ${what}`, endpoint, true, undefined, { cause: stripUrl(e) });
+        throw new AyoError(`AYO ${endpoint} ${what}`, endpoint, true, undefined, { cause: timeout.aborted ? { name: 'TimeoutError' } : stripUrl(e) });
       }
       return parseEnvelope(endpoint, response.status, text);
     },

@@ -12,3 +12,4 @@ export {
   createVideosRepo, VIDEO_STATUSES, type VideosRepo, type VideoRow, type VideoStatus, type VideoEventRow, type VideoFilter,
   type VideoResult,
 } from './videos.repo.js';
+export { createQueueRepo, type QueueRepo, type QueueSummary } from './queue.repo.js';

@@ -1,11 +1,12 @@
 // The h3 application: routes, API key check and JSON error mapping. Nothing listens here (see server.ts).
 
 import { createApp, createRouter, defineEventHandler, type App } from 'h3';
-import { createBookingsRepo, createSyncRunsRepo, createVideosRepo, type Db } from '../db/index.js';
+import { createBookingsRepo, createQueueRepo, createSyncRunsRepo, createVideosRepo, type Db } from '../db/index.js';
 import type { Logger } from '../log.js';
 import { createApiKeyCheck } from './auth.js';
 import { registerBookingRoutes } from './bookings.routes.js';
 import { createErrorResponder } from './errors.js';
+import { registerQueueRoutes } from './queue.routes.js';
 import { registerRuntimeRoutes, type ServiceControl } from './runtime.routes.js';
 import { registerSyncRoutes } from './sync.routes.js';
 import { registerVideoRoutes } from './videos.routes.js';
@@ -30,6 +31,7 @@ export function createHttpApp(deps: HttpAppDeps): App {
   registerBookingRoutes(router, { bookings: createBookingsRepo(deps.db) });
   registerSyncRoutes(router, { syncRuns: createSyncRunsRepo(deps.db) });
   if (deps.control) registerRuntimeRoutes(router, deps.control);
+  registerQueueRoutes(router, { queue: createQueueRepo(deps.db), videos: createVideosRepo(deps.db), wake: () => deps.control?.wake?.() });
   registerVideoRoutes(router, { videos: createVideosRepo(deps.db), dataDir: deps.dataDir ?? process.cwd(), requestClip: deps.control?.requestClip });
   app.use(router);
   return app;

@@ -17,6 +17,8 @@ export interface ServiceControl {
   runSync(): Promise<SyncRunRecord>;
   cameras(): CameraDto[];
   requestClip?: RequestClip;
+  /** Tells the actors that queued work is due (after an operator's retry). */
+  wake?: () => void;
 }
 
 /** A camera as GET /api/cameras answers it (its URL with the password hidden). */

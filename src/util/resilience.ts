@@ -28,6 +28,8 @@ export interface ResilienceOptions {
   delaysMs?: readonly number[];
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Which retryable failures count towards opening the circuit (default: all). */
+  breakOn?: (e: Error) => boolean;
   /** Consecutive retryable failures that open the circuit, and how long it stays open; absent: never opens. */
   breaker?: { threshold: number; halfOpenAfterMs: number };
 }
@@ -59,7 +61,8 @@ export function createResilience(options: ResilienceOptions, logger: Logger): Re
     handleWhen((e) => isRetryable(e) && !isBrokenCircuitError(e)),
     { maxAttempts: Math.max(0, options.maxAttempts - 1), backoff },
   );
-  const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen((e) => isRetryable(e) && !isBrokenCircuitError(e)), {
+  const counts = options.breakOn ?? (() => true);
+  const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen((e) => isRetryable(e) && !isBrokenCircuitError(e) && counts(e)), {
     halfOpenAfter: options.breaker?.halfOpenAfterMs ?? 30_000,
     // Without a breaker option the circuit never opens (work that depends on no remote service).
     breaker: new ConsecutiveBreaker(options.breaker?.threshold ?? Number.MAX_SAFE_INTEGER),

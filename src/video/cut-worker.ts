@@ -3,15 +3,13 @@
 
 import path from 'node:path';
 import { createBookingsRepo, createJobsRepo, createSegmentsRepo, createVideosRepo, type JobRow, type VideoRow } from '../db/index.js';
+import { DELIVERY_JOB_ATTEMPTS, type DeliveryJobPayload } from '../delivery/upload.js';
 import { describeError } from '../errors.js';
 import { createResilience } from '../util/resilience.js';
 import { localDateOf } from '../util/venue-time.js';
 import type { ClipTaskOutput } from './clip.task.js';
 import type { CutJobPayload } from './scanner.js';
 import type { VideoEvent, VideoPipelineDeps } from './types.js';
-
-/** The payload of an upload job (consumed by the upload stage). */
-export interface UploadJobPayload { uniqueId: string }
 
 class ClipFailure extends Error {
   constructor(message: string, readonly retryable: boolean, override readonly name: string) {
@@ -87,7 +85,7 @@ export function createCutWorker(deps: VideoPipelineDeps, opts: CutWorkerOptions)
     deps.db.transaction(() => {
       videos.setResult(v.id, { ...out }, iso());
       setStatus(v, 'uploading', null);
-      jobs.enqueue({ kind: 'upload', payload: { uniqueId: v.unique_id } satisfies UploadJobPayload, dedupeKey: `upload:${v.unique_id}`, maxAttempts: 6, runAtMs: now() }, iso());
+      jobs.enqueue({ kind: 'upload', payload: { uniqueId: v.unique_id } satisfies DeliveryJobPayload, dedupeKey: `upload:${v.unique_id}`, maxAttempts: DELIVERY_JOB_ATTEMPTS, runAtMs: now() }, iso());
       jobs.complete(job.id, now());
     })();
     const missing = out.coverage < 1 ? `, ${Math.round((1 - out.coverage) * 100)}% of the window has no footage` : '';

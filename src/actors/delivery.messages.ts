@@ -1,0 +1,30 @@
+// Messages of UploadActor and NotifyActor (type-only; both threads import it).
+
+import type { AyoConfig, S3Config } from '../config.js';
+import type { CircuitName } from '../util/resilience.js';
+
+/** Requests both delivery actors answer: run due jobs now (after an operator's retry, say). */
+export type DeliveryRequest = { type: 'delivery:pump' };
+
+/** How many jobs started. */
+export type DeliveryReply = { started: number };
+
+/** What the delivery actors report. */
+export type DeliveryEvent =
+  | { type: 'delivery:done'; kind: 'upload' | 'notify'; uniqueId: string; ms: number }
+  | { type: 'delivery:failed'; kind: 'upload' | 'notify'; uniqueId: string; reason: string; final: boolean }
+  | { type: 'circuit:change'; dependency: 'object-store' | 'ayo'; state: CircuitName };
+
+/** The configuration slice of both actors. */
+export interface DeliveryActorData {
+  dbPath: string;
+  timeZone: string;
+  s3: S3Config | undefined;
+  ayo: AyoConfig | undefined;
+  concurrency: number;
+  quickDelaysMs: number[];
+  jobDelaysMs: number[];
+  breaker: { threshold: number; halfOpenAfterMs: number };
+  /** How often due jobs are looked for (besides wake-ups). */
+  pollMs?: number;
+}

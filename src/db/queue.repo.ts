@@ -1,0 +1,73 @@
+// Operator views of the job queue: counts, oldest waiting work, dead letters, manual retries, pruning.
+
+import type { Db } from './connection.js';
+import type { JobRow } from './jobs.repo.js';
+
+/** The queue at a glance, as GET /api/queue answers it. */
+export interface QueueSummary {
+  counts: { kind: string; status: string; count: number }[];
+  oldestPendingAgeSeconds: Record<string, number>;
+  deadLetters: { id: number; kind: string; uniqueId: string | null; attempts: number; lastError: string | null; updatedAt: string }[];
+}
+
+/** The stage a video returns to when a job of this kind is retried. */
+const STAGE: Record<string, string> = { cut: 'pending', upload: 'uploading', notify: 'notifying' };
+
+/** The repository of operator queue actions. */
+export type QueueRepo = ReturnType<typeof createQueueRepo>;
+
+/** Creates the repository with its statements prepared once. */
+export function createQueueRepo(db: Db) {
+  const counts = db.prepare<[], { kind: string; status: string; count: number }>('SELECT kind, status, COUNT(*) AS count FROM jobs GROUP BY kind, status ORDER BY kind, status');
+  const oldest = db.prepare<[], { kind: string; created: string }>("SELECT kind, MIN(created_at) AS created FROM jobs WHERE status IN ('pending', 'running') GROUP BY kind");
+  const dead = db.prepare<[], JobRow>("SELECT * FROM jobs WHERE status = 'dead' ORDER BY updated_at DESC LIMIT 100");
+  const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?');
+  const latestForVideo = db.prepare<[string, string, string], JobRow>(
+    "SELECT * FROM jobs WHERE dedupe_key IN ('cut:' || ?, 'upload:' || ?, 'notify:' || ?) ORDER BY id DESC LIMIT 1",
+  );
+  const requeue = db.prepare("UPDATE jobs SET status = 'pending', attempts = 0, run_at_ms = ?, lease_until_ms = NULL, updated_at = ? WHERE id = ?");
+  const videoStage = db.prepare('UPDATE videos SET status = ?, reason = ?, updated_at = ? WHERE unique_id = ?');
+  const videoEvent = db.prepare('INSERT INTO video_events (video_id, at, status, reason) SELECT id, ?, ?, ? FROM videos WHERE unique_id = ?');
+  const prune = db.prepare("DELETE FROM jobs WHERE status IN ('done', 'cancelled') AND updated_at < ?");
+
+  const uid = (j: JobRow) => {
+    try {
+      return (JSON.parse(j.payload) as { uniqueId?: string }).uniqueId ?? null;
+    } catch {
+      return null;
+    }
+  };
+
+  return {
+    summary(nowMs: number): QueueSummary {
+      return {
+        counts: counts.all(),
+        oldestPendingAgeSeconds: Object.fromEntries(oldest.all().map((r) => [r.kind, Math.max(0, Math.round((nowMs - Date.parse(r.created)) / 1000))])),
+        deadLetters: dead.all().map((j) => ({ id: j.id, kind: j.kind, uniqueId: uid(j), attempts: j.attempts, lastError: j.last_error, updatedAt: j.updated_at })),
+      };
+    },
+    /** Puts a dead or failed job back in the queue with fresh attempts, and its video back to that stage. */
+    retry(id: number, nowMs: number): JobRow | undefined {
+      const job = byId.get(id);
+      if (!job) return undefined;
+      const now = new Date(nowMs).toISOString();
+      db.transaction(() => {
+        requeue.run(nowMs, now, id);
+        const u = uid(job);
+        if (u && STAGE[job.kind]) {
+          videoStage.run(STAGE[job.kind], 'retried by an operator', now, u);
+          videoEvent.run(now, STAGE[job.kind], 'retried by an operator', u);
+        }
+      })();
+      return byId.get(id);
+    },
+    /** The newest job of a video (cut, upload or notify). */
+    latestJobOf(uniqueId: string): JobRow | undefined {
+      return latestForVideo.get(uniqueId, uniqueId, uniqueId);
+    },
+    /** Deletes finished jobs older than `beforeMs`. */
+    pruneFinished(beforeMs: number): number {
+      return prune.run(new Date(beforeMs).toISOString()).changes;
+    },
+  };
+}

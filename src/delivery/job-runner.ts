@@ -1,0 +1,149 @@
+// Runs one kind of delivery job (upload, notify) from the durable queue: oldest first, a few at once, quick retries
+// with the seed's delays, then the queue's long delays, then a dead letter. While the dependency is offline or its
+// circuit is open, nothing is claimed; a failure to reach it at all gives the attempt back.
+
+import { createJobsRepo, type Db, type JobRow } from '../db/index.js';
+import { describeError, isRetryable, isUnreachable } from '../errors.js';
+import type { Logger } from '../log.js';
+import { createResilience, type Resilience } from '../util/resilience.js';
+
+/** What a runner needs. */
+export interface JobRunnerDeps {
+  db: Db;
+  kind: 'upload' | 'notify';
+  /** Dependency name for logs: `object store`, `AYO`. */
+  dependency: string;
+  owner: string;
+  concurrency: number;
+  quickDelaysMs: readonly number[];
+  jobDelaysMs: readonly number[];
+  /** Consecutive failures that open the dependency's circuit, and for how long. */
+  breaker: { threshold: number; halfOpenAfterMs: number };
+  logger: Logger;
+  /** Does the job; throws to fail it. The label names it in 🔄 RETRY lines. */
+  handle(job: JobRow, signal: AbortSignal): Promise<void>;
+  label(job: JobRow): string;
+  /** A permanent failure or a dead letter: show it on the video. */
+  onFailed(job: JobRow, reason: string, final: boolean): void;
+  /** A job that waits for the dependency (logged once per job). */
+  onQueued?(job: JobRow): void;
+  now?: () => number;
+}
+
+/** How long an unreachable dependency is left alone before one job tries it again. */
+const RECHECK_MS = 10_000;
+
+/** Creates the runner; `pump()` claims due jobs, `setOnline()` follows ConnectivityActor. */
+export function createJobRunner(deps: JobRunnerDeps) {
+  const jobs = createJobsRepo(deps.db);
+  const now = deps.now ?? Date.now;
+  const circuitListeners: ((s: ReturnType<Resilience['circuit']>) => void)[] = [];
+  // The circuit counts the dependency's own failures (5xx, bad answers); an unreachable link is ConnectivityActor's.
+  const makePolicy = () => {
+    const p = createResilience(
+      { name: deps.dependency, maxAttempts: deps.quickDelaysMs.length + 1, delaysMs: deps.quickDelaysMs, breaker: deps.breaker, breakOn: (e) => !isUnreachable(e) },
+      deps.logger,
+    );
+    p.onCircuitChange((s) => circuitListeners.forEach((l) => l(s)));
+    return p;
+  };
+  let policy: Resilience = makePolicy();
+  const running = new Map<number, { abort: AbortController; stopping: boolean; done: Promise<void> }>();
+  const announced = new Set<number>();
+  let online = true;
+  let unreachableUntil = 0;
+
+  const available = () => online && now() >= unreachableUntil && policy.circuit() !== 'open';
+
+  const announce = () => {
+    const pending = deps.db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE kind = ? AND status = 'pending' ORDER BY run_at_ms, id").all(deps.kind);
+    for (const job of pending) {
+      if (announced.has(job.id)) continue;
+      announced.add(job.id);
+      deps.onQueued?.(job);
+    }
+  };
+
+  async function run(job: JobRow, slot: { abort: AbortController; stopping: boolean }): Promise<void> {
+    try {
+      await policy.execute(deps.label(job), (signal) => {
+        const stop = () => slot.abort.abort();
+        signal.addEventListener('abort', stop, { once: true });
+        return deps.handle(job, slot.abort.signal).finally(() => signal.removeEventListener('abort', stop));
+      }, slot.abort.signal);
+      jobs.complete(job.id, now());
+      announced.delete(job.id);
+    } catch (e) {
+      const reason = describeError(e);
+      if (slot.stopping) return jobs.retryAt(job.id, now(), 'interrupted by shutdown', now(), true);
+      if (isUnreachable(e)) {
+        // The link or the service is down: wait for it without spending the attempt.
+        unreachableUntil = now() + RECHECK_MS;
+        announced.add(job.id);
+        jobs.retryAt(job.id, now(), reason, now(), true);
+        deps.onQueued?.(job);
+        return;
+      }
+      if (!isRetryable(e)) {
+        deps.onFailed(job, reason, true);
+        return jobs.deadLetter(job.id, reason, now());
+      }
+      const delay = deps.jobDelaysMs[job.attempts - 1];
+      if (job.attempts < job.max_attempts && delay !== undefined) {
+        jobs.retryAt(job.id, now() + delay, reason, now());
+        deps.onFailed(job, reason, false);
+      } else {
+        jobs.deadLetter(job.id, reason, now());
+        deps.onFailed(job, reason, true);
+      }
+    }
+  }
+
+  return {
+    /** Claims due jobs up to the concurrency while the dependency is available; returns how many started. */
+    pump(): number {
+      if (!available()) {
+        announce();
+        return 0;
+      }
+      let started = 0;
+      while (running.size < deps.concurrency && available()) {
+        const job = jobs.claim(deps.kind, deps.owner, 30 * 60_000, now());
+        if (!job) break;
+        const slot = { abort: new AbortController(), stopping: false, done: Promise.resolve() };
+        running.set(job.id, slot);
+        slot.done = run(job, slot)
+          .catch((e) => deps.logger.error(`${deps.kind} job ${job.id} crashed: ${describeError(e)}`))
+          .finally(() => running.delete(job.id));
+        started++;
+      }
+      return started;
+    },
+    /** Follows ConnectivityActor. Back online, queued work becomes due at once, oldest first. */
+    setOnline(isOnline: boolean): void {
+      const wasOnline = online;
+      online = isOnline;
+      if (!isOnline) return;
+      unreachableUntil = 0;
+      // Back from an outage: start with a closed circuit rather than wait out one opened during it.
+      if (!wasOnline && policy.circuit() !== 'closed') policy = makePolicy();
+      deps.db.prepare("UPDATE jobs SET run_at_ms = ? WHERE kind = ? AND status = 'pending' AND run_at_ms > ?").run(now(), deps.kind, now());
+    },
+    get active(): number {
+      return running.size;
+    },
+    circuit: () => policy.circuit(),
+    onCircuitChange: (l: (s: ReturnType<Resilience['circuit']>) => void) => void circuitListeners.push(l),
+    async idle(): Promise<void> {
+      while (running.size > 0) await Promise.all([...running.values()].map((r) => r.done));
+    },
+    /** Interrupts running jobs; they go back to the queue without spending an attempt. */
+    async stop(): Promise<void> {
+      for (const r of running.values()) { r.stopping = true; r.abort.abort(); }
+      await this.idle();
+    },
+  };
+}
+
+/** The runner's interface. */
+export type JobRunner = ReturnType<typeof createJobRunner>;

@@ -1,0 +1,50 @@
+// The upload of one video: mp4, preview and thumbnail to the object store, each verified by size, then the
+// public URLs stored, the video moved to `notifying` and its notification queued, in one transaction.
+
+import fs from 'node:fs';
+import { createJobsRepo, createVideosRepo, type Db, type JobRow } from '../db/index.js';
+import { PermanentError, RetryableError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { videoObjectKeys, type ObjectStore } from '../storage/index.js';
+
+/** The payload of upload and notify jobs. */
+export interface DeliveryJobPayload { uniqueId: string }
+
+/** Durable attempts of an upload or notify job: the first run and DELIVERY_JOB_RETRY_DELAYS' five retries. */
+export const DELIVERY_JOB_ATTEMPTS = 6;
+
+const TYPES = { mp4: 'video/mp4', preview: 'video/mp4', thumbnail: 'image/jpeg' } as const;
+
+/** Dependencies of {@link uploadVideo}. */
+export interface UploadDeps { db: Db; store: ObjectStore; keyPrefix: string; logger: Logger; notifyAttempts: number; now?: () => number }
+
+/** Uploads the video of an upload job; a video that is no longer `uploading` (cancelled) is left alone. */
+export async function uploadVideo(deps: UploadDeps, job: JobRow, signal: AbortSignal): Promise<void> {
+  const videos = createVideosRepo(deps.db);
+  const { uniqueId } = JSON.parse(job.payload) as DeliveryJobPayload;
+  const v = videos.get(uniqueId);
+  if (!v || v.status !== 'uploading') return;
+  const keys = videoObjectKeys(deps.keyPrefix, uniqueId);
+  const files = { mp4: v.file, preview: v.preview_file, thumbnail: v.thumbnail_file };
+  for (const part of ['mp4', 'preview', 'thumbnail'] as const) {
+    const file = files[part];
+    if (!file || !fs.existsSync(file)) throw new PermanentError(`the local ${part} file of ${uniqueId} is missing`);
+    const local = fs.statSync(file).size;
+    // Already there with the right size (a run before a crash got this far): nothing to send again.
+    if ((await deps.store.size(keys[part], signal)) === local) continue;
+    await deps.store.put(keys[part], file, TYPES[part], signal);
+    const stored = await deps.store.size(keys[part], signal);
+    if (stored !== local) throw new RetryableError(`${keys[part]} holds ${stored ?? 'nothing'} bytes after upload, expected ${local}`);
+  }
+  const now = new Date((deps.now ?? Date.now)()).toISOString();
+  deps.db.transaction(() => {
+    deps.db.prepare('UPDATE videos SET mp4_url = ?, preview_url = ?, thumbnail_url = ? WHERE id = ?')
+      .run(deps.store.publicUrl(keys.mp4), deps.store.publicUrl(keys.preview), deps.store.publicUrl(keys.thumbnail), v.id);
+    videos.setStatus(v.id, 'notifying', null, now);
+    createJobsRepo(deps.db).enqueue({
+      kind: 'notify', payload: { uniqueId } satisfies DeliveryJobPayload, dedupeKey: `notify:${uniqueId}`,
+      maxAttempts: deps.notifyAttempts, runAtMs: Date.parse(now),
+    }, now);
+  })();
+  deps.logger.info(`📤 SUCCESS: Direct upload completed for ${uniqueId}`);
+}

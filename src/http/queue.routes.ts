@@ -1,0 +1,40 @@
+// Queue endpoints: GET /api/queue, POST /api/queue/:id/retry, POST /api/videos/:unique_id/retry.
+
+import { defineEventHandler, type Router } from 'h3';
+import type { QueueRepo, VideosRepo } from '../db/index.js';
+import { httpError, quote } from './errors.js';
+import { readQuery } from './query.js';
+
+/** Registers the queue endpoints; `wake` tells the actors that work is due. */
+export function registerQueueRoutes(router: Router, deps: { queue: QueueRepo; videos: VideosRepo; wake: () => void; now?: () => number }): void {
+  const now = deps.now ?? Date.now;
+  router.get('/api/queue', defineEventHandler((event) => {
+    readQuery(event, []);
+    return { status: 'success', data: deps.queue.summary(now()) };
+  }));
+
+  router.post('/api/queue/:id/retry', defineEventHandler((event) => {
+    readQuery(event, []);
+    const raw = event.context.params?.id ?? '';
+    if (!/^\d{1,12}$/.test(raw)) throw httpError(400, `Invalid job id ${quote(raw)}: must be a whole number`);
+    const before = deps.queue.retry(Number(raw), now());
+    if (!before) throw httpError(404, `Job ${raw} not found`);
+    deps.wake();
+    return { status: 'success', data: { id: before.id, kind: before.kind, status: before.status, attempts: before.attempts } };
+  }));
+
+  router.post('/api/videos/:unique_id/retry', defineEventHandler((event) => {
+    readQuery(event, []);
+    const id = decodeURIComponent(event.context.params?.unique_id ?? '');
+    if (!/^[A-Za-z0-9_-]{1,300}$/.test(id)) throw httpError(400, `Invalid video id ${quote(id)}`);
+    const v = deps.videos.get(id);
+    if (!v) throw httpError(404, `Video ${quote(id)} not found`);
+    const job = deps.queue.latestJobOf(id);
+    if (!job) throw httpError(409, `Video ${id} has no job to retry`);
+    if (v.status === 'ready' || v.status === 'cancelled') throw httpError(409, `Video ${id} is ${v.status}; there is nothing to retry`);
+    if (job.status !== 'dead' && v.status !== 'failed') throw httpError(409, `Video ${id} is ${v.status} and its ${job.kind} job is ${job.status}; it will run by itself`);
+    const retried = deps.queue.retry(job.id, now())!;
+    deps.wake();
+    return { status: 'success', data: { uniqueId: id, job: { id: retried.id, kind: retried.kind, status: retried.status } } };
+  }));
+}

@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/index.js';
+import { startService, type RunningService } from '../src/service.js';
+import { seedDeliverableVideos } from './fixtures/delivery.js';
+import { startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
+import { startFlakyProxy } from './fixtures/flaky-proxy.js';
+import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
+import { startFakeS3, type FakeS3 } from './fixtures/s3.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** A service with the object store at `s3Endpoint` and the fake AYO; `count` videos wait for delivery. */
+async function setup(opts: { count: number; s3?: FakeS3; s3Endpoint?: string; publicBase?: string; env?: Record<string, string> }) {
+  const tmp = tempDir();
+  cleanups.push(() => tmp.cleanup());
+  const ayo = await startFakeAyo(TEST_AYO);
+  cleanups.push(() => ayo.close());
+  const ids = seedDeliverableVideos(tmp.dir, opts.count);
+  const log = captureLogger();
+  const endpoint = opts.s3Endpoint ?? opts.s3!.config.endpoint;
+  const service = await startService(loadConfig({
+    PORT: '0', DATA_DIR: tmp.dir, BOOKING_SYNC_INTERVAL: '1h', AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token,
+    AYO_VENUE_CODE: TEST_AYO.venueCode, AYO_VENUE_SECRET: TEST_AYO.secret, AYO_API_TIMEOUT: '500ms',
+    S3_ENDPOINT: endpoint, S3_BUCKET: 'videos', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER',
+    S3_PUBLIC_BASE_URL: opts.publicBase ?? `${endpoint}/videos`, CONNECTIVITY_INTERVAL: '200ms', CONNECTIVITY_TIMEOUT: '200ms',
+    UPLOAD_RETRY_DELAYS: '10ms,20ms,30ms,40ms,50ms', NOTIFY_RETRY_DELAYS: '10ms,20ms,30ms', DELIVERY_JOB_RETRY_DELAYS: '300ms,300ms,300ms,300ms,300ms',
+    ...opts.env,
+  }), log.logger);
+  cleanups.push(() => service.stop());
+  const api = async (p: string, method = 'GET') => {
+    const res = await fetch(service.url + p, { method });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const video = async (id: string) => (await api(`/api/videos/${id}`)).body.data;
+  const allReady = () => waitFor(async () => {
+    for (const id of ids) if ((await video(id)).status !== 'ready') return false;
+    return true;
+  }, 'every video ready', 20_000);
+  return { tmp, ayo, ids, log, service, api, video, allReady };
+}
+
+const objectFile = (s3: FakeS3, key: string) => path.join(s3.dir, 'videos', key + '._S3rver_object');
+
+describe('delivery: upload to R2 and notify AYO', () => {
+  it('uploads the three objects of each video, verified, then tells AYO once; the video is ready', async () => {
+    const s3 = await startFakeS3();
+    cleanups.push(() => s3.close());
+    const t = await setup({ count: 3, s3 });
+    await t.allReady();
+    for (const id of t.ids) {
+      const v = await t.video(id);
+      expect(v.urls).toEqual({
+        mp4: `${s3.config.endpoint}/videos/mp4/${id}.mp4`, preview: `${s3.config.endpoint}/videos/mp4/${id}_preview.mp4`,
+        thumbnail: `${s3.config.endpoint}/videos/mp4/${id}_thumbnail.jpg`,
+      });
+      expect(v.history.map((h: any) => h.status).slice(-3)).toEqual(['uploading', 'notifying', 'ready']);
+      const thumb = await fetch(v.urls.thumbnail);
+      expect(thumb.headers.get('content-type')).toBe('image/jpeg');
+      expect((await thumb.arrayBuffer()).byteLength).toBe(5_000);
+      const mp4 = await fetch(v.urls.mp4);
+      expect(mp4.headers.get('content-type')).toBe('video/mp4');
+      expect((await mp4.arrayBuffer()).byteLength).toBe(200_000);
+      const calls = t.ayo.acceptedVideos().get(id)!;
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!.params).toMatchObject({
+        booking_id: expect.stringMatching(/^BK\/D\/\d$/), type: 'full', preview_path: v.urls.preview, image_path: v.urls.thumbnail,
+        unique_id: id, start_timestamp: '2025-04-10T10:00:00+07:00', end_timestamp: '2025-04-10T11:00:00+07:00', duration: '3600',
+      });
+      expect(t.log.lines.some((l) => l.includes(`📤 SUCCESS: Direct upload completed for ${id}`))).toBe(true);
+      expect(t.log.lines.some((l) => l.includes(`🔔 SUCCESS: Direct API notification sent for ${id}`))).toBe(true);
+    }
+  });
+
+  it('queues while the object store is down, without spending attempts, and delivers oldest first once it is back', async () => {
+    const port = await freePort();
+    const t = await setup({ count: 5, s3Endpoint: `http://127.0.0.1:${port}`, publicBase: `http://127.0.0.1:${port}/videos` });
+    await waitFor(() => t.log.lines.some((l) => l.includes('🌐 CONNECTIVITY: Offline - object store unreachable')), 'offline', 10_000);
+    for (const id of t.ids) await waitFor(() => t.log.lines.some((l) => l.includes(`📦 QUEUE: Upload task queued untuk video ${id} - akan diproses saat online`)), `${id} queued`, 10_000);
+    const q = (await t.api('/api/queue')).body.data;
+    expect(q.counts).toContainEqual({ kind: 'upload', status: 'pending', count: 5 });
+    expect(q.deadLetters).toEqual([]);
+    const s3 = await startFakeS3({ port });
+    cleanups.push(() => s3.close());
+    await t.allReady();
+    const attempts = (await t.api('/api/queue')).body.data;
+    expect(attempts.counts).toContainEqual({ kind: 'upload', status: 'done', count: 5 });
+    expect(t.log.lines.some((l) => l.includes('🌐 CONNECTIVITY: Online - object store is back; sending queued upload tasks, oldest first'))).toBe(true);
+    for (const id of t.ids) expect(fs.existsSync(objectFile(s3, `mp4/${id}.mp4`))).toBe(true);
+    // No attempt was spent on the outage: each upload job ran once, when the store was back.
+    const db = openDatabase(path.join(t.tmp.dir, 'venue-recorder.db'));
+    expect((db.prepare("SELECT attempts FROM jobs WHERE kind = 'upload'").all() as { attempts: number }[]).map((j) => j.attempts)).toEqual([1, 1, 1, 1, 1]);
+    db.close();
+    // Oldest first: the first two delivered are the two oldest (two uploads run at once).
+    const order = t.log.lines.filter((l) => l.includes('📤 SUCCESS')).map((l) => t.ids.findIndex((id) => l.includes(id)));
+    expect(order.slice(0, 2).sort()).toEqual([0, 1]);
+  });
+
+  it('retries AYO 500s and resets with the seed lines', async () => {
+    const s3 = await startFakeS3();
+    cleanups.push(() => s3.close());
+    const t = await setup({ count: 1, s3, env: { AYO_CIRCUIT_BREAK_AFTER: '100' } });
+    t.ayo.fault({ kind: '500', endpoint: 'save-video-available', times: 1 });
+    t.ayo.fault({ kind: 'reset', endpoint: 'save-video-available', times: 1 });
+    await t.allReady();
+    expect(t.ayo.acceptedVideos().get(t.ids[0]!)).toHaveLength(1);
+    expect(t.log.lines.some((l) => l.includes(`🔄 RETRY: API Notification for ${t.ids[0]} ✅ Berhasil setelah 2 kali retry`))).toBe(true);
+  });
+
+  it('an AYO 403 is a permanent failure shown on the video and the queue; an operator retry delivers it', async () => {
+    const s3 = await startFakeS3();
+    cleanups.push(() => s3.close());
+    const t = await setup({ count: 1, s3 });
+    const id = t.ids[0]!;
+    t.ayo.fault({ kind: '403', endpoint: 'save-video-available' });
+    const failed = await waitFor(async () => {
+      const v = await t.video(id);
+      return v.status === 'failed' ? v : undefined;
+    }, 'the permanent failure', 15_000);
+    expect(failed.reason).toBe('AYO notification failed: AYO save-video-available answered HTTP 403: Invalid Signature');
+    const calls = t.ayo.calls.filter((c) => c.endpoint === 'save-video-available');
+    expect(calls).toHaveLength(1);
+    const q = (await t.api('/api/queue')).body.data;
+    expect(q.deadLetters).toEqual([expect.objectContaining({ kind: 'notify', uniqueId: id, lastError: 'AYO save-video-available answered HTTP 403: Invalid Signature' })]);
+    t.ayo.clearFaults();
+    const retried = await t.api(`/api/videos/${id}/retry`, 'POST');
+    expect(retried).toMatchObject({ status: 200, body: { data: { uniqueId: id, job: { kind: 'notify', status: 'pending' } } } });
+    await t.allReady();
+    expect((await t.api(`/api/videos/${id}/retry`, 'POST')).status).toBe(409);
+    expect((await t.api('/api/queue/999999/retry', 'POST')).status).toBe(404);
+    expect((await t.api('/api/queue/abc/retry', 'POST')).status).toBe(400);
+  });
+
+  it('a preview that fails to upload is retried alone; the mp4 already stored is not sent again', async () => {
+    const s3 = await startFakeS3();
+    cleanups.push(() => s3.close());
+    const proxy = await startFlakyProxy(s3.config.endpoint, { method: 'PUT', path: /_preview\.mp4/, times: 8 });
+    cleanups.push(() => proxy.close());
+    const t = await setup({ count: 1, s3Endpoint: proxy.url, publicBase: `${s3.config.endpoint}/videos`, env: { DELIVERY_CIRCUIT_BREAK_AFTER: '20' } });
+    await t.allReady();
+    const id = t.ids[0]!;
+    const puts = (re: RegExp) => proxy.seen.filter((r) => r.method === 'PUT' && re.test(r.path));
+    expect(puts(new RegExp(`${id}\\.mp4`))).toHaveLength(1);
+    expect(puts(/_preview\.mp4/).filter((r) => r.failed)).toHaveLength(8);
+    expect(puts(/_preview\.mp4/).filter((r) => !r.failed).length).toBeGreaterThanOrEqual(1);
+    expect(t.ayo.acceptedVideos().get(id)).toHaveLength(1);
+  });
+});
