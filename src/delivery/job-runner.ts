@@ -75,12 +75,13 @@ export function createJobRunner(deps: JobRunnerDeps) {
       announced.delete(job.id);
     } catch (e) {
       const reason = describeError(e);
-      if (slot.stopping) return jobs.retryAt(job.id, now(), 'interrupted by shutdown', now(), true);
+      // Waiting keeps the job's place in the queue (its run_at): oldest first once the link is back.
+      if (slot.stopping) return jobs.retryAt(job.id, job.run_at_ms, 'interrupted by shutdown', now(), true);
       if (isUnreachable(e)) {
         // The link or the service is down: wait for it without spending the attempt.
         unreachableUntil = now() + RECHECK_MS;
         announced.add(job.id);
-        jobs.retryAt(job.id, now(), reason, now(), true);
+        jobs.retryAt(job.id, job.run_at_ms, reason, now(), true);
         deps.onQueued?.(job);
         return;
       }
