@@ -27,8 +27,8 @@ export async function runProcess(start: StartFn): Promise<void> {
   }
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: secretsOf(config) });
   const deadlineMs = config.supervisor.shutdownTimeoutMs;
-  let service: RunningService | undefined;
   let stopping = false;
+  let starting: Promise<RunningService> | undefined;
   let firstSignalAt = 0;
 
   const shutdown = (why: string, code: number) => {
@@ -46,8 +46,8 @@ export async function runProcess(start: StartFn): Promise<void> {
       logger.error(`🛑 SHUTDOWN: not finished within ${deadlineMs / 1000}s, exiting`);
       process.exit(1);
     }, deadlineMs).unref();
-    if (!service) process.exit(1);
-    service.stop().then(
+    // A signal during start-up waits for the start to finish, then stops in order.
+    starting!.then((service) => service.stop()).then(
       () => {
         logger.info(code === 0 ? '🛑 SHUTDOWN: stopped cleanly' : `🛑 SHUTDOWN: stopped, exiting with code ${code}`);
         process.exit(code);
@@ -61,8 +61,10 @@ export async function runProcess(start: StartFn): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM received', 0));
   process.on('SIGINT', () => shutdown('SIGINT received', 0));
 
+  starting = start(config, logger);
+  let service: RunningService;
   try {
-    service = await start(config, logger);
+    service = await starting;
   } catch (e) {
     logger.error(`💥 START: venue-recorder could not start: ${describeError(e)}`);
     process.exit(/gave up/.test(String((e as Error)?.message)) ? 3 : 1);

@@ -53,6 +53,7 @@ describe('SyncActor and ConnectivityActor in the running service', () => {
       ['connectivity', 'running', 'permanent', 0, null],
       ['sync', 'running', 'permanent', 0, null],
       ['video', 'running', 'permanent', 0, null],
+      ['notify', 'running', 'permanent', 0, null],
     ]);
     for (const a of body.data) {
       expect(a.startedAt).toMatch(/Z$/);
