@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createJobsRepo, createQueueRepo, openDatabase, type Db } from '../src/db/index.js';
+import { tempDir } from './fixtures/helpers.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let db: Db;
+const file = () => path.join(tmp.dir, 'q.db');
+beforeEach(() => { tmp = tempDir(); db = openDatabase(file()); });
+afterEach(() => { db.close(); tmp.cleanup(); });
+
+const T = 1_750_000_000_000;
+const enqueue = (key: string, runAtMs = T) => createJobsRepo(db).enqueue({ kind: 'upload', payload: { uniqueId: key }, dedupeKey: `upload:${key}`, maxAttempts: 3, runAtMs }, new Date(T).toISOString());
+
+function claimer(owner: string): Promise<number[]> {
+  const url = pathToFileURL(path.resolve('test/fixtures/claimer.ts')).href;
+  const w = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}); });`, { eval: true, workerData: { dbPath: file(), owner } });
+  return new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });
+}
+
+describe('the durable job queue', () => {
+  it('deduplicates by key', () => {
+    const a = enqueue('x');
+    const b = enqueue('x');
+    expect(b.id).toBe(a.id);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM jobs').get()).toEqual({ n: 1 });
+  });
+
+  it('two workers racing on one table never take one job twice', async () => {
+    db.transaction(() => { for (let i = 0; i < 3000; i++) enqueue(`v${i}`, 0); })();
+    const [a, b] = await Promise.all([claimer('a'), claimer('b')]);
+    const all = [...a!, ...b!];
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.length).toBe(3000);
+    expect(a!.length).toBeGreaterThan(0);
+    expect(b!.length).toBeGreaterThan(0);
+  });
+
+  it('a dead worker\'s lease expires and the job runs again; due time and order are kept', () => {
+    const jobs = createJobsRepo(db);
+    enqueue('late', T + 10_000);
+    enqueue('first', T);
+    const j = jobs.claim('upload', 'w1', 100, T)!;
+    expect(JSON.parse(j.payload).uniqueId).toBe('first');
+    expect(jobs.claim('upload', 'w2', 100, T + 50)).toBeUndefined();
+    const again = jobs.claim('upload', 'w2', 100, T + 150)!;
+    expect(again).toMatchObject({ id: j.id, attempts: 2, lease_owner: 'w2' });
+    jobs.complete(again.id, T + 200);
+    expect(jobs.claim('upload', 'w2', 100, T + 200)).toBeUndefined();
+    expect(JSON.parse(jobs.claim('upload', 'w2', 100, T + 10_000)!.payload).uniqueId).toBe('late');
+  });
+
+  it('waiting gives the attempt back; a dead letter stays visible and an operator retry revives it', () => {
+    const jobs = createJobsRepo(db);
+    const queue = createQueueRepo(db);
+    const j = enqueue('v');
+    jobs.claim('upload', 'w', 1_000, T);
+    jobs.retryAt(j.id, T, 'offline', T, true);
+    expect(jobs.get(j.id)).toMatchObject({ status: 'pending', attempts: 0 });
+    jobs.claim('upload', 'w', 1_000, T);
+    jobs.deadLetter(j.id, 'HTTP 403', T);
+    expect(queue.summary(T).deadLetters).toEqual([{ id: j.id, kind: 'upload', uniqueId: 'v', attempts: 1, lastError: 'HTTP 403', updatedAt: new Date(T).toISOString() }]);
+    expect(queue.retry(j.id, T + 1)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(jobs.claim('upload', 'w', 1_000, T + 1)?.id).toBe(j.id);
+  });
+
+  it('prunes finished jobs after their time, never waiting ones', () => {
+    const jobs = createJobsRepo(db);
+    const done = enqueue('done');
+    enqueue('waiting');
+    jobs.claim('upload', 'w', 1_000, T);
+    jobs.complete(done.id, T);
+    const queue = createQueueRepo(db);
+    expect(queue.pruneFinished(T - 1)).toBe(0);
+    expect(queue.pruneFinished(T + 7 * 86_400_000)).toBe(1);
+    expect(queue.summary(T).counts).toEqual([{ kind: 'upload', status: 'pending', count: 1 }]);
+  });
+});
