@@ -108,15 +108,16 @@ describe('delivery: upload to R2 and notify AYO', () => {
     expect(order.slice(0, 2).sort()).toEqual([0, 1]);
   });
 
-  it('retries AYO 500s and resets with the seed lines', async () => {
+  it('retries AYO 500s, resets and timeouts with the seed lines', async () => {
     const s3 = await startFakeS3();
     cleanups.push(() => s3.close());
     const t = await setup({ count: 1, s3, env: { AYO_CIRCUIT_BREAK_AFTER: '100' } });
     t.ayo.fault({ kind: '500', endpoint: 'save-video-available', times: 1 });
     t.ayo.fault({ kind: 'reset', endpoint: 'save-video-available', times: 1 });
+    t.ayo.fault({ kind: 'hang', endpoint: 'save-video-available', times: 1 });
     await t.allReady();
     expect(t.ayo.acceptedVideos().get(t.ids[0]!)).toHaveLength(1);
-    expect(t.log.lines.some((l) => l.includes(`🔄 RETRY: API Notification for ${t.ids[0]} ✅ Berhasil setelah 2 kali retry`))).toBe(true);
+    expect(t.log.lines.some((l) => l.includes(`🔄 RETRY: API Notification for ${t.ids[0]} ✅ Berhasil setelah 3 kali retry`))).toBe(true);
   });
 
   it('an AYO 403 is a permanent failure shown on the video and the queue; an operator retry delivers it', async () => {

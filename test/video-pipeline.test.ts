@@ -183,6 +183,24 @@ describe('video pipeline', () => {
     f.db.close();
   });
 
+  it('removes the local files of delivered videos past the recording retention, keeping the row and its URLs', async () => {
+    const f = pipelineFixture(tmp.dir, CAMS);
+    await f.record('CAM_A', T0, 20);
+    f.booking({ booking_id: 'BK-OLD', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:45' });
+    f.clock.now = T0 + 120_000;
+    f.scanner.scan();
+    await f.drain();
+    const v = f.videos()[0]!;
+    f.db.prepare("UPDATE videos SET status = 'ready', mp4_url = 'https://cdn/x.mp4' WHERE id = ?").run(v.id);
+    expect(f.scanner.expireDeliveredFiles()).toBe(0);
+    f.clock.now = T0 + 73 * 3_600_000;
+    expect(f.scanner.expireDeliveredFiles()).toBe(1);
+    expect(fs.existsSync(v.file)).toBe(false);
+    expect(fs.existsSync(v.preview_file)).toBe(false);
+    expect(f.videos()[0]).toMatchObject({ status: 'ready', file: null, preview_file: null, thumbnail_file: null, mp4_url: 'https://cdn/x.mp4' });
+    f.db.close();
+  });
+
   it('names the footage that retention must keep: undelivered videos and bookings not yet turned into one', () => {
     const f = pipelineFixture(tmp.dir, CAMS);
     f.clock.now = T0;

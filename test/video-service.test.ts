@@ -8,11 +8,13 @@ import { toVenueIso } from '../src/util/venue-time.js';
 import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 import { startRtspCamera, type RtspCamera } from './fixtures/rtsp-camera.js';
+import { startFakeS3, type FakeS3 } from './fixtures/s3.js';
 
 const TZ = 'Asia/Jakarta';
 const local = (ms: number) => { const s = toVenueIso(new Date(ms), TZ); return { date: s.slice(0, 10), time: s.slice(11, 19) }; };
 
 let ayo: FakeAyo;
+let s3: FakeS3;
 let camera: RtspCamera;
 let service: RunningService;
 let tmp: ReturnType<typeof tempDir>;
@@ -38,9 +40,11 @@ beforeAll(async () => {
   tmp = tempDir();
   // Field 50 is filmed by a real RTSP camera (GStreamer), field 51 by the synthetic testsrc.
   camera = await startRtspCamera();
+  s3 = await startFakeS3();
   service = await startService(loadConfig({
     PORT: '0', DATA_DIR: tmp.dir, MIN_FREE_DISK_MB: '0', SEGMENT_SECONDS: '1', CLIP_GRACE: '500ms', VIDEO_SCAN_INTERVAL: '500ms',
-    CLIP_SECONDS: '5', BOOKING_SYNC_INTERVAL: '1h', AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token,
+    CLIP_SECONDS: '5', BOOKING_SYNC_INTERVAL: '1h', S3_ENDPOINT: s3.config.endpoint, S3_BUCKET: 'videos',
+    S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', S3_PUBLIC_BASE_URL: s3.config.publicBaseUrl, AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token,
     AYO_VENUE_CODE: TEST_AYO.venueCode, AYO_VENUE_SECRET: TEST_AYO.secret, CLIP_CONCURRENCY: '2',
     CAMERAS: JSON.stringify([
       { name: 'CAM_50', fieldId: 50, url: camera.url, enabled: true },
@@ -52,18 +56,25 @@ afterAll(async () => {
   await service?.stop();
   await ayo?.close();
   await camera?.stop();
+  await s3?.close();
+  if (s3) fs.rmSync(s3.dir, { recursive: true, force: true });
   tmp?.cleanup();
 });
 
 describe('videos in the running service', () => {
-  it('records a real RTSP camera, then cuts the booking that just ended into a clip with preview and thumbnail', async () => {
+  it('records a real RTSP camera, cuts the booking that just ended, uploads it to the bucket and tells AYO', async () => {
     const uid = 'BK-SHORT-1_CAM_50_' + `${short.start.date}${short.start.time}`.replace(/[-:]/g, '');
     const video = await waitFor(async () => {
       const r = await api(`/api/videos/${uid}`);
-      return r.status === 200 && r.body.data.status === 'uploading' ? r.body.data : undefined;
-    }, 'the video to be cut', 40_000);
+      return r.status === 200 && r.body.data.status === 'ready' ? r.body.data : undefined;
+    }, 'the video to be delivered', 40_000);
     expect(video).toMatchObject({ bookingId: 'BK/SHORT/1', camera: 'CAM_50', fieldId: 50, type: 'full', coverage: 1, missing: [] });
-    expect(video.history.map((h: any) => h.status)).toEqual(['pending', 'processing', 'uploading']);
+    expect(video.history.map((h: any) => h.status)).toEqual(['pending', 'processing', 'uploading', 'notifying', 'ready']);
+    const mp4 = await fetch(video.urls.mp4);
+    expect(mp4.status).toBe(200);
+    expect((await mp4.arrayBuffer()).byteLength).toBe(video.sizeBytes);
+    expect(ayo.acceptedVideos().get(uid)).toHaveLength(1);
+    expect(ayo.acceptedVideos().get(uid)![0]!.params).toMatchObject({ booking_id: 'BK/SHORT/1', type: 'full', image_path: video.urls.thumbnail });
     expect(video.windowStart).toBe(new Date(t0 + 3_000).toISOString());
     const clip = await probeMedia('ffprobe', path.join(tmp.dir, video.files.mp4));
     expect(clip.streams[0]).toMatchObject({ type: 'video', codec: 'h264', width: 320, height: 180 });
@@ -89,8 +100,9 @@ describe('videos in the running service', () => {
     const uid = r.body.data.videos[0];
     const v = await waitFor(async () => {
       const x = await api(`/api/videos/${uid}`);
-      return x.body.data?.status === 'uploading' ? x.body.data : undefined;
+      return x.body.data?.status === 'ready' ? x.body.data : undefined;
     }, 'the manual clip', 40_000);
+    expect(ayo.acceptedVideos().get(uid)![0]!.params).toMatchObject({ type: 'clip', unique_id: uid });
     expect(v).toMatchObject({ type: 'clip', camera: 'CAM_51' });
     expect(uid).toMatch(/_clip$/);
   });

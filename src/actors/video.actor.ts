@@ -66,7 +66,7 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData>((ctx) => {
   const safely = (what: string, fn: () => void) => {
     try { fn(); } catch (e) { ctx.logger.error(`🎬 VIDEO: ${what} failed: ${describeError(e)}`); }
   };
-  const scan = () => safely('scan', () => { scanner.scan(); worker.pump(); });
+  const scan = () => safely('scan', () => { scanner.scan(); scanner.expireDeliveredFiles(); worker.pump(); });
   let soon: NodeJS.Timeout | undefined;
   const scanSoon = () => { clearTimeout(soon); soon = setTimeout(scan, 200); };
   const scanTimer = setInterval(scan, d.scanIntervalMs);

@@ -117,6 +117,14 @@ export function createVideosRepo(db: Db) {
         `SELECT * FROM videos ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`,
       ).all(params);
     },
+    /** Delivered videos that ended before `beforeMs` and still have local files. */
+    deliveredWithFiles(beforeMs: number): VideoRow[] {
+      return db.prepare<[number], VideoRow>("SELECT * FROM videos WHERE status = 'ready' AND window_end_ms < ? AND (file IS NOT NULL OR preview_file IS NOT NULL OR thumbnail_file IS NOT NULL)").all(beforeMs);
+    },
+    /** Forgets the local files of a video (they were deleted; the object store keeps its copies). */
+    clearFiles(id: number, now: string): void {
+      db.prepare('UPDATE videos SET file = NULL, preview_file = NULL, thumbnail_file = NULL, updated_at = ? WHERE id = ?').run(now, id);
+    },
     /** Windows whose footage must stay: undelivered videos of the camera, and bookings of its field not yet turned into one. */
     undeliveredWindows(camera: string, fieldId: number, sinceMs: number, nowMs: number): [number, number][] {
       return undelivered.all(camera, fieldId, sinceMs, nowMs, camera).map((r) => [r.s, r.e]);

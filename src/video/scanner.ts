@@ -2,6 +2,7 @@
 // a durable cut job; a cancelled booking cancels its videos; a changed window redoes undelivered ones; a manual
 // clip request makes a `clip` video of the last CLIP_SECONDS.
 
+import fs from 'node:fs';
 import { createBookingsRepo, createJobsRepo, createVideosRepo, type BookingRow, type VideoRow } from '../db/index.js';
 import { NotFoundError } from '../errors.js';
 import type { VideoEvent, VideoPipelineDeps } from './types.js';
@@ -89,6 +90,17 @@ export function createVideoScanner(deps: VideoPipelineDeps, abortRunning: (uniqu
         }
       }
       return { created, cancelled };
+    },
+
+    /** Deletes the local files of delivered videos older than the recording retention; returns how many. */
+    expireDeliveredFiles(): number {
+      const old = videos.deliveredWithFiles(now() - deps.retentionHours * 3_600_000);
+      for (const v of old) {
+        for (const f of [v.file, v.preview_file, v.thumbnail_file]) if (f) fs.rmSync(f, { force: true });
+        videos.clearFiles(v.id, iso());
+      }
+      if (old.length > 0) deps.logger.info(`🧹 RETENTION: removed the local files of ${old.length} delivered videos (the object store keeps them)`);
+      return old.length;
     },
 
     /** A manual clip of the last `clipSeconds` of the booking running now on a field. */
