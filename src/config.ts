@@ -1,11 +1,11 @@
 // The schema of all configuration and its only reader of process.env. A bad value stops the service
 // with a message naming the variable; every problem is reported at once.
 
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isIP } from 'node:net';
-import { parseCameras, passwordOf, type CameraConfig } from './recording/cameras.js';
+import { isHttpUrl, loadAyo, loadCameras, loadS3 } from './config/sections.js';
+import { passwordOf, type CameraConfig } from './recording/cameras.js';
 import { parseDuration } from './util/duration.js';
 import { isValidTimeZone } from './util/venue-time.js';
 import type { LogFormat, LogLevel } from './log.js';
@@ -75,6 +75,8 @@ export interface Config {
   };
 }
 
+export { VARIABLES, type VariableDoc } from './config/variables.js';
+
 /** Thrown by {@link loadConfig}; `problems` holds one line per bad variable. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -83,63 +85,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** One documented variable: README's configuration table is this list. */
-export interface VariableDoc { name: string; default: string; meaning: string }
-
-/** Every variable the service reads, with its default and meaning. */
-export const VARIABLES: readonly VariableDoc[] = [
-  { name: 'PORT', default: '8080', meaning: 'HTTP port of the REST API (0 picks a free one)' },
-  { name: 'HOST', default: '127.0.0.1', meaning: 'address to bind; a non-loopback address requires API_KEY' },
-  { name: 'DATA_DIR', default: './data', meaning: 'data directory; the database is $DATA_DIR/venue-recorder.db' },
-  { name: 'VENUE_TIMEZONE', default: 'Asia/Jakarta', meaning: "IANA time zone of the venue (never the host's)" },
-  { name: 'AYO_API_BASE_URL', default: '', meaning: 'AYO partner API base URL, with or without /api/v1' },
-  { name: 'AYO_API_TOKEN', default: '', meaning: 'AYO API token (secret)' },
-  { name: 'AYO_VENUE_CODE', default: '', meaning: 'AYO venue code' },
-  { name: 'AYO_VENUE_SECRET', default: '', meaning: 'AYO venue secret key, signs every request (secret)' },
-  { name: 'AYO_API_TIMEOUT', default: '30s', meaning: 'timeout of one AYO request' },
-  { name: 'AYO_RETRY_BASE_DELAY', default: '1s', meaning: 'first retry delay of an AYO call (doubles per attempt)' },
-  { name: 'AYO_CIRCUIT_BREAK_AFTER', default: '5', meaning: 'consecutive failed AYO calls that open the circuit' },
-  { name: 'AYO_CIRCUIT_HALF_OPEN_AFTER', default: '30s', meaning: 'how long an open AYO circuit refuses calls before trying one' },
-  { name: 'BOOKING_SYNC_INTERVAL', default: '5m', meaning: 'time between booking syncs (500ms, 30s, 2m, 1h)' },
-  { name: 'BOOKING_SYNC_DAYS_BACK', default: '1', meaning: 'venue-local days before today that each sync fetches' },
-  { name: 'BOOKING_SYNC_DAYS_AHEAD', default: '1', meaning: 'venue-local days after today that each sync fetches' },
-  { name: 'BOOKING_RETENTION_DAYS', default: '90', meaning: 'bookings whose date is older are deleted daily' },
-  { name: 'API_KEY', default: '', meaning: 'when set, /api/... requires Authorization: Bearer <key> (secret, 16+ chars)' },
-  { name: 'CONNECTIVITY_INTERVAL', default: '30s', meaning: 'how often ConnectivityActor probes the AYO host and the object store' },
-  { name: 'CONNECTIVITY_TIMEOUT', default: '5s', meaning: 'timeout of one connectivity probe' },
-  { name: 'S3_ENDPOINT', default: '', meaning: 'object store endpoint (e.g. https://<account>.r2.cloudflarestorage.com)' },
-  { name: 'S3_REGION', default: 'auto', meaning: 'object store region' },
-  { name: 'S3_BUCKET', default: '', meaning: 'bucket the videos go to' },
-  { name: 'S3_ACCESS_KEY_ID', default: '', meaning: 'object store access key id (secret)' },
-  { name: 'S3_SECRET_ACCESS_KEY', default: '', meaning: 'object store secret key (secret)' },
-  { name: 'S3_PUBLIC_BASE_URL', default: '', meaning: 'public URL prefix of the bucket, e.g. https://videos.example.com' },
-  { name: 'S3_FORCE_PATH_STYLE', default: 'true', meaning: 'path-style object URLs on the S3 API' },
-  { name: 'S3_KEY_PREFIX', default: '', meaning: 'prefix of every object key' },
-  { name: 'UPLOAD_RETRY_DELAYS', default: '3s,6s,9s,12s,15s', meaning: 'delays of the quick upload retries' },
-  { name: 'NOTIFY_RETRY_DELAYS', default: '3s,6s,12s', meaning: 'delays of the quick AYO notification retries' },
-  { name: 'DELIVERY_JOB_RETRY_DELAYS', default: '5m,20m,45m,2h,5h', meaning: 'delays of the queued retries of uploads and notifications' },
-  { name: 'DELIVERY_CIRCUIT_BREAK_AFTER', default: '5', meaning: 'consecutive failed uploads (or notifications) that open that circuit' },
-  { name: 'DELIVERY_CIRCUIT_HALF_OPEN_AFTER', default: '30s', meaning: 'how long an open delivery circuit waits before trying again' },
-  { name: 'UPLOAD_CONCURRENCY', default: '2', meaning: 'videos uploaded at once (each with up to 4 multipart parts in flight)' },
-  { name: 'ACTOR_MAX_RESTARTS', default: '5', meaning: 'restart intensity: restarts allowed within ACTOR_RESTART_WINDOW before the service gives up' },
-  { name: 'ACTOR_RESTART_WINDOW', default: '60s', meaning: 'the window of ACTOR_MAX_RESTARTS' },
-  { name: 'SHUTDOWN_TIMEOUT', default: '30s', meaning: 'overall deadline of a graceful shutdown; past it the process exits 1' },
-  { name: 'CAMERAS', default: '[]', meaning: 'JSON array of cameras: [{"name","fieldId","url","enabled"}]' },
-  { name: 'CAMERAS_FILE', default: '', meaning: 'path to a JSON file with the same array (instead of CAMERAS)' },
-  { name: 'SEGMENT_SECONDS', default: '10', meaning: 'length of one recorded segment' },
-  { name: 'RECORDING_RETENTION_HOURS', default: '72', meaning: 'segments older than this are deleted' },
-  { name: 'MIN_FREE_DISK_MB', default: '2048', meaning: 'below this free space the oldest segments go first' },
-  { name: 'FFMPEG_PATH', default: 'ffmpeg', meaning: 'ffmpeg binary (from PATH by default)' },
-  { name: 'FFPROBE_PATH', default: 'ffprobe', meaning: 'ffprobe binary (from PATH by default)' },
-  { name: 'VIDEO_SCAN_INTERVAL', default: '2m', meaning: 'how often finished bookings are turned into videos (also at once on booking changes)' },
-  { name: 'CLIP_GRACE', default: '30s', meaning: 'time after a booking ends before its video is made' },
-  { name: 'CLIP_CONCURRENCY', default: 'cores', meaning: 'clip tasks at once (one per camera at a time)' },
-  { name: 'CLIP_SECONDS', default: '60', meaning: 'length of a manual clip (POST /api/request-booking-video)' },
-  { name: 'VIDEO_RETRY_DELAYS', default: '3s,6s,12s', meaning: 'delays of the quick processing retries' },
-  { name: 'VIDEO_JOB_RETRY_DELAYS', default: '5m,15m,30m,60m,120m', meaning: 'delays of the later retries of a failed video' },
-  { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error' },
-  { name: 'LOG_FORMAT', default: 'pretty', meaning: 'pretty (one human line per event) or json' },
-];
 
 type Env = Record<string, string | undefined>;
 
@@ -256,87 +201,6 @@ export function loadConfig(env: Env = process.env): Config {
     port, host, dataDir, dbPath: path.join(dataDir, 'venue-recorder.db'), venueTimezone, ayo, sync, apiKey, log,
     connectivity, s3Endpoint, s3, delivery, supervisor, cameras, recording, video,
   };
-}
-
-function loadAyo(
-  get: (name: string) => string | undefined,
-  duration: (name: string, def: string, minMs?: number) => number,
-  int: (name: string, def: number, min: number, max: number) => number,
-  problems: string[],
-): AyoConfig | undefined {
-  const names = ['AYO_API_BASE_URL', 'AYO_API_TOKEN', 'AYO_VENUE_CODE', 'AYO_VENUE_SECRET'] as const;
-  const values = names.map((n) => get(n));
-  const timeoutMs = duration('AYO_API_TIMEOUT', '30s', 100);
-  const retryBaseDelayMs = duration('AYO_RETRY_BASE_DELAY', '1s');
-  const breakAfter = int('AYO_CIRCUIT_BREAK_AFTER', 5, 1, 1000);
-  const halfOpenAfterMs = duration('AYO_CIRCUIT_HALF_OPEN_AFTER', '30s', 100);
-  if (values.every((v) => v === undefined)) return undefined;
-  const missing = names.filter((_, i) => values[i] === undefined);
-  if (missing.length > 0) {
-    problems.push(`${missing.join(', ')} must be set too: the AYO credentials come as a set of four`);
-    return undefined;
-  }
-  const [baseUrl, token, venueCode, secret] = values as [string, string, string, string];
-  if (!isHttpUrl(baseUrl)) {
-    problems.push(`AYO_API_BASE_URL must be an http(s) URL like https://iot-api.ayo.co.id/api/v1 (got "${baseUrl}")`);
-  }
-  if (/\s/.test(venueCode)) problems.push('AYO_VENUE_CODE must not contain spaces');
-  return { baseUrl, token, venueCode, secret, timeoutMs, retryBaseDelayMs, breakAfter, halfOpenAfterMs };
-}
-
-function loadCameras(get: (name: string) => string | undefined, problems: string[]): CameraConfig[] {
-  const inline = get('CAMERAS');
-  const file = get('CAMERAS_FILE');
-  if (inline !== undefined && file !== undefined) {
-    problems.push('CAMERAS and CAMERAS_FILE are both set: use one');
-    return [];
-  }
-  let text = inline ?? '[]';
-  let source = 'CAMERAS';
-  if (file !== undefined) {
-    source = 'CAMERAS_FILE';
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      problems.push(`CAMERAS_FILE cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}: ${file})`);
-      return [];
-    }
-  }
-  const parsed = parseCameras(text, source);
-  problems.push(...parsed.problems);
-  return parsed.cameras;
-}
-
-function loadS3(get: (name: string) => string | undefined, problems: string[]): S3Config | undefined {
-  const required = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_PUBLIC_BASE_URL'] as const;
-  const values = required.map((n) => get(n));
-  if (values.every((v) => v === undefined)) return undefined;
-  // S3_ENDPOINT alone only turns on the connectivity probe.
-  if (values.slice(1).every((v) => v === undefined)) return undefined;
-  const missing = required.filter((_, i) => values[i] === undefined);
-  if (missing.length > 0) {
-    problems.push(`${missing.join(', ')} must be set too: the object store needs its endpoint, bucket, keys and public URL`);
-    return undefined;
-  }
-  const [endpoint, bucket, accessKeyId, secretAccessKey, publicBaseUrl] = values as string[];
-  if (!isHttpUrl(publicBaseUrl!)) problems.push(`S3_PUBLIC_BASE_URL must be an http(s) URL (got "${publicBaseUrl}")`);
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket!)) problems.push(`S3_BUCKET must be a bucket name: 3-63 lower-case letters, digits, dots and hyphens (got "${bucket}")`);
-  const pathStyle = get('S3_FORCE_PATH_STYLE') ?? 'true';
-  if (pathStyle !== 'true' && pathStyle !== 'false') problems.push(`S3_FORCE_PATH_STYLE must be true or false (got "${pathStyle}")`);
-  const keyPrefix = get('S3_KEY_PREFIX') ?? '';
-  if (!/^[A-Za-z0-9/_.-]*$/.test(keyPrefix)) problems.push('S3_KEY_PREFIX may hold only letters, digits and / _ . -');
-  return {
-    endpoint: endpoint!, region: get('S3_REGION') ?? 'auto', bucket: bucket!, accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey!,
-    publicBaseUrl: publicBaseUrl!.replace(/\/+$/, ''), forcePathStyle: pathStyle !== 'false', keyPrefix,
-  };
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    return /^https?:$/.test(new URL(text).protocol);
-  } catch {
-    return false;
-  }
 }
 
 /** The secret values of a configuration, for the log scrubber. */
