@@ -7,9 +7,11 @@
 // object is a HeadObject (skip if already there), the upload (lib-storage; one PutObject for a small file) and a
 // HeadObject (size check); then the video moves to `notifying` with its notify job queued, in one transaction.
 // The baseline is the least the same delivery can be: one PutObject per object, the objects of a video in turn,
-// 4 videos at once, the same client settings, under a fresh key prefix. s3rver runs in this process (as in the
-// tests), so its work shares the event loop with both sides alike. Ratios matter; absolute rates depend on the
-// machine (and on a real object store's latency, which makes every extra request cost more than here).
+// 4 videos at once, the same client settings, under a fresh key prefix. A breakdown run (once) adds the service's
+// two HeadObject per object to the bare loop, to tell the cost of the extra requests from that of the runner,
+// lib-storage and SQLite. Requests are counted on node:http's client diagnostics channel. s3rver runs in this
+// process (as in the tests), so its work shares the event loop with every side alike. Ratios matter; absolute
+// rates depend on the machine (and on a real object store's latency, which makes every extra request cost more).
 //
 // Run: npm run bench:drain
 
@@ -19,7 +21,7 @@ import type { ClientRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { openDatabase, type Db } from '../src/db/index.js';
 import { createJobRunner } from '../src/delivery/job-runner.js';
 import { DELIVERY_JOB_ATTEMPTS, uploadVideo, type DeliveryJobPayload, type UploadDeps } from '../src/delivery/upload.js';
@@ -36,6 +38,7 @@ const SIZES = { mp4: 20_000, preview: 5_000, thumbnail: 2_000 } as const;
 const PARTS = ['mp4', 'preview', 'thumbnail'] as const;
 const TYPES = { mp4: 'video/mp4', preview: 'video/mp4', thumbnail: 'image/jpeg' } as const;
 const TARGET_SHARE = 0.8;
+const BREAKDOWN_RUN = 1;
 
 type Part = (typeof PARTS)[number];
 interface VideoFiles { uniqueId: string; files: Record<Part, string> }
@@ -120,8 +123,20 @@ function expectDelivered(db: Db, count: number, failures: readonly string[]): vo
   }
 }
 
-/** The baseline: one PutObject per object, objects of a video in turn, CONCURRENCY videos at once. Returns ms. */
-async function bareDrain(client: S3Client, bucket: string, batch: Batch, keyPrefix: string): Promise<number> {
+/**
+ * The baseline: one PutObject per object, objects of a video in turn, CONCURRENCY videos at once. Returns ms.
+ * With `heads`, it also sends the service's HeadObject before and after each put (a breakdown, not the target's
+ * baseline): what the extra requests cost on their own, without the runner, lib-storage and SQLite.
+ */
+async function bareDrain(client: S3Client, bucket: string, batch: Batch, keyPrefix: string, heads = false): Promise<number> {
+  const head = async (key: string): Promise<number | undefined> => {
+    try {
+      return (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength;
+    } catch (e) {
+      if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+      throw e;
+    }
+  };
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < batch.videos.length; i = next++) {
@@ -129,7 +144,9 @@ async function bareDrain(client: S3Client, bucket: string, batch: Batch, keyPref
       const keys = videoObjectKeys(keyPrefix, v.uniqueId);
       for (const part of PARTS) {
         const body = await fs.promises.readFile(v.files[part]);
+        if (heads && (await head(keys[part])) === body.length) continue;
         await client.send(new PutObjectCommand({ Bucket: bucket, Key: keys[part], Body: body, ContentType: TYPES[part], ContentLength: body.length }));
+        if (heads && (await head(keys[part])) !== body.length) throw new Error(`${keys[part]} not stored`);
       }
     }
   };
@@ -138,17 +155,19 @@ async function bareDrain(client: S3Client, bucket: string, batch: Batch, keyPref
   return performance.now() - t0;
 }
 
-/** Objects and bytes stored under `prefix` (listed after the timing, as a check of both sides). */
+/** Objects and bytes stored under `prefix` (listed after the timing, as a check of both sides). ListObjects (v1)
+ * because s3rver answers ListObjectsV2 over a large prefix with a 500. */
 async function listed(client: S3Client, bucket: string, prefix: string): Promise<{ objects: number; bytes: number }> {
   let objects = 0;
   let bytes = 0;
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) { objects++; bytes += o.Size ?? 0; }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return { objects, bytes };
+  let marker: string | undefined;
+  for (;;) {
+    const page = await client.send(new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, Marker: marker }));
+    const contents = page.Contents ?? [];
+    for (const o of contents) { objects++; bytes += o.Size ?? 0; }
+    marker = contents[contents.length - 1]?.Key;
+    if (!page.IsTruncated || marker === undefined) return { objects, bytes };
+  }
 }
 
 const median = (xs: number[]): number => {
@@ -180,13 +199,16 @@ async function main(): Promise<void> {
     const warm = seedBatch(root, 'warm', WARMUP_VIDEOS);
     await realDrain(store, warm, 'warm-real/');
     await bareDrain(client, cfg.bucket, warm, 'warm-bare/');
+    await bareDrain(client, cfg.bucket, warm, 'warm-heads/', true);
     takeRequests();
 
     const real: number[] = [];
     const bare: number[] = [];
+    const heads: number[] = [];
     let realRequests = new Map<string, number>();
     let bareRequests = new Map<string, number>();
-    const check: string[] = [];
+    let headsRequests = new Map<string, number>();
+    let checked = 0;
     for (let r = 0; r < REPEATS; r++) {
       const batch = seedBatch(root, `r${r}`, VIDEOS);
       const runReal = async () => {
@@ -199,15 +221,23 @@ async function main(): Promise<void> {
         bare.push(await bareDrain(client!, cfg.bucket, batch, `bare-${r}/`));
         bareRequests = takeRequests();
       };
+      const runHeads = async () => {
+        takeRequests();
+        heads.push(await bareDrain(client!, cfg.bucket, batch, `heads-${r}/`, true));
+        headsRequests = takeRequests();
+      };
       // Alternate which side goes first so that neither always meets a fuller s3rver directory.
       if (r % 2 === 0) { await runReal(); await runBare(); } else { await runBare(); await runReal(); }
-      for (const side of ['real', 'bare']) {
+      // The breakdown runs once (in the middle repetition) to keep the script short.
+      const sides = r === BREAKDOWN_RUN ? ['real', 'bare', 'heads'] : ['real', 'bare'];
+      if (r === BREAKDOWN_RUN) await runHeads();
+      for (const side of sides) {
         const got = await listed(client, cfg.bucket, `${side}-${r}/`);
         const bytes = VIDEOS * (SIZES.mp4 + SIZES.preview + SIZES.thumbnail);
         if (got.objects !== VIDEOS * PARTS.length || got.bytes !== bytes) {
           throw new Error(`${side} run ${r}: ${got.objects} objects, ${got.bytes} bytes stored; expected ${VIDEOS * PARTS.length}, ${bytes}`);
         }
-        check.push(`${side}-${r}: ${got.objects} objects`);
+        checked++;
       }
       takeRequests();
       fs.rmSync(batch.dataDir, { recursive: true, force: true });
@@ -227,9 +257,16 @@ async function main(): Promise<void> {
     console.log(`baseline (bare PutObject loop):     ${fmt(mBare / 1000, 2)} s = ${fmt(vps(mBare), 1)} videos/s, ` +
       `${fmt((objects / mBare) * 1000, 1)} objects/s ${runs(bare)}`);
     console.log(`ratio: ${fmt(share * 100, 1)}% of the baseline's videos/s   (target ≥ ${fmt(TARGET_SHARE * 100)}%: ${verdict(share >= TARGET_SHARE)})`);
+    const headsMs = heads[0]!;
+    const bareSameRun = bare[BREAKDOWN_RUN]!;
+    console.log(`breakdown, bare loop with the service's requests (HEAD, PutObject, HEAD per object), run ${BREAKDOWN_RUN + 1} only: ` +
+      `${fmt(headsMs / 1000, 2)} s = ${fmt(vps(headsMs), 1)} videos/s, ${fmt((objects / headsMs) * 1000, 1)} objects/s; ` +
+      `${fmt((vps(headsMs) / vps(bareSameRun)) * 100, 1)}% of that run's baseline, service ${fmt((vps(real[BREAKDOWN_RUN]!) / vps(headsMs)) * 100, 1)}% of it`);
     console.log(`requests per video: service ${fmt(total(realRequests) / VIDEOS, 1)} (${perVideo(realRequests, VIDEOS)}), ` +
-      `baseline ${fmt(total(bareRequests) / VIDEOS, 1)} (${perVideo(bareRequests, VIDEOS)})   [last run of each, counted on node:http]`);
-    console.log(`check: every video notifying with its notify job queued, all upload jobs done at the first attempt; ${check.join(', ')}`);
+      `baseline ${fmt(total(bareRequests) / VIDEOS, 1)} (${perVideo(bareRequests, VIDEOS)}), ` +
+      `breakdown loop ${fmt(total(headsRequests) / VIDEOS, 1)} (${perVideo(headsRequests, VIDEOS)})   [last run of each, counted on node:http]`);
+    console.log(`check: after every service drain all ${VIDEOS} videos were notifying with a notify job queued and every upload ` +
+      `job done at its first attempt; each of the ${checked} drains listed ${fmt(objects)} objects with the expected bytes`);
   } finally {
     client?.destroy();
     await s3?.close();

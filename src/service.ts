@@ -12,7 +12,10 @@ import { probeUrlOf, type ProbeTarget } from './connectivity/index.js';
 import { createQueueRepo, createSegmentsRepo, openDatabase } from './db/index.js';
 import { createHttpApp, startHttpServer, type ServiceControl } from './http/index.js';
 import type { Logger } from './log.js';
+import { describeError } from './errors.js';
+import { createMetrics, createScrapeCollector, feedMetrics } from './metrics/index.js';
 import { redactUrl } from './recording/cameras.js';
+import { freeDiskBytes } from './recording/retention.js';
 import type { RecorderState } from './recording/recorder.js';
 import { Supervisor, type BackoffOptions, type ChildSpec } from './supervisor/index.js';
 
@@ -121,6 +124,11 @@ export async function startService(config: Config, logger: Logger, overrides: St
     if (e.type === 'recorder:state') cameraStates.set(e.camera, { state: e.state, reason: e.reason });
   });
   const segments = createSegmentsRepo(db);
+  const metrics = createMetrics();
+  feedMetrics(supervisor.events, metrics);
+  for (const c of config.cameras.filter((x) => !x.enabled)) metrics.cameraState.set({ camera: c.name, state: 'disabled' }, 1);
+  const collect = createScrapeCollector(db, metrics, { cameras: config.cameras.map((c) => c.name), dataDir: config.dataDir });
+  const criticalFreeBytes = (config.recording.minFreeDiskMb * 1024 * 1024) / 4;
   let accepting = true;
   const control: ServiceControl = {
     actors: () => supervisor.status(),
@@ -128,7 +136,19 @@ export async function startService(config: Config, logger: Logger, overrides: St
     notReadyReason() {
       if (!accepting) return 'shutting down';
       const down = supervisor.status().filter((c) => c.restart === 'permanent' && c.state !== 'running');
-      return down.length ? `actor ${down.map((c) => `${c.id} is ${c.state}`).join(', ')}` : undefined;
+      if (down.length) return `actor ${down.map((c) => `${c.id} is ${c.state}`).join(', ')}`;
+      try {
+        db.exec('BEGIN IMMEDIATE; ROLLBACK');
+      } catch (e) {
+        return `database is not writable (${describeError(e)})`;
+      }
+      try {
+        const free = freeDiskBytes(config.dataDir);
+        if (free < criticalFreeBytes) return `disk critically full: ${Math.round(free / 1048576)} MB free in ${config.dataDir}`;
+      } catch (e) {
+        return `data directory unusable (${describeError(e)})`;
+      }
+      return undefined;
     },
     cameras: () => config.cameras.map((c) => {
       const last = segments.last(c.name);
@@ -153,7 +173,7 @@ export async function startService(config: Config, logger: Logger, overrides: St
 
   let server;
   try {
-    server = await startHttpServer(createHttpApp({ db, apiKey: config.apiKey, logger, control, dataDir: config.dataDir }), { port: config.port, host: config.host });
+    server = await startHttpServer(createHttpApp({ db, apiKey: config.apiKey, logger, control, dataDir: config.dataDir, metrics: { metrics, collect } }), { port: config.port, host: config.host });
   } catch (e) {
     db.close();
     throw e;

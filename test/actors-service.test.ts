@@ -60,7 +60,7 @@ describe('SyncActor and ConnectivityActor in the running service', () => {
       expect(a.lastHeartbeat).toMatch(/Z$/);
     }
     expect((await http(`${service.url}/api/actors`, 'GET', null)).status).toBe(401);
-    expect((await http(`${service.url}/readyz`, 'GET', null))).toEqual({ status: 200, body: { status: 'ready' } });
+    expect((await http(`${service.url}/readyz`, 'GET', null))).toMatchObject({ status: 200, body: { status: 'ready' } });
   });
 
   it('POST /api/sync runs a sync on the actor and answers its record; it requires the API key', async () => {

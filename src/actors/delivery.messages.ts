@@ -11,7 +11,7 @@ export type DeliveryReply = { started: number };
 
 /** What the delivery actors report. */
 export type DeliveryEvent =
-  | { type: 'delivery:done'; kind: 'upload' | 'notify'; uniqueId: string; ms: number }
+  | { type: 'delivery:done'; kind: 'upload' | 'notify'; uniqueId: string; ms: number; bytes?: number }
   | { type: 'delivery:failed'; kind: 'upload' | 'notify'; uniqueId: string; reason: string; final: boolean }
   | { type: 'circuit:change'; dependency: 'object-store' | 'ayo'; state: CircuitName };
 

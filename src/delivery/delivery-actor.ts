@@ -19,7 +19,8 @@ export interface DeliveryActorSpec {
   jobDelaysMs: readonly number[];
   pollMs: number;
   breaker: { threshold: number; halfOpenAfterMs: number };
-  handle(job: JobRow, signal: AbortSignal): Promise<void>;
+  /** Does the job; an upload answers the bytes it sent. */
+  handle(job: JobRow, signal: AbortSignal): Promise<number | void>;
   /** The stage a video waits in while its job is queued (`uploading`, `notifying`). */
   stage: 'uploading' | 'notifying';
   queuedLines(uniqueId: string): string[];
@@ -36,8 +37,8 @@ export function deliveryActor<Data>(ctx: ActorContext<DeliveryEvent, Data>, spec
     label: (job) => `${spec.kind === 'upload' ? 'File Upload' : 'API Notification'} for ${uid(job)}`,
     handle: async (job, signal) => {
       const started = Date.now();
-      await spec.handle(job, signal);
-      ctx.emit({ type: 'delivery:done', kind: spec.kind, uniqueId: uid(job), ms: Date.now() - started });
+      const bytes = await spec.handle(job, signal);
+      ctx.emit({ type: 'delivery:done', kind: spec.kind, uniqueId: uid(job), ms: Date.now() - started, bytes: bytes ?? undefined });
     },
     onFailed: (job, reason, final) => {
       const v = videos.get(uid(job));

@@ -21,7 +21,7 @@ export interface JobRunnerDeps {
   breaker: { threshold: number; halfOpenAfterMs: number };
   logger: Logger;
   /** Does the job; throws to fail it. The label names it in 🔄 RETRY lines. */
-  handle(job: JobRow, signal: AbortSignal): Promise<void>;
+  handle(job: JobRow, signal: AbortSignal): Promise<unknown>;
   label(job: JobRow): string;
   /** A permanent failure or a dead letter: show it on the video. */
   onFailed(job: JobRow, reason: string, final: boolean): void;

@@ -18,12 +18,16 @@ const TYPES = { mp4: 'video/mp4', preview: 'video/mp4', thumbnail: 'image/jpeg' 
 /** Dependencies of {@link uploadVideo}. */
 export interface UploadDeps { db: Db; store: ObjectStore; keyPrefix: string; logger: Logger; notifyAttempts: number; now?: () => number }
 
-/** Uploads the video of an upload job; a video that is no longer `uploading` (cancelled) is left alone. */
-export async function uploadVideo(deps: UploadDeps, job: JobRow, signal: AbortSignal): Promise<void> {
+/**
+ * Uploads the video of an upload job; a video that is no longer `uploading` (cancelled) is left alone.
+ * Answers the bytes sent (objects already stored are not sent again).
+ */
+export async function uploadVideo(deps: UploadDeps, job: JobRow, signal: AbortSignal): Promise<number> {
   const videos = createVideosRepo(deps.db);
   const { uniqueId } = JSON.parse(job.payload) as DeliveryJobPayload;
   const v = videos.get(uniqueId);
-  if (!v || v.status !== 'uploading') return;
+  if (!v || v.status !== 'uploading') return 0;
+  let sent = 0;
   const keys = videoObjectKeys(deps.keyPrefix, uniqueId);
   const files = { mp4: v.file, preview: v.preview_file, thumbnail: v.thumbnail_file };
   for (const part of ['mp4', 'preview', 'thumbnail'] as const) {
@@ -32,7 +36,7 @@ export async function uploadVideo(deps: UploadDeps, job: JobRow, signal: AbortSi
     const local = fs.statSync(file).size;
     // Already there with the right size (a run before a crash got this far): nothing to send again.
     if ((await deps.store.size(keys[part], signal)) === local) continue;
-    await deps.store.put(keys[part], file, TYPES[part], signal);
+    sent += await deps.store.put(keys[part], file, TYPES[part], signal);
     const stored = await deps.store.size(keys[part], signal);
     if (stored !== local) throw new RetryableError(`${keys[part]} holds ${stored ?? 'nothing'} bytes after upload, expected ${local}`);
   }
@@ -47,4 +51,5 @@ export async function uploadVideo(deps: UploadDeps, job: JobRow, signal: AbortSi
     }, now);
   })();
   deps.logger.info(`📤 SUCCESS: Direct upload completed for ${uniqueId}`);
+  return sent;
 }

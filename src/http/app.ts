@@ -6,6 +6,8 @@ import type { Logger } from '../log.js';
 import { createApiKeyCheck } from './auth.js';
 import { registerBookingRoutes } from './bookings.routes.js';
 import { createErrorResponder } from './errors.js';
+import type { Metrics } from '../metrics/registry.js';
+import { httpMetricsHook, registerMetricsRoute } from './metrics.routes.js';
 import { registerQueueRoutes } from './queue.routes.js';
 import { registerRuntimeRoutes, type ServiceControl } from './runtime.routes.js';
 import { registerSyncRoutes } from './sync.routes.js';
@@ -21,16 +23,28 @@ export interface HttpAppDeps {
   control?: ServiceControl;
   /** DATA_DIR: video files are shown relative to it. */
   dataDir?: string;
+  /** Metrics and the scrape-time collector; absent: no /metrics and no HTTP metrics. */
+  metrics?: { metrics: Metrics; collect: () => void };
 }
 
 /** Builds the app. Example: `startHttpServer(createHttpApp({ db, apiKey, logger }), { port: 0, host: '127.0.0.1' })`. */
 export function createHttpApp(deps: HttpAppDeps): App {
-  const app = createApp({ onRequest: createApiKeyCheck(deps.apiKey), onError: createErrorResponder(deps.logger) });
+  const checkKey = createApiKeyCheck(deps.apiKey);
+  const countRequest = deps.metrics ? httpMetricsHook(deps.metrics.metrics) : undefined;
+  const app = createApp({
+    onRequest: (event) => {
+      countRequest?.(event);
+      checkKey(event);
+    },
+    onError: createErrorResponder(deps.logger),
+  });
   const router = createRouter();
-  router.get('/healthz', defineEventHandler(() => ({ status: 'ok' })));
+  const started = Date.now();
+  router.get('/healthz', defineEventHandler(() => ({ status: 'ok', uptimeSeconds: Math.round((Date.now() - started) / 1000) })));
   registerBookingRoutes(router, { bookings: createBookingsRepo(deps.db) });
   registerSyncRoutes(router, { syncRuns: createSyncRunsRepo(deps.db) });
   if (deps.control) registerRuntimeRoutes(router, deps.control);
+  if (deps.metrics) registerMetricsRoute(router, deps.metrics.metrics, deps.metrics.collect);
   registerQueueRoutes(router, { queue: createQueueRepo(deps.db), videos: createVideosRepo(deps.db), wake: () => deps.control?.wake?.() });
   registerVideoRoutes(router, { videos: createVideosRepo(deps.db), dataDir: deps.dataDir ?? process.cwd(), requestClip: deps.control?.requestClip });
   app.use(router);

@@ -39,7 +39,7 @@ export interface CameraDto {
 export function registerRuntimeRoutes(router: Router, control: ServiceControl): void {
   router.get('/readyz', defineEventHandler((event) => {
     const reason = control.notReadyReason();
-    if (reason === undefined) return { status: 'ready' };
+    if (reason === undefined) return { status: 'ready', actors: control.actors().map((a) => ({ id: a.id, state: a.state })) };
     setResponseStatus(event, 503);
     return { status: 'error', message: `not ready: ${reason}` };
   }));

@@ -1,0 +1,72 @@
+// Feeds the metrics from the supervision tree's events: actor lifecycle, and the actors' own domain events.
+
+import type { ConnectivityEvent } from '../actors/connectivity.messages.js';
+import type { DeliveryEvent } from '../actors/delivery.messages.js';
+import type { RecorderActorEvent } from '../actors/recorder.messages.js';
+import type { SyncActorEvent } from '../actors/sync.messages.js';
+import type { VideoActorEvent } from '../actors/video.messages.js';
+import type { TypedEmitter, SupervisorEvents } from '../supervisor/index.js';
+import type { Metrics } from './registry.js';
+
+type DomainEvent = SyncActorEvent | ConnectivityEvent | RecorderActorEvent | VideoActorEvent | DeliveryEvent;
+
+const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2, isolated: 2 } as const;
+
+/** The restart reasons ffmpeg gets, reduced to a few labels. */
+export function restartReason(reason: string): 'stall' | 'missing' | 'exit' {
+  if (reason.startsWith('no segment closed')) return 'stall';
+  if (reason.includes('not found')) return 'missing';
+  return 'exit';
+}
+
+/** Subscribes the metrics to the supervisor's events. */
+export function feedMetrics(events: TypedEmitter<SupervisorEvents>, m: Metrics): void {
+  events.on('actor:ready', ({ id }) => m.actorUp.set({ actor: id }, 1));
+  events.on('actor:crash', ({ id }) => m.actorUp.set({ actor: id }, 0));
+  events.on('actor:stop', ({ id }) => m.actorUp.set({ actor: id }, 0));
+  events.on('actor:restart', ({ id }) => m.actorRestarts.inc({ actor: id }));
+  events.on('actor:event', ({ event }) => onDomainEvent(event as DomainEvent, m));
+}
+
+function onDomainEvent(e: DomainEvent, m: Metrics): void {
+  switch (e.type) {
+    case 'sync:run': {
+      const r = e.record;
+      const outcome = r.error ? 'failed' : r.failedDates.length ? 'partial' : 'success';
+      m.syncRuns.inc({ outcome });
+      for (const result of ['created', 'updated', 'unchanged', 'skipped'] as const) m.syncBookings.inc({ result }, r[result]);
+      if (r.finishedAt) {
+        m.syncDuration.observe((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000);
+        if (outcome === 'success') m.syncLastSuccess.set(Date.parse(r.finishedAt) / 1000);
+      }
+      return;
+    }
+    case 'circuit:change': m.circuit.set({ dependency: e.dependency }, CIRCUIT_VALUE[e.state]); return;
+    case 'connectivity:change': m.connectivity.set({ dependency: e.target }, e.online ? 1 : 0); return;
+    case 'recorder:state':
+      m.cameraRecording.set({ camera: e.camera }, e.state === 'recording' ? 1 : 0);
+      for (const state of ['recording', 'reconnecting', 'offline', 'disabled']) m.cameraState.set({ camera: e.camera, state }, state === e.state ? 1 : 0);
+      return;
+    case 'segment:closed': m.segments.inc({ camera: e.camera }); return;
+    case 'recorder:restart': m.ffmpegRestarts.inc({ camera: e.camera, reason: restartReason(e.reason) }); return;
+    case 'recording:gap': m.gapSeconds.inc({ camera: e.camera }, (e.endMs - e.startMs) / 1000); return;
+    case 'clip:done':
+      m.clipSeconds.observe({ camera: e.camera }, e.seconds);
+      m.clipCoverage.observe({ camera: e.camera }, e.coverage);
+      return;
+    case 'delivery:done':
+      if (e.kind === 'upload') {
+        m.uploads.inc({ outcome: 'success' });
+        m.uploadSeconds.observe(e.ms / 1000);
+        m.uploadBytes.inc(e.bytes ?? 0);
+      } else {
+        m.notifications.inc({ outcome: 'success' });
+      }
+      return;
+    case 'delivery:failed':
+      (e.kind === 'upload' ? m.uploads : m.notifications).inc({ outcome: e.final ? 'failed' : 'retry' });
+      return;
+    default:
+      return;
+  }
+}
