@@ -31,7 +31,7 @@ import { seedDeliverableVideos } from '../test/fixtures/delivery.js';
 import { startFakeS3, type FakeS3 } from '../test/fixtures/s3.js';
 
 const VIDEOS = 500;
-const WARMUP_VIDEOS = 40;
+const WARMUP_VIDEOS = 150;
 const REPEATS = 3;
 const CONCURRENCY = 4;
 const SIZES = { mp4: 20_000, preview: 5_000, thumbnail: 2_000 } as const;
