@@ -57,6 +57,7 @@ export interface Config {
     breakAfter: number; halfOpenAfterMs: number;
   };
   supervisor: { maxRestarts: number; windowMs: number; shutdownTimeoutMs: number };
+  ayoCalls: { healthIntervalMs: number; cameraStatusIntervalMs: number };
   cameras: CameraConfig[];
   recording: {
     segmentSeconds: number;
@@ -196,10 +197,14 @@ export function loadConfig(env: Env = process.env): Config {
     breakAfter: int('DELIVERY_CIRCUIT_BREAK_AFTER', 5, 1, 1000),
     halfOpenAfterMs: duration('DELIVERY_CIRCUIT_HALF_OPEN_AFTER', '30s', 100),
   };
+  const ayoCalls = {
+    healthIntervalMs: duration('AYO_HEALTH_CHECK_INTERVAL', '1m', 1000),
+    cameraStatusIntervalMs: duration('CAMERA_STATUS_INTERVAL', '5m', 1000),
+  };
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port, host, dataDir, dbPath: path.join(dataDir, 'venue-recorder.db'), venueTimezone, ayo, sync, apiKey, log,
-    connectivity, s3Endpoint, s3, delivery, supervisor, cameras, recording, video,
+    connectivity, s3Endpoint, s3, delivery, supervisor, cameras, recording, video, ayoCalls,
   };
 }
 

@@ -31,7 +31,7 @@ export interface RunningService {
 }
 
 /** Actor events the supervisor forwards to every other actor. */
-const FORWARDED = new Set(['connectivity:change', 'booking:changed', 'booking:vanished']);
+const FORWARDED = new Set(['connectivity:change', 'booking:changed', 'booking:vanished', 'recorder:state']);
 
 /** Worker entries sit beside this file: `.ts` when run from source (tests, tsx), `.js` when built. */
 function actorEntry(name: string): URL {
@@ -54,6 +54,8 @@ export function childSpecs(config: Config): ChildSpec[] {
   const sync: SyncActorData = {
     dbPath: config.dbPath, timeZone: config.venueTimezone, ayo: config.ayo, intervalMs: config.sync.intervalMs,
     daysBack: config.sync.daysBack, daysAhead: config.sync.daysAhead, retentionDays: config.sync.retentionDays,
+    cameras: config.cameras.map((c) => c.name), healthIntervalMs: config.ayoCalls.healthIntervalMs,
+    cameraStatusIntervalMs: config.ayoCalls.cameraStatusIntervalMs,
   };
   const limits = { maxOldGenerationSizeMb: 256 };
   const recorders: ChildSpec[] = config.cameras.filter((c) => c.enabled).map((camera) => ({

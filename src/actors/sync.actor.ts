@@ -5,7 +5,8 @@ import { createAyoClient } from '../ayo/index.js';
 import { openDatabase } from '../db/index.js';
 import { PermanentError } from '../errors.js';
 import { assertNever, runActor } from '../supervisor/index.js';
-import { applyBookingRetention, createAyoBookingSource, createBookingSync, createSyncScheduler } from '../sync/index.js';
+import type { RecorderEvent } from '../recording/recorder.js';
+import { applyBookingRetention, createAyoBookingSource, createBookingSync, createPartnerCalls, createSyncScheduler } from '../sync/index.js';
 import { createResilience } from '../util/resilience.js';
 import { localDateOf } from '../util/venue-time.js';
 import type { ConnectivityEvent } from './connectivity.messages.js';
@@ -43,8 +44,15 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData>((ctx) => {
     ctx.logger,
   );
   resilience.onCircuitChange((state) => ctx.emit({ type: 'circuit:change', dependency: 'ayo', state }));
+  const client = createAyoClient(d.ayo);
+  // Camera states arrive from the recorders through the supervisor.
+  const recording = new Map<string, boolean>();
+  const partner = createPartnerCalls({
+    client, resilience, logger: ctx.logger, healthIntervalMs: d.healthIntervalMs, cameraStatusIntervalMs: d.cameraStatusIntervalMs,
+    cameras: () => d.cameras.map((name) => ({ name, recording: recording.get(name) ?? false })), onEvent: (e) => ctx.emit(e),
+  });
   const sync = createBookingSync({
-    db, source: createAyoBookingSource(createAyoClient(d.ayo), resilience, d.timeZone), timeZone: d.timeZone,
+    db, source: createAyoBookingSource(client, resilience, d.timeZone), timeZone: d.timeZone,
     daysBack: d.daysBack, daysAhead: d.daysAhead, logger: ctx.logger, onEvent: (e) => ctx.emit(e),
   });
   const scheduler = createSyncScheduler({ sync, intervalMs: d.intervalMs, logger: ctx.logger, maintenance });
@@ -58,10 +66,12 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData>((ctx) => {
       }
     },
     notify(message) {
-      const m = message as ConnectivityEvent;
+      const m = message as ConnectivityEvent | RecorderEvent;
       if (m.type === 'connectivity:change' && m.target === 'ayo' && m.online) void sync.run('reconnect').catch(() => undefined);
+      if (m.type === 'recorder:state') recording.set(m.camera, m.state === 'recording');
     },
     async stop() {
+      partner.stop();
       await scheduler.stop();
       db.close();
     },

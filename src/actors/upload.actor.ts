@@ -12,7 +12,7 @@ runActor<DeliveryRequest, DeliveryReply, DeliveryEvent, DeliveryActorData>((ctx)
   if (!d.s3) throw new Error('UploadActor started without an object store configuration');
   const db = openDatabase(d.dbPath);
   const store = createS3Store(d.s3);
-  const uploadDeps = { db, store, keyPrefix: d.s3.keyPrefix, logger: ctx.logger, notifyAttempts: DELIVERY_JOB_ATTEMPTS };
+  const uploadDeps = { db, store, keyPrefix: d.s3.keyPrefix, logger: ctx.logger, notifyAttempts: DELIVERY_JOB_ATTEMPTS, tried: new Set<number>() };
   return deliveryActor(ctx, {
     db, kind: 'upload', target: 'object-store', dependency: 'object store', stage: 'uploading', concurrency: d.concurrency,
     quickDelaysMs: d.quickDelaysMs, jobDelaysMs: d.jobDelaysMs, pollMs: d.pollMs ?? 1_000, breaker: d.breaker,

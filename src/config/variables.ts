@@ -17,6 +17,8 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'AYO_RETRY_BASE_DELAY', default: '1s', meaning: 'first retry delay of an AYO call (doubles per attempt)' },
   { name: 'AYO_CIRCUIT_BREAK_AFTER', default: '5', meaning: 'consecutive failed AYO calls that open the circuit' },
   { name: 'AYO_CIRCUIT_HALF_OPEN_AFTER', default: '30s', meaning: 'how long an open AYO circuit refuses calls before trying one' },
+  { name: 'AYO_HEALTH_CHECK_INTERVAL', default: '1m', meaning: 'how often AYO health-check is called' },
+  { name: 'CAMERA_STATUS_INTERVAL', default: '5m', meaning: 'how often each camera\'s status (ACTIVE while recording) goes to AYO' },
   { name: 'BOOKING_SYNC_INTERVAL', default: '5m', meaning: 'time between booking syncs (500ms, 30s, 2m, 1h)' },
   { name: 'BOOKING_SYNC_DAYS_BACK', default: '1', meaning: 'venue-local days before today that each sync fetches' },
   { name: 'BOOKING_SYNC_DAYS_AHEAD', default: '1', meaning: 'venue-local days after today that each sync fetches' },

@@ -35,9 +35,10 @@ export function createJobsRepo(db: Db) {
   const byKey = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE dedupe_key = ?');
   const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?');
   // One statement: the sub-select and the update run under SQLite's write lock, so two claimers never get one job.
+  // `status IN (...)` lets the (kind, status, run_at_ms) index skip the finished jobs kept for 7 days.
   const claim = db.prepare<[Record<string, string | number>], JobRow>(`UPDATE jobs
     SET status = 'running', attempts = attempts + 1, lease_until_ms = @lease, lease_owner = @owner, updated_at = @now
-    WHERE id = (SELECT id FROM jobs WHERE kind = @kind
+    WHERE id = (SELECT id FROM jobs WHERE kind = @kind AND status IN ('pending', 'running')
         AND ((status = 'pending' AND run_at_ms <= @nowMs) OR (status = 'running' AND lease_until_ms < @nowMs))
         AND (group_key IS NULL OR group_key NOT IN (SELECT value FROM json_each(@busy)))
       ORDER BY run_at_ms, id LIMIT 1)

@@ -16,7 +16,11 @@ export const DELIVERY_JOB_ATTEMPTS = 6;
 const TYPES = { mp4: 'video/mp4', preview: 'video/mp4', thumbnail: 'image/jpeg' } as const;
 
 /** Dependencies of {@link uploadVideo}. */
-export interface UploadDeps { db: Db; store: ObjectStore; keyPrefix: string; logger: Logger; notifyAttempts: number; now?: () => number }
+export interface UploadDeps {
+  db: Db; store: ObjectStore; keyPrefix: string; logger: Logger; notifyAttempts: number; now?: () => number;
+  /** Jobs this process has already tried (a retry looks for objects stored by the earlier try). */
+  tried?: Set<number>;
+}
 
 /**
  * Uploads the video of an upload job; a video that is no longer `uploading` (cancelled) is left alone.
@@ -29,13 +33,18 @@ export async function uploadVideo(deps: UploadDeps, job: JobRow, signal: AbortSi
   if (!v || v.status !== 'uploading') return 0;
   let sent = 0;
   const keys = videoObjectKeys(deps.keyPrefix, uniqueId);
+  const tried = deps.tried ?? new Set<number>();
+  const retry = job.attempts > 1 || tried.has(job.id);
+  if (tried.size > 10_000) tried.clear();
+  tried.add(job.id);
   const files = { mp4: v.file, preview: v.preview_file, thumbnail: v.thumbnail_file };
   for (const part of ['mp4', 'preview', 'thumbnail'] as const) {
     const file = files[part];
     if (!file || !fs.existsSync(file)) throw new PermanentError(`the local ${part} file of ${uniqueId} is missing`);
     const local = fs.statSync(file).size;
-    // Already there with the right size (a run before a crash got this far): nothing to send again.
-    if ((await deps.store.size(keys[part], signal)) === local) continue;
+    // A retry (in this process, or after a crash) first looks for what is already stored with the right size;
+    // the very first try has nothing there and saves the request.
+    if (retry && (await deps.store.size(keys[part], signal)) === local) continue;
     sent += await deps.store.put(keys[part], file, TYPES[part], signal);
     const stored = await deps.store.size(keys[part], signal);
     if (stored !== local) throw new RetryableError(`${keys[part]} holds ${stored ?? 'nothing'} bytes after upload, expected ${local}`);

@@ -41,6 +41,7 @@ function onDomainEvent(e: DomainEvent, m: Metrics): void {
       }
       return;
     }
+    case 'ayo:call': m.ayoCalls.inc({ endpoint: e.endpoint, outcome: e.outcome }); return;
     case 'circuit:change': m.circuit.set({ dependency: e.dependency }, CIRCUIT_VALUE[e.state]); return;
     case 'connectivity:change': m.connectivity.set({ dependency: e.target }, e.online ? 1 : 0); return;
     case 'recorder:state':

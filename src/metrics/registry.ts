@@ -42,6 +42,7 @@ export function createMetrics() {
     connectivity: new Gauge({ name: `${P}connectivity_up`, help: '1 when the dependency is reachable, 0 when not.', labelNames: ['dependency'], registers: r }),
     actorUp: new Gauge({ name: `${P}actor_up`, help: '1 while the actor runs, else 0.', labelNames: ['actor'], registers: r }),
     actorRestarts: new Counter({ name: `${P}actor_restarts_total`, help: 'Restarts of an actor by the supervisor.', labelNames: ['actor'], registers: r }),
+    ayoCalls: new Counter({ name: `${P}ayo_calls_total`, help: 'Periodic AYO partner calls (health-check, update-camera-status) by outcome.', labelNames: ['endpoint', 'outcome'], registers: r }),
     httpRequests: new Counter({ name: `${P}http_requests_total`, help: 'HTTP requests by route, method and status.', labelNames: ['route', 'method', 'status'], registers: r }),
     httpSeconds: new Histogram({ name: `${P}http_request_duration_seconds`, help: 'HTTP request latency by route and method.', labelNames: ['route', 'method'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: r }),
   };

@@ -3,3 +3,4 @@ export { createBookingSync, syncDates, type BookingSource, type BookingSync, typ
 export { createAyoBookingSource } from './ayo-source.js';
 export { applyBookingRetention } from './retention.js';
 export { createSyncScheduler, type SyncScheduler, type SyncSchedulerDeps } from './scheduler.js';
+export { createPartnerCalls, type PartnerCallEvent, type PartnerCallsDeps } from './partner-calls.js';
