@@ -46,6 +46,7 @@ beforeAll(async () => {
     CLIP_SECONDS: '5', BOOKING_SYNC_INTERVAL: '1h', S3_ENDPOINT: s3.config.endpoint, S3_BUCKET: 'videos',
     S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', S3_PUBLIC_BASE_URL: s3.config.publicBaseUrl, AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token,
     AYO_VENUE_CODE: TEST_AYO.venueCode, AYO_VENUE_SECRET: TEST_AYO.secret, CLIP_CONCURRENCY: '2',
+    AYO_HEALTH_CHECK_INTERVAL: '1s', CAMERA_STATUS_INTERVAL: '1s',
     CAMERAS: JSON.stringify([
       { name: 'CAM_50', fieldId: 50, url: camera.url, enabled: true },
       { name: 'CAM_51', fieldId: 51, url: 'testsrc', enabled: true },
@@ -105,6 +106,18 @@ describe('videos in the running service', () => {
     expect(ayo.acceptedVideos().get(uid)![0]!.params).toMatchObject({ type: 'clip', unique_id: uid });
     expect(v).toMatchObject({ type: 'clip', camera: 'CAM_51' });
     expect(uid).toMatch(/_clip$/);
+  });
+
+  it('calls AYO health-check every interval and reports each camera ACTIVE while it records, all signed', async () => {
+    await waitFor(() => ayo.calls.filter((c) => c.endpoint === 'health-check').length >= 2, 'two health checks', 10_000);
+    const status = await waitFor(() => {
+      const calls = ayo.calls.filter((c) => c.endpoint === 'update-camera-status');
+      const cams = new Map(calls.map((c) => [c.params.camera_id, c.params.status]));
+      return cams.get('CAM_50') === 'ACTIVE' && cams.get('CAM_51') === 'ACTIVE' ? calls : undefined;
+    }, 'camera statuses', 15_000);
+    for (const c of [...status, ...ayo.calls.filter((x) => x.endpoint === 'health-check')]) {
+      expect(c).toMatchObject({ method: 'POST', signatureValid: true, answered: 200 });
+    }
   });
 
   it.each([
