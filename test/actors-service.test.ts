@@ -1,10 +1,9 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
 import type { ChildSpec } from '../src/supervisor/index.js';
 import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
-import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
+import { captureLogger, tempDir, waitFor, freePort } from './fixtures/helpers.js';
 
 const API_KEY = 'actors-test-key-0123456789';
 const FIXTURE = new URL('./fixtures/actors/fixture.actor.ts', import.meta.url);
@@ -14,13 +13,6 @@ async function http(url: string, method = 'GET', key: string | null = API_KEY) {
   return { status: res.status, body: (await res.json()) as any };
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('SyncActor and ConnectivityActor in the running service', () => {
   let ayo: FakeAyo;

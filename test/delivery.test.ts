@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/index.js';
@@ -8,19 +7,12 @@ import { startService, type RunningService } from '../src/service.js';
 import { seedDeliverableVideos } from './fixtures/delivery.js';
 import { startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
 import { startFlakyProxy } from './fixtures/flaky-proxy.js';
-import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
+import { captureLogger, tempDir, waitFor, freePort } from './fixtures/helpers.js';
 import { startFakeS3, type FakeS3 } from './fixtures/s3.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** A service with the object store at `s3Endpoint` and the fake AYO; `count` videos wait for delivery. */
 async function setup(opts: { count: number; s3?: FakeS3; s3Endpoint?: string; publicBase?: string; env?: Record<string, string> }) {
