@@ -45,7 +45,10 @@ export async function uploadVideo(deps: UploadDeps, job: JobRow, signal: AbortSi
     // A retry (in this process, or after a crash) first looks for what is already stored with the right size;
     // the very first try has nothing there and saves the request.
     if (retry && (await deps.store.size(keys[part], signal)) === local) continue;
-    sent += await deps.store.put(keys[part], file, TYPES[part], signal);
+    const put = await deps.store.put(keys[part], file, TYPES[part], signal);
+    sent += put.size;
+    // Verified by the store's answer (its ETag is the file's MD5), or else by reading the stored size back.
+    if (put.verified) continue;
     const stored = await deps.store.size(keys[part], signal);
     if (stored !== local) throw new RetryableError(`${keys[part]} holds ${stored ?? 'nothing'} bytes after upload, expected ${local}`);
   }

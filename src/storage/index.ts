@@ -1,3 +1,3 @@
 // Public names of the object store layer.
 export { videoObjectKeys, type ObjectStore } from './object-store.js';
-export { classifyS3Error, createS3Store } from './s3-store.js';
+export { classifyS3Error, createS3Store, localEtags } from './s3-store.js';

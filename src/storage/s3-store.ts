@@ -1,6 +1,7 @@
 // The object store on the S3 API (Cloudflare R2 in production, s3rver in tests): multipart uploads with bounded
 // concurrency (@aws-sdk/lib-storage), sizes read back with HeadObject.
 
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { DeleteObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -22,6 +23,34 @@ export function classifyS3Error(e: unknown, what: string): Error {
   return new RetryableError(`${what} failed: ${reason}`, { cause: e });
 }
 
+/**
+ * The ETags S3 gives `file`: the MD5 of a single-part upload, and the multipart form (MD5 of the parts' MD5s,
+ * `-<parts>`) for parts of `partSize`. Computed while reading the file once.
+ */
+export async function localEtags(file: string, partSize: number): Promise<{ single: string; multipart: string }> {
+  const whole = createHash('md5');
+  const parts: Buffer[] = [];
+  let part = createHash('md5');
+  let inPart = 0;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+    whole.update(chunk as Buffer);
+    let buf = chunk as Buffer;
+    while (buf.length > 0) {
+      const take = Math.min(buf.length, partSize - inPart);
+      part.update(buf.subarray(0, take));
+      inPart += take;
+      buf = buf.subarray(take);
+      if (inPart === partSize) {
+        parts.push(part.digest());
+        part = createHash('md5');
+        inPart = 0;
+      }
+    }
+  }
+  if (inPart > 0 || parts.length === 0) parts.push(part.digest());
+  return { single: whole.digest('hex'), multipart: `${createHash('md5').update(Buffer.concat(parts)).digest('hex')}-${parts.length}` };
+}
+
 /** Creates the store. */
 export function createS3Store(cfg: S3Config, opts: { timeoutMs?: number } = {}): ObjectStore {
   const client = new S3Client({
@@ -40,15 +69,17 @@ export function createS3Store(cfg: S3Config, opts: { timeoutMs?: number } = {}):
         });
         const onAbort = () => void upload.abort();
         signal?.addEventListener('abort', onAbort, { once: true });
+        let etag: string | undefined;
         try {
-          await upload.done();
+          etag = (await upload.done()).ETag?.replace(/"/g, '').toLowerCase();
         } finally {
           signal?.removeEventListener('abort', onAbort);
         }
+        const expected = await localEtags(file, PART_SIZE);
+        return { size, verified: etag === expected.single || etag === expected.multipart };
       } catch (e) {
         throw classifyS3Error(e, `upload of ${key}`);
       }
-      return size;
     },
     async size(key, signal) {
       try {
