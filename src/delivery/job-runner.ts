@@ -100,7 +100,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
     }
   }
 
-  return {
+  const self = {
     /** Claims due jobs up to the concurrency while the dependency is available; returns how many started. */
     pump(): number {
       if (!available()) {
@@ -115,7 +115,11 @@ export function createJobRunner(deps: JobRunnerDeps) {
         running.set(job.id, slot);
         slot.done = run(job, slot)
           .catch((e) => deps.logger.error(`${deps.kind} job ${job.id} crashed: ${describeError(e)}`))
-          .finally(() => running.delete(job.id));
+          .finally(() => {
+            running.delete(job.id);
+            // A free slot takes the next due job at once rather than at the next poll.
+            if (!slot.stopping) setImmediate(() => { try { self.pump(); } catch { /* closed meanwhile: the next poll retries */ } });
+          });
         started++;
       }
       return started;
@@ -144,6 +148,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       await this.idle();
     },
   };
+  return self;
 }
 
 /** The runner's interface. */

@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { DeleteObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Config } from '../config.js';
 import { isRetryableStatus, PermanentError, RetryableError } from '../errors.js';
@@ -63,6 +63,13 @@ export function createS3Store(cfg: S3Config, opts: { timeoutMs?: number } = {}):
     async put(key, file, contentType, signal) {
       const size = fs.statSync(file).size;
       try {
+        if (size < PART_SIZE) {
+          // One request, without lib-storage's chunking: the body is read into memory (under 8 MiB).
+          const body = fs.readFileSync(file);
+          const out = await client.send(new PutObjectCommand({ Bucket: cfg.bucket, Key: key, Body: body, ContentType: contentType, ContentLength: size }), { abortSignal: signal });
+          const etag = out.ETag?.replace(/"/g, '').toLowerCase();
+          return { size, verified: etag === createHash('md5').update(body).digest('hex') };
+        }
         const upload = new Upload({
           client, queueSize: QUEUE_SIZE, partSize: PART_SIZE, leavePartsOnError: false,
           params: { Bucket: cfg.bucket, Key: key, Body: fs.createReadStream(file), ContentType: contentType, ContentLength: size },

@@ -113,7 +113,8 @@ export function createCutWorker(deps: VideoPipelineDeps, opts: CutWorkerOptions)
     else jobs.deadLetter(job.id, reason, now());
   }
 
-  return {
+  let stopped = false;
+  const self = {
     /** Starts due jobs up to the concurrency, one per camera at a time. */
     pump(): number {
       let started = 0;
@@ -127,7 +128,11 @@ export function createCutWorker(deps: VideoPipelineDeps, opts: CutWorkerOptions)
         running.set(key, slot);
         slot.done = run(job, slot)
           .catch((e) => deps.logger.error(`🎬 VIDEO: cut job ${job.id} crashed: ${describeError(e)}`))
-          .finally(() => running.delete(key));
+          .finally(() => {
+            running.delete(key);
+            // A free slot takes the next due cut at once rather than at the next poll.
+            if (slot.why !== 'stop' && !stopped) setImmediate(() => { try { self.pump(); } catch { /* closed meanwhile: the next poll retries */ } });
+          });
         started++;
       }
       return started;
@@ -149,10 +154,12 @@ export function createCutWorker(deps: VideoPipelineDeps, opts: CutWorkerOptions)
     },
     /** Interrupts every running cut; their jobs go back to the queue. */
     async stop(): Promise<void> {
+      stopped = true;
       for (const r of running.values()) { r.why = 'stop'; r.abort.abort(); }
       await this.idle();
     },
   };
+  return self;
 }
 
 /** The worker's interface. */
