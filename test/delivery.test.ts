@@ -109,7 +109,11 @@ describe('delivery: upload to R2 and notify AYO', () => {
     t.ayo.fault({ kind: 'hang', endpoint: 'save-video-available', times: 1 });
     await t.allReady();
     expect(t.ayo.acceptedVideos().get(t.ids[0]!)).toHaveLength(1);
-    expect(t.log.lines.some((l) => l.includes(`🔄 RETRY: API Notification for ${t.ids[0]} ✅ Berhasil setelah 3 kali retry`))).toBe(true);
+    // Three failed calls (500, reset, timeout), then the accepted one; a busy machine may split the quick
+    // retries across two claims (a connectivity probe timing out in between), so N is not fixed.
+    expect(t.ayo.calls.filter((c) => c.endpoint === 'save-video-available')).toHaveLength(4);
+    expect(t.log.lines.some((l) => new RegExp(`🔄 RETRY: API Notification for ${t.ids[0]} ✅ Berhasil setelah [1-3] kali retry`).test(l))).toBe(true);
+    expect(t.log.lines.filter((l) => l.includes('🔄 RETRY: Will retry error:')).length).toBeGreaterThanOrEqual(2);
   });
 
   it('an AYO 403 is a permanent failure shown on the video and the queue; an operator retry delivers it', async () => {
