@@ -8,9 +8,9 @@ export interface ProbedStream { type: string; codec: string; width?: number; hei
 /** What ffprobe says of a file. */
 export interface ProbedMedia { durationSec: number; sizeBytes: number; startSec: number; streams: ProbedStream[] }
 
-/** Probes `file` (or a URL) with a timeout. */
-export async function probeMedia(ffprobe: string, file: string, timeoutMs = 20_000): Promise<ProbedMedia> {
-  const out = await runMediaToEnd(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], timeoutMs);
+/** Probes `file` (or a URL, with `inputArgs` such as `-rtsp_transport tcp`) with a timeout. */
+export async function probeMedia(ffprobe: string, file: string, timeoutMs = 20_000, inputArgs: readonly string[] = []): Promise<ProbedMedia> {
+  const out = await runMediaToEnd(ffprobe, ['-v', 'error', ...inputArgs, '-print_format', 'json', '-show_format', '-show_streams', file], timeoutMs);
   const json = JSON.parse(out) as {
     format?: { duration?: string; size?: string; start_time?: string };
     streams?: { codec_type?: string; codec_name?: string; width?: number; height?: number; avg_frame_rate?: string }[];
