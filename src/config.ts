@@ -59,6 +59,8 @@ export interface Config {
   supervisor: { maxRestarts: number; windowMs: number; shutdownTimeoutMs: number };
   ayoCalls: { healthIntervalMs: number; cameraStatusIntervalMs: number };
   cameras: CameraConfig[];
+  /** DEMO=true: a simulated AYO, synthetic cameras and a local object store, all through the real pipeline. */
+  demo: { bookingMs: number; intervalMs: number; firstAfterMs: number } | undefined;
   recording: {
     segmentSeconds: number;
     retentionHours: number;
@@ -145,8 +147,17 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const ayo = loadAyo(get, duration, int, problems);
+  const demoRaw = get('DEMO') ?? 'false';
+  if (demoRaw !== 'true' && demoRaw !== 'false') problems.push(`DEMO must be true or false (got "${demoRaw}")`);
+  const isDemo = demoRaw === 'true';
+  if (isDemo && ayo) problems.push('DEMO=true runs a simulated AYO: unset AYO_API_BASE_URL, AYO_API_TOKEN, AYO_VENUE_CODE and AYO_VENUE_SECRET');
+  const demo = isDemo ? {
+    bookingMs: duration('DEMO_BOOKING_LENGTH', '2m', 1000),
+    intervalMs: duration('DEMO_BOOKING_INTERVAL', '3m', 1000),
+    firstAfterMs: duration('DEMO_FIRST_BOOKING_AFTER', '30s', 1000),
+  } : undefined;
   const sync = {
-    intervalMs: duration('BOOKING_SYNC_INTERVAL', '5m', 100),
+    intervalMs: duration('BOOKING_SYNC_INTERVAL', isDemo ? '15s' : '5m', 100),
     daysBack: int('BOOKING_SYNC_DAYS_BACK', 1, 0, 30),
     daysAhead: int('BOOKING_SYNC_DAYS_AHEAD', 1, 0, 30),
     retentionDays: int('BOOKING_RETENTION_DAYS', 90, 1, 3650),
@@ -163,7 +174,7 @@ export function loadConfig(env: Env = process.env): Config {
     windowMs: duration('ACTOR_RESTART_WINDOW', '60s', 1000),
     shutdownTimeoutMs: duration('SHUTDOWN_TIMEOUT', '30s', 1000),
   };
-  const cameras = loadCameras(get, problems);
+  const cameras = loadCameras(get, problems, isDemo);
   const recording = {
     segmentSeconds: int('SEGMENT_SECONDS', 10, 1, 600),
     retentionHours: int('RECORDING_RETENTION_HOURS', 72, 1, 24 * 365),
@@ -181,8 +192,8 @@ export function loadConfig(env: Env = process.env): Config {
     return list as number[];
   };
   const video = {
-    scanIntervalMs: duration('VIDEO_SCAN_INTERVAL', '2m', 100),
-    clipGraceMs: duration('CLIP_GRACE', '30s', 0),
+    scanIntervalMs: duration('VIDEO_SCAN_INTERVAL', isDemo ? '10s' : '2m', 100),
+    clipGraceMs: duration('CLIP_GRACE', isDemo ? '5s' : '30s', 0),
     clipConcurrency: int('CLIP_CONCURRENCY', Math.max(1, os.availableParallelism()), 1, 64),
     clipSeconds: int('CLIP_SECONDS', 60, 5, 3600),
     retryDelaysMs: durations('VIDEO_RETRY_DELAYS', '3s,6s,12s'),
@@ -204,7 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port, host, dataDir, dbPath: path.join(dataDir, 'venue-recorder.db'), venueTimezone, ayo, sync, apiKey, log,
-    connectivity, s3Endpoint, s3, delivery, supervisor, cameras, recording, video, ayoCalls,
+    connectivity, s3Endpoint, s3, delivery, supervisor, cameras, demo, recording, video, ayoCalls,
   };
 }
 

@@ -5,17 +5,17 @@ import path from 'node:path';
 import type { ConnectivityActorData, ConnectivityEvent } from './actors/connectivity.messages.js';
 import type { DeliveryActorData } from './actors/delivery.messages.js';
 import type { RecorderActorData, RecorderActorEvent } from './actors/recorder.messages.js';
-import type { VideoActorData, VideoRequest } from './actors/video.messages.js';
-import type { SyncActorData, SyncReply, SyncRequest } from './actors/sync.messages.js';
+import type { VideoActorData } from './actors/video.messages.js';
+import { startAyoSimulator } from './demo/ayo-simulator.js';
+import { createServiceControl } from './service-control.js';
+import type { LocalStoreConfig } from './storage/index.js';
+import type { SyncActorData } from './actors/sync.messages.js';
 import type { Config } from './config.js';
 import { probeUrlOf, type ProbeTarget } from './connectivity/index.js';
-import { createQueueRepo, createSegmentsRepo, openDatabase } from './db/index.js';
-import { createHttpApp, startHttpServer, type ServiceControl } from './http/index.js';
+import { createQueueRepo, openDatabase } from './db/index.js';
+import { createHttpApp, startHttpServer, type RunningServer } from './http/index.js';
 import type { Logger } from './log.js';
-import { describeError } from './errors.js';
 import { createMetrics, createScrapeCollector, feedMetrics } from './metrics/index.js';
-import { redactUrl } from './recording/cameras.js';
-import { freeDiskBytes } from './recording/retention.js';
 import type { RecorderState } from './recording/recorder.js';
 import { Supervisor, type BackoffOptions, type ChildSpec } from './supervisor/index.js';
 
@@ -45,7 +45,7 @@ export function recordingsDir(config: Config): string {
 }
 
 /** The supervision tree: ConnectivityActor first (others react to it), then SyncActor. */
-export function childSpecs(config: Config): ChildSpec[] {
+export function childSpecs(config: Config, localStore?: LocalStoreConfig): ChildSpec[] {
   const targets: ProbeTarget[] = [];
   if (config.ayo) targets.push({ name: 'ayo', label: 'AYO API', url: probeUrlOf(config.ayo.baseUrl) });
   const s3Endpoint = config.s3?.endpoint ?? config.s3Endpoint;
@@ -83,19 +83,19 @@ export function childSpecs(config: Config): ChildSpec[] {
         processingDelaysMs: config.video.retryDelaysMs, jobDelaysMs: config.video.jobRetryDelaysMs,
       } satisfies VideoActorData,
     },
-    ...deliveryChildren(config, limits),
+    ...deliveryChildren(config, limits, localStore),
   ];
 }
 
-/** UploadActor when an object store is configured, NotifyActor when AYO is. */
-function deliveryChildren(config: Config, limits: { maxOldGenerationSizeMb: number }): ChildSpec[] {
+/** UploadActor when an object store is configured (or the demo's local one), NotifyActor when AYO is. */
+function deliveryChildren(config: Config, limits: { maxOldGenerationSizeMb: number }, localStore?: LocalStoreConfig): ChildSpec[] {
   const data = (concurrency: number, quickDelaysMs: number[]): DeliveryActorData => ({
-    dbPath: config.dbPath, timeZone: config.venueTimezone, s3: config.s3, ayo: config.ayo, concurrency, quickDelaysMs,
+    dbPath: config.dbPath, timeZone: config.venueTimezone, s3: config.s3, localStore, ayo: config.ayo, concurrency, quickDelaysMs,
     jobDelaysMs: config.delivery.jobRetryDelaysMs,
     breaker: { threshold: config.delivery.breakAfter, halfOpenAfterMs: config.delivery.halfOpenAfterMs },
   });
   const children: ChildSpec[] = [];
-  if (config.s3) {
+  if (config.s3 || localStore) {
     children.push({ id: 'upload', entry: actorEntry('upload.actor'), restart: 'permanent', shutdownMs: 10_000, resourceLimits: limits, data: data(config.delivery.uploadConcurrency, config.delivery.uploadRetryDelaysMs) });
   }
   if (config.ayo) {
@@ -112,80 +112,55 @@ export interface StartOverrides {
 
 /** Starts everything the configuration asks for. */
 export async function startService(config: Config, logger: Logger, overrides: StartOverrides = {}): Promise<RunningService> {
+  // The demo's stand-ins: a simulated AYO (a real HTTP server checking signatures) and, below, a local object store.
+  const simulator = config.demo ? await startAyoSimulator({ timeZone: config.venueTimezone, ...config.demo }) : undefined;
+  if (simulator) {
+    config = { ...config, ayo: simulator.ayo };
+    logger.info(`🎭 DEMO: simulated AYO on ${new URL(simulator.ayo.baseUrl).host}, ${config.cameras.length} synthetic camera(s), local object store`);
+  }
   // The main thread's connection applies migrations before any actor opens its own.
   const db = openDatabase(config.dbPath);
-  const supervisor = new Supervisor({
-    children: overrides.children ?? childSpecs(config), logger, backoff: overrides.backoff,
-    intensity: { maxRestarts: config.supervisor.maxRestarts, withinMs: config.supervisor.windowMs },
-  });
-  const cameraStates = new Map<string, { state: RecorderState; reason: string | null }>();
-  supervisor.events.on('actor:event', ({ id, event }) => {
-    // Events other actors react to: connectivity transitions, and booking changes (VideoActor scans at once).
-    if (FORWARDED.has(event.type)) supervisor.broadcast(event as ConnectivityEvent, id);
-    const e = event as RecorderActorEvent;
-    if (e.type === 'recorder:state') cameraStates.set(e.camera, { state: e.state, reason: e.reason });
-  });
-  const segments = createSegmentsRepo(db);
+  const objectsDir = path.join(config.dataDir, 'objects');
   const metrics = createMetrics();
-  feedMetrics(supervisor.events, metrics);
   for (const c of config.cameras.filter((x) => !x.enabled)) metrics.cameraState.set({ camera: c.name, state: 'disabled' }, 1);
   const collect = createScrapeCollector(db, metrics, { cameras: config.cameras.map((c) => c.name), dataDir: config.dataDir });
-  const criticalFreeBytes = (config.recording.minFreeDiskMb * 1024 * 1024) / 4;
+  const cameraStates = new Map<string, { state: RecorderState; reason: string | null }>();
+  let supervisor: Supervisor | undefined;
   let accepting = true;
-  const control: ServiceControl = {
-    actors: () => supervisor.status(),
-    accepting: () => accepting,
-    notReadyReason() {
-      if (!accepting) return 'shutting down';
-      const down = supervisor.status().filter((c) => c.restart === 'permanent' && c.state !== 'running');
-      if (down.length) return `actor ${down.map((c) => `${c.id} is ${c.state}`).join(', ')}`;
-      try {
-        db.exec('BEGIN IMMEDIATE; ROLLBACK');
-      } catch (e) {
-        return `database is not writable (${describeError(e)})`;
-      }
-      try {
-        const free = freeDiskBytes(config.dataDir);
-        if (free < criticalFreeBytes) return `disk critically full: ${Math.round(free / 1048576)} MB free in ${config.dataDir}`;
-      } catch (e) {
-        return `data directory unusable (${describeError(e)})`;
-      }
-      return undefined;
-    },
-    cameras: () => config.cameras.map((c) => {
-      const last = segments.last(c.name);
-      const known = cameraStates.get(c.name);
-      const actor = supervisor.status().find((a) => a.id === `recorder:${c.name}`);
-      const state: RecorderState = !c.enabled ? 'disabled' : actor?.state === 'running' ? known?.state ?? 'reconnecting' : 'offline';
-      const now = Date.now();
-      const recent = segments.countSince(c.name, now - 3_600_000);
-      return {
-        name: c.name, fieldId: c.fieldId, enabled: c.enabled, url: redactUrl(c.url), state, reason: known?.reason ?? null,
-        lastSegmentEndAt: last ? new Date(last.end_ms).toISOString() : null,
-        lastSegmentAgeSeconds: last ? Math.max(0, Math.round((now - last.end_ms) / 1000)) : null,
-        segmentsLastHour: recent.segments, bytesLastHour: recent.bytes,
-      };
-    }),
-    wake: () => supervisor.broadcast({ type: 'queue:changed' }),
-    requestClip: (fieldId, cameraName) => supervisor.call<VideoRequest, { bookingId: string; windowStart: string; windowEnd: string; videos: string[] }>(
-      'video', { type: 'video:request-clip', fieldId, cameraName }, { waitMs: 5_000, timeoutMs: 30_000 },
-    ),
-    runSync: () => supervisor.call<SyncRequest, SyncReply>('sync', { type: 'sync:run', trigger: 'api' }, { waitMs: 5_000, timeoutMs: 120_000 }),
-  };
+  const control = createServiceControl({ config, db, cameraStates, supervisor: () => supervisor, accepting: () => accepting });
 
-  let server;
+  let server: RunningServer;
   try {
-    server = await startHttpServer(createHttpApp({ db, apiKey: config.apiKey, logger, control, dataDir: config.dataDir, metrics: { metrics, collect } }), { port: config.port, host: config.host });
+    server = await startHttpServer(createHttpApp({
+      db, apiKey: config.apiKey, logger, control, dataDir: config.dataDir, metrics: { metrics, collect },
+      objectsDir: config.demo ? objectsDir : undefined,
+    }), { port: config.port, host: config.host });
   } catch (e) {
     db.close();
+    await simulator?.stop();
     throw e;
   }
   logger.info(`🚀 venue-recorder listening on ${server.url} (venue time zone ${config.venueTimezone})`);
+
+  const localStore = config.demo ? { dir: objectsDir, publicBaseUrl: `${server.url.replace('//0.0.0.0:', '//localhost:')}/objects` } : undefined;
+  const sup = new Supervisor({
+    children: overrides.children ?? childSpecs(config, localStore), logger, backoff: overrides.backoff,
+    intensity: { maxRestarts: config.supervisor.maxRestarts, withinMs: config.supervisor.windowMs },
+  });
+  supervisor = sup;
+  sup.events.on('actor:event', ({ id, event }) => {
+    // Events other actors react to: connectivity transitions, booking changes (VideoActor scans at once), camera states.
+    if (FORWARDED.has(event.type)) sup.broadcast(event as ConnectivityEvent, id);
+    const e = event as RecorderActorEvent;
+    if (e.type === 'recorder:state') cameraStates.set(e.camera, { state: e.state, reason: e.reason });
+  });
+  feedMetrics(sup.events, metrics);
   try {
-    await supervisor.start();
+    await sup.start();
   } catch (e) {
     await server.close();
     db.close();
+    await simulator?.stop();
     throw e;
   }
 
@@ -200,15 +175,16 @@ export async function startService(config: Config, logger: Logger, overrides: St
   return {
     url: server.url,
     port: server.port,
-    supervisor,
-    gaveUp: supervisor.gaveUp,
+    supervisor: sup,
+    gaveUp: sup.gaveUp,
     stop() {
       stopped ??= (async () => {
         accepting = false;
         clearInterval(pruneTimer);
-        await supervisor.stop();
+        await sup.stop();
         await server.close();
         db.close();
+        await simulator?.stop();
       })();
       return stopped;
     },

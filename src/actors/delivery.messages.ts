@@ -1,6 +1,7 @@
 // Messages of UploadActor and NotifyActor (type-only; both threads import it).
 
 import type { AyoConfig, S3Config } from '../config.js';
+import type { LocalStoreConfig } from '../storage/index.js';
 import type { CircuitName } from '../util/resilience.js';
 
 /** Requests both delivery actors answer: run due jobs now (after an operator's retry, say). */
@@ -20,6 +21,8 @@ export interface DeliveryActorData {
   dbPath: string;
   timeZone: string;
   s3: S3Config | undefined;
+  /** The demo's local object store, when there is no S3. */
+  localStore?: LocalStoreConfig;
   ayo: AyoConfig | undefined;
   concurrency: number;
   quickDelaysMs: number[];

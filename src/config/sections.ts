@@ -32,10 +32,17 @@ export function loadAyo(
   return { baseUrl, token, venueCode, secret, timeoutMs, retryBaseDelayMs, breakAfter, halfOpenAfterMs };
 }
 
-/** CAMERAS or CAMERAS_FILE, validated. */
-export function loadCameras(get: (name: string) => string | undefined, problems: string[]): CameraConfig[] {
+/** The demo's cameras when none are configured: two synthetic ones, on fields 1 and 2. */
+export const DEMO_CAMERAS: CameraConfig[] = [
+  { name: 'DEMO_CAM_1', fieldId: 1, url: 'testsrc', enabled: true },
+  { name: 'DEMO_CAM_2', fieldId: 2, url: 'testsrc', enabled: true },
+];
+
+/** CAMERAS or CAMERAS_FILE, validated (the demo's two synthetic cameras when DEMO=true sets neither). */
+export function loadCameras(get: (name: string) => string | undefined, problems: string[], demo = false): CameraConfig[] {
   const inline = get('CAMERAS');
   const file = get('CAMERAS_FILE');
+  if (demo && inline === undefined && file === undefined) return DEMO_CAMERAS;
   if (inline !== undefined && file !== undefined) {
     problems.push('CAMERAS and CAMERAS_FILE are both set: use one');
     return [];

@@ -56,6 +56,10 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'CLIP_SECONDS', default: '60', meaning: 'length of a manual clip (POST /api/request-booking-video)' },
   { name: 'VIDEO_RETRY_DELAYS', default: '3s,6s,12s', meaning: 'delays of the quick processing retries' },
   { name: 'VIDEO_JOB_RETRY_DELAYS', default: '5m,15m,30m,60m,120m', meaning: 'delays of the later retries of a failed video' },
+  { name: 'DEMO', default: 'false', meaning: 'true: simulated AYO, two synthetic cameras, a local object store served at /objects (npm run demo)' },
+  { name: 'DEMO_BOOKING_LENGTH', default: '2m', meaning: 'demo: length of each simulated booking' },
+  { name: 'DEMO_BOOKING_INTERVAL', default: '3m', meaning: 'demo: time between simulated bookings (alternating fields 1 and 2)' },
+  { name: 'DEMO_FIRST_BOOKING_AFTER', default: '30s', meaning: 'demo: when the first simulated booking starts' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error' },
   { name: 'LOG_FORMAT', default: 'pretty', meaning: 'pretty (one human line per event) or json' },
 ];

@@ -8,6 +8,7 @@ import { registerBookingRoutes } from './bookings.routes.js';
 import { createErrorResponder } from './errors.js';
 import type { Metrics } from '../metrics/registry.js';
 import { httpMetricsHook, registerMetricsRoute } from './metrics.routes.js';
+import { registerObjectRoutes } from './objects.routes.js';
 import { registerQueueRoutes } from './queue.routes.js';
 import { registerRuntimeRoutes, type ServiceControl } from './runtime.routes.js';
 import { registerSyncRoutes } from './sync.routes.js';
@@ -23,6 +24,8 @@ export interface HttpAppDeps {
   control?: ServiceControl;
   /** DATA_DIR: video files are shown relative to it. */
   dataDir?: string;
+  /** The demo's local object store, served at /objects. */
+  objectsDir?: string;
   /** Metrics and the scrape-time collector; absent: no /metrics and no HTTP metrics. */
   metrics?: { metrics: Metrics; collect: () => void };
 }
@@ -44,6 +47,7 @@ export function createHttpApp(deps: HttpAppDeps): App {
   registerBookingRoutes(router, { bookings: createBookingsRepo(deps.db) });
   registerSyncRoutes(router, { syncRuns: createSyncRunsRepo(deps.db) });
   if (deps.control) registerRuntimeRoutes(router, deps.control);
+  if (deps.objectsDir) registerObjectRoutes(router, deps.objectsDir);
   if (deps.metrics) registerMetricsRoute(router, deps.metrics.metrics, deps.metrics.collect);
   registerQueueRoutes(router, { queue: createQueueRepo(deps.db), videos: createVideosRepo(deps.db), wake: () => deps.control?.wake?.() });
   registerVideoRoutes(router, { videos: createVideosRepo(deps.db), dataDir: deps.dataDir ?? process.cwd(), requestClip: deps.control?.requestClip });
