@@ -15,7 +15,7 @@ describe('README', () => {
 
   it('starts with the command that runs the service and the one that runs the tests', () => {
     const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Architecture'));
-    expect(quick).toMatch(/npm ci && npm run build && npm start/);
+    expect(quick).toMatch(/npm ci && npm run build && npm run demo/);
     expect(quick).toMatch(/&& npm test/);
   });
 });
