@@ -42,6 +42,22 @@ describe('supervisor', () => {
     expect(sup.allPermanentRunning()).toBe(false);
   });
 
+  it('the start timeout applies to the start only: a ready actor outlives it', async () => {
+    const { sup, of } = supervise([spec('a', {}, { startTimeoutMs: 300 })]);
+    await sup.start();
+    // Wait well past the start timeout, through heartbeats, then the actor must still be the first incarnation.
+    await waitFor(() => Date.now() - Date.parse(stateOf(sup, 'a').startedAt!) > 1_000, 'a second past the start timeout');
+    expect(await sup.call('a', { type: 'echo', value: 'still here' })).toBe('still here');
+    expect(of('actor:crash')).toEqual([]);
+    expect(stateOf(sup, 'a').restarts).toBe(0);
+  });
+
+  it('an actor that does not get ready within its start timeout is a start-up crash', async () => {
+    const { sup, of } = supervise([spec('slow', { initDelayMs: 5_000 }, { startTimeoutMs: 200 })], { startupIntensity: { maxRestarts: 0, withinMs: 60_000 } });
+    await expect(sup.start()).rejects.toThrow(/slow crashed 1 times within 60s during start-up; last: did not become ready within 200 ms/);
+    expect(of('actor:crash')[0]).toMatchObject({ id: 'slow', duringStartup: true });
+  });
+
   it('answers typed requests; a throwing handler is an error reply, not a crash', async () => {
     const { sup, of } = supervise([spec('a')]);
     await sup.start();

@@ -91,9 +91,10 @@ export class ActorHandle {
     this.ready = new Promise<void>((res, rej) => { resolveReady = res; rejectReady = rej; });
     this.ready.catch(() => undefined);
 
+    const startTimer = setTimeout(() => this.kill(`did not become ready within ${options.startTimeoutMs} ms`), options.startTimeoutMs);
     this.worker.on('message', (m: ActorToMain) => {
       switch (m.t) {
-        case 'ready': this.isReady = true; this.lastHeartbeat = Date.now(); resolveReady(); break;
+        case 'ready': clearTimeout(startTimer); this.isReady = true; this.lastHeartbeat = Date.now(); resolveReady(); break;
         case 'init-failed': this.lastError = m.error; break;
         case 'heartbeat': this.lastHeartbeat = Date.now(); break;
         case 'event': safe(() => options.onEvent(m.event)); break;
@@ -105,7 +106,6 @@ export class ActorHandle {
       this.lastError = { name: e.code ?? e.name, message: e.message, retryable: true };
     });
 
-    const startTimer = setTimeout(() => this.kill(`did not become ready within ${options.startTimeoutMs} ms`), options.startTimeoutMs);
     this.monitor = setInterval(() => {
       const silentFor = Date.now() - this.lastHeartbeat;
       if (silentFor > options.heartbeatTimeoutMs) this.kill(`no heartbeat for ${silentFor} ms (limit ${options.heartbeatTimeoutMs} ms)`);
