@@ -133,7 +133,8 @@ export async function startService(config: Config, logger: Logger, overrides: St
   try {
     server = await startHttpServer(createHttpApp({
       db, apiKey: config.apiKey, logger, control, dataDir: config.dataDir, metrics: { metrics, collect },
-      objectsDir: config.demo ? objectsDir : undefined,
+      objectsDir: config.demo ? objectsDir : undefined, venue: { timeZone: config.venueTimezone, demo: !!config.demo },
+      snapshots: { recordingsDir: recordingsDir(config), ffmpeg: config.recording.ffmpegPath, cameras: config.cameras.map((c) => c.name) },
     }), { port: config.port, host: config.host });
   } catch (e) {
     db.close();

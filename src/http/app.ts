@@ -1,14 +1,17 @@
 // The h3 application: routes, API key check and JSON error mapping. Nothing listens here (see server.ts).
 
 import { createApp, createRouter, defineEventHandler, type App } from 'h3';
-import { createBookingsRepo, createQueueRepo, createSyncRunsRepo, createVideosRepo, type Db } from '../db/index.js';
+import { createBookingsRepo, createQueueRepo, createSegmentsRepo, createSyncRunsRepo, createVideosRepo, type Db } from '../db/index.js';
 import type { Logger } from '../log.js';
 import { createApiKeyCheck } from './auth.js';
 import { registerBookingRoutes } from './bookings.routes.js';
 import { createErrorResponder } from './errors.js';
 import type { Metrics } from '../metrics/registry.js';
 import { httpMetricsHook, registerMetricsRoute } from './metrics.routes.js';
+import { registerDashboardRoutes } from './dashboard.routes.js';
 import { registerObjectRoutes } from './objects.routes.js';
+import { registerSnapshotRoute } from './snapshot.routes.js';
+import { registerStatusRoute } from './status.routes.js';
 import { registerQueueRoutes } from './queue.routes.js';
 import { registerRuntimeRoutes, type ServiceControl } from './runtime.routes.js';
 import { registerSyncRoutes } from './sync.routes.js';
@@ -24,6 +27,10 @@ export interface HttpAppDeps {
   control?: ServiceControl;
   /** DATA_DIR: video files are shown relative to it. */
   dataDir?: string;
+  /** The venue's time zone and whether this is the demo (GET /api/status). */
+  venue?: { timeZone: string; demo: boolean };
+  /** Camera snapshots for the dashboard: recordings and ffmpeg. */
+  snapshots?: { recordingsDir: string; ffmpeg: string; cameras: readonly string[] };
   /** The demo's local object store, served at /objects. */
   objectsDir?: string;
   /** Metrics and the scrape-time collector; absent: no /metrics and no HTTP metrics. */
@@ -48,6 +55,9 @@ export function createHttpApp(deps: HttpAppDeps): App {
   registerSyncRoutes(router, { syncRuns: createSyncRunsRepo(deps.db) });
   if (deps.control) registerRuntimeRoutes(router, deps.control);
   if (deps.objectsDir) registerObjectRoutes(router, deps.objectsDir);
+  registerDashboardRoutes(router);
+  registerStatusRoute(router, { syncRuns: createSyncRunsRepo(deps.db), timeZone: deps.venue?.timeZone ?? 'UTC', demo: deps.venue?.demo ?? false });
+  if (deps.snapshots) registerSnapshotRoute(router, { segments: createSegmentsRepo(deps.db), ...deps.snapshots });
   if (deps.metrics) registerMetricsRoute(router, deps.metrics.metrics, deps.metrics.collect);
   registerQueueRoutes(router, { queue: createQueueRepo(deps.db), videos: createVideosRepo(deps.db), wake: () => deps.control?.wake?.() });
   registerVideoRoutes(router, { videos: createVideosRepo(deps.db), dataDir: deps.dataDir ?? process.cwd(), requestClip: deps.control?.requestClip });
