@@ -1,6 +1,6 @@
 // The web dashboard at / (HTML, script and stylesheet built into the service: it works offline, no CDN).
 
-import { defineEventHandler, setResponseHeader, type Router } from 'h3';
+import { defineEventHandler, setResponseHeader, setResponseStatus, type Router } from 'h3';
 import { DASHBOARD_HTML } from './dashboard/page.js';
 import { DASHBOARD_JS } from './dashboard/script.js';
 import { DASHBOARD_CSS } from './dashboard/style.js';
@@ -15,4 +15,8 @@ export function registerDashboardRoutes(router: Router): void {
   router.get('/', serve(DASHBOARD_HTML, 'text/html; charset=utf-8'));
   router.get('/dashboard.js', serve(DASHBOARD_JS, 'text/javascript; charset=utf-8'));
   router.get('/dashboard.css', serve(DASHBOARD_CSS, 'text/css; charset=utf-8'));
+  router.get('/favicon.ico', defineEventHandler((event) => {
+    setResponseStatus(event, 204);
+    return '';
+  }));
 }

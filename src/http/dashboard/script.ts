@@ -30,7 +30,8 @@ $('#login-form').addEventListener('submit', (e) => {
   render();
 });
 
-const time = (iso) => iso ? new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit' }).format(new Date(iso)) : '–';
+const time = (iso) => iso ? new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(iso)) : '–';
+const when = (iso) => new Intl.DateTimeFormat('en-GB', { timeZone: tz, dateStyle: 'short', timeStyle: 'medium' }).format(new Date(iso));
 const ago = (iso) => { if (!iso) return 'never'; const s = Math.round((Date.now() - Date.parse(iso)) / 1000); return s < 90 ? s + ' s ago' : s < 5400 ? Math.round(s / 60) + ' min ago' : Math.round(s / 3600) + ' h ago'; };
 const cls = (status) => ({ ready: 'ok', recording: 'ok', running: 'ok', success: 'ok', failed: 'bad', offline: 'bad', crashed: 'bad', dead: 'bad', cancelled: 'bad', uploading: 'info', notifying: 'info', processing: 'info', pending: 'warn', reconnecting: 'warn', restarting: 'warn', starting: 'warn' }[status] || '');
 const pill = (text, status) => '<span class="pill ' + cls(status || text) + '">' + esc(text) + '</span>';
@@ -60,7 +61,7 @@ async function overview() {
     for (const b of list) {
       const vs = byBooking.get(b.bookingId) || [];
       timeline += '<li data-booking="' + esc(b.bookingId) + '"><span>' + esc(b.startTime.slice(0, 5) + '–' + b.endTime.slice(0, 5)) + '</span> <b>' + esc(b.bookingId) + '</b> ' + pill(b.status) + ' ' +
-        (vs.length ? vs.map((v) => '<a href="#/video/' + encodeURIComponent(v.uniqueId) + '">' + esc(v.camera) + '</a> ' + pill(v.status)).join(' ') : '<span class="muted">no video yet</span>') + '</li>';
+        (vs.length ? vs.map((v) => '<a href="#/video/' + encodeURIComponent(v.uniqueId) + '">' + esc(v.camera) + '</a> ' + pill(v.status)).join(' ') : '<span class="muted">' + (b.status === 'success' ? 'no video yet' : 'no video') + '</span>') + '</li>';
     }
     timeline += '</ul></div>';
   }
@@ -116,7 +117,7 @@ async function videoPage(uid) {
     '<tr><td>links</td><td>' + ['mp4', 'preview', 'thumbnail'].filter((k) => d.urls[k]).map((k) => '<a href="' + esc(d.urls[k]) + '">' + k + '</a>').join(' · ') + '</td></tr>' +
     (d.reason ? '<tr><td>reason</td><td>' + esc(d.reason) + '</td></tr>' : '') + '</table>' +
     (d.status === 'failed' ? '<p><button id="retry-video">Retry this video</button></p>' : '') +
-    '<h2>History</h2><ul class="list">' + d.history.map((h) => '<li>' + esc(new Date(h.at).toLocaleString()) + ' ' + pill(h.status) + ' <span class="muted">' + esc(h.reason || '') + '</span></li>').join('') + '</ul></section>';
+    '<h2>History</h2><ul class="list">' + d.history.map((h) => '<li>' + esc(when(h.at)) + ' ' + pill(h.status) + ' <span class="muted">' + esc(h.reason || '') + '</span></li>').join('') + '</ul></section>';
   const b = $('#retry-video');
   if (b) b.addEventListener('click', () => retry('/api/videos/' + encodeURIComponent(uid) + '/retry', b));
 }

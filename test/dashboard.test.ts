@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { startService, type RunningService } from '../src/service.js';
+import { toVenueIso } from '../src/util/venue-time.js';
+import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
+import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
+import { startFakeS3, type FakeS3 } from './fixtures/s3.js';
+
+const API_KEY = 'dashboard-test-key-0123456789';
+const local = (ms: number) => { const s = toVenueIso(new Date(ms), 'Asia/Jakarta'); return { date: s.slice(0, 10), time: s.slice(11, 19) }; };
+let service: RunningService;
+let ayo: FakeAyo;
+let s3: FakeS3;
+let browser: Browser;
+const tmp = tempDir();
+
+beforeAll(async () => {
+  ayo = await startFakeAyo(TEST_AYO);
+  s3 = await startFakeS3();
+  const t0 = Math.ceil(Date.now() / 1000) * 1000;
+  const b = { start: local(t0 + 2_000), end: local(t0 + 5_000) };
+  ayo.setBookings(b.start.date, [
+    ayoBooking({ booking_id: 'BK/DASH/1', date: b.start.date, start_time: b.start.time, end_time: b.end.time, field_id: 50 }),
+    ayoBooking({ booking_id: 'BK/DASH/2', date: b.start.date, start_time: '23:00:00', end_time: '23:30:00', field_id: 51, status: 'CANCELLED' }),
+  ]);
+  // AYO refuses the announcement: the video fails and its job becomes a dead letter for the retry button.
+  ayo.fault({ kind: '403', endpoint: 'save-video-available' });
+  service = await startService(loadConfig({
+    PORT: '0', DATA_DIR: path.join(tmp.dir, 'data'), API_KEY, MIN_FREE_DISK_MB: '0', SEGMENT_SECONDS: '1', CLIP_GRACE: '500ms',
+    VIDEO_SCAN_INTERVAL: '500ms', AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token, AYO_VENUE_CODE: TEST_AYO.venueCode,
+    AYO_VENUE_SECRET: TEST_AYO.secret, S3_ENDPOINT: s3.config.endpoint, S3_BUCKET: 'videos', S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER', S3_PUBLIC_BASE_URL: s3.config.publicBaseUrl,
+    CAMERAS: JSON.stringify([{ name: 'CAM_50', fieldId: 50, url: 'testsrc', enabled: true }]),
+  }), captureLogger().logger);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+  await ayo?.close();
+  await s3?.close();
+  tmp.cleanup();
+});
+
+describe('the web dashboard in a real browser', () => {
+  it('asks for the API key, shows today\'s bookings per field with each video\'s state, and retries a dead letter', { timeout: 90_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(service.url + '/');
+    await page.locator('#key').waitFor();
+    await page.fill('#key', API_KEY);
+    await page.click('#login-form button');
+    await page.locator('#today').waitFor();
+    expect(await page.locator('#today').innerText()).toMatch(/Field 50[\s\S]*BK\/DASH\/1[\s\S]*Field 51[\s\S]*BK\/DASH\/2\s*cancelled/);
+    // The booking's video fails at AYO: its state shows, and the dead letter offers a retry.
+    await page.locator('li[data-booking="BK/DASH/1"] .pill.bad', { hasText: 'failed' }).waitFor({ timeout: 60_000 });
+    await page.locator('#queue [data-retry-job]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('#queue').innerText()).toMatch(/dead\s+notify[\s\S]*HTTP 403: Invalid Signature/);
+    expect(await page.locator('#cameras').innerText()).toMatch(/CAM_50\s+recording/);
+    ayo.clearFaults();
+    await page.click('#queue [data-retry-job]');
+    await page.locator('li[data-booking="BK/DASH/1"] .pill.ok', { hasText: 'ready' }).waitFor({ timeout: 30_000 });
+    fs.mkdirSync('reports', { recursive: true });
+    await page.screenshot({ path: 'reports/dashboard.png', fullPage: true });
+
+    // A video's page: preview, links, coverage and its history.
+    await page.click('li[data-booking="BK/DASH/1"] a');
+    await page.locator('#video').waitFor();
+    const video = await page.locator('#video').innerText();
+    expect(video).toMatch(/ready/);
+    expect(video).toMatch(/coverage\s+100\.0%/);
+    expect(video).toMatch(/pending[\s\S]*processing[\s\S]*uploading[\s\S]*notifying[\s\S]*failed[\s\S]*notifying[\s\S]*ready/);
+    expect(await page.locator('#video video').getAttribute('src')).toMatch(/_preview\.mp4$/);
+    await page.screenshot({ path: 'reports/dashboard-video.png', fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fits a phone screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await page.addInitScript({ content: `localStorage.setItem('venue-recorder-api-key', ${JSON.stringify(API_KEY)})` });
+    await page.goto(service.url + '/');
+    await page.locator('#today').waitFor();
+    const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
+    expect(overflow).toBeLessThanOrEqual(1);
+    await page.screenshot({ path: 'reports/dashboard-phone.png', fullPage: true });
+    await page.close();
+  });
+});
