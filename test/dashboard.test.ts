@@ -4,13 +4,13 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
-import { toVenueIso } from '../src/util/venue-time.js';
 import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
+import { partnerEnv, venueLocal } from './fixtures/env.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 import { startFakeS3, type FakeS3 } from './fixtures/s3.js';
 
 const API_KEY = 'dashboard-test-key-0123456789';
-const local = (ms: number) => { const s = toVenueIso(new Date(ms), 'Asia/Jakarta'); return { date: s.slice(0, 10), time: s.slice(11, 19) }; };
+const local = (ms: number) => venueLocal(ms);
 let service: RunningService;
 let ayo: FakeAyo;
 let s3: FakeS3;
@@ -30,9 +30,7 @@ beforeAll(async () => {
   ayo.fault({ kind: '403', endpoint: 'save-video-available' });
   service = await startService(loadConfig({
     PORT: '0', DATA_DIR: path.join(tmp.dir, 'data'), API_KEY, MIN_FREE_DISK_MB: '0', SEGMENT_SECONDS: '1', CLIP_GRACE: '500ms',
-    VIDEO_SCAN_INTERVAL: '500ms', AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token, AYO_VENUE_CODE: TEST_AYO.venueCode,
-    AYO_VENUE_SECRET: TEST_AYO.secret, S3_ENDPOINT: s3.config.endpoint, S3_BUCKET: 'videos', S3_ACCESS_KEY_ID: 'S3RVER',
-    S3_SECRET_ACCESS_KEY: 'S3RVER', S3_PUBLIC_BASE_URL: s3.config.publicBaseUrl,
+    VIDEO_SCAN_INTERVAL: '500ms', ...partnerEnv(ayo, s3),
     CAMERAS: JSON.stringify([{ name: 'CAM_50', fieldId: 50, url: 'testsrc', enabled: true }]),
   }), captureLogger().logger);
   browser = await chromium.launch({

@@ -4,13 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
-import { toVenueIso } from '../src/util/venue-time.js';
 import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
+import { partnerEnv, venueLocal } from './fixtures/env.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 import { startPrometheus } from './fixtures/prometheus.js';
 import { startFakeS3, type FakeS3 } from './fixtures/s3.js';
 
-const local = (ms: number) => { const s = toVenueIso(new Date(ms), 'Asia/Jakarta'); return { date: s.slice(0, 10), time: s.slice(11, 19) }; };
+const local = (ms: number) => venueLocal(ms);
 
 /** Every PromQL expression of the dashboards and the alert rules, with Grafana's variables filled in. */
 function expressions(): { where: string; expr: string }[] {
@@ -38,8 +38,7 @@ beforeAll(async () => {
   ayo.setBookings(b.start.date, [ayoBooking({ booking_id: 'BK/PROM/1', date: b.start.date, start_time: b.start.time, end_time: b.end.time, field_id: 50 })]);
   service = await startService(loadConfig({
     PORT: '0', DATA_DIR: path.join(tmp.dir, 'data'), MIN_FREE_DISK_MB: '0', SEGMENT_SECONDS: '1', CLIP_GRACE: '500ms', VIDEO_SCAN_INTERVAL: '500ms',
-    AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token, AYO_VENUE_CODE: TEST_AYO.venueCode, AYO_VENUE_SECRET: TEST_AYO.secret,
-    S3_ENDPOINT: s3.config.endpoint, S3_BUCKET: 'videos', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', S3_PUBLIC_BASE_URL: s3.config.publicBaseUrl,
+    ...partnerEnv(ayo, s3),
     CONNECTIVITY_INTERVAL: '500ms', CAMERAS: JSON.stringify([{ name: 'CAM_50', fieldId: 50, url: 'testsrc', enabled: true }]),
   }), captureLogger().logger);
   prom = await startPrometheus(path.join(tmp.dir, 'prom'), new URL(service.url).host);

@@ -4,14 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { probeMedia } from '../src/media/index.js';
 import { startService, type RunningService } from '../src/service.js';
-import { toVenueIso } from '../src/util/venue-time.js';
 import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
+import { partnerEnv, venueLocal } from './fixtures/env.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 import { startRtspCamera, type RtspCamera } from './fixtures/rtsp-camera.js';
 import { startFakeS3, type FakeS3 } from './fixtures/s3.js';
 
-const TZ = 'Asia/Jakarta';
-const local = (ms: number) => { const s = toVenueIso(new Date(ms), TZ); return { date: s.slice(0, 10), time: s.slice(11, 19) }; };
+const local = (ms: number) => venueLocal(ms);
 
 let ayo: FakeAyo;
 let s3: FakeS3;
@@ -43,9 +42,7 @@ beforeAll(async () => {
   s3 = await startFakeS3();
   service = await startService(loadConfig({
     PORT: '0', DATA_DIR: tmp.dir, MIN_FREE_DISK_MB: '0', SEGMENT_SECONDS: '1', CLIP_GRACE: '500ms', VIDEO_SCAN_INTERVAL: '500ms',
-    CLIP_SECONDS: '5', BOOKING_SYNC_INTERVAL: '1h', S3_ENDPOINT: s3.config.endpoint, S3_BUCKET: 'videos',
-    S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', S3_PUBLIC_BASE_URL: s3.config.publicBaseUrl, AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token,
-    AYO_VENUE_CODE: TEST_AYO.venueCode, AYO_VENUE_SECRET: TEST_AYO.secret, CLIP_CONCURRENCY: '2',
+    CLIP_SECONDS: '5', BOOKING_SYNC_INTERVAL: '1h', ...partnerEnv(ayo, s3), CLIP_CONCURRENCY: '2',
     AYO_HEALTH_CHECK_INTERVAL: '1s', CAMERA_STATUS_INTERVAL: '1s',
     CAMERAS: JSON.stringify([
       { name: 'CAM_50', fieldId: 50, url: camera.url, enabled: true },
