@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { silentLogger } from '../src/log.js';
+import { fmt, median } from './stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const dist = (p: string) => pathToFileURL(path.join(ROOT, 'dist', p)).href;
@@ -31,8 +32,6 @@ parentPort.postMessage('up');\n`);
 const ROUND_TRIPS = 20_000;
 const IN_FLIGHT = 16;
 const CRASHES = 50;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function rawPingPong(inFlight: number): Promise<number> {
   const { port1, port2 } = new MessageChannel();

@@ -20,6 +20,7 @@ import { createBookingsRepo, openDatabase, type BookingRow, type Db } from '../s
 import { createHttpApp, startHttpServer, toBookingDto } from '../src/http/index.js';
 import { silentLogger } from '../src/log.js';
 import { addDaysTo, makeAyoBookings } from './ayo-fixture.js';
+import { fmt } from './stats.js';
 
 const DATES = 20;
 const PER_DATE = 100;
@@ -80,7 +81,6 @@ async function load(url: string, label: string): Promise<autocannon.Result> {
   return result;
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-api-'));

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { concatList, probeMedia, runMediaToEnd } from '../src/media/index.js';
 import { cutClip } from '../src/video/clip.js';
 import { makeFootage } from '../test/fixtures/footage.js';
+import { fmt, median, verdict } from './stats.js';
 
 const T0_MS = Date.UTC(2025, 3, 10, 8, 0, 0);
 const FOOTAGE_SEC = 3_700;
@@ -20,13 +21,7 @@ const WINDOW_END_MS = WINDOW_START_MS + 3_600_000;
 const REPEATS = 3;
 const TARGET_RATIO = 1.25;
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const runs = (xs: number[]) => `[runs: ${xs.map((x) => fmt(x / 1000, 2)).join(', ')} s]`;
-const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-clip-'));

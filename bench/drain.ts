@@ -29,6 +29,7 @@ import { silentLogger } from '../src/log.js';
 import { createS3Store, videoObjectKeys, type ObjectStore } from '../src/storage/index.js';
 import { seedDeliverableVideos } from '../test/fixtures/delivery.js';
 import { startFakeS3, type FakeS3 } from '../test/fixtures/s3.js';
+import { fmt, median, verdict } from './stats.js';
 
 const VIDEOS = 500;
 const WARMUP_VIDEOS = 150;
@@ -170,12 +171,6 @@ async function listed(client: S3Client, bucket: string, prefix: string): Promise
   }
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 const perVideo = (counted: Map<string, number>, videos: number) =>
   [...counted].sort(([a], [b]) => a.localeCompare(b)).map(([m, n]) => `${fmt(n / videos, 1)} ${m}`).join(' + ');
 const total = (counted: Map<string, number>) => [...counted.values()].reduce((a, b) => a + b, 0);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { excerptStarts, previewArgsOutputSeek, previewSize, probeMedia, runMediaToEnd } from '../src/media/index.js';
 import { makePreview, PREVIEW } from '../src/video/clip.js';
+import { fmt, median, verdict } from './stats.js';
 
 const WIDTH = 320;
 const HEIGHT = 180;
@@ -17,13 +18,7 @@ const FPS = 15;
 const REPEATS = 3;
 const TARGET_LENGTH_RATIO = 2;
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const runs = (xs: number[]) => `[runs: ${xs.map((x) => fmt(x, 0)).join(', ')} ms]`;
-const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 /** A single MP4 of `seconds`: testsrc2 + AAC sine, ultrafast x264 with a keyframe every 2 s. */
 async function makeVideo(file: string, seconds: number): Promise<void> {

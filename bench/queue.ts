@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createJobsRepo, openDatabase, type Db } from '../src/db/index.js';
+import { fmt, median, verdict } from './stats.js';
 
 const COUNT = 20_000;
 const WARMUP = 2_000;
@@ -78,13 +79,7 @@ function expectDone(label: string, db: Db, count: number): void {
   if (row.n !== count || row.ok !== count) throw new Error(`${label}: ${row.ok} of ${row.n} jobs done once, expected ${count}`);
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const rate = (ms: number) => (COUNT / ms) * 1000;
-const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 function main(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-queue-'));

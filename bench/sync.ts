@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { parseBookings } from '../src/ayo/index.js';
 import { createBookingsRepo, openDatabase, type BookingInput, type Db } from '../src/db/index.js';
 import { makeAyoBookings, type AyoBookingObject } from './ayo-fixture.js';
+import { fmt, median, verdict } from './stats.js';
 
 const COUNT = 10_000;
 const REPEATS = 3;
@@ -61,13 +62,7 @@ function expectOutcomes(label: string, got: Outcomes, want: Outcomes): void {
   }
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const rate = (ms: number) => (COUNT / ms) * 1000;
-const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 function main(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sync-'));

@@ -47,6 +47,16 @@ describe('cameras in the running service', () => {
     expect(dead.reason).toMatch(/ffmpeg exited/);
   });
 
+  it('serves a snapshot of a camera\'s newest segment for the dashboard', async () => {
+    const res = await fetch(`${service.url}/api/cameras/CAM_A/snapshot.jpg`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    const jpeg = Buffer.from(await res.arrayBuffer());
+    expect(jpeg.subarray(0, 2).toString('hex')).toBe('ffd8');
+    expect((await fetch(`${service.url}/api/cameras/CAM_OFF/snapshot.jpg`)).status).toBe(404);
+    expect((await fetch(`${service.url}/api/cameras/NOPE/snapshot.jpg`)).status).toBe(404);
+  });
+
   it('never logs or answers a camera password', async () => {
     const text = JSON.stringify(await get('/api/cameras')) + JSON.stringify(await get('/api/actors')) + log.lines.join('\n');
     expect(text).not.toContain('hunter2secret');

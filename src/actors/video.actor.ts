@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { openDatabase } from '../db/index.js';
+import { createJobsRepo, openDatabase } from '../db/index.js';
 import { describeError } from '../errors.js';
 import { assertNever, runActor } from '../supervisor/index.js';
 import type { ClipTaskInput, ClipTaskResult } from '../video/clip.task.js';
@@ -58,7 +58,7 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData>((ctx) => {
   };
   const deps = { ...d, db, runClip, logger: ctx.logger, onEvent: (e: VideoActorEvent) => ctx.emit(e) };
   // A cut that was running when the previous incarnation died goes back to the queue (its lease is ours).
-  const released = db.prepare("UPDATE jobs SET status = 'pending', lease_until_ms = NULL WHERE kind = 'cut' AND status = 'running'").run().changes;
+  const released = createJobsRepo(db).releaseRunning('cut');
   if (released > 0) ctx.logger.warn(`🎬 VIDEO: ${released} cut job(s) interrupted earlier are queued again`);
 
   const worker = createCutWorker(deps, { concurrency: d.clipConcurrency, owner: `video:${process.pid}` });

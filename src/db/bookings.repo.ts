@@ -1,6 +1,7 @@
 // The bookings table: the seed's repository methods plus the sync's vanished flag.
 
 import type { Db } from './connection.js';
+import { whereEquals } from './filters.js';
 
 /** Booking statuses as the local store keeps them (AYO sends them upper case). */
 export const BOOKING_STATUSES = ['success', 'cancelled', 'pending', 'expired'] as const;
@@ -118,13 +119,9 @@ export function createBookingsRepo(db: Db) {
 
     /** Bookings filtered by status and/or date, newest date first and by start time within a day. */
     list(filter: BookingFilter): BookingRow[] {
-      const where: string[] = [];
-      const params: Record<string, string | number> = { limit: filter.limit };
-      if (filter.status !== undefined) { where.push('status = @status'); params.status = filter.status; }
-      if (filter.date !== undefined) { where.push('date = @date'); params.date = filter.date; }
-      const sql = `SELECT * FROM bookings ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY date DESC, start_time ASC, id ASC LIMIT @limit`;
-      return db.prepare<[Record<string, string | number>], BookingRow>(sql).all(params);
+      const { where, params } = whereEquals({ status: filter.status, date: filter.date });
+      const sql = `SELECT * FROM bookings ${where} ORDER BY date DESC, start_time ASC, id ASC LIMIT @limit`;
+      return db.prepare<[Record<string, string | number>], BookingRow>(sql).all({ ...params, limit: filter.limit });
     },
 
     /** The seed's GetBookingsByDate. */

@@ -45,6 +45,9 @@ export function createJobsRepo(db: Db) {
     RETURNING *`);
   const setState = db.prepare(`UPDATE jobs SET status = @status, run_at_ms = @run_at_ms, lease_until_ms = NULL, lease_owner = NULL,
     last_error = @last_error, attempts = attempts - @refund, updated_at = @now WHERE id = @id`);
+  const pendingOf = db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE kind = ? AND status = 'pending' ORDER BY run_at_ms, id");
+  const dueNow = db.prepare("UPDATE jobs SET run_at_ms = ? WHERE kind = ? AND status = 'pending' AND run_at_ms > ?");
+  const release = db.prepare("UPDATE jobs SET status = 'pending', lease_until_ms = NULL WHERE kind = ? AND status = 'running'");
   const cancelKeys = db.prepare(`UPDATE jobs SET status = 'cancelled', lease_until_ms = NULL, updated_at = ?
     WHERE dedupe_key = ? AND status IN ('pending', 'running', 'dead')`);
 
@@ -73,6 +76,21 @@ export function createJobsRepo(db: Db) {
     /** Cancels the job with this dedupe key if it has not finished. */
     cancelByKey(dedupeKey: string, now: string): boolean {
       return cancelKeys.run(now, dedupeKey).changes > 0;
+    },
+    /** Waiting jobs of a kind, in queue order. */
+    pending(kind: string): JobRow[] {
+      return pendingOf.all(kind);
+    },
+    /** Makes every waiting job of a kind due at `nowMs` (the link is back); returns how many moved. */
+    makeDue(kind: string, nowMs: number): number {
+      return dueNow.run(nowMs, kind, nowMs).changes;
+    },
+    /**
+     * Puts a kind's leased jobs back in the queue at once. Only for the kind's single owner at its start: the jobs
+     * its dead incarnation held need not wait for their leases to expire.
+     */
+    releaseRunning(kind: string): number {
+      return release.run(kind).changes;
     },
     get(id: number): JobRow | undefined {
       return byId.get(id);

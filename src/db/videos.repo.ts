@@ -1,6 +1,7 @@
 // The videos table: one row per booking × camera (and per manual clip), its lifecycle and its history.
 
 import type { Db } from './connection.js';
+import { whereEquals } from './filters.js';
 
 /** The life of a video (DESIGN.md section 3). */
 export type VideoStatus =
@@ -71,6 +72,7 @@ export function createVideosRepo(db: Db) {
   const setResult = db.prepare(`UPDATE videos SET coverage = @coverage, covered = @covered, missing = @missing,
     duration_sec = @durationSec, size_bytes = @sizeBytes, file = @file, preview_file = @previewFile,
     thumbnail_file = @thumbnailFile, updated_at = @now WHERE id = @id`);
+  const setUrls = db.prepare('UPDATE videos SET mp4_url = ?, preview_url = ?, thumbnail_url = ?, updated_at = ? WHERE id = ?');
   const undelivered = db.prepare<[string, number, number, number, string], { s: number; e: number }>(`
     SELECT window_start_ms AS s, window_end_ms AS e FROM videos WHERE camera = ? AND status IN ('pending', 'processing', 'failed')
     UNION ALL
@@ -102,20 +104,18 @@ export function createVideosRepo(db: Db) {
     setResult(id: number, r: VideoResult, now: string): void {
       setResult.run({ ...r, covered: JSON.stringify(r.covered), missing: JSON.stringify(r.missing), id, now });
     },
+    /** Stores the public URLs of a video's three objects. */
+    setUrls(id: number, urls: { mp4: string; preview: string; thumbnail: string }, now: string): void {
+      setUrls.run(urls.mp4, urls.preview, urls.thumbnail, now, id);
+    },
     history(id: number): VideoEventRow[] {
       return events.all(id);
     },
     /** Videos filtered, newest first. */
     list(f: VideoFilter): VideoRow[] {
-      const where: string[] = [];
-      const params: Record<string, string | number> = { limit: f.limit };
-      if (f.bookingId !== undefined) { where.push('booking_id = @bookingId'); params.bookingId = f.bookingId; }
-      if (f.status !== undefined) { where.push('status = @status'); params.status = f.status; }
-      if (f.camera !== undefined) { where.push('camera = @camera'); params.camera = f.camera; }
-      if (f.type !== undefined) { where.push('type = @type'); params.type = f.type; }
-      return db.prepare<[Record<string, string | number>], VideoRow>(
-        `SELECT * FROM videos ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`,
-      ).all(params);
+      const { where, params } = whereEquals({ booking_id: f.bookingId, status: f.status, camera: f.camera, type: f.type });
+      return db.prepare<[Record<string, string | number>], VideoRow>(`SELECT * FROM videos ${where} ORDER BY id DESC LIMIT @limit`)
+        .all({ ...params, limit: f.limit });
     },
     /** Delivered videos that ended before `beforeMs` and still have local files. */
     deliveredWithFiles(beforeMs: number): VideoRow[] {

@@ -1,6 +1,6 @@
 // What UploadActor and NotifyActor share: a job runner wired to the actor's events, wake-ups and connectivity.
 
-import { createVideosRepo, type Db, type JobRow } from '../db/index.js';
+import { createJobsRepo, createVideosRepo, type Db, type JobRow } from '../db/index.js';
 import type { DeliveryEvent, DeliveryReply, DeliveryRequest } from '../actors/delivery.messages.js';
 import type { ConnectivityEvent } from '../actors/connectivity.messages.js';
 import type { Actor, ActorContext } from '../supervisor/index.js';
@@ -53,7 +53,7 @@ export function deliveryActor<Data>(ctx: ActorContext<DeliveryEvent, Data>, spec
   const runner = createJobRunner(runnerDeps);
   runner.onCircuitChange((state) => ctx.emit({ type: 'circuit:change', dependency: spec.target, state }));
   // Jobs a dead incarnation held go back to the queue at once (this actor is their only owner).
-  spec.db.prepare("UPDATE jobs SET status = 'pending', lease_until_ms = NULL WHERE kind = ? AND status = 'running'").run(spec.kind);
+  createJobsRepo(spec.db).releaseRunning(spec.kind);
   const timer = setInterval(() => runner.pump(), spec.pollMs);
   runner.pump();
 

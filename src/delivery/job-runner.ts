@@ -56,8 +56,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
   const available = () => online && now() >= unreachableUntil && policy.circuit() !== 'open';
 
   const announce = () => {
-    const pending = deps.db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE kind = ? AND status = 'pending' ORDER BY run_at_ms, id").all(deps.kind);
-    for (const job of pending) {
+    for (const job of jobs.pending(deps.kind)) {
       if (announced.has(job.id)) continue;
       announced.add(job.id);
       deps.onQueued?.(job);
@@ -132,7 +131,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       unreachableUntil = 0;
       // Back from an outage: start with a closed circuit rather than wait out one opened during it.
       if (!wasOnline && policy.circuit() !== 'closed') policy = makePolicy();
-      deps.db.prepare("UPDATE jobs SET run_at_ms = ? WHERE kind = ? AND status = 'pending' AND run_at_ms > ?").run(now(), deps.kind, now());
+      jobs.makeDue(deps.kind, now());
     },
     get active(): number {
       return running.size;

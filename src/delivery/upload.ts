@@ -54,8 +54,7 @@ export async function uploadVideo(deps: UploadDeps, job: JobRow, signal: AbortSi
   }
   const now = new Date((deps.now ?? Date.now)()).toISOString();
   deps.db.transaction(() => {
-    deps.db.prepare('UPDATE videos SET mp4_url = ?, preview_url = ?, thumbnail_url = ? WHERE id = ?')
-      .run(deps.store.publicUrl(keys.mp4), deps.store.publicUrl(keys.preview), deps.store.publicUrl(keys.thumbnail), v.id);
+    videos.setUrls(v.id, { mp4: deps.store.publicUrl(keys.mp4), preview: deps.store.publicUrl(keys.preview), thumbnail: deps.store.publicUrl(keys.thumbnail) }, now);
     videos.setStatus(v.id, 'notifying', null, now);
     createJobsRepo(deps.db).enqueue({
       kind: 'notify', payload: { uniqueId } satisfies DeliveryJobPayload, dedupeKey: `notify:${uniqueId}`,

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { defineEventHandler, setResponseHeader, type Router } from 'h3';
 import type { SegmentsRepo } from '../db/index.js';
-import { runMedia } from '../media/index.js';
+import { runMediaToBuffer } from '../media/index.js';
 import { httpError } from './errors.js';
 
 /** Registers the snapshot route over the recordings directory. */
@@ -26,17 +26,12 @@ export function registerSnapshotRoute(router: Router, deps: { segments: Segments
   }));
 }
 
-function frameOf(ffmpeg: string, file: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const p = runMedia(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-sseof', '-1', '-i', file, '-frames:v', '1', '-vf', 'scale=480:-2', '-q:v', '5', '-f', 'image2', 'pipe:1']);
-    const chunks: Buffer[] = [];
-    p.child.stdout!.removeAllListeners('data');
-    p.child.stdout!.on('data', (c: Buffer) => chunks.push(c));
-    const timer = setTimeout(() => p.kill(), 10_000);
-    void p.exited.then((exit) => {
-      clearTimeout(timer);
-      if (exit.code === 0 && chunks.length) resolve(Buffer.concat(chunks));
-      else reject(httpError(503, 'No snapshot could be made of the newest segment'));
-    });
-  });
+async function frameOf(ffmpeg: string, file: string): Promise<Buffer> {
+  try {
+    const jpeg = await runMediaToBuffer(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-sseof', '-1', '-i', file, '-frames:v', '1', '-vf', 'scale=480:-2', '-q:v', '5', '-f', 'image2', 'pipe:1'], 10_000);
+    if (jpeg.length > 0) return jpeg;
+  } catch {
+    // Reported below as one clear answer.
+  }
+  throw httpError(503, 'No snapshot could be made of the newest segment');
 }

@@ -56,13 +56,15 @@ export class MediaCancelledError extends Error {
 }
 
 /**
- * Runs to completion and collects stdout; rejects with the stderr tail on a non-zero exit or after `timeoutMs`,
- * and kills the process at once when `signal` aborts.
+ * Runs to completion and collects stdout as bytes (an image, say); rejects with the stderr tail on a non-zero exit
+ * or after `timeoutMs`, and kills the process at once when `signal` aborts.
  */
-export async function runMediaToEnd(bin: string, args: readonly string[], timeoutMs = 60_000, signal?: AbortSignal): Promise<string> {
+export async function runMediaToBuffer(bin: string, args: readonly string[], timeoutMs = 60_000, signal?: AbortSignal): Promise<Buffer> {
   if (signal?.aborted) throw new MediaCancelledError(`${bin} cancelled before it started`);
-  const lines: string[] = [];
-  const p = runMedia(bin, args, (l) => lines.push(l));
+  const chunks: Buffer[] = [];
+  const p = runMedia(bin, args);
+  // runMedia set stdout flowing; data events start on a later tick, so none is missed here.
+  p.child.stdout!.on('data', (c: Buffer) => chunks.push(c));
   const timer = setTimeout(() => p.kill(), timeoutMs);
   const onAbort = () => p.kill();
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -74,5 +76,10 @@ export async function runMediaToEnd(bin: string, args: readonly string[], timeou
     const why = exit.signal ? `killed (${exit.signal}${exit.signal === 'SIGKILL' ? `, timeout ${timeoutMs} ms` : ''})` : `exit ${exit.code}`;
     throw new Error(`${bin} failed (${why}): ${exit.stderrTail.slice(-3).join(' | ') || 'no output'}`);
   }
-  return lines.join('\n');
+  return Buffer.concat(chunks);
+}
+
+/** {@link runMediaToBuffer} for text output (ffprobe's JSON, a segment list). */
+export async function runMediaToEnd(bin: string, args: readonly string[], timeoutMs = 60_000, signal?: AbortSignal): Promise<string> {
+  return (await runMediaToBuffer(bin, args, timeoutMs, signal)).toString('utf8').replace(/\n$/, '');
 }
