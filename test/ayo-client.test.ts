@@ -76,10 +76,14 @@ describe('AYO client', () => {
     expect(f.message).toMatch(message);
   });
 
-  it('a data field that is not a list is an error, not a crash', async () => {
-    ayo.fault({ kind: 'not-a-list', times: 1 });
+  it.each([
+    ['not-a-list', /not a list/],
+    ['no-data', /without a data field/],
+    ['string-flag', /error flag is "true", not true or false/],
+  ] as const)('a bookings body of the wrong shape (%s) is an error, not a crash and not "no bookings"', async (kind, message) => {
+    ayo.fault({ kind, times: 1 });
     const f = await failure(fetchBookings(client, '2025-04-10', 'Asia/Jakarta'));
-    expect(f.message).toMatch(/not a list/);
+    expect(f.message).toMatch(message);
   });
 
   it('a hang times out and a reset fails, both retryable, without the token in the message', async () => {

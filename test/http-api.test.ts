@@ -122,6 +122,10 @@ describe('REST API', () => {
     ["/api/bookings/BK'%20OR%20'1'='1", /Invalid booking id/],
     ['/api/bookings/1%3B%20DROP%20TABLE%20bookings', /Invalid booking id/],
     ['/api/bookings/%E0%A4%A', /malformed percent-encoding/],
+    ['/api/bookings/status/%ZZ', /Invalid status: malformed percent-encoding/],
+    ['/api/bookings/date/%E0%A4%A', /Invalid date: malformed percent-encoding/],
+    ['/api/videos/%ZZ', /Invalid unique id: malformed percent-encoding/],
+    ['/api/sync?x=1', /Unknown parameter "x": this endpoint takes no query parameters/],
     [`/api/bookings/${'A'.repeat(300)}`, /Invalid booking id/],
   ])('GET %s → 400 naming the problem', async (path, message) => {
     const r = await get(path);

@@ -47,9 +47,13 @@ export function parseBooking(item: unknown, timeZone: string): BookingInput | Sk
   };
 }
 
-/** Parses the `data` of a bookings response; a `data` that is not a list is an error. */
+/**
+ * Parses the `data` of a bookings response. `data: null` means no bookings; a response without `data`, or with a
+ * `data` that is not a list, is an error (it must not read as "every booking of the date is gone").
+ */
 export function parseBookings(data: unknown, timeZone: string): ParsedBookings {
-  if (data === null || data === undefined) return { bookings: [], skipped: [] };
+  if (data === undefined) throw new AyoError('AYO bookings answered without a data field', 'bookings', false);
+  if (data === null) return { bookings: [], skipped: [] };
   if (!Array.isArray(data)) throw new AyoError('AYO bookings answered data that is not a list', 'bookings', false);
   const out: ParsedBookings = { bookings: [], skipped: [] };
   for (const item of data) {

@@ -4,7 +4,7 @@ import { defineEventHandler, type H3Event, type Router } from 'h3';
 import type { BookingRow, BookingsRepo } from '../db/index.js';
 import { toBookingDto } from './booking.dto.js';
 import { httpError, quote } from './errors.js';
-import { parseBookingId, parseDate, parseLimit, parseStatus, readQuery } from './query.js';
+import { parseBookingId, parseDate, parseLimit, parseStatus, pathParam, readQuery } from './query.js';
 
 const list = (rows: BookingRow[]) => ({ status: 'success', count: rows.length, data: rows.map(toBookingDto) });
 const PREFIX = '/api/bookings/';
@@ -34,7 +34,7 @@ export function registerBookingRoutes(router: Router, deps: { bookings: Bookings
   router.get('/api/bookings/status/:status', defineEventHandler((event) => {
     const q = readQuery(event, ['date', 'limit']);
     return list(deps.bookings.list({
-      status: parseStatus(decodeURIComponent(event.context.params?.status ?? '')),
+      status: parseStatus(pathParam(event, 'status')),
       date: q.date === undefined ? undefined : parseDate(q.date),
       limit: parseLimit(q.limit),
     }));
@@ -43,7 +43,7 @@ export function registerBookingRoutes(router: Router, deps: { bookings: Bookings
   router.get('/api/bookings/date/:date', defineEventHandler((event) => {
     const q = readQuery(event, ['status', 'limit']);
     return list(deps.bookings.list({
-      date: parseDate(decodeURIComponent(event.context.params?.date ?? '')),
+      date: parseDate(pathParam(event, 'date')),
       status: q.status === undefined ? undefined : parseStatus(q.status),
       limit: parseLimit(q.limit),
     }));

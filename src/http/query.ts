@@ -11,12 +11,24 @@ export function readQuery(event: H3Event, allowed: readonly string[]): Record<st
   const out: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(query)) {
     if (!allowed.includes(key)) {
-      throw httpError(400, `Unknown parameter ${quote(key)}: allowed are ${allowed.join(', ')}`);
+      throw httpError(400, allowed.length
+        ? `Unknown parameter ${quote(key)}: allowed are ${allowed.join(', ')}`
+        : `Unknown parameter ${quote(key)}: this endpoint takes no query parameters`);
     }
     if (typeof value !== 'string') throw httpError(400, `Parameter ${key} must be given once`);
     out[key] = value;
   }
   return out;
+}
+
+/** A path parameter, percent-decoded; malformed percent-encoding (`%ZZ`) is a 400, not a crash. */
+export function pathParam(event: H3Event, name: string): string {
+  const raw = event.context.params?.[name] ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw httpError(400, `Invalid ${name.replace(/_/g, ' ')}: malformed percent-encoding`);
+  }
 }
 
 /** A booking status, lower case; 400 otherwise. */

@@ -3,7 +3,7 @@
 import { defineEventHandler, type Router } from 'h3';
 import type { QueueRepo, VideosRepo } from '../db/index.js';
 import { httpError, quote } from './errors.js';
-import { readQuery } from './query.js';
+import { pathParam, readQuery } from './query.js';
 
 /** Registers the queue endpoints; `wake` tells the actors that work is due. */
 export function registerQueueRoutes(router: Router, deps: { queue: QueueRepo; videos: VideosRepo; wake: () => void; now?: () => number }): void {
@@ -25,7 +25,7 @@ export function registerQueueRoutes(router: Router, deps: { queue: QueueRepo; vi
 
   router.post('/api/videos/:unique_id/retry', defineEventHandler((event) => {
     readQuery(event, []);
-    const id = decodeURIComponent(event.context.params?.unique_id ?? '');
+    const id = pathParam(event, 'unique_id');
     if (!/^[A-Za-z0-9_-]{1,300}$/.test(id)) throw httpError(400, `Invalid video id ${quote(id)}`);
     const v = deps.videos.get(id);
     if (!v) throw httpError(404, `Video ${quote(id)} not found`);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { defineEventHandler, readBody, setResponseHeader, setResponseStatus, type Router } from 'h3';
 import { VIDEO_STATUSES, type VideoRow, type VideosRepo } from '../db/index.js';
 import { httpError, quote } from './errors.js';
-import { parseLimit, readQuery } from './query.js';
+import { parseLimit, pathParam, readQuery } from './query.js';
 
 /** A video as the API answers it; times ISO-8601 UTC, files relative to DATA_DIR. */
 export function toVideoDto(v: VideoRow, dataDir: string) {
@@ -45,7 +45,7 @@ export function registerVideoRoutes(router: Router, deps: { videos: VideosRepo; 
 
   router.get('/api/videos/:unique_id', defineEventHandler((event) => {
     readQuery(event, []);
-    const id = decodeURIComponent(event.context.params?.unique_id ?? '');
+    const id = pathParam(event, 'unique_id');
     if (!UID_RE.test(id)) throw httpError(400, `Invalid video id ${quote(id)}: only letters, digits, _ and - are allowed`);
     const v = deps.videos.get(id);
     if (!v) throw httpError(404, `Video ${quote(id)} not found`);

@@ -24,7 +24,7 @@ a { color:var(--info); }
 .list li { padding:.35rem 0; border-bottom:1px solid #334155; display:flex; flex-wrap:wrap; gap:.4rem; align-items:center; }
 .muted { color:var(--muted); font-size:.85rem; }
 table { width:100%; border-collapse:collapse; font-size:.9rem; }
-td, th { text-align:left; padding:.3rem .4rem; border-bottom:1px solid #334155; vertical-align:top; }
+td, th { text-align:left; padding:.3rem .4rem; border-bottom:1px solid #334155; vertical-align:top; overflow-wrap:anywhere; }
 .cams { display:grid; gap:.75rem; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); }
 .cam img { width:100%; aspect-ratio:16/9; object-fit:cover; background:#000; border-radius:6px; }
 button { font:inherit; padding:.3rem .8rem; border-radius:6px; border:0; background:var(--info); color:#0f172a; cursor:pointer; }
