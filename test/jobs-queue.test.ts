@@ -62,8 +62,31 @@ describe('the durable job queue', () => {
     jobs.claim('upload', 'w', 1_000, T);
     jobs.deadLetter(j.id, 'HTTP 403', T);
     expect(queue.summary(T).deadLetters).toEqual([{ id: j.id, kind: 'upload', uniqueId: 'v', attempts: 1, lastError: 'HTTP 403', updatedAt: new Date(T).toISOString() }]);
-    expect(queue.retry(j.id, T + 1)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(queue.retry(j.id, T + 1)).toMatchObject({ job: { status: 'pending', attempts: 0 } });
     expect(jobs.claim('upload', 'w', 1_000, T + 1)?.id).toBe(j.id);
+  });
+
+  it('an operator retry leaves running, done and cancelled jobs alone (no second delivery, no second worker)', () => {
+    const jobs = createJobsRepo(db);
+    const queue = createQueueRepo(db);
+    const running = enqueue('running');
+    const done = enqueue('done');
+    const cancelled = enqueue('cancelled');
+    const waiting = enqueue('waiting');
+    jobs.claim('upload', 'w', 60_000, T); // running
+    jobs.claim('upload', 'w', 60_000, T);
+    jobs.complete(done.id, T);
+    jobs.cancelByKey(cancelled.dedupe_key, new Date(T).toISOString());
+    expect(queue.retry(running.id, T)).toEqual({ refused: 'it is running now and finishes by itself' });
+    expect(queue.retry(done.id, T)).toEqual({ refused: 'it is done; running it again would deliver twice' });
+    expect(queue.retry(cancelled.id, T)).toEqual({ refused: 'its booking was cancelled' });
+    expect(jobs.get(running.id)).toMatchObject({ status: 'running', lease_owner: 'w' });
+    expect(jobs.get(done.id)?.status).toBe('done');
+    expect(jobs.get(cancelled.id)?.status).toBe('cancelled');
+    // A job waiting out a backoff is made due now.
+    jobs.claim('upload', 'w', 60_000, T);
+    jobs.retryAt(waiting.id, T + 3_600_000, 'HTTP 500', T);
+    expect(queue.retry(waiting.id, T + 5)).toMatchObject({ job: { status: 'pending', run_at_ms: T + 5, attempts: 0 } });
   });
 
   it('prunes finished jobs after their time, never waiting ones', () => {

@@ -13,6 +13,14 @@ export interface QueueSummary {
 /** The stage a video returns to when a job of this kind is retried. */
 const STAGE: Record<string, string> = { cut: 'pending', upload: 'uploading', notify: 'notifying' };
 
+/** Job states an operator can retry, and why the others are refused. */
+const RETRYABLE: readonly string[] = ['dead', 'pending'];
+const REFUSAL: Record<string, string> = {
+  running: 'it is running now and finishes by itself',
+  done: 'it is done; running it again would deliver twice',
+  cancelled: 'its booking was cancelled',
+};
+
 /** The repository of operator queue actions. */
 export type QueueRepo = ReturnType<typeof createQueueRepo>;
 
@@ -25,7 +33,10 @@ export function createQueueRepo(db: Db) {
   const latestForVideo = db.prepare<[string, string, string], JobRow>(
     "SELECT * FROM jobs WHERE dedupe_key IN ('cut:' || ?, 'upload:' || ?, 'notify:' || ?) ORDER BY id DESC LIMIT 1",
   );
-  const requeue = db.prepare("UPDATE jobs SET status = 'pending', attempts = 0, run_at_ms = ?, lease_until_ms = NULL, updated_at = ? WHERE id = ?");
+  // Only a dead job or one waiting out a backoff: a running job has an owner, a done one was delivered (again would
+  // break exactly-once), a cancelled one belongs to a cancelled booking.
+  const requeue = db.prepare(`UPDATE jobs SET status = 'pending', attempts = 0, run_at_ms = ?, lease_until_ms = NULL, updated_at = ?
+    WHERE id = ? AND status IN ('dead', 'pending')`);
   const videoStage = db.prepare('UPDATE videos SET status = ?, reason = ?, updated_at = ? WHERE unique_id = ?');
   const videoEvent = db.prepare('INSERT INTO video_events (video_id, at, status, reason) SELECT id, ?, ?, ? FROM videos WHERE unique_id = ?');
   const prune = db.prepare("DELETE FROM jobs WHERE status IN ('done', 'cancelled') AND updated_at < ?");
@@ -46,20 +57,28 @@ export function createQueueRepo(db: Db) {
         deadLetters: dead.all().map((j) => ({ id: j.id, kind: j.kind, uniqueId: uid(j), attempts: j.attempts, lastError: j.last_error, updatedAt: j.updated_at })),
       };
     },
-    /** Puts a dead or failed job back in the queue with fresh attempts, and its video back to that stage. */
-    retry(id: number, nowMs: number): JobRow | undefined {
+    get(id: number): JobRow | undefined {
+      return byId.get(id);
+    },
+    /**
+     * Puts a dead job, or one waiting out a backoff, back in the queue due now with fresh attempts, and its video back
+     * to that stage. Any other job is left alone: `refused` says why.
+     */
+    retry(id: number, nowMs: number): { job: JobRow } | { refused: string } | undefined {
       const job = byId.get(id);
       if (!job) return undefined;
+      if (!RETRYABLE.includes(job.status)) return { refused: REFUSAL[job.status] ?? `Job ${id} is ${job.status}` };
       const now = new Date(nowMs).toISOString();
       db.transaction(() => {
-        requeue.run(nowMs, now, id);
+        if (requeue.run(nowMs, now, id).changes === 0) return;
         const u = uid(job);
         if (u && STAGE[job.kind]) {
           videoStage.run(STAGE[job.kind], 'retried by an operator', now, u);
           videoEvent.run(now, STAGE[job.kind], 'retried by an operator', u);
         }
       })();
-      return byId.get(id);
+      const after = byId.get(id)!;
+      return after.status === 'pending' ? { job: after } : { refused: REFUSAL[after.status] ?? `Job ${id} is ${after.status}` };
     },
     /** The newest job of a video (cut, upload or notify). */
     latestJobOf(uniqueId: string): JobRow | undefined {

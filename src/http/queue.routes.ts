@@ -17,10 +17,12 @@ export function registerQueueRoutes(router: Router, deps: { queue: QueueRepo; vi
     readQuery(event, []);
     const raw = event.context.params?.id ?? '';
     if (!/^\d{1,12}$/.test(raw)) throw httpError(400, `Invalid job id ${quote(raw)}: must be a whole number`);
-    const before = deps.queue.retry(Number(raw), now());
-    if (!before) throw httpError(404, `Job ${raw} not found`);
+    const result = deps.queue.retry(Number(raw), now());
+    if (!result) throw httpError(404, `Job ${raw} not found`);
+    if ('refused' in result) throw httpError(409, `Job ${raw} cannot be retried: ${result.refused}`);
     deps.wake();
-    return { status: 'success', data: { id: before.id, kind: before.kind, status: before.status, attempts: before.attempts } };
+    const { job } = result;
+    return { status: 'success', data: { id: job.id, kind: job.kind, status: job.status, attempts: job.attempts } };
   }));
 
   router.post('/api/videos/:unique_id/retry', defineEventHandler((event) => {
@@ -33,7 +35,9 @@ export function registerQueueRoutes(router: Router, deps: { queue: QueueRepo; vi
     if (!job) throw httpError(409, `Video ${id} has no job to retry`);
     if (v.status === 'ready' || v.status === 'cancelled') throw httpError(409, `Video ${id} is ${v.status}; there is nothing to retry`);
     if (job.status !== 'dead' && v.status !== 'failed') throw httpError(409, `Video ${id} is ${v.status} and its ${job.kind} job is ${job.status}; it will run by itself`);
-    const retried = deps.queue.retry(job.id, now())!;
+    const result = deps.queue.retry(job.id, now())!;
+    if ('refused' in result) throw httpError(409, `Video ${id} cannot be retried: its ${job.kind} job ${result.refused}`);
+    const retried = result.job;
     deps.wake();
     return { status: 'success', data: { uniqueId: id, job: { id: retried.id, kind: retried.kind, status: retried.status } } };
   }));
