@@ -154,4 +154,37 @@ describe('delivery: upload to R2 and notify AYO', () => {
     expect(puts(/_preview\.mp4/).filter((r) => !r.failed).length).toBeGreaterThanOrEqual(1);
     expect(t.ayo.acceptedVideos().get(id)).toHaveLength(1);
   });
+
+  it('an open circuit lets one upload through once its time is up, closes again, and the queue drains', async () => {
+    const s3 = await startFakeS3();
+    cleanups.push(() => s3.close());
+    // 12 failed preview PUTs: more than the breaker's 5 and more than one claim's quick retries.
+    const proxy = await startFlakyProxy(s3.config.endpoint, { method: 'PUT', path: /_preview\.mp4/, times: 12 });
+    cleanups.push(() => proxy.close());
+    const t = await setup({ count: 3, s3Endpoint: proxy.url, publicBase: `${s3.config.endpoint}/videos`, env: { DELIVERY_CIRCUIT_HALF_OPEN_AFTER: '300ms' } });
+    await t.allReady();
+    const circuitLines = t.log.lines.filter((l) => l.includes('⚡ CIRCUIT: object store circuit'));
+    expect(circuitLines.some((l) => l.includes('opened after repeated failures'))).toBe(true);
+    expect(circuitLines.at(-1)).toContain('closed again');
+    for (const id of t.ids) expect(t.ayo.acceptedVideos().get(id)).toHaveLength(1);
+    // Calls the open circuit refused spent no attempt: no upload job came near its last one.
+    const db = openDatabase(path.join(t.tmp.dir, 'venue-recorder.db'));
+    const attempts = (db.prepare("SELECT attempts, max_attempts FROM jobs WHERE kind = 'upload'").all() as { attempts: number; max_attempts: number }[]);
+    db.close();
+    for (const a of attempts) expect(a.attempts).toBeLessThan(a.max_attempts);
+  });
+
+  it('an operator cannot retry a delivered job (no second notification)', async () => {
+    const s3 = await startFakeS3();
+    cleanups.push(() => s3.close());
+    const t = await setup({ count: 1, s3 });
+    await t.allReady();
+    const db = openDatabase(path.join(t.tmp.dir, 'venue-recorder.db'));
+    const notify = db.prepare("SELECT id FROM jobs WHERE kind = 'notify'").get() as { id: number };
+    db.close();
+    const r = await t.api(`/api/queue/${notify.id}/retry`, 'POST');
+    expect(r).toMatchObject({ status: 409, body: { status: 'error', message: `Job ${notify.id} cannot be retried: it is done; running it again would deliver twice` } });
+    expect(t.ayo.acceptedVideos().get(t.ids[0]!)).toHaveLength(1);
+    expect((await t.video(t.ids[0]!)).status).toBe('ready');
+  });
 });

@@ -3,7 +3,8 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobsRepo, createQueueRepo, openDatabase, type Db } from '../src/db/index.js';
-import { tempDir } from './fixtures/helpers.js';
+import { createJobRunner } from '../src/delivery/job-runner.js';
+import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let db: Db;
@@ -87,6 +88,32 @@ describe('the durable job queue', () => {
     jobs.claim('upload', 'w', 60_000, T);
     jobs.retryAt(waiting.id, T + 3_600_000, 'HTTP 500', T);
     expect(queue.retry(waiting.id, T + 5)).toMatchObject({ job: { status: 'pending', run_at_ms: T + 5, attempts: 0 } });
+  });
+
+  it('a job that runs longer than its lease keeps it: nobody else claims it meanwhile, and it runs once', async () => {
+    const jobs = createJobsRepo(db);
+    const j = createJobsRepo(db).enqueue({ kind: 'upload', payload: { uniqueId: 'slow' }, dedupeKey: 'upload:slow', maxAttempts: 3, runAtMs: Date.now() }, new Date().toISOString());
+    let runs = 0;
+    let finish!: () => void;
+    const runner = createJobRunner({
+      db, kind: 'upload', dependency: 'object store', owner: 'uploader', concurrency: 2, quickDelaysMs: [], jobDelaysMs: [],
+      breaker: { threshold: 5, halfOpenAfterMs: 1000 }, logger: captureLogger().logger, leaseMs: 100,
+      handle: () => { runs++; return new Promise<void>((r) => { finish = r; }); },
+      label: () => 'slow', onFailed: () => {},
+    });
+    expect(runner.pump()).toBe(1);
+    // Ten lease lengths later the job is still the uploader's: another worker and the uploader itself find nothing.
+    const until = Date.now() + 1_000;
+    await waitFor(() => {
+      expect(jobs.claim('upload', 'other', 100, Date.now())).toBeUndefined();
+      expect(runner.pump()).toBe(0);
+      return Date.now() > until;
+    }, 'ten lease lengths', 5_000);
+    expect(jobs.get(j.id)).toMatchObject({ status: 'running', lease_owner: 'uploader', attempts: 1 });
+    finish();
+    await runner.idle();
+    expect(runs).toBe(1);
+    expect(jobs.get(j.id)?.status).toBe('done');
   });
 
   it('prunes finished jobs after their time, never waiting ones', () => {

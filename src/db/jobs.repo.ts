@@ -48,6 +48,7 @@ export function createJobsRepo(db: Db) {
   const pendingOf = db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE kind = ? AND status = 'pending' ORDER BY run_at_ms, id");
   const dueNow = db.prepare("UPDATE jobs SET run_at_ms = ? WHERE kind = ? AND status = 'pending' AND run_at_ms > ?");
   const release = db.prepare("UPDATE jobs SET status = 'pending', lease_until_ms = NULL WHERE kind = ? AND status = 'running'");
+  const renew = db.prepare("UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND status = 'running' AND lease_owner = ?");
   const cancelKeys = db.prepare(`UPDATE jobs SET status = 'cancelled', lease_until_ms = NULL, updated_at = ?
     WHERE dedupe_key = ? AND status IN ('pending', 'running', 'dead')`);
 
@@ -76,6 +77,10 @@ export function createJobsRepo(db: Db) {
     /** Cancels the job with this dedupe key if it has not finished. */
     cancelByKey(dedupeKey: string, now: string): boolean {
       return cancelKeys.run(now, dedupeKey).changes > 0;
+    },
+    /** Extends the lease of a job its owner is still running; false when the job is no longer that owner's. */
+    renewLease(id: number, owner: string, untilMs: number): boolean {
+      return renew.run(untilMs, id, owner).changes > 0;
     },
     /** Waiting jobs of a kind, in queue order. */
     pending(kind: string): JobRow[] {

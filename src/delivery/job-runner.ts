@@ -5,7 +5,7 @@
 import { createJobsRepo, type Db, type JobRow } from '../db/index.js';
 import { describeError, isRetryable, isUnreachable } from '../errors.js';
 import type { Logger } from '../log.js';
-import { createResilience, type Resilience } from '../util/resilience.js';
+import { createResilience, isCircuitOpenError, type Resilience } from '../util/resilience.js';
 
 /** What a runner needs. */
 export interface JobRunnerDeps {
@@ -28,15 +28,24 @@ export interface JobRunnerDeps {
   /** A job that waits for the dependency (logged once per job). */
   onQueued?(job: JobRow): void;
   now?: () => number;
+  /** The lease of a running job, renewed while it runs (default {@link LEASE_MS}). */
+  leaseMs?: number;
 }
 
 /** How long an unreachable dependency is left alone before one job tries it again. */
 const RECHECK_MS = 10_000;
+/**
+ * A running job's lease, renewed every fifth of it while the job runs: a large upload over a slow link can take
+ * longer than any fixed lease, and an expired lease would let a second run of the same job start beside it.
+ * A worker that died stops renewing, and its jobs are free again within this time.
+ */
+const LEASE_MS = 10 * 60_000;
 
 /** Creates the runner; `pump()` claims due jobs, `setOnline()` follows ConnectivityActor. */
 export function createJobRunner(deps: JobRunnerDeps) {
   const jobs = createJobsRepo(deps.db);
   const now = deps.now ?? Date.now;
+  const leaseMs = deps.leaseMs ?? LEASE_MS;
   const circuitListeners: ((s: ReturnType<Resilience['circuit']>) => void)[] = [];
   // The circuit counts the dependency's own failures (5xx, bad answers); an unreachable link is ConnectivityActor's.
   const makePolicy = () => {
@@ -44,16 +53,24 @@ export function createJobRunner(deps: JobRunnerDeps) {
       { name: deps.dependency, maxAttempts: deps.quickDelaysMs.length + 1, delaysMs: deps.quickDelaysMs, breaker: deps.breaker, breakOn: (e) => !isUnreachable(e) },
       deps.logger,
     );
-    p.onCircuitChange((s) => circuitListeners.forEach((l) => l(s)));
+    p.onCircuitChange((s) => {
+      if (s === 'open') openedAt = now();
+      circuitListeners.forEach((l) => l(s));
+    });
     return p;
   };
+  let openedAt = 0;
   let policy: Resilience = makePolicy();
   const running = new Map<number, { abort: AbortController; stopping: boolean; done: Promise<void> }>();
   const announced = new Set<number>();
   let online = true;
   let unreachableUntil = 0;
 
-  const available = () => online && now() >= unreachableUntil && policy.circuit() !== 'open';
+  // An open circuit moves to half-open only inside a call (cockatiel), so once its time is up one job is let through
+  // to be that call; until the circuit has closed again, one job at a time.
+  const circuitAllows = () => policy.circuit() !== 'open' || now() - openedAt >= deps.breaker.halfOpenAfterMs;
+  const available = () => online && now() >= unreachableUntil && circuitAllows();
+  const slots = () => (policy.circuit() === 'closed' ? deps.concurrency : 1);
 
   const announce = () => {
     for (const job of jobs.pending(deps.kind)) {
@@ -64,6 +81,9 @@ export function createJobRunner(deps: JobRunnerDeps) {
   };
 
   async function run(job: JobRow, slot: { abort: AbortController; stopping: boolean }): Promise<void> {
+    const renewal = setInterval(() => {
+      try { jobs.renewLease(job.id, deps.owner, now() + leaseMs); } catch { /* closing: the job ends with the actor */ }
+    }, leaseMs / 5);
     try {
       await policy.execute(deps.label(job), (signal) => {
         const stop = () => slot.abort.abort();
@@ -76,6 +96,12 @@ export function createJobRunner(deps: JobRunnerDeps) {
       const reason = describeError(e);
       // Waiting keeps the job's place in the queue (its run_at): oldest first once the link is back.
       if (slot.stopping) return jobs.retryAt(job.id, job.run_at_ms, 'interrupted by shutdown', now(), true);
+      if (isCircuitOpenError(e)) {
+        // Refused by the open circuit, not tried: the job keeps its place and its attempt; the circuit says when.
+        jobs.retryAt(job.id, job.run_at_ms, reason, now(), true);
+        if (!announced.has(job.id)) { announced.add(job.id); deps.onQueued?.(job); }
+        return;
+      }
       if (isUnreachable(e)) {
         // The link or the service is down: wait for it without spending the attempt.
         unreachableUntil = now() + RECHECK_MS;
@@ -96,6 +122,8 @@ export function createJobRunner(deps: JobRunnerDeps) {
         jobs.deadLetter(job.id, reason, now());
         deps.onFailed(job, reason, true);
       }
+    } finally {
+      clearInterval(renewal);
     }
   }
 
@@ -107,8 +135,8 @@ export function createJobRunner(deps: JobRunnerDeps) {
         return 0;
       }
       let started = 0;
-      while (running.size < deps.concurrency && available()) {
-        const job = jobs.claim(deps.kind, deps.owner, 30 * 60_000, now());
+      while (running.size < slots() && available()) {
+        const job = jobs.claim(deps.kind, deps.owner, leaseMs, now());
         if (!job) break;
         const slot = { abort: new AbortController(), stopping: false, done: Promise.resolve() };
         running.set(job.id, slot);
