@@ -142,6 +142,18 @@ describe('booking sync', () => {
     expect(createBookingsRepo(db).getById('BK/X')!.vanished_at).toBeNull();
   });
 
+  it('a stored booking that comes back unparseable is skipped, kept as it was and not flagged as gone', async () => {
+    ayo.setBookings('2025-04-10', [ayoBooking({ booking_id: 'BK/K' })]);
+    const sync = makeSync();
+    await sync.run('test');
+    ayo.setBookings('2025-04-10', [ayoBooking({ booking_id: 'BK/K', start_time: '25:99' })]);
+    const r = await sync.run('test');
+    expect(r).toMatchObject({ skipped: 1, vanished: 0 });
+    expect(log.lines.some((l) => l.includes('Skipped booking BK/K: unparseable start_time "25:99"'))).toBe(true);
+    expect(log.lines.some((l) => l.includes('BK/K is no longer listed'))).toBe(false);
+    expect(createBookingsRepo(db).getById('BK/K')).toMatchObject({ start_time: '10:00:00', vanished_at: null });
+  });
+
   it('follows a booking that moves to another date without flagging it', async () => {
     ayo.setBookings('2025-04-10', [ayoBooking({ booking_id: 'BK/M' })]);
     const sync = makeSync();

@@ -24,6 +24,27 @@ describe('configuration', () => {
     expect(c.dbPath).toBe(path.resolve('data', 'venue-recorder.db'));
   });
 
+  it('has the documented defaults for AYO, the object store, delivery, recording and video (the seed\'s retry numbers)', () => {
+    const c = loadConfig({
+      AYO_API_BASE_URL: 'https://iot-api.ayo.co.id', AYO_API_TOKEN: 't', AYO_VENUE_CODE: 'V', AYO_VENUE_SECRET: 's',
+      S3_ENDPOINT: 'https://x.r2.cloudflarestorage.com', S3_BUCKET: 'videos', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's',
+      S3_PUBLIC_BASE_URL: 'https://v.example.com',
+    });
+    expect(c.ayo).toMatchObject({ timeoutMs: 30_000, breakAfter: 5, halfOpenAfterMs: 30_000 });
+    expect(c.connectivity).toEqual({ intervalMs: 30_000, timeoutMs: 5_000 });
+    expect(c.s3).toMatchObject({ region: 'auto', forcePathStyle: true, keyPrefix: '' });
+    expect(c.delivery).toMatchObject({
+      uploadRetryDelaysMs: [3_000, 6_000, 9_000, 12_000, 15_000], notifyRetryDelaysMs: [3_000, 6_000, 12_000],
+      jobRetryDelaysMs: [300_000, 1_200_000, 2_700_000, 7_200_000, 18_000_000],
+    });
+    expect(c.recording).toMatchObject({ segmentSeconds: 10, retentionHours: 72, minFreeDiskMb: 2048 });
+    expect(c.video).toMatchObject({
+      scanIntervalMs: 120_000, clipGraceMs: 30_000, clipSeconds: 60, retryDelaysMs: [3_000, 6_000, 12_000],
+      jobRetryDelaysMs: [300_000, 900_000, 1_800_000, 3_600_000, 7_200_000],
+    });
+    expect(c.ayoCalls).toEqual({ healthIntervalMs: 60_000, cameraStatusIntervalMs: 300_000 });
+  });
+
   it('parses durations with units', () => {
     expect(parseDuration('500ms')).toBe(500);
     expect(parseDuration('30s')).toBe(30_000);

@@ -100,6 +100,8 @@ export function createBookingSync(deps: BookingSyncDeps): BookingSync {
       for (const { result } of fetched) {
         for (const s of result.skipped) {
           record.skipped++;
+          // Still listed, only unusable this time: the stored booking stays as it was, not flagged as gone.
+          if (s.bookingId !== undefined) seen.add(s.bookingId);
           deps.logger.warn(`📅 BOOKING: Skipped booking ${s.bookingId ?? '(no id)'}: ${s.reason}`);
         }
         for (const b of result.bookings) {
