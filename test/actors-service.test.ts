@@ -122,7 +122,9 @@ describe('readiness', () => {
 
       const stopping = service.stop();
       expect(await http(`${base}/readyz`)).toEqual({ status: 503, body: { status: 'error', message: 'not ready: shutting down' } });
-      expect((await http(`${base}/api/sync`, 'POST')).body).toEqual({ status: 'error', message: 'The service is shutting down' });
+      for (const post of ['/api/sync', '/api/request-booking-video', '/api/queue/1/retry', '/api/videos/X/retry']) {
+        expect(await http(`${base}${post}`, 'POST')).toEqual({ status: 503, body: { status: 'error', message: 'The service is shutting down' } });
+      }
       await stopping;
       await expect(fetch(`${base}/readyz`)).rejects.toThrow();
     } finally {

@@ -5,7 +5,7 @@ import { createBookingsRepo, createQueueRepo, createSegmentsRepo, createSyncRuns
 import type { Logger } from '../log.js';
 import { createApiKeyCheck } from './auth.js';
 import { registerBookingRoutes } from './bookings.routes.js';
-import { createErrorResponder } from './errors.js';
+import { createErrorResponder, httpError } from './errors.js';
 import type { Metrics } from '../metrics/registry.js';
 import { httpMetricsHook, registerMetricsRoute } from './metrics.routes.js';
 import { registerDashboardRoutes } from './dashboard.routes.js';
@@ -45,6 +45,8 @@ export function createHttpApp(deps: HttpAppDeps): App {
     onRequest: (event) => {
       countRequest?.(event);
       checkKey(event);
+      // Shutdown stops intake: no new work (a sync, a clip, a retry) is accepted; reads go on until the server closes.
+      if (event.method === 'POST' && deps.control && !deps.control.accepting()) throw httpError(503, 'The service is shutting down');
     },
     onError: createErrorResponder(deps.logger),
   });

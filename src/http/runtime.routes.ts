@@ -58,7 +58,6 @@ export function registerRuntimeRoutes(router: Router, control: ServiceControl): 
 
   router.post('/api/sync', defineEventHandler(async (event) => {
     readQuery(event, []);
-    if (!control.accepting()) throw httpError(503, 'The service is shutting down');
     try {
       return { status: 'success', data: await control.runSync() };
     } catch (e) {
