@@ -80,6 +80,19 @@ describe('camera recorder', () => {
     expect(recorder!.status()).toMatchObject({ state: 'recording', restarts: 1 });
   });
 
+  it('a relaunched ffmpeg starts with an empty .incoming: the dead run leaves no partial segment behind', async () => {
+    start();
+    await waitFor(() => rows().length >= 2, 'two segments', 20_000);
+    const incoming = path.join(tmp.dir, 'rec', 'CAM_1', '.incoming');
+    // Files are named `<run id>_<counter>.ts`: the run being killed is the one writing now.
+    const run = await waitFor(() => fs.readdirSync(incoming).find((f) => f.endsWith('.ts'))?.split('_')[0], 'a segment being written');
+    process.kill(recorder!.pid()!, 'SIGKILL');
+    await waitFor(() => events.some((e) => e.type === 'recording:gap'), 'recording again', 20_000);
+    const left = fs.readdirSync(incoming);
+    expect(left.filter((f) => f.startsWith(`${run}_`))).toEqual([]);
+    expect(log.lines.some((l) => l.includes(`CAM_1 removed the partial segment ${run}_`))).toBe(true);
+  });
+
   it('the watchdog restarts an ffmpeg that stalls without exiting', async () => {
     start();
     await waitFor(() => rows().length >= 1, 'a segment', 20_000);

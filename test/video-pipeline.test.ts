@@ -4,7 +4,7 @@ import { createVideosRepo } from '../src/db/index.js';
 import { probeMedia } from '../src/media/index.js';
 import type { ClipTaskResult } from '../src/video/clip.task.js';
 import { pipelineFixture, runClipDirect } from './fixtures/video-pipeline.js';
-import { tempDir } from './fixtures/helpers.js';
+import { tempDir, waitFor } from './fixtures/helpers.js';
 
 // 2025-04-10 23:59:30 in Jakarta (UTC+7).
 const T0 = Date.UTC(2025, 3, 10, 16, 59, 30);
@@ -58,7 +58,9 @@ describe('video pipeline', () => {
     f.booking({ booking_id: 'PENDING', date: '2025-04-10', start_time: '20:00:00', end_time: '21:00:00', status: 'PENDING' });
     f.booking({ booking_id: 'NO_FIELD_CAM', date: '2025-04-10', start_time: '20:00:00', end_time: '21:00:00', field_id: 99 });
     f.booking({ booking_id: 'MISSED', date: '2025-04-10', start_time: '20:00:00', end_time: '21:00:00', field_id: 51 });
-    f.db.prepare("UPDATE bookings SET vanished_at = 'x' WHERE booking_id = 'RUNNING'").run();
+    // Finished, success, on a field with a camera, but AYO no longer lists it: no video.
+    f.booking({ booking_id: 'VANISHED', date: '2025-04-10', start_time: '20:00:00', end_time: '21:00:00', field_id: 51 });
+    f.db.prepare("UPDATE bookings SET vanished_at = 'x' WHERE booking_id IN ('RUNNING', 'VANISHED')").run();
     expect(f.scanner.scan().created).toBe(1);
     await f.drain();
     expect(f.videos()).toEqual([expect.objectContaining({ booking_id: 'MISSED', camera: 'CAM_C', status: 'failed', reason: 'no footage' })]);
@@ -128,6 +130,116 @@ describe('video pipeline', () => {
       ['BK-W_CAM_C_20250410200000', 'cancelled', 'booking window changed'],
       ['BK-W_CAM_C_20250410203000', 'pending', null],
     ]);
+    f.db.close();
+  });
+
+  it('redoes a not-yet-delivered video when only the booking end moves, even while it is being cut; leaves one past its cut alone', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let cuts = 0;
+    const f = pipelineFixture(tmp.dir, [CAMS[3]!], {
+      // The first cut is held until the window has changed under it.
+      runClip: async (input, signal) => { if (++cuts === 1) await gate; return runClipDirect(input, signal); },
+    });
+    await f.record('CAM_C', T0, 40);
+    const uid = 'BK-E_CAM_C_20250410235932';
+    f.booking({ booking_id: 'BK-E', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:45', field_id: 51 });
+    f.clock.now = T0 + 600_000;
+    expect(f.scanner.scan()).toEqual({ created: 1, cancelled: 0 });
+    // A pending video gets the new end (same start, so the same unique_id).
+    f.booking({ booking_id: 'BK-E', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:50', field_id: 51 });
+    expect(f.scanner.scan()).toEqual({ created: 0, cancelled: 0 });
+    expect(f.video(uid)).toMatchObject({ status: 'pending', window_end_ms: T0 + 20_000 });
+    // A video being cut gets the new end too: the running cut is dropped and the video is cut again.
+    f.worker.pump();
+    await waitFor(() => f.video(uid)!.status === 'processing', 'the cut to start');
+    f.booking({ booking_id: 'BK-E', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:55', field_id: 51 });
+    expect(f.scanner.scan()).toEqual({ created: 0, cancelled: 0 });
+    release();
+    await f.drain();
+    const v = f.video(uid)!;
+    expect(v).toMatchObject({ status: 'uploading', window_start_ms: T0 + 2_000, window_end_ms: T0 + 25_000, coverage: 1 });
+    const clip = await probeMedia('ffprobe', v.file);
+    expect(clip.durationSec).toBeGreaterThanOrEqual(23);
+    expect(f.videos()).toHaveLength(1);
+    expect(f.jobs('cut').map((j) => [j.dedupe_key, j.status])).toEqual([[`cut:${uid}`, 'done']]);
+    expect(f.jobs('upload').map((j) => j.dedupe_key)).toEqual([`upload:${uid}`]);
+    // Its cut is done and delivery has it: it is delivered with the window it was cut for, and a warning says so.
+    f.booking({ booking_id: 'BK-E', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:58', field_id: 51 });
+    expect(f.scanner.scan()).toEqual({ created: 0, cancelled: 0 });
+    f.scanner.scan();
+    expect(f.video(uid)).toMatchObject({ status: 'uploading', window_end_ms: T0 + 25_000 });
+    expect(f.log.lines.filter((l) => l.includes(`${uid}: the booking now ends at`))).toHaveLength(1);
+    f.db.close();
+  });
+
+  it('revives a cancelled video when its booking is eligible again (window changed back, booking reinstated), counting it once', async () => {
+    const f = pipelineFixture(tmp.dir, [CAMS[3]!]);
+    await f.record('CAM_C', T0, 40);
+    const at = (start: string, status = 'SUCCESS') => f.booking({ booking_id: 'BK-B', date: '2025-04-10', start_time: start, end_time: '23:59:50', field_id: 51, status });
+    f.clock.now = T0 + 600_000;
+    at('23:59:32');
+    expect(f.scanner.scan()).toEqual({ created: 1, cancelled: 0 });
+    at('23:59:36');
+    expect(f.scanner.scan()).toEqual({ created: 1, cancelled: 1 });
+    at('23:59:32');
+    expect(f.scanner.scan()).toEqual({ created: 1, cancelled: 1 });
+    expect(f.scanner.scan()).toEqual({ created: 0, cancelled: 0 });
+    await f.drain();
+    expect(f.videos().map((v) => [v.unique_id, v.status])).toEqual([
+      ['BK-B_CAM_C_20250410235932', 'uploading'], ['BK-B_CAM_C_20250410235936', 'cancelled'],
+    ]);
+    const history = createVideosRepo(f.db).history(f.videos()[0]!.id).map((e) => [e.status, e.reason]);
+    expect(history).toEqual([
+      ['pending', null], ['cancelled', 'booking window changed'], ['pending', 'booking eligible again'], ['processing', null], ['uploading', null],
+    ]);
+
+    // Cancelled while its cut was waiting, then reinstated: revived and cut.
+    const g = pipelineFixture(fs.mkdtempSync(`${tmp.dir}/g`), [CAMS[3]!]);
+    await g.record('CAM_C', T0, 40);
+    const uid = 'BK-R2_CAM_C_20250410235932';
+    const r2 = (status: string) => g.booking({ booking_id: 'BK-R2', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:45', field_id: 51, status });
+    g.clock.now = T0 + 600_000;
+    r2('SUCCESS');
+    expect(g.scanner.scan()).toEqual({ created: 1, cancelled: 0 });
+    r2('CANCELLED');
+    expect(g.scanner.scan()).toEqual({ created: 0, cancelled: 1 });
+    r2('SUCCESS');
+    expect(g.scanner.scan()).toEqual({ created: 1, cancelled: 0 });
+    await g.drain();
+    expect(g.video(uid)).toMatchObject({ status: 'uploading', coverage: 1 });
+    expect(g.jobs().map((j) => [j.dedupe_key, j.status])).toEqual([[`cut:${uid}`, 'done'], [`upload:${uid}`, 'pending']]);
+
+    // One that had been delivered before its booking was cancelled stays cancelled when the booking comes back.
+    g.db.prepare("UPDATE videos SET status = 'ready' WHERE unique_id = ?").run(uid);
+    r2('CANCELLED');
+    expect(g.scanner.scan()).toEqual({ created: 0, cancelled: 1 });
+    r2('SUCCESS');
+    expect(g.scanner.scan()).toEqual({ created: 0, cancelled: 0 });
+    expect(g.video(uid)).toMatchObject({ status: 'cancelled' });
+    f.db.close();
+    g.db.close();
+  });
+
+  it('a cancel that lands just after the cut finished wins: the video is not handed to upload', async () => {
+    let f!: ReturnType<typeof pipelineFixture>;
+    f = pipelineFixture(tmp.dir, [CAMS[3]!], {
+      runClip: async (input, signal) => {
+        const r = await runClipDirect(input, signal);
+        // The booking is cancelled between the end of the cut and its result being recorded.
+        f.booking({ booking_id: 'BK-L', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:45', field_id: 51, status: 'CANCELLED' });
+        f.scanner.scan();
+        return r;
+      },
+    });
+    await f.record('CAM_C', T0, 20);
+    f.booking({ booking_id: 'BK-L', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:45', field_id: 51 });
+    f.clock.now = T0 + 600_000;
+    f.scanner.scan();
+    await f.drain();
+    expect(f.videos()).toEqual([expect.objectContaining({ status: 'cancelled', reason: 'Booking cancelled via API', file: null })]);
+    expect(f.jobs('upload')).toEqual([]);
+    expect(fs.readdirSync(f.deps.videosDir, { recursive: true }).filter((x) => /\.(mp4|jpg)$/.test(String(x)))).toEqual([]);
     f.db.close();
   });
 

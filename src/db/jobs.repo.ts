@@ -48,6 +48,8 @@ export function createJobsRepo(db: Db) {
   const pendingOf = db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE kind = ? AND status = 'pending' ORDER BY run_at_ms, id");
   const dueNow = db.prepare("UPDATE jobs SET run_at_ms = ? WHERE kind = ? AND status = 'pending' AND run_at_ms > ?");
   const release = db.prepare("UPDATE jobs SET status = 'pending', lease_until_ms = NULL WHERE kind = ? AND status = 'running'");
+  const fresh = db.prepare(`UPDATE jobs SET status = 'pending', attempts = 0, run_at_ms = ?, lease_until_ms = NULL, lease_owner = NULL,
+    last_error = NULL, updated_at = ? WHERE id = ?`);
   const renew = db.prepare("UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND status = 'running' AND lease_owner = ?");
   const cancelKeys = db.prepare(`UPDATE jobs SET status = 'cancelled', lease_until_ms = NULL, updated_at = ?
     WHERE dedupe_key = ? AND status IN ('pending', 'running', 'dead')`);
@@ -69,6 +71,10 @@ export function createJobsRepo(db: Db) {
     /** Puts a job back for later; `refund` undoes the attempt (waiting for footage or a dependency is not a failure). */
     retryAt(id: number, runAtMs: number, error: string | null, nowMs: number, refund = false): void {
       setState.run({ id, status: 'pending', run_at_ms: runAtMs, last_error: error, refund: refund ? 1 : 0, now: new Date(nowMs).toISOString() });
+    },
+    /** Starts a job over for new work under the same dedupe key (a video redone for a new window): due at `runAtMs`, no attempts spent. */
+    restart(id: number, runAtMs: number, nowMs: number): void {
+      fresh.run(runAtMs, new Date(nowMs).toISOString(), id);
     },
     /** Out of attempts: stays visible with its last error until an operator retries it. */
     deadLetter(id: number, error: string, nowMs: number): void {

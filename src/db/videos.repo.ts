@@ -69,6 +69,11 @@ export function createVideosRepo(db: Db) {
   const event = db.prepare('INSERT INTO video_events (video_id, at, status, reason) VALUES (?, ?, ?, ?)');
   const events = db.prepare<[number], VideoEventRow>('SELECT * FROM video_events WHERE video_id = ? ORDER BY id');
   const setStatus = db.prepare('UPDATE videos SET status = ?, reason = ?, updated_at = ? WHERE id = ?');
+  const setStatusIf = db.prepare(`UPDATE videos SET status = @status, reason = @reason, updated_at = @now
+    WHERE id = @id AND status IN (SELECT value FROM json_each(@from))`);
+  const reopen = db.prepare(`UPDATE videos SET status = 'pending', reason = @reason, window_start_ms = @startMs, window_end_ms = @endMs,
+    updated_at = @now WHERE id = @id AND status IN (SELECT value FROM json_each(@from))`);
+  const reached = db.prepare<[number, string], { n: number }>('SELECT COUNT(*) AS n FROM video_events WHERE video_id = ? AND status IN (SELECT value FROM json_each(?))');
   const setResult = db.prepare(`UPDATE videos SET coverage = @coverage, covered = @covered, missing = @missing,
     duration_sec = @durationSec, size_bytes = @sizeBytes, file = @file, preview_file = @previewFile,
     thumbnail_file = @thumbnailFile, updated_at = @now WHERE id = @id`);
@@ -99,6 +104,25 @@ export function createVideosRepo(db: Db) {
     setStatus(id: number, status: VideoStatus, reason: string | null, now: string): void {
       setStatus.run(status, reason, now, id);
       event.run(id, now, status, reason);
+    },
+    /**
+     * Moves a video to `status` only if it is in one of `from` (someone else may have moved it meanwhile, e.g. a
+     * cancel); writes the step into its history when it moved. Returns whether it moved.
+     */
+    setStatusIf(id: number, from: readonly VideoStatus[], status: VideoStatus, reason: string | null, now: string): boolean {
+      const moved = setStatusIf.run({ id, from: JSON.stringify(from), status, reason, now }).changes > 0;
+      if (moved) event.run(id, now, status, reason);
+      return moved;
+    },
+    /** Puts a video in one of `from` back to `pending` for the window [startMs, endMs]; returns whether it moved. */
+    reopen(id: number, from: readonly VideoStatus[], startMs: number, endMs: number, reason: string, now: string): boolean {
+      const moved = reopen.run({ id, from: JSON.stringify(from), startMs, endMs, reason, now }).changes > 0;
+      if (moved) event.run(id, now, 'pending', reason);
+      return moved;
+    },
+    /** Whether the video's history ever reached one of `statuses`. */
+    everReached(id: number, statuses: readonly VideoStatus[]): boolean {
+      return reached.get(id, JSON.stringify(statuses))!.n > 0;
     },
     /** Records what the cut produced. */
     setResult(id: number, r: VideoResult, now: string): void {

@@ -79,14 +79,20 @@ export function registerVideoRoutes(router: Router, deps: { videos: VideosRepo; 
       setResponseHeader(event, 'retry-after', retry);
       throw httpError(429, `A clip of field ${fieldId} was requested ${Math.floor((t - last) / 1000)}s ago; try again in ${retry}s`);
     }
+    // Claimed before the await: a second request arriving while this one runs sees it and gets a 429.
+    lastRequest.set(fieldId, t);
     try {
       const result = await deps.requestClip(fieldId, camera as string | undefined);
-      lastRequest.set(fieldId, t);
       setResponseStatus(event, 202);
       return { status: 'success', data: result };
     } catch (e) {
       const err = e as { name?: string; message?: string };
-      if (err.name === 'NotFoundError') throw httpError(404, err.message ?? 'Not found');
+      if (err.name === 'NotFoundError') {
+        // Refused before anything was made (no such camera, no booking running): the next press may go ahead. Any
+        // other failure keeps the claim, since a clip may have been made before the reply was lost.
+        if (lastRequest.get(fieldId) === t) lastRequest.delete(fieldId);
+        throw httpError(404, err.message ?? 'Not found');
+      }
       if (err.name === 'ActorUnavailableError') throw httpError(503, `Video processing is not available right now: ${err.message}`);
       throw e;
     }

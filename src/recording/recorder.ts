@@ -84,10 +84,23 @@ export function createRecorder(deps: RecorderDeps) {
     emit({ type: 'recorder:state', camera: camera.name, state, reason });
   };
 
+  /**
+   * Removes what an earlier run left in `.incoming/` (the partial segment ffmpeg was writing when it died or was
+   * killed, at a service start or at every relaunch by the watchdog). Such files are never indexed: the time they
+   * cover is already recorded as a gap. Called only when no ffmpeg of this camera runs.
+   */
+  function sweepIncoming(): void {
+    fs.mkdirSync(incoming, { recursive: true });
+    for (const f of fs.readdirSync(incoming)) {
+      fs.rmSync(path.join(incoming, f), { force: true });
+      logger.warn(`🎥 RECORDING: ${camera.name} removed the partial segment ${f} of an earlier run`);
+    }
+  }
+
   function launch(): void {
     restartTimer = undefined;
     if (stopping) return;
-    fs.mkdirSync(incoming, { recursive: true });
+    sweepIncoming();
     const runId = now();
     anchor = undefined;
     stallReason = undefined;
@@ -161,16 +174,11 @@ export function createRecorder(deps: RecorderDeps) {
   }
 
   return {
-    /** Sweeps a killed run's partial files, notes the time not recorded, starts ffmpeg and the watchdog. */
+    /** Notes the time not recorded, starts ffmpeg (after sweeping an earlier run's partial files) and the watchdog. */
     start(): void {
       if (!camera.enabled) {
         setState('disabled');
         return;
-      }
-      fs.mkdirSync(incoming, { recursive: true });
-      for (const f of fs.readdirSync(incoming)) {
-        fs.rmSync(path.join(incoming, f), { force: true });
-        logger.warn(`🎥 RECORDING: ${camera.name} removed the partial segment ${f} of an earlier run`);
       }
       if (lastEndMs !== undefined) segments.openGap(camera.name, lastEndMs, 'service was not recording', new Date(now()).toISOString());
       emit({ type: 'recorder:state', camera: camera.name, state, reason: null });

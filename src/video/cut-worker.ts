@@ -1,6 +1,7 @@
 // Runs cut jobs: waits until the camera's recording has passed the window's end, cuts with the seed's quick
 // retries, then hands the video to the upload queue; failures go back to the durable queue with long delays.
 
+import fs from 'node:fs';
 import path from 'node:path';
 import { createBookingsRepo, createJobsRepo, createSegmentsRepo, createVideosRepo, type JobRow, type VideoRow } from '../db/index.js';
 import { DELIVERY_JOB_ATTEMPTS, type DeliveryJobPayload } from '../delivery/upload.js';
@@ -81,25 +82,37 @@ export function createCutWorker(deps: VideoPipelineDeps, opts: CutWorkerOptions)
     }
   }
 
+  // A cut moves its video only out of `processing`. Anything else means the video was taken from it while it ran
+  // (cancelled, or put back to `pending` for a changed window): whoever did that owns the video and its cut job, so
+  // the cut's result is dropped and the job is left as they set it.
   function done(job: JobRow, v: VideoRow, out: ClipTaskOutput, ms: number): void {
-    deps.db.transaction(() => {
+    const moved = deps.db.transaction(() => {
+      if (!videos.setStatusIf(v.id, ['processing'], 'uploading', null, iso())) return false;
       videos.setResult(v.id, { ...out }, iso());
-      setStatus(v, 'uploading', null);
       jobs.enqueue({ kind: 'upload', payload: { uniqueId: v.unique_id } satisfies DeliveryJobPayload, dedupeKey: `upload:${v.unique_id}`, maxAttempts: DELIVERY_JOB_ATTEMPTS, runAtMs: now() }, iso());
       jobs.complete(job.id, now());
+      return true;
     })();
+    if (!moved) {
+      for (const f of [out.file, out.previewFile, out.thumbnailFile]) fs.rmSync(f, { force: true });
+      const cur = videos.get(v.unique_id);
+      deps.logger.info(`🎬 VIDEO: ${v.unique_id} cut dropped: the video became ${cur?.status ?? 'deleted'} while it was cut`);
+      return;
+    }
+    emit({ type: 'video:status', uniqueId: v.unique_id, bookingId: v.booking_id, camera: v.camera, videoType: v.type, status: 'uploading', reason: null });
     const missing = out.coverage < 1 ? `, ${Math.round((1 - out.coverage) * 100)}% of the window has no footage` : '';
     deps.logger.info(`🎬 VIDEO: ${v.unique_id} cut: ${out.durationSec.toFixed(1)}s, coverage ${(out.coverage * 100).toFixed(1)}%${missing}`);
     emit({ type: 'clip:done', uniqueId: v.unique_id, camera: v.camera, seconds: ms / 1000, coverage: out.coverage });
   }
 
   function failed(job: JobRow, v: VideoRow, e: unknown, why: 'cancel' | 'stop' | undefined): void {
+    if (why === 'cancel') return; // the scanner already cancelled (or reopened) the video and its job
+    if (videos.get(v.unique_id)?.status !== 'processing') return; // taken from this cut meanwhile (see done)
     if (why === 'stop') {
       // Interrupted by a shutdown: not a failure, the next start runs it again.
       setStatus(v, 'pending', 'interrupted by shutdown');
       return jobs.retryAt(job.id, now(), 'interrupted by shutdown', now(), true);
     }
-    if (why === 'cancel') return; // the scanner already cancelled the video and its job
     const message = describeError(e);
     if (message === 'no footage') {
       setStatus(v, 'failed', 'no footage');

@@ -1,6 +1,6 @@
 // Turns bookings into videos: every finished `success` booking gets one video per enabled camera of its field and
-// a durable cut job; a cancelled booking cancels its videos; a changed window redoes undelivered ones; a manual
-// clip request makes a `clip` video of the last CLIP_SECONDS.
+// a durable cut job; a cancelled booking cancels its videos; a changed window redoes undelivered ones; a cancelled
+// video whose booking is eligible again is revived; a manual clip request makes a `clip` video of the last CLIP_SECONDS.
 
 import fs from 'node:fs';
 import { createBookingsRepo, createJobsRepo, createVideosRepo, type BookingRow, type VideoRow } from '../db/index.js';
@@ -10,6 +10,8 @@ import { videoUniqueId } from './unique-id.js';
 
 /** Statuses of a video that has not reached the object store yet. */
 const UNDELIVERED = new Set(['pending', 'processing', 'failed']);
+/** Statuses that mean the cut finished and the video was handed to upload and notify. */
+const HANDED_TO_DELIVERY: readonly VideoRow['status'][] = ['uploading', 'notifying', 'ready'];
 /** The payload of a cut job. */
 export interface CutJobPayload { uniqueId: string }
 /** Durable attempts of a cut job: the first run and the durable retries. */
@@ -28,8 +30,12 @@ export function createVideoScanner(deps: VideoPipelineDeps, abortRunning: (uniqu
     emit({ type: 'video:status', uniqueId: v.unique_id, bookingId: v.booking_id, camera: v.camera, videoType: v.type, status, reason });
   };
 
+  const cutJob = (uniqueId: string, camera: string) => jobs.enqueue({
+    kind: 'cut', payload: { uniqueId } satisfies CutJobPayload, dedupeKey: `cut:${uniqueId}`, groupKey: camera, maxAttempts: cutJobAttempts(deps), runAtMs: now(),
+  }, iso());
+
   /** Creates the video and its cut job in one transaction (a crash cannot leave one without the other). */
-  const createVideo = (booking: BookingRow, camera: string, type: 'full' | 'clip', startMs: number, endMs: number): VideoRow => {
+  const createVideo = (booking: BookingRow, camera: string, type: 'full' | 'clip', startMs: number, endMs: number): { video: VideoRow; created: boolean } => {
     const uniqueId = videoUniqueId(booking.booking_id, camera, startMs, deps.timeZone, type);
     return deps.db.transaction(() => {
       const { video, created } = videos.create({
@@ -37,18 +43,59 @@ export function createVideoScanner(deps: VideoPipelineDeps, abortRunning: (uniqu
         window_start_ms: startMs, window_end_ms: endMs,
       }, iso());
       if (created) {
-        jobs.enqueue({ kind: 'cut', payload: { uniqueId } satisfies CutJobPayload, dedupeKey: `cut:${uniqueId}`, groupKey: camera, maxAttempts: cutJobAttempts(deps), runAtMs: now() }, iso());
+        cutJob(uniqueId, camera);
         deps.logger.info(`🎬 VIDEO: ${uniqueId} created for booking ${booking.booking_id} (${type}, camera ${camera})`);
         emit({ type: 'video:status', uniqueId, bookingId: booking.booking_id, camera, videoType: type, status: 'pending', reason: null });
       }
-      return video;
+      return { video, created };
     })();
   };
+
+  /**
+   * Puts a video that was not handed to delivery back to `pending` for the window [startMs, endMs], with its cut job
+   * due now, in one transaction. The job keeps its dedupe key `cut:<unique_id>` (the queue's views rely on it): the
+   * existing row (cancelled, dead, done, waiting or leased) is put back in the queue. A cut still running for the
+   * old window is aborted; the cut worker moves a video only out of `processing`, so that cut's result is dropped.
+   * Returns whether the video moved (it did not if someone else moved it meanwhile).
+   */
+  const reopenVideo = (v: VideoRow, startMs: number, endMs: number, reason: string): boolean => {
+    const moved = deps.db.transaction(() => {
+      if (!videos.reopen(v.id, [v.status], startMs, endMs, reason, iso())) return false;
+      const job = cutJob(v.unique_id, v.camera);
+      // New work under the old dedupe key: all its attempts again, even if the old window's job had died.
+      jobs.restart(job.id, now(), now());
+      return true;
+    })();
+    if (!moved) return false;
+    if (v.status === 'processing') abortRunning(v.unique_id);
+    deps.logger.info(`🎬 VIDEO: ${v.unique_id} queued again for ${new Date(startMs).toISOString()} → ${new Date(endMs).toISOString()} (${reason})`);
+    emit({ type: 'video:status', uniqueId: v.unique_id, bookingId: v.booking_id, camera: v.camera, videoType: v.type, status: 'pending', reason });
+    return true;
+  };
+
+  /** Videos whose window changed after their cut, already warned about (the scan repeats every pass). */
+  const warnedLate = new Set<string>();
 
   const cancelVideo = (v: VideoRow, reason: string) => {
     jobs.cancelByKey(`cut:${v.unique_id}`, iso());
     abortRunning(v.unique_id);
     setStatus(v, 'cancelled', reason);
+  };
+
+  /**
+   * The booking's end moved but not its start, so its unique_id (built from the start, DESIGN.md section 3) is the
+   * same. A video not handed to delivery yet (pending, failed, or being cut) gets the new window and is cut again.
+   * Once its cut finished (uploading, notifying) the upload and notify actors own it: putting it back would race
+   * their final transition and their jobs' dedupe keys are spent, so it is delivered with the window it was cut for,
+   * and a warning says so. A delivered video (ready, unavailable) is left alone.
+   */
+  const redoEnd = (v: VideoRow, startMs: number, endMs: number) => {
+    if (UNDELIVERED.has(v.status)) {
+      reopenVideo(v, startMs, endMs, 'booking window changed');
+    } else if ((v.status === 'uploading' || v.status === 'notifying') && !warnedLate.has(v.unique_id)) {
+      warnedLate.add(v.unique_id);
+      deps.logger.warn(`🎬 VIDEO: ${v.unique_id}: the booking now ends at ${new Date(endMs).toISOString()}, after its cut; it is delivered with the window it was cut for`);
+    }
   };
 
   return {
@@ -65,7 +112,7 @@ export function createVideoScanner(deps: VideoPipelineDeps, abortRunning: (uniqu
       return n;
     },
 
-    /** One pass over the bookings; returns how many videos it created and cancelled. */
+    /** One pass over the bookings; returns how many videos it created (or revived) and cancelled. */
     scan(): { created: number; cancelled: number } {
       let created = 0;
       let cancelled = 0;
@@ -77,16 +124,27 @@ export function createVideoScanner(deps: VideoPipelineDeps, abortRunning: (uniqu
         const endMs = Date.parse(b.end_at!);
         for (const cam of deps.cameras.filter((c) => c.enabled && c.fieldId === b.field_id)) {
           const uniqueId = videoUniqueId(b.booking_id, cam.name, startMs, deps.timeZone, 'full');
-          const existing = videos.byBooking(b.booking_id).filter((v) => v.camera === cam.name && v.type === 'full' && v.status !== 'cancelled');
-          if (existing.some((v) => v.unique_id === uniqueId)) continue;
-          // The window changed: redo what was not delivered; leave a delivered video alone.
+          const mine = videos.byBooking(b.booking_id).filter((v) => v.camera === cam.name && v.type === 'full');
+          const same = mine.find((v) => v.unique_id === uniqueId);
+          if (same && same.status !== 'cancelled') {
+            if (same.window_start_ms !== startMs || same.window_end_ms !== endMs) redoEnd(same, startMs, endMs);
+            continue;
+          }
+          const existing = mine.filter((v) => v !== same && v.status !== 'cancelled');
+          // The window start changed: redo what was not delivered; leave a delivered video alone.
           if (existing.some((v) => !UNDELIVERED.has(v.status))) continue;
           for (const v of existing) {
             cancelVideo(v, 'booking window changed');
             cancelled++;
           }
-          createVideo(b, cam.name, 'full', startMs, endMs);
-          created++;
+          if (!same) {
+            if (createVideo(b, cam.name, 'full', startMs, endMs).created) created++;
+          } else if (!videos.everReached(same.id, HANDED_TO_DELIVERY)) {
+            // Cancelled earlier (booking cancelled, or the window moved away) and eligible again: revive it. Its
+            // unique_id is what AYO would receive, so it cannot be created anew. One that reached delivery before its
+            // cancel stays cancelled: its upload and notify jobs are spent, and AYO may already have it.
+            if (reopenVideo(same, startMs, endMs, 'booking eligible again')) created++;
+          }
         }
       }
       return { created, cancelled };
@@ -113,7 +171,7 @@ export function createVideoScanner(deps: VideoPipelineDeps, abortRunning: (uniqu
       const booking = bookings.runningOn(fieldId, new Date(t).toISOString());
       if (!booking) throw new NotFoundError(`No booking with status success is running on field ${fieldId} now`);
       const startMs = Math.max(Date.parse(booking.start_at!), t - deps.clipSeconds * 1000);
-      const made = chosen.map((c) => createVideo(booking, c.name, 'clip', startMs, t));
+      const made = chosen.map((c) => createVideo(booking, c.name, 'clip', startMs, t).video);
       return {
         bookingId: booking.booking_id, windowStart: new Date(startMs).toISOString(), windowEnd: new Date(t).toISOString(),
         videos: made.map((v) => v.unique_id),
