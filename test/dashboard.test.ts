@@ -21,7 +21,8 @@ beforeAll(async () => {
   ayo = await startFakeAyo(TEST_AYO);
   s3 = await startFakeS3();
   const t0 = Math.ceil(Date.now() / 1000) * 1000;
-  const b = { start: local(t0 + 2_000), end: local(t0 + 5_000) };
+  // Starts a few seconds out so that the camera records the whole window even on a busy machine.
+  const b = { start: local(t0 + 6_000), end: local(t0 + 9_000) };
   ayo.setBookings(b.start.date, [
     ayoBooking({ booking_id: 'BK/DASH/1', date: b.start.date, start_time: b.start.time, end_time: b.end.time, field_id: 50 }),
     ayoBooking({ booking_id: 'BK/DASH/2', date: b.start.date, start_time: '23:00:00', end_time: '23:30:00', field_id: 51, status: 'CANCELLED' }),
@@ -51,6 +52,17 @@ describe('the web dashboard in a real browser', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Works offline: every request the page makes goes to the service itself (no CDN), but for the videos' own
+    // public URLs in the bucket.
+    const foreign: string[] = [];
+    const own = [service.url, s3.config.endpoint];
+    page.on('request', (r) => { if (!own.some((o) => r.url().startsWith(o + '/')) && !/^(blob|data):/.test(r.url())) foreign.push(r.url()); });
+    // Counts the snapshot images the page holds (object URLs made and not yet released).
+    await page.addInitScript({ content: `
+      window.__liveUrls = 0;
+      const make = URL.createObjectURL.bind(URL), drop = URL.revokeObjectURL.bind(URL);
+      URL.createObjectURL = (b) => { window.__liveUrls++; return make(b); };
+      URL.revokeObjectURL = (u) => { window.__liveUrls--; return drop(u); };` });
     await page.goto(service.url + '/');
     await page.locator('#key').waitFor();
     await page.fill('#key', API_KEY);
@@ -76,7 +88,21 @@ describe('the web dashboard in a real browser', () => {
     expect(video).toMatch(/coverage\s+100\.0%/);
     expect(video).toMatch(/pending[\s\S]*processing[\s\S]*uploading[\s\S]*notifying[\s\S]*failed[\s\S]*notifying[\s\S]*ready/);
     expect(await page.locator('#video video').getAttribute('src')).toMatch(/_preview\.mp4$/);
+    // The page refreshes itself without replacing the player (a preview being watched keeps playing).
+    await page.evaluate("document.querySelector('#video video').marked = true");
+    const before = await page.locator('#updated').innerText();
+    await page.waitForFunction(`document.querySelector('#updated').textContent !== ${JSON.stringify(before)}`, undefined, { timeout: 15_000 });
+    expect(await page.evaluate("document.querySelector('#video video').marked")).toBe(true);
     await page.screenshot({ path: 'reports/dashboard-video.png', fullPage: true });
+    // Back on the overview through a few refreshes, the page holds one snapshot image per camera, not one per refresh.
+    await page.goBack();
+    await page.locator('#cameras img[src^="blob:"]').waitFor();
+    for (let i = 0; i < 2; i++) {
+      const t = await page.locator('#updated').innerText();
+      await page.waitForFunction(`document.querySelector('#updated').textContent !== ${JSON.stringify(t)}`, undefined, { timeout: 15_000 });
+    }
+    expect(await page.evaluate('window.__liveUrls')).toBeLessThanOrEqual(1);
+    expect(foreign, foreign.join(' ')).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -9,6 +9,9 @@ const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '
 const KEY = 'venue-recorder-api-key';
 let tz = 'UTC';
 let timer;
+// The snapshot shown per camera (an object URL): kept across refreshes so that an image never blinks, and released
+// when a newer one replaces it, so that a dashboard left open all day does not pile up images.
+const snaps = new Map();
 
 async function api(path, method = 'GET') {
   const headers = {};
@@ -72,7 +75,7 @@ async function overview() {
   const queueRows = Object.entries(counts).map(([kind, s]) => '<tr><td>' + esc(kind) + '</td><td>' + (s.pending || 0) + '</td><td>' + (s.running || 0) + '</td><td>' + (s.dead || 0) + '</td><td>' + esc(queue.data.oldestPendingAgeSeconds[kind] ? Math.round(queue.data.oldestPendingAgeSeconds[kind] / 60) + ' min' : '–') + '</td></tr>').join('');
   const dead = queue.data.deadLetters.map((d) => '<li data-job="' + d.id + '">' + pill('dead', 'dead') + ' ' + esc(d.kind) + ' <a href="#/video/' + encodeURIComponent(d.uniqueId || '') + '">' + esc(d.uniqueId || '') + '</a> <span class="muted">' + esc(d.lastError || '') + '</span> <button data-retry-job="' + d.id + '">Retry</button></li>').join('');
 
-  const cams = cameras.data.map((c) => '<div class="cam" data-camera="' + esc(c.name) + '"><img alt="' + esc(c.name) + '" data-snapshot="' + esc(c.name) + '"><div><b>' + esc(c.name) + '</b> ' + pill(c.state) + '</div><div class="muted">field ' + esc(c.fieldId) + ' · last segment ' + (c.lastSegmentAgeSeconds == null ? 'never' : esc(c.lastSegmentAgeSeconds) + ' s ago') + '</div>' + (c.reason ? '<div class="muted">' + esc(c.reason) + '</div>' : '') + '</div>').join('');
+  const cams = cameras.data.map((c) => '<div class="cam" data-camera="' + esc(c.name) + '"><img alt="' + esc(c.name) + '" data-snapshot="' + esc(c.name) + '"' + (snaps.has(c.name) ? ' src="' + esc(snaps.get(c.name)) + '"' : '') + '><div><b>' + esc(c.name) + '</b> ' + pill(c.state) + '</div><div class="muted">field ' + esc(c.fieldId) + ' · last segment ' + (c.lastSegmentAgeSeconds == null ? 'never' : esc(c.lastSegmentAgeSeconds) + ' s ago') + '</div>' + (c.reason ? '<div class="muted">' + esc(c.reason) + '</div>' : '') + '</div>').join('');
   const actorRows = actors.data.map((a) => '<tr><td>' + esc(a.id) + '</td><td>' + pill(a.state) + '</td><td>' + esc(a.restarts) + '</td><td class="muted">' + esc(a.lastError || '') + '</td></tr>').join('');
 
   $('#app').innerHTML =
@@ -86,7 +89,15 @@ async function overview() {
   for (const img of document.querySelectorAll('[data-snapshot]')) {
     const key = localStorage.getItem(KEY);
     fetch('/api/cameras/' + encodeURIComponent(img.dataset.snapshot) + '/snapshot.jpg', { headers: key ? { Authorization: 'Bearer ' + key } : {} })
-      .then((r) => (r.ok ? r.blob() : null)).then((b) => { if (b) img.src = URL.createObjectURL(b); }).catch(() => undefined);
+      .then((r) => (r.ok ? r.blob() : null)).then((b) => {
+        if (!b) return;
+        const name = img.dataset.snapshot;
+        const old = snaps.get(name);
+        const url = URL.createObjectURL(b);
+        snaps.set(name, url);
+        for (const shown of document.querySelectorAll('img[data-snapshot]')) if (shown.dataset.snapshot === name) shown.src = url;
+        if (old) URL.revokeObjectURL(old);
+      }).catch(() => undefined);
   }
 }
 function toSec(hms) { const [h, m, s] = String(hms).split(':').map(Number); return h * 3600 + m * 60 + (s || 0); }
@@ -109,15 +120,22 @@ async function videoPage(uid) {
   const d = v.data;
   const media = d.urls.preview ? '<video controls muted playsinline src="' + esc(d.urls.preview) + '" poster="' + esc(d.urls.thumbnail || '') + '"></video>' : (d.urls.thumbnail ? '<img class="thumb" src="' + esc(d.urls.thumbnail) + '">' : '<p class="muted">Preview once uploaded.</p>');
   const missing = (d.missing || []).map((m) => time(m.start) + '–' + time(m.end)).join(', ');
-  $('#app').innerHTML = '<section class="wide" id="video"><h2>' + esc(d.uniqueId) + ' ' + pill(d.status) + '</h2>' + media +
-    '<table><tr><td>booking</td><td>' + esc(d.bookingId) + '</td></tr><tr><td>camera</td><td>' + esc(d.camera) + ' (field ' + esc(d.fieldId) + ')</td></tr>' +
+  // A refresh leaves the player alone (rebuilding it would stop a preview someone is watching): only a new video or
+  // a preview that just became available redraws it.
+  const mediaKey = uid + ' ' + (d.urls.preview || d.urls.thumbnail || '');
+  const shown = $('#video');
+  if (!shown || shown.dataset.media !== mediaKey) {
+    $('#app').innerHTML = '<section class="wide" id="video" data-media="' + esc(mediaKey) + '"><h2 id="video-title"></h2>' + media + '<div id="video-info"></div></section>';
+  }
+  $('#video-title').innerHTML = esc(d.uniqueId) + ' ' + pill(d.status);
+  $('#video-info').innerHTML = '<table><tr><td>booking</td><td>' + esc(d.bookingId) + '</td></tr><tr><td>camera</td><td>' + esc(d.camera) + ' (field ' + esc(d.fieldId) + ')</td></tr>' +
     '<tr><td>window</td><td>' + time(d.windowStart) + '–' + time(d.windowEnd) + ' · ' + esc(d.type) + '</td></tr>' +
     '<tr><td>coverage</td><td>' + (d.coverage == null ? '–' : esc((d.coverage * 100).toFixed(1) + '%')) + (missing ? ' · missing ' + esc(missing) : '') + '</td></tr>' +
     '<tr><td>duration</td><td>' + (d.durationSec == null ? '–' : esc(Math.round(d.durationSec) + ' s')) + '</td></tr>' +
     '<tr><td>links</td><td>' + ['mp4', 'preview', 'thumbnail'].filter((k) => d.urls[k]).map((k) => '<a href="' + esc(d.urls[k]) + '">' + k + '</a>').join(' · ') + '</td></tr>' +
     (d.reason ? '<tr><td>reason</td><td>' + esc(d.reason) + '</td></tr>' : '') + '</table>' +
     (d.status === 'failed' ? '<p><button id="retry-video">Retry this video</button></p>' : '') +
-    '<h2>History</h2><ul class="list">' + d.history.map((h) => '<li>' + esc(when(h.at)) + ' ' + pill(h.status) + ' <span class="muted">' + esc(h.reason || '') + '</span></li>').join('') + '</ul></section>';
+    '<h2>History</h2><ul class="list">' + d.history.map((h) => '<li>' + esc(when(h.at)) + ' ' + pill(h.status) + ' <span class="muted">' + esc(h.reason || '') + '</span></li>').join('') + '</ul>';
   const b = $('#retry-video');
   if (b) b.addEventListener('click', () => retry('/api/videos/' + encodeURIComponent(uid) + '/retry', b));
 }

@@ -10,7 +10,7 @@ header h1 { font-size:1.1rem; margin:0; }
 header .pill { font-size:.8rem; }
 main { padding:1rem; display:grid; gap:1rem; grid-template-columns: 1fr; }
 @media (min-width: 1000px) { main { grid-template-columns: 2fr 1fr; } main > .wide { grid-column: 1 / -1; } }
-section { background:var(--card); border-radius:10px; padding:.75rem 1rem; overflow:hidden; }
+section { background:var(--card); border-radius:10px; padding:.75rem 1rem; overflow-x:auto; }
 h2 { font-size:1rem; margin:.2rem 0 .6rem; }
 a { color:var(--info); }
 .pill { display:inline-block; padding:.1rem .5rem; border-radius:999px; background:#334155; white-space:nowrap; }
@@ -24,7 +24,7 @@ a { color:var(--info); }
 .list li { padding:.35rem 0; border-bottom:1px solid #334155; display:flex; flex-wrap:wrap; gap:.4rem; align-items:center; }
 .muted { color:var(--muted); font-size:.85rem; }
 table { width:100%; border-collapse:collapse; font-size:.9rem; }
-td, th { text-align:left; padding:.3rem .4rem; border-bottom:1px solid #334155; vertical-align:top; overflow-wrap:anywhere; }
+td, th { text-align:left; padding:.3rem .4rem; border-bottom:1px solid #334155; vertical-align:top; }
 .cams { display:grid; gap:.75rem; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); }
 .cam img { width:100%; aspect-ratio:16/9; object-fit:cover; background:#000; border-radius:6px; }
 button { font:inherit; padding:.3rem .8rem; border-radius:6px; border:0; background:var(--info); color:#0f172a; cursor:pointer; }
