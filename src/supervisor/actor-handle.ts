@@ -94,7 +94,13 @@ export class ActorHandle {
     const startTimer = setTimeout(() => this.kill(`did not become ready within ${options.startTimeoutMs} ms`), options.startTimeoutMs);
     this.worker.on('message', (m: ActorToMain) => {
       switch (m.t) {
-        case 'ready': clearTimeout(startTimer); this.isReady = true; this.lastHeartbeat = Date.now(); resolveReady(); break;
+        case 'ready':
+          clearTimeout(startTimer);
+          this.isReady = true;
+          this.lastHeartbeat = Date.now();
+          this.watchHeartbeats();
+          resolveReady();
+          break;
         case 'init-failed': this.lastError = m.error; break;
         case 'heartbeat': this.lastHeartbeat = Date.now(); break;
         case 'event': safe(() => options.onEvent(m.event)); break;
@@ -105,11 +111,6 @@ export class ActorHandle {
     this.worker.on('error', (e: Error & { code?: string }) => {
       this.lastError = { name: e.code ?? e.name, message: e.message, retryable: true };
     });
-
-    this.monitor = setInterval(() => {
-      const silentFor = Date.now() - this.lastHeartbeat;
-      if (silentFor > options.heartbeatTimeoutMs) this.kill(`no heartbeat for ${silentFor} ms (limit ${options.heartbeatTimeoutMs} ms)`);
-    }, Math.max(10, Math.min(options.heartbeatIntervalMs, options.heartbeatTimeoutMs / 2)));
 
     this.exited = new Promise<ExitInfo>((resolve) => {
       this.worker.once('exit', (code) => {
@@ -128,6 +129,19 @@ export class ActorHandle {
         resolve(info);
       });
     });
+  }
+
+  /**
+   * The heartbeat limit applies from the ready handshake on: before it, the worker may still be loading its module
+   * graph (nothing can send a heartbeat yet), and the start-up is governed by startTimeoutMs alone.
+   */
+  private watchHeartbeats(): void {
+    if (this.hasExited || this.killReason !== undefined || this.monitor) return;
+    const { heartbeatIntervalMs, heartbeatTimeoutMs } = this.options;
+    this.monitor = setInterval(() => {
+      const silentFor = Date.now() - this.lastHeartbeat;
+      if (silentFor > heartbeatTimeoutMs) this.kill(`no heartbeat for ${silentFor} ms (limit ${heartbeatTimeoutMs} ms)`);
+    }, Math.max(10, Math.min(heartbeatIntervalMs, heartbeatTimeoutMs / 2)));
   }
 
   /** Resolves when the actor says it is ready; rejects if it ends first. */

@@ -20,7 +20,10 @@ export interface ChildSpec<Data = unknown> {
   startTimeoutMs?: number;
   /** How often the actor sends a heartbeat (default 1 s). */
   heartbeatIntervalMs?: number;
-  /** Silence after which the actor is terminated and restarted like a crashed one (default 10 s). */
+  /**
+   * Silence after the ready handshake after which the actor is terminated and restarted like a crashed one
+   * (default 10 s). Before the handshake only startTimeoutMs applies (the worker may still be loading).
+   */
   heartbeatTimeoutMs?: number;
   /** V8 heap limits of the worker thread. */
   resourceLimits?: ResourceLimits;

@@ -19,14 +19,20 @@ export type SupervisorEvents = {
   'supervisor:give-up': { id: string; reason: string };
 };
 
-/** one-for-one: only the crashed child restarts. rest-for-one: the children started after it restart too. */
+/**
+ * one-for-one: only the crashed child restarts. rest-for-one: the children started after it are stopped (in reverse
+ * order) and, after the crashed child is running again, started again in order — except temporary children and
+ * children that had ended for good (they stay stopped). As in OTP, the restart intensity counts one restart per
+ * crash, the cascade included; each child the cascade restarts still gets its own `actor:restart` event (and so its
+ * restart counter and metric).
+ */
 export type Strategy = 'one-for-one' | 'rest-for-one';
 
 /** Options of {@link Supervisor}. */
 export interface SupervisorOptions {
   children: ChildSpec[];
   strategy?: Strategy;
-  /** Restarts allowed of running children (default 5 within 60 s). */
+  /** Restarts allowed of running children (default 5 within 60 s), one per crash (a rest-for-one cascade counts once). */
   intensity?: IntensityOptions;
   /** Stricter budget for crashes before the ready handshake (default 3 within 60 s). */
   startupIntensity?: IntensityOptions;
@@ -37,19 +43,37 @@ export interface SupervisorOptions {
   random?: () => number;
 }
 
+/**
+ * One restart in flight: it stops the live children after the crashed one (rest-for-one), waits out the backoff,
+ * then starts its children in order, each after the previous one is ready. A child belongs to at most one restart
+ * (`Child.pending`); a newer restart that claims a child cancels the older one, whose remaining work it covers.
+ */
+interface Restart {
+  children: Child[];
+  delayMs: number;
+  cancelled: boolean;
+  timer: NodeJS.Timeout | undefined;
+  wake: (() => void) | undefined;
+}
+
 interface Child {
   spec: ChildSpec;
   state: ChildState;
   handle: ActorHandle | undefined;
+  /** The restart that spawned `handle` (undefined: spawned by start()). */
+  spawnedBy: Restart | undefined;
+  /** The restart in flight that will (re)start this child; cleared once the child is running again. */
+  pending: Restart | undefined;
   restarts: number;
   consecutive: number;
   lastError: string | null;
   startedAt: number | null;
   readyAt: number | null;
-  restartTimer: NodeJS.Timeout | undefined;
-  /** Settles when the child is running (or the supervisor stops/gives up). */
+  /** Woken on every state change; each waiter re-checks its own condition. */
   waiters: (() => void)[];
 }
+
+const live = (c: Child): boolean => c.handle !== undefined && !c.handle.ended;
 
 /** Supervises actors. Example: `const sup = new Supervisor({ children, logger }); await sup.start();`. */
 export class Supervisor {
@@ -59,7 +83,13 @@ export class Supervisor {
   private readonly children: Child[];
   private readonly window: IntensityWindow;
   private readonly startupWindow: IntensityWindow;
+  private readonly intensity: IntensityOptions;
+  private readonly startupIntensity: IntensityOptions;
   private readonly backoff: BackoffOptions;
+  /** Restarts in flight (so that stop() can cancel their backoff). */
+  private readonly restarts = new Set<Restart>();
+  /** Every spawned worker until it exits, whoever spawned it: stop() ends them all. */
+  private readonly handles = new Set<ActorHandle>();
   private stopping = false;
   private giveUpReason: string | undefined;
   private resolveGaveUp!: (reason: string) => void;
@@ -71,11 +101,13 @@ export class Supervisor {
       ids.add(c.id);
     }
     this.children = options.children.map((spec) => ({
-      spec, state: 'stopped', handle: undefined, restarts: 0, consecutive: 0, lastError: null, startedAt: null,
-      readyAt: null, restartTimer: undefined, waiters: [],
+      spec, state: 'stopped', handle: undefined, spawnedBy: undefined, pending: undefined, restarts: 0,
+      consecutive: 0, lastError: null, startedAt: null, readyAt: null, waiters: [],
     }));
-    this.window = new IntensityWindow(options.intensity ?? { maxRestarts: 5, withinMs: 60_000 });
-    this.startupWindow = new IntensityWindow(options.startupIntensity ?? { maxRestarts: 3, withinMs: 60_000 });
+    this.intensity = options.intensity ?? { maxRestarts: 5, withinMs: 60_000 };
+    this.startupIntensity = options.startupIntensity ?? { maxRestarts: 3, withinMs: 60_000 };
+    this.window = new IntensityWindow(this.intensity);
+    this.startupWindow = new IntensityWindow(this.startupIntensity);
     this.backoff = options.backoff ?? { initialMs: 100, maxMs: 30_000, jitter: 0.2 };
     this.gaveUp = new Promise((r) => { this.resolveGaveUp = r; });
     logSupervisorEvents(this.events, options.logger);
@@ -84,23 +116,36 @@ export class Supervisor {
   /** Starts every child in order, each after the previous one is ready. Rejects if the supervisor gives up. */
   async start(): Promise<void> {
     for (const child of this.children) {
-      this.spawn(child);
+      if (this.stopping || this.giveUpReason) break;
+      // A child that is live or has a restart pending (a rest-for-one cascade) is not started a second time.
+      if (!live(child) && !child.pending) this.spawn(child, undefined);
       await this.whenRunning(child);
-      if (this.giveUpReason) throw new Error(`supervisor gave up: ${this.giveUpReason}`);
     }
+    if (this.giveUpReason) throw new Error(`supervisor gave up: ${this.giveUpReason}`);
   }
 
-  /** Stops every child in reverse order, each within its shutdownMs. */
+  /** Stops every child in reverse order, each within its shutdownMs, then any worker still alive. */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const r of [...this.restarts]) this.cancel(r);
+    for (const c of this.children) {
+      c.pending = undefined;
+      this.settle(c);
+    }
     for (const child of [...this.children].reverse()) await this.stopChild(child);
+    // Only reachable through a bug: a worker no child refers to any more must not outlive the supervisor.
+    for (const handle of [...this.handles]) {
+      if (handle.ended) continue;
+      this.options.logger.error('supervisor: stopping a worker no child refers to any more');
+      await handle.stop(1_000);
+    }
   }
 
   /** Sends a request to a child, waiting up to `waitMs` for it to be running (it may be restarting). */
   async call<Request extends { type: string }, Reply = unknown>(id: string, request: Request, opts: { waitMs?: number; timeoutMs?: number } = {}): Promise<Reply> {
     const child = this.child(id);
     if (child.state !== 'running') {
-      if (this.stopping || child.state === 'stopped') throw new ActorUnavailableError(`actor ${id} is ${child.state}`);
+      if (this.stopping || (child.state === 'stopped' && !child.pending)) throw new ActorUnavailableError(`actor ${id} is ${child.state}`);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         this.whenRunning(child),
@@ -109,7 +154,7 @@ export class Supervisor {
         }),
       ]).finally(() => clearTimeout(timer));
     }
-    if (!child.handle) throw new ActorUnavailableError(`actor ${id} is ${child.state}`);
+    if (!child.handle || child.state !== 'running') throw new ActorUnavailableError(`actor ${id} is ${child.state}`);
     return child.handle.call<Reply>(request, opts.timeoutMs);
   }
 
@@ -139,9 +184,16 @@ export class Supervisor {
     return c;
   }
 
-  private whenRunning(child: Child): Promise<void> {
-    if (child.state === 'running' || this.giveUpReason || this.stopping) return Promise.resolve();
-    return new Promise((r) => child.waiters.push(r));
+  /** Resolves when the child is running, has ended for good, or the supervisor stops or gives up. */
+  private async whenRunning(child: Child): Promise<void> {
+    while (!(child.state === 'running' || this.stopping || this.giveUpReason || (child.state === 'stopped' && !child.pending))) {
+      await new Promise<void>((r) => child.waiters.push(r));
+    }
+  }
+
+  private setState(child: Child, state: ChildState): void {
+    child.state = state;
+    this.settle(child);
   }
 
   private settle(child: Child): void {
@@ -149,12 +201,18 @@ export class Supervisor {
     for (const w of waiters) w();
   }
 
-  private spawn(child: Child): void {
+  private spawn(child: Child, restart: Restart | undefined): ActorHandle {
     const spec = child.spec;
+    const previous = child.handle;
+    if (previous && !previous.ended) {
+      // Never expected: one worker per child. Should it happen, the old worker is ended, not orphaned.
+      this.options.logger.error(`supervisor: ${spec.id} still had a live worker when started again; stopping it`);
+      void previous.stop(spec.shutdownMs);
+    }
     const attempt = child.restarts + 1;
-    child.state = 'starting';
     child.startedAt = Date.now();
     child.readyAt = null;
+    this.setState(child, 'starting');
     this.events.emit('actor:start', { id: spec.id, attempt });
     const handle = new ActorHandle({
       id: spec.id, entry: spec.entry, data: spec.data ?? {}, resourceLimits: spec.resourceLimits,
@@ -164,17 +222,22 @@ export class Supervisor {
       onLog: (level, msg, fields) => this.options.logger[level](msg, { actor: spec.id, ...fields }),
     });
     child.handle = handle;
+    child.spawnedBy = restart;
+    this.handles.add(handle);
     handle.start().then(
       () => {
         if (child.handle !== handle || child.state !== 'starting') return;
-        child.state = 'running';
         child.readyAt = Date.now();
+        this.setState(child, 'running');
         this.events.emit('actor:ready', { id: spec.id, startMs: child.readyAt - (child.startedAt ?? child.readyAt) });
-        this.settle(child);
       },
       () => undefined, // the exit handler below decides what a failed start means
     );
-    void handle.exited.then((info) => this.onExit(child, handle, info));
+    void handle.exited.then((info) => {
+      this.handles.delete(handle);
+      this.onExit(child, handle, info);
+    });
+    return handle;
   }
 
   private onExit(child: Child, handle: ActorHandle, info: ExitInfo): void {
@@ -182,63 +245,106 @@ export class Supervisor {
     if (info.expected || this.stopping || this.giveUpReason) return;
     const spec = child.spec;
     const duringStartup = !info.wasReady;
-    child.state = 'crashed';
     child.lastError = info.reason;
+    this.setState(child, 'crashed');
     this.events.emit('actor:crash', { id: spec.id, reason: info.reason, duringStartup });
 
     const normalExit = info.code === 0 && !info.error && info.wasReady;
     if (spec.restart === 'temporary' || (spec.restart === 'transient' && normalExit)) {
-      child.state = 'stopped';
-      this.settle(child);
+      child.pending = undefined; // a cascade that meant to restart it skips it
+      this.setState(child, 'stopped');
       return;
     }
+    // A worker that a restart in flight is about to stop (a rest-for-one cascade): that restart starts it again.
+    if (child.pending && child.spawnedBy !== child.pending) {
+      this.setState(child, 'restarting');
+      return;
+    }
+
+    const later = this.options.strategy === 'rest-for-one' ? this.children.slice(this.children.indexOf(child) + 1) : [];
+    // Later children to restart with it: not temporary, and live or already waiting for a restart.
+    const dependents = later.filter((c) => c.spec.restart !== 'temporary' && (live(c) || c.pending !== undefined));
+    // Those whose current worker this crash interrupts (a child already waiting was counted when it was stopped).
+    const interrupted = dependents.filter((c) => live(c) && !(c.pending && c.spawnedBy !== c.pending));
+
     const now = Date.now();
     const budget = duringStartup ? this.startupWindow : this.window;
+    const limits = duringStartup ? this.startupIntensity : this.intensity;
+    const during = duringStartup ? ' during start-up' : '';
     if (!budget.record(now)) {
-      const limits = duringStartup ? this.options.startupIntensity ?? { maxRestarts: 3, withinMs: 60_000 } : this.options.intensity ?? { maxRestarts: 5, withinMs: 60_000 };
-      this.giveUp(spec.id, `${spec.id} crashed ${limits.maxRestarts + 1} times within ${limits.withinMs / 1000}s${duringStartup ? ' during start-up' : ''}; last: ${info.reason}`);
+      this.giveUp(spec.id, `${spec.id} crashed ${limits.maxRestarts + 1} times within ${limits.withinMs / 1000}s${during}; last: ${info.reason}`);
       return;
     }
     if (child.readyAt !== null && now - child.readyAt >= (this.options.stableAfterMs ?? 30_000)) child.consecutive = 0;
     const delayMs = restartDelay(child.consecutive++, this.backoff, this.options.random);
-    void this.restart(child, delayMs);
-  }
 
-  private async restart(child: Child, delayMs: number): Promise<void> {
-    const later = this.options.strategy === 'rest-for-one' ? this.children.slice(this.children.indexOf(child) + 1) : [];
-    for (const dep of [...later].reverse()) await this.stopChild(dep);
+    const restart: Restart = { children: [child, ...dependents], delayMs, cancelled: false, timer: undefined, wake: undefined };
+    for (const c of restart.children) {
+      if (c.pending) this.cancel(c.pending);
+      c.pending = restart;
+    }
+    this.restarts.add(restart);
     child.restarts++;
-    child.state = 'restarting';
-    this.events.emit('actor:restart', { id: child.spec.id, restarts: child.restarts, delayMs });
-    await new Promise<void>((r) => { child.restartTimer = setTimeout(r, delayMs); });
-    child.restartTimer = undefined;
-    if (this.stopping || this.giveUpReason) return;
-    this.spawn(child);
-    for (const dep of later) {
-      await this.whenRunning(child);
-      if (this.stopping || this.giveUpReason) return;
-      dep.restarts++;
-      this.spawn(dep);
-      await this.whenRunning(dep);
+    this.setState(child, 'restarting');
+    this.events.emit('actor:restart', { id: spec.id, restarts: child.restarts, delayMs });
+    for (const c of interrupted) {
+      c.restarts++;
+      this.events.emit('actor:restart', { id: c.spec.id, restarts: c.restarts, delayMs });
+    }
+    for (const c of dependents) if (!live(c)) this.setState(c, 'restarting');
+    void this.run(restart, later);
+  }
+
+  /** Carries out one restart; returns early when cancelled, when the supervisor stops, or when a start fails. */
+  private async run(restart: Restart, later: Child[]): Promise<void> {
+    const over = () => restart.cancelled || this.stopping || this.giveUpReason !== undefined;
+    try {
+      for (const c of [...later].reverse()) {
+        if (over()) return;
+        if (live(c)) await this.stopChild(c, c.pending === restart ? 'restarting' : 'stopped');
+      }
+      if (over()) return;
+      await new Promise<void>((r) => {
+        restart.wake = r;
+        restart.timer = setTimeout(r, restart.delayMs);
+      });
+      for (const c of restart.children) {
+        if (over()) return;
+        if (c.pending !== restart) continue; // it ended for good meanwhile (e.g. a transient's normal exit)
+        if (live(c)) await this.stopChild(c, 'restarting');
+        if (over()) return;
+        const handle = this.spawn(c, restart);
+        const ready = await handle.start().then(() => true, () => false);
+        // A failed start is a crash: its exit handler starts a newer restart (or gives up).
+        if (!ready || over()) return;
+        if (c.pending === restart) c.pending = undefined;
+      }
+    } finally {
+      clearTimeout(restart.timer);
+      this.restarts.delete(restart);
     }
   }
 
-  private async stopChild(child: Child): Promise<void> {
-    if (child.restartTimer) {
-      clearTimeout(child.restartTimer);
-      child.restartTimer = undefined;
-    }
+  private cancel(restart: Restart): void {
+    restart.cancelled = true;
+    clearTimeout(restart.timer);
+    restart.wake?.();
+    this.restarts.delete(restart);
+  }
+
+  /** Stops a child's worker within its shutdownMs; the child is then `then` (stopped, or restarting in a cascade). */
+  private async stopChild(child: Child, then: ChildState = 'stopped'): Promise<void> {
     const handle = child.handle;
-    if (!handle || child.state === 'stopped' || handle.ended) {
-      child.state = 'stopped';
-      this.settle(child);
+    if (!handle || handle.ended) {
+      this.setState(child, this.stopping ? 'stopped' : then);
       return;
     }
-    child.state = 'stopping';
+    // Two stops of one worker (a cascade and the supervisor's stop) wait for the same exit; the first reports it.
+    const first = child.state !== 'stopping';
+    this.setState(child, 'stopping');
     const { graceful } = await handle.stop(child.spec.shutdownMs);
-    if (child.handle === handle) child.state = 'stopped';
-    this.events.emit('actor:stop', { id: child.spec.id, graceful, shutdownMs: child.spec.shutdownMs });
-    this.settle(child);
+    if (child.handle === handle) this.setState(child, this.stopping ? 'stopped' : then);
+    if (first) this.events.emit('actor:stop', { id: child.spec.id, graceful, shutdownMs: child.spec.shutdownMs });
   }
 
   private giveUp(id: string, reason: string): void {
