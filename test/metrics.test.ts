@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
-import type { ChildSpec } from '../src/supervisor/index.js';
+import { createMetrics, feedMetrics } from '../src/metrics/index.js';
+import { TypedEmitter, type ChildSpec, type SupervisorEvents } from '../src/supervisor/index.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 
 const FIXTURE = new URL('./fixtures/actors/fixture.actor.ts', import.meta.url);
@@ -64,6 +65,22 @@ describe('/metrics', () => {
     await waitFor(async () => value(await scrape(), 'venue_recorder_actor_restarts_total', { actor: 'flaky' }) === before + 1, 'the restart to be counted');
     await waitFor(async () => value(await scrape(), 'venue_recorder_actor_up', { actor: 'flaky' }) === 1, 'flaky up again');
     expect(value(await scrape(), 'venue_recorder_actor_up', { actor: 'steady' })).toBe(1);
+  });
+
+  it('shows the worst of the breakers guarding one dependency, and a restarted actor\'s fresh breaker', async () => {
+    const events = new TypedEmitter<SupervisorEvents>();
+    const m = createMetrics();
+    feedMetrics(events, m);
+    const circuit = async (dependency: string) => value(await m.registry.metrics(), 'venue_recorder_circuit_state', { dependency });
+    const change = (id: string, dependency: string, state: string) => events.emit('actor:event', { id, event: { type: 'circuit:change', dependency, state } as { type: string } });
+    change('sync', 'ayo', 'closed');
+    change('notify', 'ayo', 'closed');
+    expect(await circuit('ayo')).toBe(0);
+    change('notify', 'ayo', 'open');
+    change('sync', 'ayo', 'closed'); // the sync's breaker closing does not hide the notifier's open one
+    expect(await circuit('ayo')).toBe(2);
+    change('notify', 'ayo', 'closed'); // the notifier restarted with a fresh breaker
+    expect(await circuit('ayo')).toBe(0);
   });
 
   it('reports disk free, queue gauges and the default process metrics with the prefix', async () => {

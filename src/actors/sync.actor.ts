@@ -44,6 +44,7 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData>((ctx) => {
     ctx.logger,
   );
   resilience.onCircuitChange((state) => ctx.emit({ type: 'circuit:change', dependency: 'ayo', state }));
+  ctx.emit({ type: 'circuit:change', dependency: 'ayo', state: resilience.circuit() });
   const client = createAyoClient(d.ayo);
   // Camera states arrive from the recorders through the supervisor.
   const recording = new Map<string, boolean>();

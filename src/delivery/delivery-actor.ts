@@ -52,6 +52,7 @@ export function deliveryActor<Data>(ctx: ActorContext<DeliveryEvent, Data>, spec
   };
   const runner = createJobRunner(runnerDeps);
   runner.onCircuitChange((state) => ctx.emit({ type: 'circuit:change', dependency: spec.target, state }));
+  ctx.emit({ type: 'circuit:change', dependency: spec.target, state: runner.circuit() });
   // Jobs a dead incarnation held go back to the queue at once (this actor is their only owner).
   createJobsRepo(spec.db).releaseRunning(spec.kind);
   const timer = setInterval(() => runner.pump(), spec.pollMs);

@@ -31,6 +31,9 @@ export async function startAyoSimulator(opts: SimulatorOptions) {
   const creds = { token: randomBytes(24).toString('hex'), venueCode: 'DEMOVENUE1', secret: randomBytes(48).toString('hex') };
   const received: { endpoint: string; uniqueId?: string; at: string }[] = [];
 
+  // Booking ids carry the simulator's start (venue time), so that a second demo on the same DATA_DIR makes new
+  // bookings rather than moving the first run's (whose videos were delivered already).
+  const run = toVenueIso(new Date(t0), opts.timeZone).slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
   const booking = (k: number): SimBooking => {
     const startMs = t0 + opts.firstAfterMs + k * opts.intervalMs;
     return { k, startMs, endMs: startMs + opts.bookingMs, field: (k % 2) + 1, listedFrom: Math.min(t0, startMs - 2 * opts.intervalMs) };
@@ -41,7 +44,7 @@ export async function startAyoSimulator(opts: SimulatorOptions) {
     // The second booking is cancelled once it is half over, as players sometimes do.
     const cancelled = b.k === 1 && now() >= b.startMs + opts.bookingMs / 2;
     return {
-      order_detail_id: 900_000 + b.k, booking_id: `DEMO/${s.slice(0, 10).replace(/-/g, '')}/${String(b.k).padStart(4, '0')}`,
+      order_detail_id: 900_000 + b.k, booking_id: `DEMO/${run}/${String(b.k).padStart(4, '0')}`,
       field_id: b.field, field_name: `Lapangan ${b.field}`, date: s.slice(0, 10), start_time: s.slice(11, 19), end_time: e.slice(11, 19),
       booking_source: 'demo', status: cancelled ? 'CANCELLED' : 'SUCCESS', user_name: `Pemain ${b.k + 1}`, user_phone: '0800000000',
     };

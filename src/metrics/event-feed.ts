@@ -25,7 +25,20 @@ export function feedMetrics(events: TypedEmitter<SupervisorEvents>, m: Metrics):
   events.on('actor:crash', ({ id }) => m.actorUp.set({ actor: id }, 0));
   events.on('actor:stop', ({ id }) => m.actorUp.set({ actor: id }, 0));
   events.on('actor:restart', ({ id }) => m.actorRestarts.inc({ actor: id }));
-  events.on('actor:event', ({ event }) => onDomainEvent(event as DomainEvent, m));
+  // Two actors may guard one dependency with breakers of their own (SyncActor and NotifyActor both call AYO): the
+  // gauge shows the worst of them. Each actor reports its breaker closed when it starts, so a restarted actor's fresh
+  // breaker replaces its old state.
+  const circuits = new Map<string, Map<string, number>>();
+  const setCircuit = (actor: string, dependency: string, value: number) => {
+    const byActor = circuits.get(dependency) ?? new Map<string, number>();
+    circuits.set(dependency, byActor.set(actor, value));
+    m.circuit.set({ dependency }, Math.max(...byActor.values()));
+  };
+  events.on('actor:event', ({ id, event }) => {
+    const e = event as DomainEvent;
+    if (e.type === 'circuit:change') setCircuit(id, e.dependency, CIRCUIT_VALUE[e.state]);
+    else onDomainEvent(e, m);
+  });
 }
 
 function onDomainEvent(e: DomainEvent, m: Metrics): void {
@@ -42,7 +55,6 @@ function onDomainEvent(e: DomainEvent, m: Metrics): void {
       return;
     }
     case 'ayo:call': m.ayoCalls.inc({ endpoint: e.endpoint, outcome: e.outcome }); return;
-    case 'circuit:change': m.circuit.set({ dependency: e.dependency }, CIRCUIT_VALUE[e.state]); return;
     case 'connectivity:change': m.connectivity.set({ dependency: e.target }, e.online ? 1 : 0); return;
     case 'recorder:state':
       m.cameraRecording.set({ camera: e.camera }, e.state === 'recording' ? 1 : 0);
