@@ -132,3 +132,49 @@ describe('readiness', () => {
     }
   });
 });
+
+describe('readiness and the SyncActor\'s circuit breaker in the running service', () => {
+  it('is not ready while the data directory\'s disk is under its critical floor, saying so', async () => {
+    const tmp = tempDir();
+    // A floor no disk here can meet: the critical floor is a quarter of MIN_FREE_DISK_MB.
+    const service = await startService(loadConfig({ PORT: '0', DATA_DIR: tmp.dir, MIN_FREE_DISK_MB: '10000000' }), captureLogger().logger);
+    try {
+      const r = await http(`${service.url}/readyz`, 'GET', null);
+      expect(r.status).toBe(503);
+      expect(r.body.message).toMatch(new RegExp(`^not ready: disk critically full: \\d+ MB free in ${tmp.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+      expect((await http(`${service.url}/healthz`, 'GET', null)).status).toBe(200);
+    } finally {
+      await service.stop();
+      tmp.cleanup();
+    }
+  });
+
+  it('opens the AYO circuit after repeated 500s, shows it in /metrics, and survives', async () => {
+    const ayo = await startFakeAyo(TEST_AYO);
+    const tmp = tempDir();
+    const log = captureLogger();
+    for (let i = 0; i < 50; i++) ayo.fault({ kind: '500', endpoint: 'bookings' });
+    const service = await startService(loadConfig({
+      PORT: '0', DATA_DIR: tmp.dir, AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token, AYO_VENUE_CODE: TEST_AYO.venueCode,
+      AYO_VENUE_SECRET: TEST_AYO.secret, BOOKING_SYNC_INTERVAL: '200ms', AYO_RETRY_BASE_DELAY: '10ms', AYO_CIRCUIT_BREAK_AFTER: '3',
+      AYO_CIRCUIT_HALF_OPEN_AFTER: '1h', BOOKING_SYNC_DAYS_BACK: '0', BOOKING_SYNC_DAYS_AHEAD: '0',
+    }), log.logger);
+    try {
+      await waitFor(() => log.lines.some((l) => l.includes('⚡ CIRCUIT: AYO circuit opened after repeated failures')), 'the circuit to open');
+      await waitFor(async () => /venue_recorder_circuit_state\{dependency="ayo"\} 2/.test(await (await fetch(`${service.url}/metrics`)).text()), 'the open circuit in /metrics');
+      // Open: the sync no longer calls AYO, records why, and the actor keeps running.
+      const calls = ayo.bookingCalls().length;
+      const run = await waitFor(async () => {
+        const r = (await http(`${service.url}/api/sync`, 'GET', null)).body.data;
+        return r?.failedDates?.[0]?.error?.includes('circuit is open') ? r : undefined;
+      }, 'a sync refused by the open circuit');
+      expect(run.failedDates[0].error).toMatch(/AYO circuit is open/);
+      expect(ayo.bookingCalls().length).toBe(calls);
+      expect(service.supervisor.status().find((a) => a.id === 'sync')).toMatchObject({ state: 'running', restarts: 0 });
+    } finally {
+      await service.stop();
+      await ayo.close();
+      tmp.cleanup();
+    }
+  });
+});
