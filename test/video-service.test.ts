@@ -43,7 +43,7 @@ beforeAll(async () => {
   service = await startService(loadConfig({
     PORT: '0', DATA_DIR: tmp.dir, MIN_FREE_DISK_MB: '0', SEGMENT_SECONDS: '1', CLIP_GRACE: '500ms', VIDEO_SCAN_INTERVAL: '500ms',
     CLIP_SECONDS: '5', BOOKING_SYNC_INTERVAL: '1h', ...partnerEnv(ayo, s3), CLIP_CONCURRENCY: '2',
-    AYO_HEALTH_CHECK_INTERVAL: '1s', CAMERA_STATUS_INTERVAL: '1s',
+    AYO_HEALTH_CHECK_INTERVAL: '1s', CAMERA_STATUS_INTERVAL: '1h',
     CAMERAS: JSON.stringify([
       { name: 'CAM_50', fieldId: 50, url: camera.url, enabled: true },
       { name: 'CAM_51', fieldId: 51, url: 'testsrc', enabled: true },
@@ -105,7 +105,7 @@ describe('videos in the running service', () => {
     expect(uid).toMatch(/_clip$/);
   });
 
-  it('calls AYO health-check every interval and reports each camera ACTIVE while it records, all signed', async () => {
+  it('calls AYO health-check every interval and reports each camera ACTIVE as soon as it records (not only every interval), all signed', async () => {
     await waitFor(() => ayo.calls.filter((c) => c.endpoint === 'health-check').length >= 2, 'two health checks', 10_000);
     const status = await waitFor(() => {
       const calls = ayo.calls.filter((c) => c.endpoint === 'update-camera-status');

@@ -69,7 +69,12 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData>((ctx) => {
     notify(message) {
       const m = message as ConnectivityEvent | RecorderEvent;
       if (m.type === 'connectivity:change' && m.target === 'ayo' && m.online) void sync.run('reconnect').catch(() => undefined);
-      if (m.type === 'recorder:state') recording.set(m.camera, m.state === 'recording');
+      if (m.type === 'recorder:state') {
+        // AYO hears at once when a camera starts or stops recording, not only at the next periodic report.
+        const now = m.state === 'recording';
+        if (recording.get(m.camera) !== now) partner.camera(m.camera, now);
+        recording.set(m.camera, now);
+      }
     },
     async stop() {
       partner.stop();

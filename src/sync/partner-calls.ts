@@ -35,14 +35,15 @@ export function createPartnerCalls(deps: PartnerCallsDeps) {
     }
   };
   const health = () => void call('health-check');
+  const camera = (name: string, recording: boolean) => void call('update-camera-status', { camera_id: name, status: recording ? 'ACTIVE' : 'INACTIVE' });
   const cameras = () => {
-    for (const c of deps.cameras()) void call('update-camera-status', { camera_id: c.name, status: c.recording ? 'ACTIVE' : 'INACTIVE' });
+    for (const c of deps.cameras()) camera(c.name, c.recording);
   };
   const timers = [setInterval(health, deps.healthIntervalMs), setInterval(cameras, deps.cameraStatusIntervalMs)];
   health();
   return {
-    /** Sends the camera statuses now (after a state change, say). */
-    cameras,
+    /** Sends one camera's status now (it started or stopped recording). */
+    camera,
     stop(): void {
       abort.abort();
       for (const t of timers) clearInterval(t);
