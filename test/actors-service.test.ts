@@ -53,6 +53,10 @@ describe('SyncActor and ConnectivityActor in the running service', () => {
     }
     expect((await http(`${service.url}/api/actors`, 'GET', null)).status).toBe(401);
     expect((await http(`${service.url}/readyz`, 'GET', null))).toMatchObject({ status: 200, body: { status: 'ready' } });
+    // /metrics stays open with API_KEY set (Prometheus scrapes it; it carries no personal data).
+    const metrics = await fetch(`${service.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('venue_recorder_actor_up{actor="sync"} 1');
   });
 
   it('POST /api/sync runs a sync on the actor and answers its record; it requires the API key', async () => {

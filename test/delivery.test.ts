@@ -140,6 +140,26 @@ describe('delivery: upload to R2 and notify AYO', () => {
     expect((await t.api('/api/queue/abc/retry', 'POST')).status).toBe(400);
   });
 
+  it('a notification failing with 5xx through every attempt becomes a dead letter with the seed line, its video failed', async () => {
+    const s3 = await startFakeS3();
+    cleanups.push(() => s3.close());
+    // A breaker that never opens here: this is about running out of attempts, not about the circuit.
+    const t = await setup({ count: 1, s3, env: { AYO_CIRCUIT_BREAK_AFTER: '1000', DELIVERY_CIRCUIT_BREAK_AFTER: '1000' } });
+    const id = t.ids[0]!;
+    for (let i = 0; i < 100; i++) t.ayo.fault({ kind: '500', endpoint: 'save-video-available' });
+    const failed = await waitFor(async () => {
+      const v = await t.video(id);
+      return v.status === 'failed' && (await t.api('/api/queue')).body.data.deadLetters.length ? v : undefined;
+    }, 'the dead letter', 20_000);
+    expect(failed.reason).toMatch(/HTTP 500/);
+    // Quick retries (1 + 3) in each of the 6 durable attempts (the first and 5 queue retries).
+    expect(t.ayo.calls.filter((c) => c.endpoint === 'save-video-available')).toHaveLength(24);
+    expect(t.log.lines.some((l) => l.includes(`🔄 RETRY: API Notification for ${id} ❌ Gagal setelah 4 percobaan`))).toBe(true);
+    const q = (await t.api('/api/queue')).body.data;
+    expect(q.deadLetters).toEqual([expect.objectContaining({ kind: 'notify', uniqueId: id, attempts: 6, lastError: expect.stringMatching(/HTTP 500/) })]);
+    expect(t.ayo.acceptedVideos().get(id)).toBeUndefined();
+  });
+
   it('a preview that fails to upload is retried alone; the mp4 already stored is not sent again', async () => {
     const s3 = await startFakeS3();
     cleanups.push(() => s3.close());
