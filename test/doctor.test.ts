@@ -83,5 +83,16 @@ describe('venue-recorder doctor', () => {
     expect(out).toMatch(/SEGMENT_SECONDS must be a whole number/);
     expect(out).toMatch(/HOST is 0\.0\.0\.0, reachable from the network, but API_KEY is not set/);
     expect(out).toMatch(/→ fix: fix the variables named/);
+    // What needs no valid configuration is still checked.
+    expect(out).toMatch(/ffmpeg\s+✅ ok\s+ffmpeg version/);
+    expect(out).toMatch(/ffprobe\s+✅ ok/);
+  });
+
+  it('says what is skipped or missing when AYO, the bucket and the cameras are not configured', async () => {
+    const { code, out } = await runDoctor({ DATA_DIR: tmp.dir });
+    expect(code).toBe(0);
+    expect(out).toMatch(/cameras\s+⚠️  warn\s+none configured: nothing is recorded and no booking gets a video\n\s+→ fix: set CAMERAS or CAMERAS_FILE/);
+    expect(out).toMatch(/AYO credentials\s+➖ skip\s+not configured/);
+    expect(out).toMatch(/all checks passed, 1 warning\(s\), 2 skipped \(not configured\)$/m);
   });
 });

@@ -11,9 +11,20 @@ export async function runChecks(env?: Record<string, string | undefined>): Promi
     config = env ? loadConfig(env) : loadConfig();
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    return { results: [{ name: 'configuration', status: 'fail', detail: e.problems.join('; '), hint: 'fix the variables named; README lists every one' }] };
+    // The checks that need no valid configuration still run: one visit to the venue can fix everything at once.
+    const get = (name: string) => (env ?? process.env)[name];
+    return {
+      results: [
+        { name: 'configuration', status: 'fail', detail: e.problems.join('; '), hint: 'fix the variables named; README lists every one' },
+        await checkBinary('ffmpeg', get('FFMPEG_PATH') || 'ffmpeg'),
+        await checkBinary('ffprobe', get('FFPROBE_PATH') || 'ffprobe'),
+      ],
+    };
   }
   const results: CheckResult[] = [{ name: 'configuration', status: 'ok', detail: `${config.cameras.length} camera(s), venue time zone ${config.venueTimezone}` }];
+  if (config.cameras.length === 0) {
+    results.push({ name: 'cameras', status: 'warn', detail: 'none configured: nothing is recorded and no booking gets a video', hint: 'set CAMERAS or CAMERAS_FILE' });
+  }
   results.push(await checkBinary('ffmpeg', config.recording.ffmpegPath));
   results.push(await checkBinary('ffprobe', config.recording.ffprobePath));
   results.push(checkDataDir(config));
@@ -34,7 +45,9 @@ export function formatTable(results: CheckResult[], secrets: readonly string[] =
   });
   const failed = results.filter((r) => r.status === 'fail').length;
   const warned = results.filter((r) => r.status === 'warn').length;
-  return [...lines, '', failed ? `${failed} check(s) failed, ${warned} warning(s)` : `all checks passed${warned ? `, ${warned} warning(s)` : ''}`].join('\n');
+  const skipped = results.filter((r) => r.status === 'skip').length;
+  const notes = [warned ? `${warned} warning(s)` : '', skipped ? `${skipped} skipped (not configured)` : ''].filter(Boolean).join(', ');
+  return [...lines, '', failed ? `${failed} check(s) failed${notes ? `, ${notes}` : ''}` : `all checks passed${notes ? `, ${notes}` : ''}`].join('\n');
 }
 
 /** The command: prints the table and sets the exit code (1 when a check failed). */
