@@ -5,8 +5,7 @@ import type { Config } from './config.js';
 import { createSegmentsRepo, type Db } from './db/index.js';
 import { describeError } from './errors.js';
 import type { ServiceControl } from './http/index.js';
-import type { SyncReply, SyncRequest } from './actors/sync.messages.js';
-import type { VideoRequest } from './actors/video.messages.js';
+import { callActor } from './actors/protocols.js';
 import { redactUrl } from './recording/cameras.js';
 import type { RecorderState } from './recording/recorder.js';
 import { freeDiskBytes } from './recording/retention.js';
@@ -68,9 +67,7 @@ export function createServiceControl(deps: ServiceControlDeps): ServiceControl {
       };
     }),
     wake: () => deps.supervisor()?.broadcast({ type: 'queue:changed' }),
-    requestClip: (fieldId, cameraName) => sup().call<VideoRequest, { bookingId: string; windowStart: string; windowEnd: string; videos: string[] }>(
-      'video', { type: 'video:request-clip', fieldId, cameraName }, { waitMs: 5_000, timeoutMs: 30_000 },
-    ),
-    runSync: () => sup().call<SyncRequest, SyncReply>('sync', { type: 'sync:run', trigger: 'api' }, { waitMs: 5_000, timeoutMs: 120_000 }),
+    requestClip: (fieldId, cameraName) => callActor(sup(), 'video', { type: 'video:request-clip', fieldId, cameraName }, { waitMs: 5_000, timeoutMs: 30_000 }),
+    runSync: () => callActor(sup(), 'sync', { type: 'sync:run', trigger: 'api' }, { waitMs: 5_000, timeoutMs: 120_000 }),
   };
 }

@@ -8,10 +8,13 @@ export type VideoRequest =
   | { type: 'video:scan' }
   | { type: 'video:request-clip'; fieldId: number; cameraName?: string };
 
-/** Replies, by request. */
-export type VideoReply =
-  | { created: number; cancelled: number }
-  | { bookingId: string; windowStart: string; windowEnd: string; videos: string[] };
+/** The reply to `video:scan`. */
+export type ScanReply = { created: number; cancelled: number };
+/** The reply to `video:request-clip`. */
+export type ClipRequestReply = { bookingId: string; windowStart: string; windowEnd: string; videos: string[] };
+
+/** Replies, by request (see ActorProtocols in protocols.ts). */
+export type VideoReply = ScanReply | ClipRequestReply;
 
 /** What VideoActor reports. */
 export type VideoActorEvent = VideoEvent;
