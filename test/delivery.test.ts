@@ -15,11 +15,13 @@ afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c();
 
 
 /** A service with the object store at `s3Endpoint` and the fake AYO; `count` videos wait for delivery. */
-async function setup(opts: { count: number; s3?: FakeS3; s3Endpoint?: string; publicBase?: string; env?: Record<string, string> }) {
+async function setup(opts: { count: number; s3?: FakeS3; s3Endpoint?: string; publicBase?: string; env?: Record<string, string>; ayoDown?: boolean }) {
   const tmp = tempDir();
   cleanups.push(() => tmp.cleanup());
   const ayo = await startFakeAyo(TEST_AYO);
   cleanups.push(() => ayo.close());
+  // AYO down from the start: its port stays known (to bring it back there) but nothing listens on it.
+  if (opts.ayoDown) await ayo.close();
   const ids = seedDeliverableVideos(tmp.dir, opts.count);
   const log = captureLogger();
   const endpoint = opts.s3Endpoint ?? opts.s3!.config.endpoint;
@@ -98,6 +100,27 @@ describe('delivery: upload to R2 and notify AYO', () => {
     // Oldest first: the first two delivered are the two oldest (two uploads run at once).
     const order = t.log.lines.filter((l) => l.includes('📤 SUCCESS')).map((l) => t.ids.findIndex((id) => l.includes(id)));
     expect(order.slice(0, 2).sort()).toEqual([0, 1]);
+  });
+
+  it('queues notifications while AYO is down, without spending attempts, and sends them oldest first once it is back', async () => {
+    const s3 = await startFakeS3();
+    cleanups.push(() => s3.close());
+    const t = await setup({ count: 3, s3, ayoDown: true });
+    await waitFor(() => t.log.lines.some((l) => l.includes('🌐 CONNECTIVITY: Offline - AYO API unreachable')), 'AYO offline', 10_000);
+    for (const id of t.ids) {
+      await waitFor(() => t.log.lines.some((l) => l.includes(`📦 QUEUE: API notification task queued untuk video ${id}`)), `${id}'s notification queued`, 15_000);
+    }
+    // Uploaded, waiting for AYO.
+    for (const id of t.ids) expect((await t.video(id)).status).toBe('notifying');
+    const back = await startFakeAyo({ ...TEST_AYO, port: Number(new URL(t.ayo.baseUrl).port) });
+    cleanups.push(() => back.close());
+    await t.allReady();
+    const announced = back.calls.filter((c) => c.endpoint === 'save-video-available' && c.answered === 200).map((c) => String(c.params.unique_id));
+    // Each once (the queue's order is that of the uploads finishing, two at a time).
+    expect([...announced].sort()).toEqual([...t.ids].sort());
+    const db = openDatabase(path.join(t.tmp.dir, 'venue-recorder.db'));
+    expect((db.prepare("SELECT attempts FROM jobs WHERE kind = 'notify' ORDER BY id").all() as { attempts: number }[]).map((j) => j.attempts)).toEqual([1, 1, 1]);
+    db.close();
   });
 
   it('retries AYO 500s, resets and timeouts with the seed lines', async () => {
