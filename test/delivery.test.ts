@@ -102,7 +102,7 @@ describe('delivery: upload to R2 and notify AYO', () => {
     expect(order.slice(0, 2).sort()).toEqual([0, 1]);
   });
 
-  it('queues notifications while AYO is down, without spending attempts, and sends them oldest first once it is back', async () => {
+  it('queues notifications while AYO is down, without spending attempts, and sends each once when it is back', async () => {
     const s3 = await startFakeS3();
     cleanups.push(() => s3.close());
     const t = await setup({ count: 3, s3, ayoDown: true });
