@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
+import { createJobsRepo, openDatabase } from '../src/db/index.js';
 import { createMetrics, feedMetrics } from '../src/metrics/index.js';
 import { TypedEmitter, type ChildSpec, type SupervisorEvents } from '../src/supervisor/index.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
@@ -65,6 +66,26 @@ describe('/metrics', () => {
     await waitFor(async () => value(await scrape(), 'venue_recorder_actor_restarts_total', { actor: 'flaky' }) === before + 1, 'the restart to be counted');
     await waitFor(async () => value(await scrape(), 'venue_recorder_actor_up', { actor: 'flaky' }) === 1, 'flaky up again');
     expect(value(await scrape(), 'venue_recorder_actor_up', { actor: 'steady' })).toBe(1);
+  });
+
+  it('reads the queue gauges from the database at scrape time: oldest waiting job, dead letters, counts', async () => {
+    const db = openDatabase(path.join(tmp.dir, 'venue-recorder.db'));
+    try {
+      const jobs = createJobsRepo(db);
+      const twoMinutesAgo = new Date(Date.now() - 120_000).toISOString();
+      jobs.enqueue({ kind: 'upload', payload: { uniqueId: 'old' }, dedupeKey: 'upload:metrics-old', maxAttempts: 6, runAtMs: Date.now() + 3_600_000 }, twoMinutesAgo);
+      const dead = jobs.enqueue({ kind: 'notify', payload: { uniqueId: 'd' }, dedupeKey: 'notify:metrics-dead', maxAttempts: 1, runAtMs: Date.now() + 3_600_000 }, twoMinutesAgo);
+      jobs.deadLetter(dead.id, 'HTTP 403', Date.now());
+      const text = await scrape();
+      expect(value(text, 'venue_recorder_queue_oldest_pending_age_seconds', { kind: 'upload' })).toBeGreaterThanOrEqual(120);
+      expect(value(text, 'venue_recorder_queue_oldest_pending_age_seconds', { kind: 'notify' })).toBe(0);
+      expect(value(text, 'venue_recorder_queue_dead_letters', { kind: 'notify' })).toBe(1);
+      expect(value(text, 'venue_recorder_queue_dead_letters', { kind: 'upload' })).toBe(0);
+      expect(value(text, 'venue_recorder_queue_jobs', { kind: 'upload', status: 'pending' })).toBe(1);
+    } finally {
+      db.prepare("DELETE FROM jobs WHERE dedupe_key LIKE '%:metrics-%'").run();
+      db.close();
+    }
   });
 
   it('shows the worst of the breakers guarding one dependency, and a restarted actor\'s fresh breaker', async () => {

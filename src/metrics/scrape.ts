@@ -23,12 +23,13 @@ export function createScrapeCollector(db: Db, m: Metrics, opts: { cameras: reado
     for (const r of videos.all()) m.videos.set({ status: r.status, type: r.type }, r.n);
     m.queueJobs.reset();
     for (const kind of JOB_KINDS) for (const status of JOB_STATUSES) m.queueJobs.set({ kind, status }, 0);
-    for (const r of jobs.all()) m.queueJobs.set({ kind: r.kind, status: r.status }, r.n);
+    const jobCounts = jobs.all();
+    for (const r of jobCounts) m.queueJobs.set({ kind: r.kind, status: r.status }, r.n);
     const old = new Map(oldest.all().map((r) => [r.kind, r.created]));
     for (const kind of JOB_KINDS) {
       const created = old.get(kind);
       m.queueOldest.set({ kind }, created ? Math.max(0, (now - Date.parse(created)) / 1000) : 0);
-      m.deadLetters.set({ kind }, jobs.all().find((r) => r.kind === kind && r.status === 'dead')?.n ?? 0);
+      m.deadLetters.set({ kind }, jobCounts.find((r) => r.kind === kind && r.status === 'dead')?.n ?? 0);
     }
     for (const camera of opts.cameras) {
       const end = lastEnd.get(camera)?.end_ms;
