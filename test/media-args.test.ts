@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, ConfigError, secretsOf } from '../src/config.js';
 import { parseSegmentListLine, recordArgs } from '../src/media/index.js';
@@ -36,6 +39,28 @@ describe('camera configuration', () => {
     expect(c.cameras).toEqual([cam, { name: 'CAMERA_2', fieldId: 51, url: 'testsrc', enabled: true }]);
     expect(secretsOf(c)).toContain('s3cretPass');
     expect(redactUrl(cam.url)).toBe('rtsp://admin:***@192.168.1.101:554/Streaming/Channels/101');
+  });
+
+  it('reads CAMERAS_FILE, and names it when it cannot be read or holds bad JSON', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vr-cams-'));
+    try {
+      const file = path.join(dir, 'cameras.json');
+      fs.writeFileSync(file, JSON.stringify([cam]));
+      expect(loadConfig({ CAMERAS_FILE: file }).cameras).toEqual([cam]);
+      const problemsOf = (env: Record<string, string>) => {
+        try {
+          loadConfig(env);
+        } catch (e) {
+          return (e as ConfigError).problems;
+        }
+        throw new Error('expected a ConfigError');
+      };
+      expect(problemsOf({ CAMERAS_FILE: path.join(dir, 'missing.json') })).toEqual([`CAMERAS_FILE cannot be read (ENOENT: ${path.join(dir, 'missing.json')})`]);
+      fs.writeFileSync(file, '[{"name": ');
+      expect(problemsOf({ CAMERAS_FILE: file })[0]).toMatch(/^CAMERAS_FILE is not valid JSON/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names every bad camera and never echoes a password', () => {

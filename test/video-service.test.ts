@@ -103,6 +103,19 @@ describe('videos in the running service', () => {
     expect(ayo.acceptedVideos().get(uid)![0]!.params).toMatchObject({ type: 'clip', unique_id: uid });
     expect(v).toMatchObject({ type: 'clip', camera: 'CAM_51' });
     expect(uid).toMatch(/_clip$/);
+    // The last CLIP_SECONDS (5 s) before the press, cut as it was recorded.
+    expect(Date.parse(r.body.data.windowEnd) - Date.parse(r.body.data.windowStart)).toBe(5_000);
+    expect(v).toMatchObject({ windowStart: r.body.data.windowStart, windowEnd: r.body.data.windowEnd, coverage: 1 });
+    const clip = await probeMedia('ffprobe', path.join(tmp.dir, v.files.mp4));
+    expect(clip.durationSec).toBeGreaterThanOrEqual(5);
+    expect(clip.durationSec).toBeLessThan(7.5);
+    // The video list filters by camera, type and limit.
+    const clips = await api('/api/videos?type=clip&camera=CAM_51');
+    expect(clips.body.data.map((x: any) => x.uniqueId)).toEqual([uid]);
+    expect((await api('/api/videos?camera=CAM_51&type=full')).body.data.every((x: any) => x.camera === 'CAM_51' && x.type === 'full')).toBe(true);
+    expect((await api('/api/videos?limit=1')).body.count).toBe(1);
+    expect((await api('/api/videos?type=short')).status).toBe(400);
+    expect((await api('/api/videos?camera=../x')).status).toBe(400);
   });
 
   it('calls AYO health-check every interval and reports each camera ACTIVE as soon as it records (not only every interval), all signed', async () => {
