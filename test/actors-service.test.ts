@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
 import { loadConfig } from '../src/config.js';
+import { createBookingsRepo, openDatabase } from '../src/db/index.js';
 import { startService, type RunningService } from '../src/service.js';
 import type { ChildSpec } from '../src/supervisor/index.js';
 import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
@@ -137,7 +139,31 @@ describe('readiness', () => {
   });
 });
 
-describe('readiness and the SyncActor\'s circuit breaker in the running service', () => {
+describe('readiness, booking retention and the SyncActor\'s circuit breaker in the running service', () => {
+  it('deletes bookings dated before the retention when the SyncActor starts, keeping the recent ones', async () => {
+    const tmp = tempDir();
+    const seeded = openDatabase(path.join(tmp.dir, 'venue-recorder.db'));
+    const booking = (bookingId: string, date: string) => ({
+      bookingId, orderDetailId: 1, fieldId: 50, date, startTime: '10:00:00', endTime: '11:00:00', status: 'success', fieldName: 'A',
+      userName: 'Budi', userPhone: '0812', bookingSource: 'reservation', startAt: `${date}T03:00:00.000Z`, endAt: `${date}T04:00:00.000Z`, rawJson: '{}',
+    });
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    const repo = createBookingsRepo(seeded);
+    repo.upsert(booking('BK/OLD/1', daysAgo(40)), new Date().toISOString());
+    repo.upsert(booking('BK/RECENT/1', daysAgo(5)), new Date().toISOString());
+    seeded.close();
+    const log = captureLogger();
+    const service = await startService(loadConfig({ PORT: '0', DATA_DIR: tmp.dir, BOOKING_RETENTION_DAYS: '30' }), log.logger);
+    try {
+      await waitFor(() => log.lines.some((l) => /🧹 RETENTION: Deleted 1 bookings dated before \d{4}-\d{2}-\d{2}/.test(l)), 'the retention line');
+      expect((await http(`${service.url}/api/bookings/BK/OLD/1`, 'GET', null)).status).toBe(404);
+      expect((await http(`${service.url}/api/bookings/BK/RECENT/1`, 'GET', null)).status).toBe(200);
+    } finally {
+      await service.stop();
+      tmp.cleanup();
+    }
+  });
+
   it('is not ready while the data directory\'s disk is under its critical floor, saying so', async () => {
     const tmp = tempDir();
     // A floor no disk here can meet: the critical floor is a quarter of MIN_FREE_DISK_MB.
