@@ -86,6 +86,17 @@ describe('AYO client', () => {
     expect(f.message).toMatch(message);
   });
 
+  it('a slow answer within the timeout is taken; one slower than the timeout is a retryable timeout', async () => {
+    ayo.setBookings('2025-04-10', [ayoBooking({ booking_id: 'BK/SLOW' })]);
+    ayo.fault({ kind: 'slow', delayMs: 250, times: 1 });
+    const ok = await fetchBookings(client, '2025-04-10', 'Asia/Jakarta');
+    expect(ok.bookings.map((b) => b.bookingId)).toEqual(['BK/SLOW']);
+    ayo.fault({ kind: 'slow', delayMs: 900, times: 1 });
+    const late = await failure(client.call('GET', 'bookings', { date: '2025-04-10' }));
+    expect(late).toMatchObject({ retryable: true });
+    expect(late.message).toMatch(/timed out after 500 ms/);
+  });
+
   it('a hang times out and a reset fails, both retryable, without the token in the message', async () => {
     ayo.fault({ kind: 'hang', times: 1 });
     const hang = await failure(client.call('GET', 'bookings', { date: '2025-04-10' }));
