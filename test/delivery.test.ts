@@ -46,6 +46,9 @@ async function setup(opts: { count: number; s3?: FakeS3; s3Endpoint?: string; pu
   return { tmp, ayo, ids, log, service, api, video, allReady };
 }
 
+/** Waits for a log line: an actor's lines cross threads after its database writes, so they may trail the API. */
+const logged = (lines: string[], match: (l: string) => boolean) => waitFor(() => lines.some(match), 'the log line', 5_000);
+
 const objectFile = (s3: FakeS3, key: string) => path.join(s3.dir, 'videos', key + '._S3rver_object');
 
 describe('delivery: upload to R2 and notify AYO', () => {
@@ -73,8 +76,8 @@ describe('delivery: upload to R2 and notify AYO', () => {
         booking_id: expect.stringMatching(/^BK\/D\/\d$/), type: 'full', preview_path: v.urls.preview, image_path: v.urls.thumbnail,
         unique_id: id, start_timestamp: '2025-04-10T10:00:00+07:00', end_timestamp: '2025-04-10T11:00:00+07:00', duration: '3600',
       });
-      expect(t.log.lines.some((l) => l.includes(`📤 SUCCESS: Direct upload completed for ${id}`))).toBe(true);
-      expect(t.log.lines.some((l) => l.includes(`🔔 SUCCESS: Direct API notification sent for ${id}`))).toBe(true);
+      await logged(t.log.lines, (l) => l.includes(`📤 SUCCESS: Direct upload completed for ${id}`));
+      await logged(t.log.lines, (l) => l.includes(`🔔 SUCCESS: Direct API notification sent for ${id}`));
     }
   });
 
@@ -91,7 +94,7 @@ describe('delivery: upload to R2 and notify AYO', () => {
     await t.allReady();
     const attempts = (await t.api('/api/queue')).body.data;
     expect(attempts.counts).toContainEqual({ kind: 'upload', status: 'done', count: 5 });
-    expect(t.log.lines.some((l) => l.includes('🌐 CONNECTIVITY: Online - object store is back; sending queued upload tasks, oldest first'))).toBe(true);
+    await logged(t.log.lines, (l) => l.includes('🌐 CONNECTIVITY: Online - object store is back; sending queued upload tasks, oldest first'));
     for (const id of t.ids) expect(fs.existsSync(objectFile(s3, `mp4/${id}.mp4`))).toBe(true);
     // No attempt was spent on the outage: each upload job ran once, when the store was back.
     const db = openDatabase(path.join(t.tmp.dir, 'venue-recorder.db'));
@@ -135,7 +138,7 @@ describe('delivery: upload to R2 and notify AYO', () => {
     // Three failed calls (500, reset, timeout), then the accepted one; a busy machine may split the quick
     // retries across two claims (a connectivity probe timing out in between), so N is not fixed.
     expect(t.ayo.calls.filter((c) => c.endpoint === 'save-video-available')).toHaveLength(4);
-    expect(t.log.lines.some((l) => new RegExp(`🔄 RETRY: API Notification for ${t.ids[0]} ✅ Berhasil setelah [1-3] kali retry`).test(l))).toBe(true);
+    await logged(t.log.lines, (l) => new RegExp(`🔄 RETRY: API Notification for ${t.ids[0]} ✅ Berhasil setelah [1-3] kali retry`).test(l));
     expect(t.log.lines.filter((l) => l.includes('🔄 RETRY: Will retry error:')).length).toBeGreaterThanOrEqual(2);
   });
 
@@ -177,10 +180,21 @@ describe('delivery: upload to R2 and notify AYO', () => {
     expect(failed.reason).toMatch(/HTTP 500/);
     // Quick retries (1 + 3) in each of the 6 durable attempts (the first and 5 queue retries).
     expect(t.ayo.calls.filter((c) => c.endpoint === 'save-video-available')).toHaveLength(24);
-    expect(t.log.lines.some((l) => l.includes(`🔄 RETRY: API Notification for ${id} ❌ Gagal setelah 4 percobaan`))).toBe(true);
+    await logged(t.log.lines, (l) => l.includes(`🔄 RETRY: API Notification for ${id} ❌ Gagal setelah 4 percobaan`));
     const q = (await t.api('/api/queue')).body.data;
     expect(q.deadLetters).toEqual([expect.objectContaining({ kind: 'notify', uniqueId: id, attempts: 6, lastError: expect.stringMatching(/HTTP 500/) })]);
     expect(t.ayo.acceptedVideos().get(id)).toBeUndefined();
+  });
+
+  it('with AYO failing for good and the breaker on, every notification still runs out of attempts and is a dead letter', async () => {
+    const s3 = await startFakeS3();
+    cleanups.push(() => s3.close());
+    const t = await setup({ count: 2, s3, env: { DELIVERY_CIRCUIT_HALF_OPEN_AFTER: '200ms' } });
+    for (let i = 0; i < 1000; i++) t.ayo.fault({ kind: '500', endpoint: 'save-video-available' });
+    await waitFor(async () => (await t.api('/api/queue')).body.data.deadLetters.length === 2, 'two dead letters', 30_000);
+    for (const id of t.ids) expect((await t.video(id)).status).toBe('failed');
+    await logged(t.log.lines, (l) => l.includes('⚡ CIRCUIT: AYO circuit opened after repeated failures'));
+    expect(t.ayo.acceptedVideos().size).toBe(0);
   });
 
   it('a preview that fails to upload is retried alone; the mp4 already stored is not sent again', async () => {
@@ -201,8 +215,8 @@ describe('delivery: upload to R2 and notify AYO', () => {
   it('an open circuit lets one upload through once its time is up, closes again, and the queue drains', async () => {
     const s3 = await startFakeS3();
     cleanups.push(() => s3.close());
-    // 12 failed preview PUTs: more than the breaker's 5 and more than one claim's quick retries.
-    const proxy = await startFlakyProxy(s3.config.endpoint, { method: 'PUT', path: /_preview\.mp4/, times: 12 });
+    // 8 failed preview PUTs: more than the breaker's 5 and more than one claim's quick retries.
+    const proxy = await startFlakyProxy(s3.config.endpoint, { method: 'PUT', path: /_preview\.mp4/, times: 8 });
     cleanups.push(() => proxy.close());
     const t = await setup({ count: 3, s3Endpoint: proxy.url, publicBase: `${s3.config.endpoint}/videos`, env: { DELIVERY_CIRCUIT_HALF_OPEN_AFTER: '300ms' } });
     await t.allReady();

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobsRepo, createQueueRepo, openDatabase, type Db } from '../src/db/index.js';
 import { createJobRunner } from '../src/delivery/job-runner.js';
+import { RetryableError } from '../src/errors.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -114,6 +115,24 @@ describe('the durable job queue', () => {
     await runner.idle();
     expect(runs).toBe(1);
     expect(jobs.get(j.id)?.status).toBe('done');
+  });
+
+  it('a runner back from an outage starts with a closed circuit and says so (the metric follows it)', async () => {
+    createJobsRepo(db).enqueue({ kind: 'notify', payload: { uniqueId: 'c' }, dedupeKey: 'notify:c', maxAttempts: 3, runAtMs: Date.now() }, new Date().toISOString());
+    const states: string[] = [];
+    const runner = createJobRunner({
+      db, kind: 'notify', dependency: 'AYO', owner: 'n', concurrency: 1, quickDelaysMs: [], jobDelaysMs: [60_000, 60_000],
+      breaker: { threshold: 1, halfOpenAfterMs: 3_600_000 }, logger: captureLogger().logger,
+      handle: async () => { throw new RetryableError('HTTP 500'); }, label: () => 'c', onFailed: () => {},
+    });
+    runner.onCircuitChange((s) => states.push(s));
+    runner.pump();
+    await runner.idle();
+    expect(runner.circuit()).toBe('open');
+    runner.setOnline(false);
+    runner.setOnline(true);
+    expect(runner.circuit()).toBe('closed');
+    expect(states).toEqual(['open', 'closed']);
   });
 
   it('prunes finished jobs after their time, never waiting ones', () => {

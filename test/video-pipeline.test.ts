@@ -116,6 +116,20 @@ describe('video pipeline', () => {
     expect(f.jobs('cut').map((j) => j.status)).toEqual(['cancelled', 'cancelled']);
     expect(f.jobs('upload')).toEqual([]);
     expect(fs.existsSync(f.deps.videosDir) ? fs.readdirSync(f.deps.videosDir, { recursive: true }).filter((x) => String(x).endsWith('.mp4')) : []).toEqual([]);
+    // A video already handed to upload when its booking is cancelled: its upload job is cancelled with it.
+    await f.record('CAM_A', T0 + 30_000, 30);
+    f.booking({ booking_id: 'BK-U', date: '2025-04-11', start_time: '00:00:05', end_time: '00:00:15' });
+    f.clock.now = T0 + 180_000;
+    expect(f.scanner.scan().created).toBeGreaterThanOrEqual(1);
+    await f.drain();
+    const handed = f.videos().filter((v) => v.booking_id === 'BK-U' && v.status === 'uploading');
+    expect(handed.length).toBeGreaterThanOrEqual(1);
+    f.booking({ booking_id: 'BK-U', date: '2025-04-11', start_time: '00:00:05', end_time: '00:00:15', status: 'CANCELLED' });
+    f.scanner.scan();
+    for (const v of handed) {
+      expect(f.video(v.unique_id)?.status).toBe('cancelled');
+      expect(f.jobs('upload').find((j) => j.dedupe_key === `upload:${v.unique_id}`)?.status).toBe('cancelled');
+    }
     f.db.close();
   });
 
@@ -170,6 +184,13 @@ describe('video pipeline', () => {
     f.scanner.scan();
     expect(f.video(uid)).toMatchObject({ status: 'uploading', window_end_ms: T0 + 25_000 });
     expect(f.log.lines.filter((l) => l.includes(`${uid}: the booking now ends at`))).toHaveLength(1);
+    // Failed in delivery (its upload died) is past its cut too: not cut again, its spent jobs left alone.
+    const videos = createVideosRepo(f.db);
+    videos.setStatus(f.video(uid)!.id, 'failed', 'Upload failed: HTTP 403', new Date().toISOString());
+    f.booking({ booking_id: 'BK-E', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:59', field_id: 51 });
+    expect(f.scanner.scan()).toEqual({ created: 0, cancelled: 0 });
+    expect(f.video(uid)).toMatchObject({ status: 'failed', window_end_ms: T0 + 25_000 });
+    expect(f.jobs('cut').map((j) => j.status)).toEqual(['done']);
     f.db.close();
   });
 

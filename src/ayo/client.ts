@@ -111,9 +111,10 @@ export function parseEnvelope(endpoint: string, status: number, text: string): u
     );
   }
   if (!env) throw new AyoError(`AYO ${endpoint} answered JSON that is not an object`, endpoint, false, status);
-  const flag = env.error ?? env.is_error;
-  if (flag !== undefined && typeof flag !== 'boolean') {
-    throw new AyoError(`AYO ${endpoint} answered an envelope whose error flag is ${JSON.stringify(flag).slice(0, 40)}, not true or false`, endpoint, false, status);
+  for (const flag of [env.error, env.is_error]) {
+    if (flag !== undefined && typeof flag !== 'boolean') {
+      throw new AyoError(`AYO ${endpoint} answered an envelope whose error flag is ${JSON.stringify(flag).slice(0, 40)}, not true or false`, endpoint, false, status);
+    }
   }
   if (env.error === true || env.is_error === true) {
     const code = typeof env.status_code === 'number' ? env.status_code : 500;

@@ -41,6 +41,7 @@ export function createJobsRepo(db: Db) {
     WHERE id = (SELECT id FROM jobs WHERE kind = @kind AND status IN ('pending', 'running')
         AND ((status = 'pending' AND run_at_ms <= @nowMs) OR (status = 'running' AND lease_until_ms < @nowMs))
         AND (group_key IS NULL OR group_key NOT IN (SELECT value FROM json_each(@busy)))
+        AND id NOT IN (SELECT value FROM json_each(@exclude))
       ORDER BY run_at_ms, id LIMIT 1)
     RETURNING *`);
   const setState = db.prepare(`UPDATE jobs SET status = @status, run_at_ms = @run_at_ms, lease_until_ms = NULL, lease_owner = NULL,
@@ -61,8 +62,8 @@ export function createJobsRepo(db: Db) {
       return byKey.get(job.dedupeKey)!;
     },
     /** Leases the oldest due job of `kind` whose group is not busy; undefined when none is due. */
-    claim(kind: string, owner: string, leaseMs: number, nowMs: number, busyGroups: readonly string[] = []): JobRow | undefined {
-      return claim.get({ kind, owner, lease: nowMs + leaseMs, nowMs, now: new Date(nowMs).toISOString(), busy: JSON.stringify(busyGroups) });
+    claim(kind: string, owner: string, leaseMs: number, nowMs: number, busyGroups: readonly string[] = [], excludeIds: readonly number[] = []): JobRow | undefined {
+      return claim.get({ kind, owner, lease: nowMs + leaseMs, nowMs, now: new Date(nowMs).toISOString(), busy: JSON.stringify(busyGroups), exclude: JSON.stringify(excludeIds) });
     },
     /** Marks a job done. */
     complete(id: number, nowMs: number): void {

@@ -37,7 +37,8 @@ export function createQueueRepo(db: Db) {
   // break exactly-once), a cancelled one belongs to a cancelled booking.
   const requeue = db.prepare(`UPDATE jobs SET status = 'pending', attempts = 0, run_at_ms = ?, lease_until_ms = NULL, updated_at = ?
     WHERE id = ? AND status IN ('dead', 'pending')`);
-  const videoStage = db.prepare('UPDATE videos SET status = ?, reason = ?, updated_at = ? WHERE unique_id = ?');
+  const videoStage = db.prepare("UPDATE videos SET status = ?, reason = ?, updated_at = ? WHERE unique_id = ? AND status NOT IN ('cancelled', 'ready')");
+  const videoStatus = db.prepare<[string], { status: string }>('SELECT status FROM videos WHERE unique_id = ?');
   const videoEvent = db.prepare('INSERT INTO video_events (video_id, at, status, reason) SELECT id, ?, ?, ? FROM videos WHERE unique_id = ?');
   const prune = db.prepare("DELETE FROM jobs WHERE status IN ('done', 'cancelled') AND updated_at < ?");
 
@@ -68,6 +69,9 @@ export function createQueueRepo(db: Db) {
       const job = byId.get(id);
       if (!job) return undefined;
       if (!RETRYABLE.includes(job.status)) return { refused: REFUSAL[job.status] ?? `Job ${id} is ${job.status}` };
+      const video = uid(job) ? videoStatus.get(uid(job)!)?.status : undefined;
+      if (video === 'cancelled') return { refused: 'its video was cancelled with its booking' };
+      if (video === 'ready') return { refused: 'its video is delivered already' };
       const now = new Date(nowMs).toISOString();
       db.transaction(() => {
         if (requeue.run(nowMs, now, id).changes === 0) return;

@@ -97,7 +97,8 @@ export function createJobRunner(deps: JobRunnerDeps) {
       // Waiting keeps the job's place in the queue (its run_at): oldest first once the link is back.
       if (slot.stopping) return jobs.retryAt(job.id, job.run_at_ms, 'interrupted by shutdown', now(), true);
       if (isCircuitOpenError(e)) {
-        // Refused by the open circuit, not tried: the job keeps its place and its attempt; the circuit says when.
+        // Refused by the open circuit before any call (execute throws the real failure once a call was made): the
+        // job keeps its place and its attempt; the circuit says when.
         jobs.retryAt(job.id, job.run_at_ms, reason, now(), true);
         if (!announced.has(job.id)) { announced.add(job.id); deps.onQueued?.(job); }
         return;
@@ -136,7 +137,8 @@ export function createJobRunner(deps: JobRunnerDeps) {
       }
       let started = 0;
       while (running.size < slots() && available()) {
-        const job = jobs.claim(deps.kind, deps.owner, leaseMs, now());
+        // Never its own running jobs again, even if a renewal was missed and the lease ran out.
+        const job = jobs.claim(deps.kind, deps.owner, leaseMs, now(), [], [...running.keys()]);
         if (!job) break;
         const slot = { abort: new AbortController(), stopping: false, done: Promise.resolve() };
         running.set(job.id, slot);
@@ -158,7 +160,10 @@ export function createJobRunner(deps: JobRunnerDeps) {
       if (!isOnline) return;
       unreachableUntil = 0;
       // Back from an outage: start with a closed circuit rather than wait out one opened during it.
-      if (!wasOnline && policy.circuit() !== 'closed') policy = makePolicy();
+      if (!wasOnline && policy.circuit() !== 'closed') {
+        policy = makePolicy();
+        circuitListeners.forEach((l) => l('closed'));
+      }
       jobs.makeDue(deps.kind, now());
     },
     get active(): number {

@@ -33,6 +33,9 @@ export async function notifyVideo(deps: NotifyDeps, job: JobRow, signal: AbortSi
   await deps.ayo.call('POST', 'save-video-available', saveVideoAvailableFields(v, deps.timeZone), signal);
   // AYO answered: record it at once. A crash between the answer and this line repeats the call after the restart;
   // the deterministic unique_id makes that repeat idempotent at AYO.
-  videos.setStatus(v.id, 'ready', null, new Date((deps.now ?? Date.now)()).toISOString());
+  if (!videos.setStatusIf(v.id, ['notifying'], 'ready', null, new Date((deps.now ?? Date.now)()).toISOString())) {
+    deps.logger.warn(`🔔 NOTIFY: AYO accepted ${uniqueId}, but its video was ${videos.get(uniqueId)?.status ?? 'deleted'} meanwhile; left as it is`);
+    return;
+  }
   deps.logger.info(`🔔 SUCCESS: Direct API notification sent for ${uniqueId}`);
 }

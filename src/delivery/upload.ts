@@ -53,14 +53,20 @@ export async function uploadVideo(deps: UploadDeps, job: JobRow, signal: AbortSi
     if (stored !== local) throw new RetryableError(`${keys[part]} holds ${stored ?? 'nothing'} bytes after upload, expected ${local}`);
   }
   const now = new Date((deps.now ?? Date.now)()).toISOString();
-  deps.db.transaction(() => {
+  // Only out of `uploading`: a video cancelled while its objects went up is not announced.
+  const moved = deps.db.transaction(() => {
+    if (!videos.setStatusIf(v.id, ['uploading'], 'notifying', null, now)) return false;
     videos.setUrls(v.id, { mp4: deps.store.publicUrl(keys.mp4), preview: deps.store.publicUrl(keys.preview), thumbnail: deps.store.publicUrl(keys.thumbnail) }, now);
-    videos.setStatus(v.id, 'notifying', null, now);
     createJobsRepo(deps.db).enqueue({
       kind: 'notify', payload: { uniqueId } satisfies DeliveryJobPayload, dedupeKey: `notify:${uniqueId}`,
       maxAttempts: deps.notifyAttempts, runAtMs: Date.parse(now),
     }, now);
+    return true;
   })();
+  if (!moved) {
+    deps.logger.info(`📤 UPLOAD: ${uniqueId} was ${videos.get(uniqueId)?.status ?? 'deleted'} when its upload finished; not announced`);
+    return sent;
+  }
   deps.logger.info(`📤 SUCCESS: Direct upload completed for ${uniqueId}`);
   return sent;
 }

@@ -81,12 +81,14 @@ export function createResilience(options: ResilienceOptions, logger: Logger): Re
   return {
     async execute<T>(label: string, fn: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Promise<T> {
       let attempt = 0;
+      let lastFailure: unknown;
       try {
         const value = await policy.execute(async ({ signal }) => {
           attempt++;
           try {
             return await fn(signal);
           } catch (e) {
+            lastFailure = e;
             if (attempt < options.maxAttempts && isRetryable(e) && !isBrokenCircuitError(e) && !signal.aborted) {
               logger.warn(`🔄 RETRY: Will retry error: ${describeError(e)}`, { call: label, attempt });
             }
@@ -97,7 +99,11 @@ export function createResilience(options: ResilienceOptions, logger: Logger): Re
         return value;
       } catch (e) {
         if (isBrokenCircuitError(e)) {
-          throw new CircuitOpenError(`${options.name} circuit is open after repeated failures; not calling it for now`, { cause: e });
+          // Refused before any call: the dependency was not tried. Refused on a retry (the circuit opened on this
+          // call's own failures): the call failed, with its own last error.
+          if (attempt === 0) throw new CircuitOpenError(`${options.name} circuit is open after repeated failures; not calling it for now`, { cause: e });
+          if (!outer?.aborted) logger.warn(`🔄 RETRY: ${label} ❌ Gagal setelah ${attempt} percobaan`);
+          throw lastFailure;
         }
         if (attempt > 1 && !outer?.aborted) logger.warn(`🔄 RETRY: ${label} ❌ Gagal setelah ${attempt} percobaan`);
         throw e;

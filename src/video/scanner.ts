@@ -77,7 +77,8 @@ export function createVideoScanner(deps: VideoPipelineDeps, abortRunning: (uniqu
   const warnedLate = new Set<string>();
 
   const cancelVideo = (v: VideoRow, reason: string) => {
-    jobs.cancelByKey(`cut:${v.unique_id}`, iso());
+    // Every job of the video that has not finished: a cancelled booking's video is neither cut, uploaded nor announced.
+    for (const kind of ['cut', 'upload', 'notify']) jobs.cancelByKey(`${kind}:${v.unique_id}`, iso());
     abortRunning(v.unique_id);
     setStatus(v, 'cancelled', reason);
   };
@@ -90,9 +91,10 @@ export function createVideoScanner(deps: VideoPipelineDeps, abortRunning: (uniqu
    * and a warning says so. A delivered video (ready, unavailable) is left alone.
    */
   const redoEnd = (v: VideoRow, startMs: number, endMs: number) => {
-    if (UNDELIVERED.has(v.status)) {
+    // `failed` after its cut (its upload or notification died) counts as handed to delivery: its jobs are spent.
+    if (UNDELIVERED.has(v.status) && !videos.everReached(v.id, HANDED_TO_DELIVERY)) {
       reopenVideo(v, startMs, endMs, 'booking window changed');
-    } else if ((v.status === 'uploading' || v.status === 'notifying') && !warnedLate.has(v.unique_id)) {
+    } else if (v.status !== 'ready' && v.status !== 'unavailable' && !warnedLate.has(v.unique_id)) {
       warnedLate.add(v.unique_id);
       deps.logger.warn(`🎬 VIDEO: ${v.unique_id}: the booking now ends at ${new Date(endMs).toISOString()}, after its cut; it is delivered with the window it was cut for`);
     }
