@@ -133,6 +133,25 @@ describe('video pipeline', () => {
     f.db.close();
   });
 
+  it('runs one cut per camera at a time: two bookings on one camera\'s field are cut one after the other', async () => {
+    let running = 0;
+    let most = 0;
+    const g = pipelineFixture(tmp.dir, [CAMS[3]!], {
+      runClip: async (input, signal) => { most = Math.max(most, ++running); try { return await runClipDirect(input, signal); } finally { running--; } },
+    });
+    await g.record('CAM_C', T0, 30);
+    g.booking({ booking_id: 'BK-P1', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:40', field_id: 51 });
+    g.booking({ booking_id: 'BK-P2', date: '2025-04-10', start_time: '23:59:42', end_time: '23:59:50', field_id: 51 });
+    g.clock.now = T0 + 120_000;
+    expect(g.scanner.scan().created).toBe(2);
+    g.worker.pump();
+    expect(g.worker.active).toBe(1);
+    await g.drain();
+    expect(most).toBe(1);
+    expect(g.videos().map((v) => v.status)).toEqual(['uploading', 'uploading']);
+    g.db.close();
+  });
+
   it('redoes an undelivered video when the booking window changes', async () => {
     const f = pipelineFixture(tmp.dir, [CAMS[3]!], { runClip: async () => ({ ok: false, error: { name: 'Error', message: 'disk error', retryable: true } }) });
     f.booking({ booking_id: 'BK-W', date: '2025-04-10', start_time: '20:00:00', end_time: '21:00:00', field_id: 51 });
