@@ -46,6 +46,16 @@ async function setup(opts: { count: number; s3?: FakeS3; s3Endpoint?: string; pu
   return { tmp, ayo, ids, log, service, api, video, allReady };
 }
 
+/** A service whose object store answers 503 to the first 8 preview PUTs (through a proxy in front of s3rver). */
+async function setupFailingPreviews(opts: { count: number; env: Record<string, string> }) {
+  const s3 = await startFakeS3();
+  cleanups.push(() => s3.close());
+  const proxy = await startFlakyProxy(s3.config.endpoint, { method: 'PUT', path: /_preview\.mp4/, times: 8 });
+  cleanups.push(() => proxy.close());
+  const t = await setup({ ...opts, s3Endpoint: proxy.url, publicBase: `${s3.config.endpoint}/videos` });
+  return { t, proxy };
+}
+
 /** Waits for a log line: an actor's lines cross threads after its database writes, so they may trail the API. */
 const logged = (lines: string[], match: (l: string) => boolean) => waitFor(() => lines.some(match), 'the log line', 5_000);
 
@@ -198,11 +208,7 @@ describe('delivery: upload to R2 and notify AYO', () => {
   });
 
   it('a preview that fails to upload is retried alone; the mp4 already stored is not sent again', async () => {
-    const s3 = await startFakeS3();
-    cleanups.push(() => s3.close());
-    const proxy = await startFlakyProxy(s3.config.endpoint, { method: 'PUT', path: /_preview\.mp4/, times: 8 });
-    cleanups.push(() => proxy.close());
-    const t = await setup({ count: 1, s3Endpoint: proxy.url, publicBase: `${s3.config.endpoint}/videos`, env: { DELIVERY_CIRCUIT_BREAK_AFTER: '20' } });
+    const { t, proxy } = await setupFailingPreviews({ count: 1, env: { DELIVERY_CIRCUIT_BREAK_AFTER: '20' } });
     await t.allReady();
     const id = t.ids[0]!;
     const puts = (re: RegExp) => proxy.seen.filter((r) => r.method === 'PUT' && re.test(r.path));
@@ -213,12 +219,8 @@ describe('delivery: upload to R2 and notify AYO', () => {
   });
 
   it('an open circuit lets one upload through once its time is up, closes again, and the queue drains', async () => {
-    const s3 = await startFakeS3();
-    cleanups.push(() => s3.close());
     // 8 failed preview PUTs: more than the breaker's 5 and more than one claim's quick retries.
-    const proxy = await startFlakyProxy(s3.config.endpoint, { method: 'PUT', path: /_preview\.mp4/, times: 8 });
-    cleanups.push(() => proxy.close());
-    const t = await setup({ count: 3, s3Endpoint: proxy.url, publicBase: `${s3.config.endpoint}/videos`, env: { DELIVERY_CIRCUIT_HALF_OPEN_AFTER: '300ms' } });
+    const { t } = await setupFailingPreviews({ count: 3, env: { DELIVERY_CIRCUIT_HALF_OPEN_AFTER: '300ms' } });
     await t.allReady();
     const circuitLines = t.log.lines.filter((l) => l.includes('⚡ CIRCUIT: object store circuit'));
     expect(circuitLines.some((l) => l.includes('opened after repeated failures'))).toBe(true);

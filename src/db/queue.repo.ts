@@ -58,9 +58,6 @@ export function createQueueRepo(db: Db) {
         deadLetters: dead.all().map((j) => ({ id: j.id, kind: j.kind, uniqueId: uid(j), attempts: j.attempts, lastError: j.last_error, updatedAt: j.updated_at })),
       };
     },
-    get(id: number): JobRow | undefined {
-      return byId.get(id);
-    },
     /**
      * Puts a dead job, or one waiting out a backoff, back in the queue due now with fresh attempts, and its video back
      * to that stage. Any other job is left alone: `refused` says why.
@@ -69,13 +66,13 @@ export function createQueueRepo(db: Db) {
       const job = byId.get(id);
       if (!job) return undefined;
       if (!RETRYABLE.includes(job.status)) return { refused: REFUSAL[job.status] ?? `Job ${id} is ${job.status}` };
-      const video = uid(job) ? videoStatus.get(uid(job)!)?.status : undefined;
+      const u = uid(job);
+      const video = u ? videoStatus.get(u)?.status : undefined;
       if (video === 'cancelled') return { refused: 'its video was cancelled with its booking' };
       if (video === 'ready') return { refused: 'its video is delivered already' };
       const now = new Date(nowMs).toISOString();
       db.transaction(() => {
         if (requeue.run(nowMs, now, id).changes === 0) return;
-        const u = uid(job);
         if (u && STAGE[job.kind]) {
           videoStage.run(STAGE[job.kind], 'retried by an operator', now, u);
           videoEvent.run(now, STAGE[job.kind], 'retried by an operator', u);

@@ -96,19 +96,13 @@ export function createJobRunner(deps: JobRunnerDeps) {
       const reason = describeError(e);
       // Waiting keeps the job's place in the queue (its run_at): oldest first once the link is back.
       if (slot.stopping) return jobs.retryAt(job.id, job.run_at_ms, 'interrupted by shutdown', now(), true);
-      if (isCircuitOpenError(e)) {
-        // Refused by the open circuit before any call (execute throws the real failure once a call was made): the
-        // job keeps its place and its attempt; the circuit says when.
+      // Refused by the open circuit before any call (execute throws the real failure once a call was made), or the
+      // link or the service is down: the job waits with its place and its attempt. The circuit says when it goes
+      // again; an unreachable dependency is tried again by one job after RECHECK_MS.
+      if (isCircuitOpenError(e) || isUnreachable(e)) {
+        if (!isCircuitOpenError(e)) unreachableUntil = now() + RECHECK_MS;
         jobs.retryAt(job.id, job.run_at_ms, reason, now(), true);
         if (!announced.has(job.id)) { announced.add(job.id); deps.onQueued?.(job); }
-        return;
-      }
-      if (isUnreachable(e)) {
-        // The link or the service is down: wait for it without spending the attempt.
-        unreachableUntil = now() + RECHECK_MS;
-        announced.add(job.id);
-        jobs.retryAt(job.id, job.run_at_ms, reason, now(), true);
-        deps.onQueued?.(job);
         return;
       }
       if (!isRetryable(e)) {

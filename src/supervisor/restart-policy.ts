@@ -26,9 +26,9 @@ export class IntensityWindow {
   private readonly times: number[] = [];
   constructor(private readonly opts: IntensityOptions) {}
 
-  /** Records `n` restarts at `now`; returns false when that exceeds the budget (time to give up). */
-  record(now: number, n = 1): boolean {
-    for (let i = 0; i < n; i++) this.times.push(now);
+  /** Records a restart at `now`; returns false when that exceeds the budget (time to give up). */
+  record(now: number): boolean {
+    this.times.push(now);
     while (this.times.length > 0 && now - this.times[0]! > this.opts.withinMs) this.times.shift();
     return this.times.length <= this.opts.maxRestarts;
   }
