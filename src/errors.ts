@@ -1,11 +1,46 @@
-// The service's error vocabulary: retryability lives on the error, checked with guards (instanceof fails across threads).
+// The service's error vocabulary: every error carries a stable `code` and its retryability, checked with guards
+// (instanceof fails across threads). Guards, metric labels and HTTP statuses read the code, never the message.
+
+/** Stable codes of the service's failures; each adapter (AYO, S3, ffmpeg) classifies its own. */
+export type ErrorCode =
+  | 'no-footage' // a clip window that no recorded segment overlaps
+  | 'cancelled' // the work was cancelled (a cancelled booking, a shutdown)
+  | 'ffmpeg-missing' // ffmpeg or ffprobe is not installed where configured
+  | 'ffmpeg-failed' // ffmpeg ran and failed
+  | 'stall' // a camera or a process stopped making progress
+  | 'unreachable' // the remote side could not be reached at all (refused, reset, DNS)
+  | 'timeout' // the remote side did not answer in time
+  | 'circuit-open' // not called: the dependency's circuit is open
+  | 'partner-rejected' // AYO refused the request (4xx, an error flag)
+  | 'partner-failed' // AYO failed (5xx)
+  | 'bad-answer' // an answer that is not what the contract says
+  | 'store-failed' // the object store refused or failed
+  | 'file-missing' // a local file the work needs is gone
+  | 'not-found' // what the caller asked for does not exist
+  | 'unavailable' // the part of the service that would answer is not running now
+  | 'invalid' // the caller's input is invalid
+  | 'gave-up' // the supervisor gave up after too many restarts
+  | 'transient' // any other failure worth another attempt
+  | 'permanent' // any other failure that repeats until something is fixed
+  | 'internal'; // a failure nobody classified
+
+const CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'no-footage', 'cancelled', 'ffmpeg-missing', 'ffmpeg-failed', 'stall', 'unreachable', 'timeout', 'circuit-open',
+  'partner-rejected', 'partner-failed', 'bad-answer', 'store-failed', 'file-missing', 'not-found', 'unavailable',
+  'invalid', 'gave-up', 'transient', 'permanent', 'internal',
+]);
+
+/** Options of the service's errors. */
+export interface ErrorOptions { cause?: unknown; code?: ErrorCode }
 
 /** A failure that may succeed if tried again later (5xx, timeouts, resets, an open circuit). */
 export class RetryableError extends Error {
   override readonly name = 'RetryableError';
   readonly retryable = true;
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly code: ErrorCode;
+  constructor(message: string, options: ErrorOptions = {}) {
     super(message, options);
+    this.code = options.code ?? 'transient';
   }
 }
 
@@ -13,8 +48,10 @@ export class RetryableError extends Error {
 export class PermanentError extends Error {
   override readonly name = 'PermanentError';
   readonly retryable = false;
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly code: ErrorCode;
+  constructor(message: string, options: ErrorOptions = {}) {
     super(message, options);
+    this.code = options.code ?? 'permanent';
   }
 }
 
@@ -22,15 +59,7 @@ export class PermanentError extends Error {
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
   readonly retryable = false;
-}
-
-/** The caller asked again too soon (an HTTP API maps it to 429). */
-export class TooManyRequestsError extends Error {
-  override readonly name = 'TooManyRequestsError';
-  readonly retryable = false;
-  constructor(message: string, readonly retryAfterSec: number) {
-    super(message);
-  }
+  readonly code = 'not-found' satisfies ErrorCode;
 }
 
 /** An error as plain data, safe to post between threads or to store. */
@@ -38,6 +67,7 @@ export interface ErrorData {
   name: string;
   message: string;
   retryable: boolean;
+  code: ErrorCode;
 }
 
 /** Errno codes of network failures that a later attempt may not meet. */
@@ -55,7 +85,8 @@ export function isRetryableStatus(status: number): boolean {
 function errnoOf(e: unknown): string | undefined {
   for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
     const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
+    // Our own codes classify; an errno (ECONNRESET, UND_ERR_SOCKET) says what the system saw.
+    if (typeof code === 'string' && !CODES.has(code)) return code;
     cur = (cur as { cause?: unknown }).cause;
   }
   return undefined;
@@ -87,10 +118,42 @@ export function isUnreachable(e: unknown): boolean {
   return false;
 }
 
+/**
+ * The code of anything thrown: its own `code` when it is one of ours, else what its name or errno says (a timeout,
+ * an unreachable host, an open circuit), else `internal`.
+ */
+export function errorCode(e: unknown): ErrorCode {
+  const own = (e as { code?: unknown } | null)?.code;
+  if (typeof own === 'string' && CODES.has(own)) return own as ErrorCode;
+  const name = (e as { name?: unknown } | null)?.name;
+  if (name === 'CircuitOpenError') return 'circuit-open';
+  if (name === 'TimeoutError') return 'timeout';
+  if (isUnreachable(e)) return 'unreachable';
+  return 'internal';
+}
+
+/** Whether `e` carries `code` (also for errors that crossed a thread as data). */
+export function hasCode(e: unknown, code: ErrorCode): boolean {
+  return errorCode(e) === code;
+}
+
 /** Converts anything thrown into plain data. */
 export function toErrorData(e: unknown): ErrorData {
-  if (e instanceof Error) return { name: e.name, message: e.message, retryable: isRetryable(e) };
-  return { name: 'Error', message: String(e), retryable: false };
+  if (e instanceof Error) return { name: e.name, message: e.message, retryable: isRetryable(e), code: errorCode(e) };
+  return { name: 'Error', message: String(e), retryable: false, code: 'internal' };
+}
+
+/** An error rebuilt from its data on this side of a thread: guards see the same name, code and retryability. */
+export class RemoteError extends Error {
+  override readonly name: string;
+  readonly retryable: boolean;
+  readonly code: ErrorCode;
+  constructor(data: ErrorData) {
+    super(data.message);
+    this.name = data.name;
+    this.retryable = data.retryable;
+    this.code = data.code;
+  }
 }
 
 /** A one-line description of an error for logs: its message and, when it adds something, its cause's. */

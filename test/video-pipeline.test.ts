@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UNCUT } from '../src/pipeline/index.js';
 import { createVideosRepo } from '../src/db/index.js';
 import { probeMedia } from '../src/media/index.js';
 import type { ClipTaskResult } from '../src/video/clip.task.js';
@@ -153,7 +154,7 @@ describe('video pipeline', () => {
   });
 
   it('redoes an undelivered video when the booking window changes', async () => {
-    const f = pipelineFixture(tmp.dir, [CAMS[3]!], { runClip: async () => ({ ok: false, error: { name: 'Error', message: 'disk error', retryable: true } }) });
+    const f = pipelineFixture(tmp.dir, [CAMS[3]!], { runClip: async () => ({ ok: false, error: { name: 'Error', message: 'disk error', retryable: true, code: 'transient' } }) });
     f.booking({ booking_id: 'BK-W', date: '2025-04-10', start_time: '20:00:00', end_time: '21:00:00', field_id: 51 });
     f.clock.now = T0;
     f.scanner.scan();
@@ -204,8 +205,7 @@ describe('video pipeline', () => {
     expect(f.video(uid)).toMatchObject({ status: 'uploading', window_end_ms: T0 + 25_000 });
     expect(f.log.lines.filter((l) => l.includes(`${uid}: the booking now ends at`))).toHaveLength(1);
     // Failed in delivery (its upload died) is past its cut too: not cut again, its spent jobs left alone.
-    const videos = createVideosRepo(f.db);
-    videos.setStatus(f.video(uid)!.id, 'failed', 'Upload failed: HTTP 403', new Date().toISOString());
+    expect(f.lifecycle.apply(uid, 'upload:failed', { reason: 'Upload failed: HTTP 403' }).moved).toBe(true);
     f.booking({ booking_id: 'BK-E', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:59', field_id: 51 });
     expect(f.scanner.scan()).toEqual({ created: 0, cancelled: 0 });
     expect(f.video(uid)).toMatchObject({ status: 'failed', window_end_ms: T0 + 25_000 });
@@ -251,7 +251,7 @@ describe('video pipeline', () => {
     expect(g.jobs().map((j) => [j.dedupe_key, j.status])).toEqual([[`cut:${uid}`, 'done'], [`upload:${uid}`, 'pending']]);
 
     // One that had been delivered before its booking was cancelled stays cancelled when the booking comes back.
-    g.db.prepare("UPDATE videos SET status = 'ready' WHERE unique_id = ?").run(uid);
+    g.deliver(uid);
     r2('CANCELLED');
     expect(g.scanner.scan()).toEqual({ created: 0, cancelled: 1 });
     r2('SUCCESS');
@@ -286,7 +286,7 @@ describe('video pipeline', () => {
   it('retries processing 3 times with the seed lines, then backs off in the queue, then stays failed and visible', async () => {
     let calls = 0;
     const flaky = async (input: Parameters<typeof runClipDirect>[0], signal: AbortSignal): Promise<ClipTaskResult> =>
-      ++calls <= 2 ? { ok: false, error: { name: 'Error', message: `ffmpeg crashed #${calls}`, retryable: false } } : runClipDirect(input, signal);
+      ++calls <= 2 ? { ok: false, error: { name: 'Error', message: `ffmpeg crashed #${calls}`, retryable: false, code: 'ffmpeg-failed' } } : runClipDirect(input, signal);
     const f = pipelineFixture(tmp.dir, [CAMS[3]!], { runClip: flaky });
     await f.record('CAM_C', T0, 20);
     f.booking({ booking_id: 'BK-R', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:45', field_id: 51 });
@@ -297,7 +297,7 @@ describe('video pipeline', () => {
     expect(f.log.lines.filter((l) => l.includes('🔄 RETRY: Will retry error: ffmpeg crashed'))).toHaveLength(2);
     expect(f.log.lines.some((l) => l.includes('🔄 RETRY: Video Processing for BK-R-CAM_C ✅ Berhasil setelah 2 kali retry'))).toBe(true);
 
-    const g = pipelineFixture(tempDir().dir, [CAMS[3]!], { runClip: async () => ({ ok: false, error: { name: 'Error', message: 'ffmpeg crashed', retryable: false } }) });
+    const g = pipelineFixture(tempDir().dir, [CAMS[3]!], { runClip: async () => ({ ok: false, error: { name: 'Error', message: 'ffmpeg crashed', retryable: false, code: 'ffmpeg-failed' } }) });
     g.booking({ booking_id: 'BK-F', date: '2025-04-10', start_time: '20:00:00', end_time: '21:00:00', field_id: 51 });
     g.clock.now = T0;
     g.scanner.scan();
@@ -343,10 +343,10 @@ describe('video pipeline', () => {
     f.scanner.scan();
     await f.drain();
     const v = f.videos()[0]!;
-    f.db.prepare("UPDATE videos SET status = 'ready', mp4_url = 'https://cdn/x.mp4' WHERE id = ?").run(v.id);
-    expect(f.scanner.expireDeliveredFiles()).toBe(0);
+    f.deliver(v.unique_id, 'https://cdn/x.mp4');
+    expect(f.sweepFiles().videos).toBe(0);
     f.clock.now = T0 + 73 * 3_600_000;
-    expect(f.scanner.expireDeliveredFiles()).toBe(1);
+    expect(f.sweepFiles().videos).toBe(1);
     expect(fs.existsSync(v.file)).toBe(false);
     expect(fs.existsSync(v.preview_file)).toBe(false);
     expect(f.videos()[0]).toMatchObject({ status: 'ready', file: null, preview_file: null, thumbnail_file: null, mp4_url: 'https://cdn/x.mp4' });
@@ -358,7 +358,7 @@ describe('video pipeline', () => {
     f.clock.now = T0;
     f.booking({ booking_id: 'BK-1', date: '2025-04-10', start_time: '20:00:00', end_time: '21:00:00' });
     const repo = createVideosRepo(f.db);
-    const windows = repo.undeliveredWindows('CAM_A', 50, T0 - 86_400_000, T0);
+    const windows = repo.undeliveredWindows('CAM_A', 50, T0 - 86_400_000, T0, UNCUT);
     expect(windows).toEqual([[Date.UTC(2025, 3, 10, 13), Date.UTC(2025, 3, 10, 14)]]);
     f.db.close();
   });

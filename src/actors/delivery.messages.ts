@@ -1,6 +1,7 @@
 // Messages of UploadActor and NotifyActor (type-only; both threads import it).
 
 import type { AyoConfig, S3Config } from '../config.js';
+import type { JobDelays } from '../pipeline/index.js';
 import type { LocalStoreConfig } from '../storage/index.js';
 import type { CircuitName } from '../util/resilience.js';
 
@@ -26,7 +27,8 @@ export interface DeliveryActorData {
   ayo: AyoConfig | undefined;
   concurrency: number;
   quickDelaysMs: number[];
-  jobDelaysMs: number[];
+  /** Durable retry delays of every job kind (this actor's own, and the next stage's it enqueues). */
+  jobDelays: JobDelays;
   breaker: { threshold: number; halfOpenAfterMs: number };
   /** How often due jobs are looked for (besides wake-ups). */
   pollMs?: number;

@@ -11,11 +11,12 @@ runActor<DeliveryRequest, DeliveryReply, DeliveryEvent, DeliveryActorData>((ctx)
   const d = ctx.data;
   if (!d.ayo) throw new Error('NotifyActor started without AYO credentials');
   const db = openDatabase(d.dbPath);
-  const notifyDeps = { db, ayo: createAyoClient(d.ayo), timeZone: d.timeZone, logger: ctx.logger };
-  return deliveryActor(ctx, {
-    db, kind: 'notify', target: 'ayo', dependency: 'AYO', stage: 'notifying', concurrency: d.concurrency,
-    quickDelaysMs: d.quickDelaysMs, jobDelaysMs: d.jobDelaysMs, pollMs: d.pollMs ?? 1_000, breaker: d.breaker,
-    handle: (job, signal) => notifyVideo(notifyDeps, job, signal),
+  const ayo = createAyoClient(d.ayo);
+  return deliveryActor(ctx, db, {
+    kind: 'notify', stage: 'notifying', target: 'ayo', dependency: 'AYO', label: 'API Notification', failure: 'AYO notification',
+    run: (v, _job, signal) => notifyVideo(ayo, v, d.timeZone, signal),
+    doneLine: (id) => `🔔 SUCCESS: Direct API notification sent for ${id}`,
+    lateLine: (id, status) => `🔔 NOTIFY: AYO accepted ${id}, but its video was ${status} meanwhile; left as it is`,
     queuedLines: (id) => [`📦 QUEUE: API notification task queued untuk video ${id}`],
   });
 });

@@ -13,8 +13,7 @@ import { createJobsRepo, openDatabase } from '../db/index.js';
 import { describeError } from '../errors.js';
 import { assertNever, runActor } from '../supervisor/index.js';
 import type { ClipTaskInput, ClipTaskResult } from '../video/clip.task.js';
-import { createCutWorker } from '../video/cut-worker.js';
-import { createVideoScanner } from '../video/scanner.js';
+import { createVideoPipeline } from '../video/pipeline.js';
 import type { VideoActorData, VideoActorEvent, VideoReply, VideoRequest } from './video.messages.js';
 
 /** The clip task sits beside the video modules: `.ts` from source (tests, tsx), `.js` when built. */
@@ -50,7 +49,7 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData>((ctx) => {
       return (await pool.run({ ...input, cancelPort: port2 }, { name: 'processClip', transferList: [port2] })) as ClipTaskResult;
     } catch (e) {
       // A pool failure (a task thread that died) is a failed attempt, not a crash of the actor.
-      return { ok: false, error: { name: 'ClipTaskError', message: `clip task failed: ${describeError(e)}`, retryable: true } };
+      return { ok: false, error: { name: 'ClipTaskError', message: `clip task failed: ${describeError(e)}`, retryable: true, code: 'transient' } };
     } finally {
       signal.removeEventListener('abort', cancel);
       port1.close();
@@ -61,12 +60,11 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData>((ctx) => {
   const released = createJobsRepo(db).releaseRunning('cut');
   if (released > 0) ctx.logger.warn(`🎬 VIDEO: ${released} cut job(s) interrupted earlier are queued again`);
 
-  const worker = createCutWorker(deps, { concurrency: d.clipConcurrency, owner: `video:${process.pid}` });
-  const scanner = createVideoScanner(deps, (id) => worker.abort(id));
+  const { runner: worker, scanner, sweepFiles } = createVideoPipeline(deps, `video:${process.pid}`);
   const safely = (what: string, fn: () => void) => {
     try { fn(); } catch (e) { ctx.logger.error(`🎬 VIDEO: ${what} failed: ${describeError(e)}`); }
   };
-  const scan = () => safely('scan', () => { scanner.scan(); scanner.expireDeliveredFiles(); worker.pump(); });
+  const scan = () => safely('scan', () => { scanner.scan(); sweepFiles(); worker.pump(); });
   let soon: NodeJS.Timeout | undefined;
   const scanSoon = () => { clearTimeout(soon); soon = setTimeout(scan, 200); };
   const scanTimer = setInterval(scan, d.scanIntervalMs);

@@ -37,20 +37,24 @@ export function createJobsRepo(db: Db) {
   // One statement: the sub-select and the update run under SQLite's write lock, so two claimers never get one job.
   // `status IN (...)` lets the (kind, status, run_at_ms) index skip the finished jobs kept for 7 days.
   const claim = db.prepare<[Record<string, string | number>], JobRow>(`UPDATE jobs
-    SET status = 'running', attempts = attempts + 1, lease_until_ms = @lease, lease_owner = @owner, updated_at = @now
+    SET status = 'running', attempts = attempts + 1, max_attempts = CASE WHEN @max >= 0 THEN @max ELSE max_attempts END, lease_until_ms = @lease, lease_owner = @owner, updated_at = @now
     WHERE id = (SELECT id FROM jobs WHERE kind = @kind AND status IN ('pending', 'running')
         AND ((status = 'pending' AND run_at_ms <= @nowMs) OR (status = 'running' AND lease_until_ms < @nowMs))
         AND (group_key IS NULL OR group_key NOT IN (SELECT value FROM json_each(@busy)))
         AND id NOT IN (SELECT value FROM json_each(@exclude))
       ORDER BY run_at_ms, id LIMIT 1)
     RETURNING *`);
+  // With an owner, only a job that owner still holds: one cancelled or restarted meanwhile keeps what was set.
   const setState = db.prepare(`UPDATE jobs SET status = @status, run_at_ms = @run_at_ms, lease_until_ms = NULL, lease_owner = NULL,
-    last_error = @last_error, attempts = attempts - @refund, updated_at = @now WHERE id = @id`);
+    last_error = @last_error, attempts = attempts - @refund, updated_at = @now
+    WHERE id = @id AND (@owner IS NULL OR (status = 'running' AND lease_owner = @owner))`);
   const pendingOf = db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE kind = ? AND status = 'pending' ORDER BY run_at_ms, id");
   const dueNow = db.prepare("UPDATE jobs SET run_at_ms = ? WHERE kind = ? AND status = 'pending' AND run_at_ms > ?");
   const release = db.prepare("UPDATE jobs SET status = 'pending', lease_until_ms = NULL WHERE kind = ? AND status = 'running'");
   const fresh = db.prepare(`UPDATE jobs SET status = 'pending', attempts = 0, run_at_ms = ?, lease_until_ms = NULL, lease_owner = NULL,
     last_error = NULL, updated_at = ? WHERE id = ?`);
+  const reviveDead = db.prepare(`UPDATE jobs SET status = 'pending', attempts = 0, run_at_ms = ?, lease_until_ms = NULL, lease_owner = NULL,
+    updated_at = ? WHERE id = ? AND status IN ('dead', 'pending')`);
   const renew = db.prepare("UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND status = 'running' AND lease_owner = ?");
   const cancelKeys = db.prepare(`UPDATE jobs SET status = 'cancelled', lease_until_ms = NULL, updated_at = ?
     WHERE dedupe_key = ? AND status IN ('pending', 'running', 'dead')`);
@@ -61,25 +65,38 @@ export function createJobsRepo(db: Db) {
       insert.run({ kind: job.kind, payload: JSON.stringify(job.payload), group_key: job.groupKey ?? null, max_attempts: job.maxAttempts, run_at_ms: job.runAtMs, dedupe_key: job.dedupeKey, now });
       return byKey.get(job.dedupeKey)!;
     },
-    /** Leases the oldest due job of `kind` whose group is not busy; undefined when none is due. */
-    claim(kind: string, owner: string, leaseMs: number, nowMs: number, busyGroups: readonly string[] = [], excludeIds: readonly number[] = []): JobRow | undefined {
-      return claim.get({ kind, owner, lease: nowMs + leaseMs, nowMs, now: new Date(nowMs).toISOString(), busy: JSON.stringify(busyGroups), exclude: JSON.stringify(excludeIds) });
+    /**
+     * Leases the oldest due job of `kind` whose group is not busy; undefined when none is due. The claimer's
+     * `maxAttempts` is stored on the job: the runner's delays decide, whoever enqueued it.
+     */
+    claim(kind: string, owner: string, leaseMs: number, nowMs: number, opts: { busyGroups?: readonly string[]; excludeIds?: readonly number[]; maxAttempts?: number } = {}): JobRow | undefined {
+      return claim.get({
+        kind, owner, lease: nowMs + leaseMs, nowMs, now: new Date(nowMs).toISOString(), busy: JSON.stringify(opts.busyGroups ?? []),
+        exclude: JSON.stringify(opts.excludeIds ?? []), max: opts.maxAttempts ?? -1,
+      });
     },
-    /** Marks a job done. */
-    complete(id: number, nowMs: number): void {
-      setState.run({ id, status: 'done', run_at_ms: nowMs, last_error: null, refund: 0, now: new Date(nowMs).toISOString() });
+    /** Marks a job done (with `owner`: only if that owner still holds it). */
+    complete(id: number, nowMs: number, owner: string | null = null): void {
+      setState.run({ id, status: 'done', run_at_ms: nowMs, last_error: null, refund: 0, now: new Date(nowMs).toISOString(), owner });
     },
-    /** Puts a job back for later; `refund` undoes the attempt (waiting for footage or a dependency is not a failure). */
-    retryAt(id: number, runAtMs: number, error: string | null, nowMs: number, refund = false): void {
-      setState.run({ id, status: 'pending', run_at_ms: runAtMs, last_error: error, refund: refund ? 1 : 0, now: new Date(nowMs).toISOString() });
+    /**
+     * Puts a job back for later; `refund` undoes the attempt (waiting for footage or a dependency is not a failure).
+     * With `owner`: only if that owner still holds it.
+     */
+    retryAt(id: number, runAtMs: number, error: string | null, nowMs: number, refund = false, owner: string | null = null): void {
+      setState.run({ id, status: 'pending', run_at_ms: runAtMs, last_error: error, refund: refund ? 1 : 0, now: new Date(nowMs).toISOString(), owner });
     },
     /** Starts a job over for new work under the same dedupe key (a video redone for a new window): due at `runAtMs`, no attempts spent. */
     restart(id: number, runAtMs: number, nowMs: number): void {
       fresh.run(runAtMs, new Date(nowMs).toISOString(), id);
     },
+    /** A dead job, or one waiting out a backoff, due at `nowMs` with all its attempts again; false for any other. */
+    revive(id: number, nowMs: number): boolean {
+      return reviveDead.run(nowMs, new Date(nowMs).toISOString(), id).changes > 0;
+    },
     /** Out of attempts: stays visible with its last error until an operator retries it. */
-    deadLetter(id: number, error: string, nowMs: number): void {
-      setState.run({ id, status: 'dead', run_at_ms: nowMs, last_error: error, refund: 0, now: new Date(nowMs).toISOString() });
+    deadLetter(id: number, error: string, nowMs: number, owner: string | null = null): void {
+      setState.run({ id, status: 'dead', run_at_ms: nowMs, last_error: error, refund: 0, now: new Date(nowMs).toISOString(), owner });
     },
     /** Cancels the job with this dedupe key if it has not finished. */
     cancelByKey(dedupeKey: string, now: string): boolean {
@@ -107,7 +124,8 @@ export function createJobsRepo(db: Db) {
     get(id: number): JobRow | undefined {
       return byId.get(id);
     },
-    getByKey(dedupeKey: string): JobRow | undefined {
+    /** The job with this dedupe key, if any. */
+    byKey(dedupeKey: string): JobRow | undefined {
       return byKey.get(dedupeKey);
     },
   };

@@ -71,15 +71,18 @@ export function createVideosRepo(db: Db) {
   const setStatus = db.prepare('UPDATE videos SET status = ?, reason = ?, updated_at = ? WHERE id = ?');
   const setStatusIf = db.prepare(`UPDATE videos SET status = @status, reason = @reason, updated_at = @now
     WHERE id = @id AND status IN (SELECT value FROM json_each(@from))`);
-  const reopen = db.prepare(`UPDATE videos SET status = 'pending', reason = @reason, window_start_ms = @startMs, window_end_ms = @endMs,
+  const reopen = db.prepare(`UPDATE videos SET status = @status, reason = @reason, window_start_ms = @startMs, window_end_ms = @endMs,
     updated_at = @now WHERE id = @id AND status IN (SELECT value FROM json_each(@from))`);
   const reached = db.prepare<[number, string], { n: number }>('SELECT COUNT(*) AS n FROM video_events WHERE video_id = ? AND status IN (SELECT value FROM json_each(?))');
   const setResult = db.prepare(`UPDATE videos SET coverage = @coverage, covered = @covered, missing = @missing,
     duration_sec = @durationSec, size_bytes = @sizeBytes, file = @file, preview_file = @previewFile,
     thumbnail_file = @thumbnailFile, updated_at = @now WHERE id = @id`);
   const setUrls = db.prepare('UPDATE videos SET mp4_url = ?, preview_url = ?, thumbnail_url = ?, updated_at = ? WHERE id = ?');
-  const undelivered = db.prepare<[string, number, number, number, string], { s: number; e: number }>(`
-    SELECT window_start_ms AS s, window_end_ms AS e FROM videos WHERE camera = ? AND status IN ('pending', 'processing', 'failed')
+  const withFiles = db.prepare<[string, number], VideoRow>(`SELECT * FROM videos WHERE status = ? AND window_end_ms < ?
+    AND (file IS NOT NULL OR preview_file IS NOT NULL OR thumbnail_file IS NOT NULL)`);
+  const clearFiles = db.prepare('UPDATE videos SET file = NULL, preview_file = NULL, thumbnail_file = NULL, updated_at = ? WHERE id = ?');
+  const undelivered = db.prepare<[string, string, number, number, number, string], { s: number; e: number }>(`
+    SELECT window_start_ms AS s, window_end_ms AS e FROM videos WHERE camera = ? AND status IN (SELECT value FROM json_each(?))
     UNION ALL
     SELECT CAST(strftime('%s', b.start_at) AS INTEGER) * 1000, CAST(strftime('%s', b.end_at) AS INTEGER) * 1000 FROM bookings b
     WHERE b.field_id = ? AND b.status = 'success' AND b.vanished_at IS NULL AND b.end_at IS NOT NULL
@@ -114,10 +117,10 @@ export function createVideosRepo(db: Db) {
       if (moved) event.run(id, now, status, reason);
       return moved;
     },
-    /** Puts a video in one of `from` back to `pending` for the window [startMs, endMs]; returns whether it moved. */
-    reopen(id: number, from: readonly VideoStatus[], startMs: number, endMs: number, reason: string, now: string): boolean {
-      const moved = reopen.run({ id, from: JSON.stringify(from), startMs, endMs, reason, now }).changes > 0;
-      if (moved) event.run(id, now, 'pending', reason);
+    /** Moves a video in one of `from` to `status` for the window [startMs, endMs]; returns whether it moved. */
+    reopen(id: number, from: readonly VideoStatus[], status: VideoStatus, startMs: number, endMs: number, reason: string | null, now: string): boolean {
+      const moved = reopen.run({ id, from: JSON.stringify(from), status, startMs, endMs, reason, now }).changes > 0;
+      if (moved) event.run(id, now, status, reason);
       return moved;
     },
     /** Whether the video's history ever reached one of `statuses`. */
@@ -141,17 +144,20 @@ export function createVideosRepo(db: Db) {
       return db.prepare<[Record<string, string | number>], VideoRow>(`SELECT * FROM videos ${where} ORDER BY id DESC LIMIT @limit`)
         .all({ ...params, limit: f.limit });
     },
-    /** Delivered videos that ended before `beforeMs` and still have local files. */
-    deliveredWithFiles(beforeMs: number): VideoRow[] {
-      return db.prepare<[number], VideoRow>("SELECT * FROM videos WHERE status = 'ready' AND window_end_ms < ? AND (file IS NOT NULL OR preview_file IS NOT NULL OR thumbnail_file IS NOT NULL)").all(beforeMs);
+    /** Videos in `status` whose window ended before `beforeMs` and that still have local files. */
+    withFiles(status: VideoStatus, beforeMs: number): VideoRow[] {
+      return withFiles.all(status, beforeMs);
     },
-    /** Forgets the local files of a video (they were deleted; the object store keeps its copies). */
+    /** Forgets the local files of a video (they were deleted). */
     clearFiles(id: number, now: string): void {
-      db.prepare('UPDATE videos SET file = NULL, preview_file = NULL, thumbnail_file = NULL, updated_at = ? WHERE id = ?').run(now, id);
+      clearFiles.run(now, id);
     },
-    /** Windows whose footage must stay: undelivered videos of the camera, and bookings of its field not yet turned into one. */
-    undeliveredWindows(camera: string, fieldId: number, sinceMs: number, nowMs: number): [number, number][] {
-      return undelivered.all(camera, fieldId, sinceMs, nowMs, camera).map((r) => [r.s, r.e]);
+    /**
+     * Windows whose footage must stay: the camera's videos in one of `uncut` (the lifecycle names them), and bookings
+     * of its field not yet turned into a video.
+     */
+    undeliveredWindows(camera: string, fieldId: number, sinceMs: number, nowMs: number, uncut: readonly VideoStatus[]): [number, number][] {
+      return undelivered.all(camera, JSON.stringify(uncut), fieldId, sinceMs, nowMs, camera).map((r) => [r.s, r.e]);
     },
   };
   return repo;

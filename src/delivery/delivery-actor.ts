@@ -1,61 +1,82 @@
-// What UploadActor and NotifyActor share: a job runner wired to the actor's events, wake-ups and connectivity.
+// What UploadActor and NotifyActor share: a job runner of their kind wired to the lifecycle, the actor's events,
+// wake-ups and connectivity. Each stage only names its I/O and the lifecycle events it ends with.
 
-import { createJobsRepo, createVideosRepo, type Db, type JobRow } from '../db/index.js';
-import type { DeliveryEvent, DeliveryReply, DeliveryRequest } from '../actors/delivery.messages.js';
 import type { ConnectivityEvent } from '../actors/connectivity.messages.js';
+import type { DeliveryActorData, DeliveryEvent, DeliveryReply, DeliveryRequest } from '../actors/delivery.messages.js';
+import { createJobsRepo, createVideosRepo, type Db, type JobRow, type VideoRow } from '../db/index.js';
+import {
+  createJobRunner, createVideoLifecycle, type ApplyOptions, type JobKindSpec, type VideoLifecycle, type VideoStatus,
+} from '../pipeline/index.js';
 import type { Actor, ActorContext } from '../supervisor/index.js';
-import { createJobRunner, type JobRunnerDeps } from './job-runner.js';
-import type { DeliveryJobPayload } from './upload.js';
 
-/** What differs between the two delivery actors. */
-export interface DeliveryActorSpec {
-  db: Db;
-  kind: 'upload' | 'notify';
-  /** ConnectivityActor's target this work depends on. */
+/** What differs between the two delivery stages. */
+export interface DeliveryStage<K extends 'upload' | 'notify', R> {
+  kind: K;
+  /** The status a video waits in while its job is queued. */
+  stage: Extract<VideoStatus, 'uploading' | 'notifying'>;
+  /** ConnectivityActor's target this work depends on, and its name in logs. */
   target: 'object-store' | 'ayo';
   dependency: string;
-  concurrency: number;
-  quickDelaysMs: readonly number[];
-  jobDelaysMs: readonly number[];
-  pollMs: number;
-  breaker: { threshold: number; halfOpenAfterMs: number };
-  /** Does the job; an upload answers the bytes it sent. */
-  handle(job: JobRow, signal: AbortSignal): Promise<number | void>;
-  /** The stage a video waits in while its job is queued (`uploading`, `notifying`). */
-  stage: 'uploading' | 'notifying';
+  /** `File Upload`, `API Notification`: names a job in 🔄 RETRY lines. */
+  label: string;
+  /** `Upload`, `AYO notification`: starts the reason of a failed video. */
+  failure: string;
+  /** The stage's I/O for a video in `stage`. */
+  run(v: VideoRow, job: JobRow, signal: AbortSignal): Promise<R>;
+  /** What the lifecycle's `<kind>:done` records of the result. */
+  doneOptions?(r: R): ApplyOptions;
+  /** Bytes sent, for the metrics. */
+  bytes?(r: R): number;
+  /** The stage's log line once its video moved on. */
+  doneLine(uniqueId: string): string;
+  /** The line when the video was moved elsewhere (cancelled) while the stage ran. */
+  lateLine(uniqueId: string, status: string): string;
   queuedLines(uniqueId: string): string[];
 }
 
-/** Builds the actor. */
-export function deliveryActor<Data>(ctx: ActorContext<DeliveryEvent, Data>, spec: DeliveryActorSpec): Actor<DeliveryRequest, DeliveryReply> {
-  const videos = createVideosRepo(spec.db);
-  const uid = (job: JobRow) => (JSON.parse(job.payload) as DeliveryJobPayload).uniqueId;
-  const runnerDeps: JobRunnerDeps = {
-    db: spec.db, kind: spec.kind, dependency: spec.dependency, owner: `${spec.kind}:${process.pid}`, concurrency: spec.concurrency,
-    quickDelaysMs: spec.quickDelaysMs, jobDelaysMs: spec.jobDelaysMs, breaker: spec.breaker,
-    logger: ctx.logger,
-    label: (job) => `${spec.kind === 'upload' ? 'File Upload' : 'API Notification'} for ${uid(job)}`,
-    handle: async (job, signal) => {
-      const started = Date.now();
-      const bytes = await spec.handle(job, signal);
-      ctx.emit({ type: 'delivery:done', kind: spec.kind, uniqueId: uid(job), ms: Date.now() - started, bytes: bytes ?? undefined });
+/** The job kind of a delivery stage, over one thread's lifecycle. */
+export function deliveryJobSpec<K extends 'upload' | 'notify', R>(
+  ctx: ActorContext<DeliveryEvent, DeliveryActorData>, db: Db, lifecycle: VideoLifecycle, stage: DeliveryStage<K, R>,
+): JobKindSpec<K, R> {
+  const videos = createVideosRepo(db);
+  const d = ctx.data;
+  return {
+    kind: stage.kind, delaysMs: d.jobDelays[stage.kind], quickDelaysMs: d.quickDelaysMs, concurrency: d.concurrency,
+    dependency: { name: stage.dependency, breaker: d.breaker },
+    label: (job) => `${stage.label} for ${job.payload.uniqueId}`,
+    // Only a video waiting in this stage: one cancelled meanwhile is left alone.
+    admit: (job) => (videos.get(job.payload.uniqueId)?.status === stage.stage ? { run: true } : { skip: 'not in its stage' }),
+    run: (job, signal) => stage.run(videos.get(job.payload.uniqueId)!, job.job, signal),
+    onDone(job, r, ms) {
+      const uid = job.payload.uniqueId;
+      const { moved, video } = lifecycle.apply(uid, `${stage.kind}:done`, { reason: null, ...stage.doneOptions?.(r) });
+      ctx.logger.info(moved ? stage.doneLine(uid) : stage.lateLine(uid, video?.status ?? 'deleted'));
+      ctx.emit({ type: 'delivery:done', kind: stage.kind, uniqueId: uid, ms, bytes: stage.bytes?.(r) });
     },
-    onFailed: (job, reason, final) => {
-      const v = videos.get(uid(job));
-      if (v && (v.status === spec.stage || v.status === 'failed')) {
-        videos.setStatus(v.id, final ? 'failed' : spec.stage, final ? `${spec.kind === 'upload' ? 'Upload' : 'AYO notification'} failed: ${reason}` : `retrying later: ${reason}`, new Date().toISOString());
-      }
-      ctx.logger.error(`❌ ERROR: ${spec.kind} of ${uid(job)} failed${final ? ' for good (dead letter)' : ', queued again'}: ${reason}`);
-      ctx.emit({ type: 'delivery:failed', kind: spec.kind, uniqueId: uid(job), reason, final });
+    onFailed(job, reason, final) {
+      const uid = job.payload.uniqueId;
+      lifecycle.apply(uid, final ? `${stage.kind}:failed` : `${stage.kind}:retry`, { reason: final ? `${stage.failure} failed: ${reason}` : `retrying later: ${reason}` });
+      ctx.logger.error(`❌ ERROR: ${stage.kind} of ${uid} failed${final ? ' for good (dead letter)' : ', queued again'}: ${reason}`);
+      ctx.emit({ type: 'delivery:failed', kind: stage.kind, uniqueId: uid, reason, final });
     },
-    onQueued: (job) => { for (const line of spec.queuedLines(uid(job))) ctx.logger.info(line); },
+    onQueued: (job) => {
+      const uid = (JSON.parse(job.payload) as { uniqueId: string }).uniqueId;
+      for (const line of stage.queuedLines(uid)) ctx.logger.info(line);
+    },
   };
-  const runner = createJobRunner(runnerDeps);
-  runner.onCircuitChange((state) => ctx.emit({ type: 'circuit:change', dependency: spec.target, state }));
-  ctx.emit({ type: 'circuit:change', dependency: spec.target, state: runner.circuit() });
+}
+
+/** Builds a delivery actor around its stage. */
+export function deliveryActor<K extends 'upload' | 'notify', R>(
+  ctx: ActorContext<DeliveryEvent, DeliveryActorData>, db: Db, stage: DeliveryStage<K, R>,
+): Actor<DeliveryRequest, DeliveryReply> {
+  const lifecycle = createVideoLifecycle({ db, jobDelays: ctx.data.jobDelays });
+  const runner = createJobRunner(deliveryJobSpec(ctx, db, lifecycle, stage), { db, owner: `${stage.kind}:${process.pid}`, logger: ctx.logger });
+  runner.onCircuitChange((state) => ctx.emit({ type: 'circuit:change', dependency: stage.target, state }));
+  ctx.emit({ type: 'circuit:change', dependency: stage.target, state: runner.circuit() });
   // Jobs a dead incarnation held go back to the queue at once (this actor is their only owner).
-  createJobsRepo(spec.db).releaseRunning(spec.kind);
-  const timer = setInterval(() => runner.pump(), spec.pollMs);
+  createJobsRepo(db).releaseRunning(stage.kind);
+  const timer = setInterval(() => runner.pump(), ctx.data.pollMs ?? 1_000);
   runner.pump();
 
   return {
@@ -65,8 +86,8 @@ export function deliveryActor<Data>(ctx: ActorContext<DeliveryEvent, Data>, spec
     },
     notify(message) {
       const m = message as ConnectivityEvent | { type: 'queue:changed' };
-      if (m.type === 'connectivity:change' && m.target === spec.target) {
-        if (m.online) ctx.logger.info(`🌐 CONNECTIVITY: Online - ${spec.dependency} is back; sending queued ${spec.kind} tasks, oldest first`);
+      if (m.type === 'connectivity:change' && m.target === stage.target) {
+        if (m.online) ctx.logger.info(`🌐 CONNECTIVITY: Online - ${stage.dependency} is back; sending queued ${stage.kind} tasks, oldest first`);
         runner.setOnline(m.online);
       }
       runner.pump();
@@ -74,7 +95,7 @@ export function deliveryActor<Data>(ctx: ActorContext<DeliveryEvent, Data>, spec
     async stop() {
       clearInterval(timer);
       await runner.stop();
-      spec.db.close();
+      db.close();
     },
   };
 }

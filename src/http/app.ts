@@ -3,6 +3,7 @@
 import { createApp, createRouter, defineEventHandler, type App } from 'h3';
 import { createBookingsRepo, createQueueRepo, createSegmentsRepo, createSyncRunsRepo, createVideosRepo, type Db } from '../db/index.js';
 import type { Logger } from '../log.js';
+import { createVideoLifecycle, type JobDelays } from '../pipeline/index.js';
 import { createApiKeyCheck } from './auth.js';
 import { registerBookingRoutes } from './bookings.routes.js';
 import { createErrorResponder, httpError } from './errors.js';
@@ -33,6 +34,8 @@ export interface HttpAppDeps {
   snapshots?: { recordingsDir: string; ffmpeg: string; cameras: readonly string[] };
   /** The demo's local object store, served at /objects. */
   objectsDir?: string;
+  /** Durable retry delays per job kind (config); absent in tests of the read-only API. */
+  jobDelays?: JobDelays;
   /** Metrics and the scrape-time collector; absent: no /metrics and no HTTP metrics. */
   metrics?: { metrics: Metrics; collect: () => void };
 }
@@ -61,7 +64,11 @@ export function createHttpApp(deps: HttpAppDeps): App {
   registerStatusRoute(router, { syncRuns: createSyncRunsRepo(deps.db), timeZone: deps.venue?.timeZone ?? 'UTC', demo: deps.venue?.demo ?? false });
   if (deps.snapshots) registerSnapshotRoute(router, { segments: createSegmentsRepo(deps.db), ...deps.snapshots });
   if (deps.metrics) registerMetricsRoute(router, deps.metrics.metrics, deps.metrics.collect);
-  registerQueueRoutes(router, { queue: createQueueRepo(deps.db), videos: createVideosRepo(deps.db), wake: () => deps.control?.wake?.() });
+  registerQueueRoutes(router, {
+    db: deps.db, queue: createQueueRepo(deps.db), videos: createVideosRepo(deps.db), wake: () => deps.control?.wake?.(),
+    // An operator's retry restarts an existing job; no job is created here, so the delays only matter for the record.
+    lifecycle: createVideoLifecycle({ db: deps.db, jobDelays: deps.jobDelays ?? { cut: [], upload: [], notify: [] } }),
+  });
   registerVideoRoutes(router, { videos: createVideosRepo(deps.db), dataDir: deps.dataDir ?? process.cwd(), requestClip: deps.control?.requestClip });
   app.use(router);
   return app;

@@ -1,23 +1,28 @@
-// Queue endpoints: GET /api/queue, POST /api/queue/:id/retry, POST /api/videos/:unique_id/retry.
+// Queue endpoints: GET /api/queue, POST /api/queue/:id/retry, POST /api/videos/:unique_id/retry. A retry is the
+// lifecycle's `operator:retry-<kind>` event; this module only reads the request and maps the outcome.
 
 import { defineEventHandler, type Router } from 'h3';
-import type { QueueRepo, VideosRepo } from '../db/index.js';
+import type { Db, QueueRepo, VideosRepo } from '../db/index.js';
+import { jobKey, retryJobByOperator, VIDEO_JOB_KINDS, videoOfJob, type VideoLifecycle } from '../pipeline/index.js';
 import { httpError, quote } from './errors.js';
 import { pathParam, readQuery } from './query.js';
 
-/** Registers the queue endpoints; `wake` tells the actors that work is due. */
-export function registerQueueRoutes(router: Router, deps: { queue: QueueRepo; videos: VideosRepo; wake: () => void; now?: () => number }): void {
+/** What the queue endpoints need; `wake` tells the actors that work is due. */
+export interface QueueRouteDeps { db: Db; queue: QueueRepo; videos: VideosRepo; lifecycle: VideoLifecycle; wake: () => void; now?: () => number }
+
+/** Registers the queue endpoints. */
+export function registerQueueRoutes(router: Router, deps: QueueRouteDeps): void {
   const now = deps.now ?? Date.now;
   router.get('/api/queue', defineEventHandler((event) => {
     readQuery(event, []);
-    return { status: 'success', data: deps.queue.summary(now()) };
+    return { status: 'success', data: deps.queue.summary(now(), videoOfJob) };
   }));
 
   router.post('/api/queue/:id/retry', defineEventHandler((event) => {
     readQuery(event, []);
     const raw = event.context.params?.id ?? '';
     if (!/^\d{1,12}$/.test(raw)) throw httpError(400, `Invalid job id ${quote(raw)}: must be a whole number`);
-    const result = deps.queue.retry(Number(raw), now());
+    const result = retryJobByOperator(deps.db, deps.lifecycle, Number(raw), now());
     if (!result) throw httpError(404, `Job ${raw} not found`);
     if ('refused' in result) throw httpError(409, `Job ${raw} cannot be retried: ${result.refused}`);
     deps.wake();
@@ -31,11 +36,11 @@ export function registerQueueRoutes(router: Router, deps: { queue: QueueRepo; vi
     if (!/^[A-Za-z0-9_-]{1,300}$/.test(id)) throw httpError(400, `Invalid video id ${quote(id)}`);
     const v = deps.videos.get(id);
     if (!v) throw httpError(404, `Video ${quote(id)} not found`);
-    const job = deps.queue.latestJobOf(id);
+    const job = deps.queue.latestOf(VIDEO_JOB_KINDS.map((k) => jobKey(k, id)));
     if (!job) throw httpError(409, `Video ${id} has no job to retry`);
     if (v.status === 'ready' || v.status === 'cancelled') throw httpError(409, `Video ${id} is ${v.status}; there is nothing to retry`);
     if (job.status !== 'dead' && v.status !== 'failed') throw httpError(409, `Video ${id} is ${v.status} and its ${job.kind} job is ${job.status}; it will run by itself`);
-    const result = deps.queue.retry(job.id, now())!;
+    const result = retryJobByOperator(deps.db, deps.lifecycle, job.id, now())!;
     if ('refused' in result) throw httpError(409, `Video ${id} cannot be retried: its ${job.kind} job ${result.refused}`);
     const retried = result.job;
     deps.wake();

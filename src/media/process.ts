@@ -3,6 +3,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { ErrorCode } from '../errors.js';
 
 /** How a child process ended; `stderrTail` holds its last lines for the log. */
 export interface ProcessExit { code: number | null; signal: NodeJS.Signals | null; stderrTail: string[] }
@@ -53,6 +54,18 @@ export function runMedia(bin: string, args: readonly string[], onLine?: (line: s
 export class MediaCancelledError extends Error {
   override readonly name = 'MediaCancelledError';
   readonly retryable = false;
+  readonly code = 'cancelled' satisfies ErrorCode;
+}
+
+/** ffmpeg or ffprobe failed: `ffmpeg-missing` when the binary is not there (exit 127), else `ffmpeg-failed`. */
+export class MediaFailedError extends Error {
+  override readonly name = 'MediaFailedError';
+  readonly retryable = false;
+  readonly code: ErrorCode;
+  constructor(message: string, exitCode: number | null) {
+    super(message);
+    this.code = exitCode === 127 ? 'ffmpeg-missing' : 'ffmpeg-failed';
+  }
 }
 
 /**
@@ -74,7 +87,7 @@ export async function runMediaToBuffer(bin: string, args: readonly string[], tim
   if (signal?.aborted) throw new MediaCancelledError(`${bin} cancelled`);
   if (exit.code !== 0) {
     const why = exit.signal ? `killed (${exit.signal}${exit.signal === 'SIGKILL' ? `, timeout ${timeoutMs} ms` : ''})` : `exit ${exit.code}`;
-    throw new Error(`${bin} failed (${why}): ${exit.stderrTail.slice(-3).join(' | ') || 'no output'}`);
+    throw new MediaFailedError(`${bin} failed (${why}): ${exit.stderrTail.slice(-3).join(' | ') || 'no output'}`, exit.code);
   }
   return Buffer.concat(chunks);
 }

@@ -65,7 +65,7 @@ export async function cutClip(input: CutInput): Promise<CutResult> {
     .filter((s) => s.endMs > input.windowStartMs && s.startMs < input.windowEndMs)
     .sort((a, b) => a.startMs - b.startMs);
   const covered = coveredIntervals(segments, input.windowStartMs, input.windowEndMs);
-  if (covered.length === 0) throw new PermanentError('no footage');
+  if (covered.length === 0) throw new PermanentError('no footage', { code: 'no-footage' });
   const missing = missingIntervals(covered, input.windowStartMs, input.windowEndMs);
   fs.mkdirSync(path.dirname(input.out), { recursive: true });
   const tmp = `${input.out}.part`;
@@ -81,7 +81,7 @@ export async function cutClip(input: CutInput): Promise<CutResult> {
     await runMediaToEnd(input.ffmpeg, cutArgs(list, Math.max(0, start - 0.001), end - start + TAIL_MARGIN_SEC, tmp), 600_000, input.signal);
     const probed = await probeMedia(input.ffprobe, tmp);
     const video = probed.streams.find((s) => s.type === 'video');
-    if (!video || probed.durationSec <= 0) throw new Error('the cut has no video');
+    if (!video || probed.durationSec <= 0) throw new PermanentError('the cut has no video', { code: 'ffmpeg-failed' });
     fs.renameSync(tmp, input.out);
     return {
       file: input.out, durationSec: probed.durationSec, sizeBytes: fs.statSync(input.out).size, width: video.width,

@@ -2,86 +2,43 @@
 // a durable cut job; a cancelled booking cancels its videos; a changed window redoes undelivered ones; a cancelled
 // video whose booking is eligible again is revived; a manual clip request makes a `clip` video of the last CLIP_SECONDS.
 
-import fs from 'node:fs';
-import { createBookingsRepo, createJobsRepo, createVideosRepo, type BookingRow, type VideoRow } from '../db/index.js';
+import { createBookingsRepo, createVideosRepo, type BookingRow, type VideoRow } from '../db/index.js';
 import { NotFoundError } from '../errors.js';
-import type { VideoEvent, VideoPipelineDeps } from './types.js';
+import { HANDED_TO_DELIVERY, UNCUT, type VideoLifecycle, type VideoLifecycleEvent } from '../pipeline/index.js';
+import type { VideoPipelineDeps } from './types.js';
 import { videoUniqueId } from './unique-id.js';
 
-/** Statuses of a video that has not reached the object store yet. */
-const UNDELIVERED = new Set(['pending', 'processing', 'failed']);
-/** Statuses that mean the cut finished and the video was handed to upload and notify. */
-const HANDED_TO_DELIVERY: readonly VideoRow['status'][] = ['uploading', 'notifying', 'ready'];
-/** The payload of a cut job. */
-export interface CutJobPayload { uniqueId: string }
-/** Durable attempts of a cut job: the first run and the durable retries. */
-export const cutJobAttempts = (deps: Pick<VideoPipelineDeps, 'jobDelaysMs'>) => deps.jobDelaysMs.length + 1;
-
-/** Creates the scanner; `abortRunning` stops a running cut of a booking (the cut worker provides it). */
-export function createVideoScanner(deps: VideoPipelineDeps, abortRunning: (uniqueId: string) => void) {
+/** Creates the scanner; every change it makes to a video is an event of the lifecycle. */
+export function createVideoScanner(deps: VideoPipelineDeps, lifecycle: VideoLifecycle) {
   const bookings = createBookingsRepo(deps.db);
   const videos = createVideosRepo(deps.db);
-  const jobs = createJobsRepo(deps.db);
   const now = deps.now ?? Date.now;
-  const iso = () => new Date(now()).toISOString();
-  const emit = (e: VideoEvent) => { try { deps.onEvent?.(e); } catch { /* listeners cannot break the pipeline */ } };
-  const setStatus = (v: VideoRow, status: VideoRow['status'], reason: string | null) => {
-    videos.setStatus(v.id, status, reason, iso());
-    emit({ type: 'video:status', uniqueId: v.unique_id, bookingId: v.booking_id, camera: v.camera, videoType: v.type, status, reason });
-  };
-
-  const cutJob = (uniqueId: string, camera: string) => jobs.enqueue({
-    kind: 'cut', payload: { uniqueId } satisfies CutJobPayload, dedupeKey: `cut:${uniqueId}`, groupKey: camera, maxAttempts: cutJobAttempts(deps), runAtMs: now(),
-  }, iso());
 
   /** Creates the video and its cut job in one transaction (a crash cannot leave one without the other). */
   const createVideo = (booking: BookingRow, camera: string, type: 'full' | 'clip', startMs: number, endMs: number): { video: VideoRow; created: boolean } => {
     const uniqueId = videoUniqueId(booking.booking_id, camera, startMs, deps.timeZone, type);
-    return deps.db.transaction(() => {
-      const { video, created } = videos.create({
-        unique_id: uniqueId, booking_id: booking.booking_id, camera, field_id: booking.field_id, type,
-        window_start_ms: startMs, window_end_ms: endMs,
-      }, iso());
-      if (created) {
-        cutJob(uniqueId, camera);
-        deps.logger.info(`🎬 VIDEO: ${uniqueId} created for booking ${booking.booking_id} (${type}, camera ${camera})`);
-        emit({ type: 'video:status', uniqueId, bookingId: booking.booking_id, camera, videoType: type, status: 'pending', reason: null });
-      }
-      return { video, created };
-    })();
+    const made = lifecycle.create({
+      unique_id: uniqueId, booking_id: booking.booking_id, camera, field_id: booking.field_id, type,
+      window_start_ms: startMs, window_end_ms: endMs,
+    });
+    if (made.created) deps.logger.info(`🎬 VIDEO: ${uniqueId} created for booking ${booking.booking_id} (${type}, camera ${camera})`);
+    return made;
   };
 
   /**
-   * Puts a video that was not handed to delivery back to `pending` for the window [startMs, endMs], with its cut job
-   * due now, in one transaction. The job keeps its dedupe key `cut:<unique_id>` (the queue's views rely on it): the
-   * existing row (cancelled, dead, done, waiting or leased) is put back in the queue. A cut still running for the
-   * old window is aborted; the cut worker moves a video only out of `processing`, so that cut's result is dropped.
-   * Returns whether the video moved (it did not if someone else moved it meanwhile).
+   * Puts a video back to `pending` for the window [startMs, endMs] with its cut job due now and all its attempts
+   * (`window:changed` or `booking:eligible`). A cut still running for the old window is aborted and its result
+   * dropped. Returns whether the video moved (it did not if someone else moved it meanwhile).
    */
-  const reopenVideo = (v: VideoRow, startMs: number, endMs: number, reason: string): boolean => {
-    const moved = deps.db.transaction(() => {
-      if (!videos.reopen(v.id, [v.status], startMs, endMs, reason, iso())) return false;
-      const job = cutJob(v.unique_id, v.camera);
-      // New work under the old dedupe key: all its attempts again, even if the old window's job had died.
-      jobs.restart(job.id, now(), now());
-      return true;
-    })();
-    if (!moved) return false;
-    if (v.status === 'processing') abortRunning(v.unique_id);
-    deps.logger.info(`🎬 VIDEO: ${v.unique_id} queued again for ${new Date(startMs).toISOString()} → ${new Date(endMs).toISOString()} (${reason})`);
-    emit({ type: 'video:status', uniqueId: v.unique_id, bookingId: v.booking_id, camera: v.camera, videoType: v.type, status: 'pending', reason });
+  const reopenVideo = (v: VideoRow, event: VideoLifecycleEvent, startMs: number, endMs: number): boolean => {
+    const r = lifecycle.apply(v, event, { window: { startMs, endMs } });
+    if (!r.moved) return false;
+    deps.logger.info(`🎬 VIDEO: ${v.unique_id} queued again for ${new Date(startMs).toISOString()} → ${new Date(endMs).toISOString()} (${r.video.reason})`);
     return true;
   };
 
   /** Videos whose window changed after their cut, already warned about (the scan repeats every pass). */
   const warnedLate = new Set<string>();
-
-  const cancelVideo = (v: VideoRow, reason: string) => {
-    // Every job of the video that has not finished: a cancelled booking's video is neither cut, uploaded nor announced.
-    for (const kind of ['cut', 'upload', 'notify']) jobs.cancelByKey(`${kind}:${v.unique_id}`, iso());
-    abortRunning(v.unique_id);
-    setStatus(v, 'cancelled', reason);
-  };
 
   /**
    * The booking's end moved but not its start, so its unique_id (built from the start, DESIGN.md section 3) is the
@@ -92,8 +49,8 @@ export function createVideoScanner(deps: VideoPipelineDeps, abortRunning: (uniqu
    */
   const redoEnd = (v: VideoRow, startMs: number, endMs: number) => {
     // `failed` after its cut (its upload or notification died) counts as handed to delivery: its jobs are spent.
-    if (UNDELIVERED.has(v.status) && !videos.everReached(v.id, HANDED_TO_DELIVERY)) {
-      reopenVideo(v, startMs, endMs, 'booking window changed');
+    if (UNCUT.includes(v.status) && !videos.everReached(v.id, HANDED_TO_DELIVERY)) {
+      reopenVideo(v, 'window:changed', startMs, endMs);
     } else if (v.status !== 'ready' && v.status !== 'unavailable' && !warnedLate.has(v.unique_id)) {
       warnedLate.add(v.unique_id);
       deps.logger.warn(`🎬 VIDEO: ${v.unique_id}: the booking now ends at ${new Date(endMs).toISOString()}, after its cut; it is delivered with the window it was cut for`);
@@ -105,8 +62,7 @@ export function createVideoScanner(deps: VideoPipelineDeps, abortRunning: (uniqu
     cancelBooking(bookingId: string): number {
       let n = 0;
       for (const v of videos.byBooking(bookingId)) {
-        if (v.status === 'cancelled') continue;
-        cancelVideo(v, 'Booking cancelled via API');
+        if (!lifecycle.apply(v, 'booking:cancelled').moved) continue;
         deps.logger.info(`📅 BOOKING: Updated video ${v.unique_id} to cancelled status for booking ${bookingId}`);
         n++;
       }
@@ -134,33 +90,19 @@ export function createVideoScanner(deps: VideoPipelineDeps, abortRunning: (uniqu
           }
           const existing = mine.filter((v) => v !== same && v.status !== 'cancelled');
           // The window start changed: redo what was not delivered; leave a delivered video alone.
-          if (existing.some((v) => !UNDELIVERED.has(v.status))) continue;
-          for (const v of existing) {
-            cancelVideo(v, 'booking window changed');
-            cancelled++;
-          }
+          if (existing.some((v) => !UNCUT.includes(v.status))) continue;
+          for (const v of existing) if (lifecycle.apply(v, 'window:superseded').moved) cancelled++;
           if (!same) {
             if (createVideo(b, cam.name, 'full', startMs, endMs).created) created++;
           } else if (!videos.everReached(same.id, HANDED_TO_DELIVERY)) {
             // Cancelled earlier (booking cancelled, or the window moved away) and eligible again: revive it. Its
             // unique_id is what AYO would receive, so it cannot be created anew. One that reached delivery before its
             // cancel stays cancelled: its upload and notify jobs are spent, and AYO may already have it.
-            if (reopenVideo(same, startMs, endMs, 'booking eligible again')) created++;
+            if (reopenVideo(same, 'booking:eligible', startMs, endMs)) created++;
           }
         }
       }
       return { created, cancelled };
-    },
-
-    /** Deletes the local files of delivered videos older than the recording retention; returns how many. */
-    expireDeliveredFiles(): number {
-      const old = videos.deliveredWithFiles(now() - deps.retentionHours * 3_600_000);
-      for (const v of old) {
-        for (const f of [v.file, v.preview_file, v.thumbnail_file]) if (f) fs.rmSync(f, { force: true });
-        videos.clearFiles(v.id, iso());
-      }
-      if (old.length > 0) deps.logger.info(`🧹 RETENTION: removed the local files of ${old.length} delivered videos (the object store keeps them)`);
-      return old.length;
     },
 
     /** A manual clip of the last `clipSeconds` of the booking running now on a field. */

@@ -2,12 +2,13 @@
 
 import type { Db } from '../db/index.js';
 import type { Logger } from '../log.js';
+import type { JobDelays, VideoStatusChange } from '../pipeline/index.js';
 import type { CameraConfig } from '../recording/cameras.js';
 import type { ClipTaskInput, ClipTaskResult } from './clip.task.js';
 
 /** Events of the video pipeline (metrics and logs subscribe on the main thread). */
 export type VideoEvent =
-  | { type: 'video:status'; uniqueId: string; bookingId: string; camera: string; videoType: 'full' | 'clip'; status: string; reason: string | null }
+  | VideoStatusChange
   | { type: 'clip:done'; uniqueId: string; camera: string; seconds: number; coverage: number };
 
 /** Dependencies of the scanner and the cut worker. */
@@ -28,8 +29,10 @@ export interface VideoPipelineDeps {
   retentionHours: number;
   /** Delays between the quick processing attempts (the seed's 3 s, 6 s, 12 s). */
   processingDelaysMs: readonly number[];
-  /** Delays of the durable retries after that (5, 15, 30, 60, 120 min). */
-  jobDelaysMs: readonly number[];
+  /** Delays of the durable retries of every job kind (a cut's: 5, 15, 30, 60, 120 min). */
+  jobDelays: JobDelays;
+  /** Cuts at once (at most one per camera); default 1. */
+  clipConcurrency?: number;
   /** Runs one clip task (on the piscina pool in the actor; directly in tests). */
   runClip(input: Omit<ClipTaskInput, 'cancelPort'>, signal: AbortSignal): Promise<ClipTaskResult>;
   logger: Logger;

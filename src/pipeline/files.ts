@@ -1,0 +1,78 @@
+// Local files follow the lifecycle: each terminal status has a rule, and files no video claims are swept, so nothing
+// made for a video stays on disk forever.
+//   ready       kept for the recording retention after the window ends (a re-upload needs them), then deleted;
+//               the object store keeps its copies
+//   cancelled   deleted at once by the transition; this sweep catches any a crash left behind
+//   failed      while a job of the video still waits, kept; once every job is dead, kept for the retention (an
+//               operator may retry), then deleted
+//   on disk but claimed by no video (an interrupted cut, a dropped result): deleted after a grace period
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { createJobsRepo, createVideosRepo, type Db, type VideoRow } from '../db/index.js';
+import type { Logger } from '../log.js';
+import type { VideoLifecycle } from './apply.js';
+import { jobKey } from './job-kinds.js';
+import { VIDEO_JOB_KINDS } from './video-lifecycle.js';
+
+/** What a sweep needs. */
+export interface FileSweepOptions {
+  db: Db;
+  lifecycle: VideoLifecycle;
+  logger: Logger;
+  /** `$DATA_DIR/media/videos`: the only place cuts write to. */
+  videosDir: string;
+  /** How long after its window a delivered or dead video keeps its files. */
+  retentionMs: number;
+  nowMs: number;
+  /** How old an unclaimed file must be before it goes (a cut may be writing it now). Default 1 h. */
+  orphanGraceMs?: number;
+}
+
+/** Files a cut leaves for a video: the clip, its preview and its thumbnail. */
+const SUFFIXES = ['_preview.mp4', '_thumbnail.jpg', '.mp4'];
+
+/** Runs every rule once; returns how many videos lost their files and how many unclaimed files went. */
+export function sweepVideoFiles(o: FileSweepOptions): { videos: number; orphans: number } {
+  const videos = createVideosRepo(o.db);
+  const jobs = createJobsRepo(o.db);
+  const before = o.nowMs - o.retentionMs;
+  const live = (v: VideoRow) => VIDEO_JOB_KINDS.some((k) => {
+    const s = jobs.byKey(jobKey(k, v.unique_id))?.status;
+    return s === 'pending' || s === 'running';
+  });
+  let delivered = 0;
+  for (const v of videos.withFiles('ready', before)) if (o.lifecycle.dropFiles(v)) delivered++;
+  if (delivered > 0) o.logger.info(`🧹 RETENTION: removed the local files of ${delivered} delivered videos (the object store keeps them)`);
+  let settled = 0;
+  for (const v of videos.withFiles('cancelled', Number.MAX_SAFE_INTEGER)) if (o.lifecycle.dropFiles(v)) settled++;
+  for (const v of videos.withFiles('failed', before)) if (!live(v) && o.lifecycle.dropFiles(v)) settled++;
+  if (settled > 0) o.logger.info(`🧹 RETENTION: removed the local files of ${settled} cancelled or failed videos`);
+  const orphans = sweepOrphans(o, videos);
+  if (orphans > 0) o.logger.info(`🧹 RETENTION: removed ${orphans} video file(s) no video claims (left by an interrupted cut)`);
+  return { videos: delivered + settled, orphans };
+}
+
+function sweepOrphans(o: FileSweepOptions, videos: ReturnType<typeof createVideosRepo>): number {
+  if (!fs.existsSync(o.videosDir)) return 0;
+  const cutoff = o.nowMs - (o.orphanGraceMs ?? 3_600_000);
+  let n = 0;
+  for (const day of fs.readdirSync(o.videosDir, { withFileTypes: true })) {
+    if (!day.isDirectory()) continue;
+    const dir = path.join(o.videosDir, day.name);
+    for (const name of fs.readdirSync(dir)) {
+      const file = path.join(dir, name);
+      const suffix = SUFFIXES.find((s) => name.endsWith(s));
+      const st = fs.statSync(file, { throwIfNoEntry: false });
+      if (!suffix || !st?.isFile() || st.mtimeMs > cutoff) continue;
+      const v = videos.get(name.slice(0, -suffix.length));
+      const claimed = !!v && (v.status === 'processing' || [v.file, v.preview_file, v.thumbnail_file].includes(file));
+      if (claimed) continue;
+      fs.rmSync(file, { force: true });
+      n++;
+    }
+    // An empty day folder goes too, unless a cut may have just made it.
+    if (fs.readdirSync(dir).length === 0 && fs.statSync(dir).mtimeMs <= cutoff) fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return n;
+}

@@ -1,0 +1,46 @@
+// The kinds of durable work, their payloads, their dedupe keys and how many attempts each gets. One registry:
+// the lifecycle enqueues by kind, the job runner claims by kind, the queue's views read the key.
+
+/** Payload of each job kind (stored as JSON in `jobs.payload`). */
+export interface JobPayloads {
+  /** Cut, preview and thumbnail of one video. */
+  cut: { uniqueId: string };
+  /** The video's three objects to the object store. */
+  upload: { uniqueId: string };
+  /** save-video-available to AYO. */
+  notify: { uniqueId: string };
+}
+
+/** A kind of durable job. */
+export type JobKind = keyof JobPayloads;
+
+/** Every job kind. */
+export const JOB_KINDS: readonly JobKind[] = ['cut', 'upload', 'notify'];
+
+/** The durable retry delays of each kind (the first run is not delayed). */
+export type JobDelays = Record<JobKind, readonly number[]>;
+
+/** The dedupe key of a video's job of `kind`: one job per kind and video, whatever runs it how often. */
+export function jobKey(kind: JobKind, uniqueId: string): string {
+  return `${kind}:${uniqueId}`;
+}
+
+/** Attempts a job gets: its first run and one retry per delay. */
+export function attemptsOf(delaysMs: readonly number[]): number {
+  return delaysMs.length + 1;
+}
+
+/** The video a job works on, or null for a payload that names none (or is not JSON). */
+export function videoOfJob(payload: string): string | null {
+  try {
+    const id = (JSON.parse(payload) as { uniqueId?: unknown }).uniqueId;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `kind` names a known job kind. */
+export function isJobKind(kind: string): kind is JobKind {
+  return (JOB_KINDS as readonly string[]).includes(kind);
+}

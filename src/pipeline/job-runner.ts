@@ -1,0 +1,248 @@
+// The one job runner for every kind of durable work. It claims due jobs of its kind oldest first (at most one per
+// group), renews their leases while they run, asks the kind's gate whether a job may run now (waiting spends no
+// attempt), runs the handler through the kind's quick retries and circuit, then retries later with the kind's
+// delays or dead-letters the job. A kind with a remote dependency also waits while that dependency is offline.
+
+import { createJobsRepo, type Db, type JobRow } from '../db/index.js';
+import { describeError, isRetryable, isUnreachable } from '../errors.js';
+import type { Logger } from '../log.js';
+import { createResilience, isCircuitOpenError, type CircuitName, type Resilience } from '../util/resilience.js';
+import { attemptsOf, videoOfJob, type JobKind, type JobPayloads } from './job-kinds.js';
+
+/** One claimed job as its kind's hooks see it. */
+export interface JobContext<K extends JobKind> {
+  job: JobRow;
+  payload: JobPayloads[K];
+}
+
+/** A gate's answer: run the job now, let it wait (no attempt spent), or finish it without running (nothing to do). */
+export type Admission = { run: true } | { wait: number; why: string } | { skip: string };
+
+/** The remote service a kind depends on: followed for connectivity, guarded by a circuit breaker. */
+export interface JobDependency {
+  /** For logs: `object store`, `AYO`. */
+  name: string;
+  /** Consecutive failures that open the circuit, and for how long. */
+  breaker: { threshold: number; halfOpenAfterMs: number };
+}
+
+/** Everything a kind declares: its payload type comes from {@link JobPayloads}. */
+export interface JobKindSpec<K extends JobKind, R = unknown> {
+  kind: K;
+  /** Durable retry delays; the kind's jobs get `delaysMs.length + 1` attempts. */
+  delaysMs: readonly number[];
+  /** In-process retries of one attempt (the seed's quick delays). */
+  quickDelaysMs: readonly number[];
+  /** Name of the quick-retry policy in logs, when there is no dependency (`video processing`). */
+  policyName?: string;
+  dependency?: JobDependency;
+  concurrency: number;
+  /** Names the job in 🔄 RETRY lines. */
+  label(ctx: JobContext<K>): string;
+  /** Whether the job may run now; may move its subject (e.g. into `processing`). Absent: always. */
+  admit?(ctx: JobContext<K>): Admission;
+  /** The stage's I/O. Throws an error carrying its code and retryability to fail the attempt. */
+  run(ctx: JobContext<K>, signal: AbortSignal): Promise<R>;
+  /** The failure as stored on the job and shown on its subject (default: the error's description). */
+  failureReason?(ctx: JobContext<K>, error: unknown): string;
+  /** The attempt succeeded (the job is completed right after). */
+  onDone?(ctx: JobContext<K>, result: R, ms: number): void;
+  /** The attempt failed; `final` when the job is now a dead letter. */
+  onFailed?(ctx: JobContext<K>, reason: string, final: boolean, error: unknown): void;
+  /** A shutdown interrupted the job; it runs again at the next start without spending the attempt. */
+  onInterrupted?(ctx: JobContext<K>): void;
+  /** The job waits for its dependency (called once per job and wait). */
+  onQueued?(job: JobRow): void;
+}
+
+/** What a runner needs besides its kind. */
+export interface JobRunnerOptions {
+  db: Db;
+  owner: string;
+  logger: Logger;
+  now?: () => number;
+  /** The lease of a running job, renewed every fifth of it while the job runs (default 10 min). */
+  leaseMs?: number;
+}
+
+/** How long an unreachable dependency is left alone before one job tries it again. */
+const RECHECK_MS = 10_000;
+/**
+ * A running job's lease. Every kind renews it while the job runs: a large upload or a long cut can outlast any
+ * fixed lease, and an expired lease would let a second run of the same job start beside it. A worker that died
+ * stops renewing, and its jobs are free again within this time.
+ */
+const LEASE_MS = 10 * 60_000;
+
+type StopWhy = 'cancel' | 'stop';
+interface Slot { abort: AbortController; why: StopWhy | undefined; group: string | null; video: string | null; done: Promise<void> }
+
+/** Creates a runner of one kind; `pump()` claims due jobs, `setOnline()` follows ConnectivityActor. */
+export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, opts: JobRunnerOptions) {
+  const jobs = createJobsRepo(opts.db);
+  const now = opts.now ?? Date.now;
+  const leaseMs = opts.leaseMs ?? LEASE_MS;
+  const maxAttempts = attemptsOf(spec.delaysMs);
+  const dep = spec.dependency;
+  const circuitListeners: ((s: CircuitName) => void)[] = [];
+  let openedAt = 0;
+  // The circuit counts the dependency's own failures (5xx, bad answers); an unreachable link is ConnectivityActor's.
+  const makePolicy = (): Resilience => {
+    const p = createResilience({
+      name: dep?.name ?? spec.policyName ?? spec.kind, maxAttempts: spec.quickDelaysMs.length + 1, delaysMs: spec.quickDelaysMs,
+      breaker: dep?.breaker, breakOn: (e) => !isUnreachable(e),
+    }, opts.logger);
+    p.onCircuitChange((s) => {
+      if (s === 'open') openedAt = now();
+      circuitListeners.forEach((l) => l(s));
+    });
+    return p;
+  };
+  let policy = makePolicy();
+  const running = new Map<number, Slot>();
+  const announced = new Set<number>();
+  let online = true;
+  let unreachableUntil = 0;
+  let stopped = false;
+
+  // An open circuit moves to half-open only inside a call (cockatiel), so once its time is up one job is let through
+  // to be that call; until the circuit has closed again, one job at a time.
+  const circuitAllows = () => !dep || policy.circuit() !== 'open' || now() - openedAt >= dep.breaker.halfOpenAfterMs;
+  const available = () => online && now() >= unreachableUntil && circuitAllows();
+  const slots = () => (policy.circuit() === 'closed' ? spec.concurrency : 1);
+  const queued = (job: JobRow) => {
+    if (announced.has(job.id)) return;
+    announced.add(job.id);
+    spec.onQueued?.(job);
+  };
+  /** Waiting keeps the job's place in the queue (its run_at) unless a later time is given; the attempt is refunded. */
+  const wait = (job: JobRow, runAtMs: number, why: string | null) => jobs.retryAt(job.id, runAtMs, why, now(), true, opts.owner);
+
+  function settle(ctx: JobContext<K>, e: unknown): void {
+    const { job } = ctx;
+    const reason = spec.failureReason?.(ctx, e) ?? describeError(e);
+    // Refused by the open circuit before any call (execute throws the real failure once a call was made), or the link
+    // or the service is down: the job waits with its place and its attempt. The circuit says when it goes again; an
+    // unreachable dependency is tried again by one job after RECHECK_MS.
+    if (dep && (isCircuitOpenError(e) || isUnreachable(e))) {
+      if (!isCircuitOpenError(e)) unreachableUntil = now() + RECHECK_MS;
+      wait(job, job.run_at_ms, reason);
+      return queued(job);
+    }
+    const delay = spec.delaysMs[job.attempts - 1];
+    const final = !isRetryable(e) || job.attempts >= maxAttempts || delay === undefined;
+    if (final) jobs.deadLetter(job.id, reason, now(), opts.owner);
+    else jobs.retryAt(job.id, now() + delay, reason, now(), false, opts.owner);
+    spec.onFailed?.(ctx, reason, final, e);
+  }
+
+  async function run(job: JobRow, slot: Slot): Promise<void> {
+    const ctx: JobContext<K> = { job, payload: JSON.parse(job.payload) as JobPayloads[K] };
+    const renewal = setInterval(() => {
+      try { jobs.renewLease(job.id, opts.owner, now() + leaseMs); } catch { /* closing: the job ends with the actor */ }
+    }, leaseMs / 5);
+    try {
+      const admission = spec.admit?.(ctx) ?? { run: true };
+      if ('skip' in admission) return jobs.complete(job.id, now(), opts.owner);
+      if ('wait' in admission) return wait(job, now() + admission.wait, null);
+      const started = now();
+      let result: R;
+      try {
+        result = await policy.execute(spec.label(ctx), (signal) => {
+          const stop = () => slot.abort.abort();
+          signal.addEventListener('abort', stop, { once: true });
+          return spec.run(ctx, slot.abort.signal).finally(() => signal.removeEventListener('abort', stop));
+        }, slot.abort.signal);
+      } catch (e) {
+        // Cancelled or restarted by the lifecycle: whoever did that owns the job now; leave it as they set it.
+        if (slot.why === 'cancel') return;
+        if (slot.why === 'stop') {
+          spec.onInterrupted?.(ctx);
+          return wait(job, job.run_at_ms, 'interrupted by shutdown');
+        }
+        return settle(ctx, e);
+      }
+      // Even a cancelled job's result goes to onDone: the lifecycle refuses it there and the stage cleans up after it.
+      // Completing is conditional on still holding the job, so a cancel or restart meanwhile keeps what it set.
+      spec.onDone?.(ctx, result, now() - started);
+      jobs.complete(job.id, now(), opts.owner);
+      announced.delete(job.id);
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  const self = {
+    /** The kind this runner serves. */
+    kind: spec.kind,
+    /** Claims due jobs up to the concurrency while the dependency is available; returns how many started. */
+    pump(): number {
+      if (stopped) return 0;
+      if (!available()) {
+        for (const job of jobs.pending(spec.kind)) queued(job);
+        return 0;
+      }
+      let started = 0;
+      while (running.size < slots() && available()) {
+        const busy = [...new Set([...running.values()].map((r) => r.group).filter((g): g is string => g !== null))];
+        // Never its own running jobs again, even if a renewal was missed and the lease ran out.
+        const job = jobs.claim(spec.kind, opts.owner, leaseMs, now(), { busyGroups: busy, excludeIds: [...running.keys()], maxAttempts });
+        if (!job) break;
+        const slot: Slot = { abort: new AbortController(), why: undefined, group: job.group_key, video: videoOfJob(job.payload), done: Promise.resolve() };
+        running.set(job.id, slot);
+        slot.done = run(job, slot)
+          .catch((e) => opts.logger.error(`${spec.kind} job ${job.id} crashed: ${describeError(e)}`))
+          .finally(() => {
+            running.delete(job.id);
+            // A free slot takes the next due job at once rather than at the next poll.
+            if (!stopped) setImmediate(() => { try { self.pump(); } catch { /* closed meanwhile: the next poll retries */ } });
+          });
+        started++;
+      }
+      return started;
+    },
+    /** Stops the running job of a video (the lifecycle cancelled or restarted it); its result is dropped. */
+    abortVideo(uniqueId: string): void {
+      for (const slot of running.values()) {
+        if (slot.video !== uniqueId) continue;
+        slot.why = 'cancel';
+        slot.abort.abort();
+      }
+    },
+    /** Follows ConnectivityActor. Back online, queued work becomes due at once, oldest first. */
+    setOnline(isOnline: boolean): void {
+      const wasOnline = online;
+      online = isOnline;
+      if (!isOnline) return;
+      unreachableUntil = 0;
+      // Back from an outage: start with a closed circuit rather than wait out one opened during it.
+      if (!wasOnline && policy.circuit() !== 'closed') {
+        policy = makePolicy();
+        circuitListeners.forEach((l) => l('closed'));
+      }
+      jobs.makeDue(spec.kind, now());
+    },
+    /** Jobs running now. */
+    get active(): number {
+      return running.size;
+    },
+    /** The dependency's circuit (always closed for a kind without one). */
+    circuit: (): CircuitName => policy.circuit(),
+    /** Follows the circuit's transitions. */
+    onCircuitChange: (l: (s: CircuitName) => void) => void circuitListeners.push(l),
+    /** Resolves when every running job has finished. */
+    async idle(): Promise<void> {
+      while (running.size > 0) await Promise.all([...running.values()].map((r) => r.done));
+    },
+    /** Interrupts running jobs; they go back to the queue without spending an attempt. */
+    async stop(): Promise<void> {
+      stopped = true;
+      for (const r of running.values()) { r.why = 'stop'; r.abort.abort(); }
+      await self.idle();
+    },
+  };
+  return self;
+}
+
+/** A runner of one kind. */
+export type JobRunner<K extends JobKind = JobKind> = ReturnType<typeof createJobRunner<K, unknown>>;
