@@ -23,8 +23,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HeadObjectCommand, ListObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { openDatabase, type Db } from '../src/db/index.js';
-import { createJobRunner } from '../src/delivery/job-runner.js';
-import { DELIVERY_JOB_ATTEMPTS, uploadVideo, type DeliveryJobPayload, type UploadDeps } from '../src/delivery/upload.js';
+import type { DeliveryActorData, DeliveryEvent } from '../src/actors/delivery.messages.js';
+import { deliveryJobSpec } from '../src/delivery/delivery-actor.js';
+import { uploadStage } from '../src/delivery/upload.js';
+import { createJobRunner, createVideoLifecycle } from '../src/pipeline/index.js';
 import { silentLogger } from '../src/log.js';
 import { createS3Store, videoObjectKeys, type ObjectStore } from '../src/storage/index.js';
 import { seedDeliverableVideos } from '../test/fixtures/delivery.js';
@@ -85,14 +87,15 @@ async function realDrain(store: ObjectStore, batch: Batch, keyPrefix: string): P
   const db = openDatabase(path.join(batch.dataDir, 'venue-recorder.db'));
   try {
     const failures: string[] = [];
-    const uploadDeps: UploadDeps = { db, store, keyPrefix, logger: silentLogger, notifyAttempts: DELIVERY_JOB_ATTEMPTS };
-    const runner = createJobRunner({
-      db, kind: 'upload', dependency: 'object store', owner: 'bench', concurrency: CONCURRENCY,
-      quickDelaysMs: [10], jobDelaysMs: [100], breaker: { threshold: 1000, halfOpenAfterMs: 1000 }, logger: silentLogger,
-      handle: (job, signal) => uploadVideo(uploadDeps, job, signal),
-      label: (job) => `File Upload for ${(JSON.parse(job.payload) as DeliveryJobPayload).uniqueId}`,
-      onFailed: (job, reason, final) => void failures.push(`job ${job.id}${final ? ' (dead)' : ''}: ${reason}`),
-    });
+    const jobDelays = { cut: [], upload: [100], notify: [100] };
+    const data = { jobDelays, quickDelaysMs: [10], concurrency: CONCURRENCY, breaker: { threshold: 1000, halfOpenAfterMs: 1000 } } as unknown as DeliveryActorData;
+    const ctx = {
+      id: 'upload', data, logger: silentLogger,
+      emit: (e: DeliveryEvent) => { if (e.type === 'delivery:failed') failures.push(`${e.uniqueId}${e.final ? ' (dead)' : ''}: ${e.reason}`); },
+    };
+    // The real path: the upload stage as UploadActor runs it, its lifecycle moving each video to `notifying`.
+    const spec = deliveryJobSpec(ctx, db, createVideoLifecycle({ db, jobDelays }), uploadStage({ store, keyPrefix }));
+    const runner = createJobRunner(spec, { db, owner: 'bench', logger: silentLogger });
     const open = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM jobs WHERE kind = 'upload' AND status IN ('pending', 'running')");
     const t0 = performance.now();
     // The outage ends: the runner is told the store is back, as ConnectivityActor tells UploadActor.

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobsRepo, createQueueRepo, openDatabase, type Db } from '../src/db/index.js';
-import { createJobRunner } from '../src/delivery/job-runner.js';
+import { createJobRunner, createVideoLifecycle, retryJobByOperator, videoOfJob } from '../src/pipeline/index.js';
 import { RetryableError } from '../src/errors.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 
@@ -14,6 +14,8 @@ beforeEach(() => { tmp = tempDir(); db = openDatabase(file()); });
 afterEach(() => { db.close(); tmp.cleanup(); });
 
 const T = 1_750_000_000_000;
+/** An operator's retry (these jobs name no stored video, so only the job moves). */
+const retry = (id: number, nowMs: number) => retryJobByOperator(db, createVideoLifecycle({ db, jobDelays: { cut: [], upload: [], notify: [] } }), id, nowMs);
 const enqueue = (key: string, runAtMs = T) => createJobsRepo(db).enqueue({ kind: 'upload', payload: { uniqueId: key }, dedupeKey: `upload:${key}`, maxAttempts: 3, runAtMs }, new Date(T).toISOString());
 
 function claimer(owner: string): Promise<number[]> {
@@ -63,14 +65,13 @@ describe('the durable job queue', () => {
     expect(jobs.get(j.id)).toMatchObject({ status: 'pending', attempts: 0 });
     jobs.claim('upload', 'w', 1_000, T);
     jobs.deadLetter(j.id, 'HTTP 403', T);
-    expect(queue.summary(T).deadLetters).toEqual([{ id: j.id, kind: 'upload', uniqueId: 'v', attempts: 1, lastError: 'HTTP 403', updatedAt: new Date(T).toISOString() }]);
-    expect(queue.retry(j.id, T + 1)).toMatchObject({ job: { status: 'pending', attempts: 0 } });
+    expect(queue.summary(T, videoOfJob).deadLetters).toEqual([{ id: j.id, kind: 'upload', uniqueId: 'v', attempts: 1, lastError: 'HTTP 403', updatedAt: new Date(T).toISOString() }]);
+    expect(retry(j.id, T + 1)).toMatchObject({ job: { status: 'pending', attempts: 0 } });
     expect(jobs.claim('upload', 'w', 1_000, T + 1)?.id).toBe(j.id);
   });
 
   it('an operator retry leaves running, done and cancelled jobs alone (no second delivery, no second worker)', () => {
     const jobs = createJobsRepo(db);
-    const queue = createQueueRepo(db);
     const running = enqueue('running');
     const done = enqueue('done');
     const cancelled = enqueue('cancelled');
@@ -79,16 +80,16 @@ describe('the durable job queue', () => {
     jobs.claim('upload', 'w', 60_000, T);
     jobs.complete(done.id, T);
     jobs.cancelByKey(cancelled.dedupe_key, new Date(T).toISOString());
-    expect(queue.retry(running.id, T)).toEqual({ refused: 'it is running now and finishes by itself' });
-    expect(queue.retry(done.id, T)).toEqual({ refused: 'it is done; running it again would deliver twice' });
-    expect(queue.retry(cancelled.id, T)).toEqual({ refused: 'its booking was cancelled' });
+    expect(retry(running.id, T)).toEqual({ refused: 'it is running now and finishes by itself' });
+    expect(retry(done.id, T)).toEqual({ refused: 'it is done; running it again would deliver twice' });
+    expect(retry(cancelled.id, T)).toEqual({ refused: 'its booking was cancelled' });
     expect(jobs.get(running.id)).toMatchObject({ status: 'running', lease_owner: 'w' });
     expect(jobs.get(done.id)?.status).toBe('done');
     expect(jobs.get(cancelled.id)?.status).toBe('cancelled');
     // A job waiting out a backoff is made due now.
     jobs.claim('upload', 'w', 60_000, T);
     jobs.retryAt(waiting.id, T + 3_600_000, 'HTTP 500', T);
-    expect(queue.retry(waiting.id, T + 5)).toMatchObject({ job: { status: 'pending', run_at_ms: T + 5, attempts: 0 } });
+    expect(retry(waiting.id, T + 5)).toMatchObject({ job: { status: 'pending', run_at_ms: T + 5, attempts: 0 } });
   });
 
   it('a job that runs longer than its lease keeps it: nobody else claims it meanwhile, and it runs once', async () => {
@@ -97,11 +98,10 @@ describe('the durable job queue', () => {
     let runs = 0;
     let finish!: () => void;
     const runner = createJobRunner({
-      db, kind: 'upload', dependency: 'object store', owner: 'uploader', concurrency: 2, quickDelaysMs: [], jobDelaysMs: [],
-      breaker: { threshold: 5, halfOpenAfterMs: 1000 }, logger: captureLogger().logger, leaseMs: 100,
-      handle: () => { runs++; return new Promise<void>((r) => { finish = r; }); },
-      label: () => 'slow', onFailed: () => {},
-    });
+      kind: 'upload', dependency: { name: 'object store', breaker: { threshold: 5, halfOpenAfterMs: 1000 } }, concurrency: 2,
+      quickDelaysMs: [], delaysMs: [], label: () => 'slow',
+      run: () => { runs++; return new Promise<void>((r) => { finish = r; }); },
+    }, { db, owner: 'uploader', logger: captureLogger().logger, leaseMs: 100 });
     expect(runner.pump()).toBe(1);
     // Ten lease lengths later the job is still the uploader's: another worker and the uploader itself find nothing.
     const until = Date.now() + 1_000;
@@ -121,10 +121,10 @@ describe('the durable job queue', () => {
     createJobsRepo(db).enqueue({ kind: 'notify', payload: { uniqueId: 'c' }, dedupeKey: 'notify:c', maxAttempts: 3, runAtMs: Date.now() }, new Date().toISOString());
     const states: string[] = [];
     const runner = createJobRunner({
-      db, kind: 'notify', dependency: 'AYO', owner: 'n', concurrency: 1, quickDelaysMs: [], jobDelaysMs: [60_000, 60_000],
-      breaker: { threshold: 1, halfOpenAfterMs: 3_600_000 }, logger: captureLogger().logger,
-      handle: async () => { throw new RetryableError('HTTP 500'); }, label: () => 'c', onFailed: () => {},
-    });
+      kind: 'notify', dependency: { name: 'AYO', breaker: { threshold: 1, halfOpenAfterMs: 3_600_000 } }, concurrency: 1,
+      quickDelaysMs: [], delaysMs: [60_000, 60_000], label: () => 'c',
+      run: async () => { throw new RetryableError('HTTP 500'); },
+    }, { db, owner: 'n', logger: captureLogger().logger });
     runner.onCircuitChange((s) => states.push(s));
     runner.pump();
     await runner.idle();
@@ -144,6 +144,6 @@ describe('the durable job queue', () => {
     const queue = createQueueRepo(db);
     expect(queue.pruneFinished(T - 1)).toBe(0);
     expect(queue.pruneFinished(T + 7 * 86_400_000)).toBe(1);
-    expect(queue.summary(T).counts).toEqual([{ kind: 'upload', status: 'pending', count: 1 }]);
+    expect(queue.summary(T, videoOfJob).counts).toEqual([{ kind: 'upload', status: 'pending', count: 1 }]);
   });
 });

@@ -55,7 +55,9 @@ export function deliveryJobSpec<K extends 'upload' | 'notify', R>(
     },
     onFailed(job, reason, final) {
       const uid = job.payload.uniqueId;
-      lifecycle.apply(uid, final ? `${stage.kind}:failed` : `${stage.kind}:retry`, { reason: final ? `${stage.failure} failed: ${reason}` : `retrying later: ${reason}` });
+      const r = lifecycle.apply(uid, final ? `${stage.kind}:failed` : `${stage.kind}:retry`, { reason: final ? `${stage.failure} failed: ${reason}` : `retrying later: ${reason}` });
+      // Moved elsewhere while it ran (a cancelled booking, whose files went with it): not a failure of this stage.
+      if (!r.moved) return ctx.logger.info(stage.lateLine(uid, r.video?.status ?? 'deleted'));
       ctx.logger.error(`❌ ERROR: ${stage.kind} of ${uid} failed${final ? ' for good (dead letter)' : ', queued again'}: ${reason}`);
       ctx.emit({ type: 'delivery:failed', kind: stage.kind, uniqueId: uid, reason, final });
     },

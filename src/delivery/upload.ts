@@ -3,6 +3,7 @@
 
 import fs from 'node:fs';
 import type { VideoRow } from '../db/index.js';
+import type { DeliveryStage } from './delivery-actor.js';
 import { PermanentError, RetryableError } from '../errors.js';
 import { videoObjectKeys, type ObjectStore } from '../storage/index.js';
 
@@ -45,4 +46,20 @@ export async function uploadVideo(deps: UploadDeps, v: VideoRow, job: { id: numb
     }
   }
   return { sent, urls: { mp4: deps.store.publicUrl(keys.mp4), preview: deps.store.publicUrl(keys.preview), thumbnail: deps.store.publicUrl(keys.thumbnail) } };
+}
+
+/** The upload stage: its I/O, the URLs `upload:done` records, and its seed log lines. */
+export function uploadStage(deps: UploadDeps): DeliveryStage<'upload', UploadResult> {
+  return {
+    kind: 'upload', stage: 'uploading', target: 'object-store', dependency: 'object store', label: 'File Upload', failure: 'Upload',
+    run: (v, job, signal) => uploadVideo(deps, v, job, signal),
+    doneOptions: (r) => ({ urls: r.urls }),
+    bytes: (r) => r.sent,
+    doneLine: (id) => `📤 SUCCESS: Direct upload completed for ${id}`,
+    lateLine: (id, status) => `📤 UPLOAD: ${id} was ${status} when its upload finished; not announced`,
+    queuedLines: (id) => [
+      `🌐 CONNECTIVITY: Offline - menambahkan upload task ke queue untuk ${id}...`,
+      `📦 QUEUE: Upload task queued untuk video ${id} - akan diproses saat online`,
+    ],
+  };
 }
