@@ -52,9 +52,9 @@ export function parseBooking(item: unknown, timeZone: string): BookingInput | Sk
  * `data` that is not a list, is an error (it must not read as "every booking of the date is gone").
  */
 export function parseBookings(data: unknown, timeZone: string): ParsedBookings {
-  if (data === undefined) throw new AyoError('AYO bookings answered without a data field', 'bookings', false);
+  if (data === undefined) throw new AyoError('AYO bookings answered without a data field', 'bookings', false, undefined, { code: 'bad-answer' });
   if (data === null) return { bookings: [], skipped: [] };
-  if (!Array.isArray(data)) throw new AyoError('AYO bookings answered data that is not a list', 'bookings', false);
+  if (!Array.isArray(data)) throw new AyoError('AYO bookings answered data that is not a list', 'bookings', false, undefined, { code: 'bad-answer' });
   const out: ParsedBookings = { bookings: [], skipped: [] };
   for (const item of data) {
     const parsed = parseBooking(item, timeZone);

@@ -1,20 +1,25 @@
 // The AYO partner API client: signed requests, a timeout per request, the response envelope checked.
 // Retries and the circuit breaker wrap it from outside (src/util/resilience.ts).
 
-import { isRetryableStatus } from '../errors.js';
+import { isRetryableStatus, type ErrorCode } from '../errors.js';
 import { signParams, stringToSign, type AyoParams } from './signature.js';
 
-/** A failed AYO call. `status` is the HTTP (or envelope) status when there was one. */
+/**
+ * A failed AYO call. `status` is the HTTP (or envelope) status when there was one. Its code: `partner-rejected` (4xx),
+ * `partner-failed` (5xx, 408, 429), `bad-answer` (not the contract's envelope), `timeout`, `unreachable`, `cancelled`.
+ */
 export class AyoError extends Error {
   override readonly name = 'AyoError';
+  readonly code: ErrorCode;
   constructor(
     message: string,
     readonly endpoint: string,
     readonly retryable: boolean,
     readonly status?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; code?: ErrorCode },
   ) {
     super(message, options);
+    this.code = options?.code ?? (status === undefined ? 'unreachable' : isRetryableStatus(status) ? 'partner-failed' : 'partner-rejected');
   }
 }
 
@@ -70,10 +75,12 @@ export function createAyoClient(options: AyoClientOptions): AyoClient {
         text = await response.text();
       } catch (e) {
         // A caller's cancellation (shutdown) is not a failure of AYO: not retried, not counted by the breaker.
-        if (signal?.aborted) throw new AyoError(`AYO ${endpoint} call cancelled`, endpoint, false);
+        if (signal?.aborted) throw new AyoError(`AYO ${endpoint} call cancelled`, endpoint, false, undefined, { code: 'cancelled' });
         // The URL carries the token: never put it in the message.
         const what = timeout.aborted ? `timed out after ${options.timeoutMs} ms` : `failed: ${networkReason(e)}`;
-        throw new AyoError(`AYO ${endpoint} ${what}`, endpoint, true, undefined, { cause: timeout.aborted ? { name: 'TimeoutError' } : stripUrl(e) });
+        throw new AyoError(`AYO ${endpoint} ${what}`, endpoint, true, undefined, {
+          cause: timeout.aborted ? { name: 'TimeoutError' } : stripUrl(e), code: timeout.aborted ? 'timeout' : 'unreachable',
+        });
       }
       return parseEnvelope(endpoint, response.status, text);
     },
@@ -99,7 +106,7 @@ export function parseEnvelope(endpoint: string, status: number, text: string): u
     if (status < 200 || status >= 300) {
       throw new AyoError(`AYO ${endpoint} answered HTTP ${status}`, endpoint, isRetryableStatus(status), status);
     }
-    throw new AyoError(`AYO ${endpoint} answered a body that is not JSON`, endpoint, true, status);
+    throw new AyoError(`AYO ${endpoint} answered a body that is not JSON`, endpoint, true, status, { code: 'bad-answer' });
   }
   const env = (json && typeof json === 'object' && !Array.isArray(json) ? json : undefined) as
     | { error?: unknown; is_error?: unknown; status_code?: unknown; message?: unknown; data?: unknown }
@@ -110,10 +117,10 @@ export function parseEnvelope(endpoint: string, status: number, text: string): u
       `AYO ${endpoint} answered HTTP ${status}${message ? `: ${message}` : ''}`, endpoint, isRetryableStatus(status), status,
     );
   }
-  if (!env) throw new AyoError(`AYO ${endpoint} answered JSON that is not an object`, endpoint, false, status);
+  if (!env) throw new AyoError(`AYO ${endpoint} answered JSON that is not an object`, endpoint, false, status, { code: 'bad-answer' });
   for (const flag of [env.error, env.is_error]) {
     if (flag !== undefined && typeof flag !== 'boolean') {
-      throw new AyoError(`AYO ${endpoint} answered an envelope whose error flag is ${JSON.stringify(flag).slice(0, 40)}, not true or false`, endpoint, false, status);
+      throw new AyoError(`AYO ${endpoint} answered an envelope whose error flag is ${JSON.stringify(flag).slice(0, 40)}, not true or false`, endpoint, false, status, { code: 'bad-answer' });
     }
   }
   if (env.error === true || env.is_error === true) {

@@ -1,7 +1,7 @@
 // Every error the API answers is JSON `{ "status": "error", "message": ... }`; never a stack trace.
 
 import { createError, setResponseHeader, setResponseStatus, type H3Error, type H3Event } from 'h3';
-import { describeError } from '../errors.js';
+import { describeError, errorCode, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 
 /** A 4xx/5xx answer with a message meant for the caller. */
@@ -11,6 +11,25 @@ export function httpError(statusCode: number, message: string): H3Error {
 
 function statusText(code: number): string {
   return ({ 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 429: 'Too Many Requests', 503: 'Service Unavailable' } as Record<number, string>)[code] ?? 'Error';
+}
+
+/**
+ * The one table from an error's code to the HTTP status the API answers; a code not listed is the server's own
+ * failure (500, logged). `unavailable` is a part of the service that is not running now.
+ */
+const STATUS_OF: Partial<Record<ErrorCode, number>> = {
+  'not-found': 404, invalid: 400, unavailable: 503, 'partner-rejected': 409, 'bad-answer': 409, permanent: 409,
+};
+
+/**
+ * Maps an error from the service (an actor's answer, say) to the API's answer: its status from the code table, its
+ * message prefixed with what the caller asked for (e.g. `Booking sync`). Unknown codes are rethrown as they are.
+ */
+export function httpErrorFrom(e: unknown, what: string): H3Error | unknown {
+  const status = STATUS_OF[errorCode(e)];
+  if (status === undefined) return e;
+  const message = (e as { message?: string } | null)?.message ?? 'failed';
+  return httpError(status, status === 503 ? `${what} is not available right now: ${message}` : message);
 }
 
 /** Shortens user input echoed in a message. */

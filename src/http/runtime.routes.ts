@@ -3,7 +3,7 @@
 import { defineEventHandler, setResponseStatus, type Router } from 'h3';
 import type { SyncRunRecord } from '../db/index.js';
 import type { ChildStatus } from '../supervisor/index.js';
-import { httpError } from './errors.js';
+import { httpError, httpErrorFrom } from './errors.js';
 import type { RequestClip } from './videos.routes.js';
 import { readQuery } from './query.js';
 
@@ -61,10 +61,7 @@ export function registerRuntimeRoutes(router: Router, control: ServiceControl): 
     try {
       return { status: 'success', data: await control.runSync() };
     } catch (e) {
-      const err = e as { name?: string; message?: string; retryable?: boolean };
-      if (err.name === 'ActorUnavailableError') throw httpError(503, `Booking sync is not available right now: ${err.message}`);
-      if (err.retryable === false) throw httpError(409, err.message ?? 'Booking sync refused');
-      throw e;
+      throw httpErrorFrom(e, 'Booking sync');
     }
   }));
 }

@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { defineEventHandler, readBody, setResponseHeader, setResponseStatus, type Router } from 'h3';
 import { VIDEO_STATUSES, type VideoRow, type VideosRepo } from '../db/index.js';
-import { httpError, quote } from './errors.js';
+import { hasCode } from '../errors.js';
+import { httpError, httpErrorFrom, quote } from './errors.js';
 import { parseLimit, pathParam, readQuery } from './query.js';
 
 /** A video as the API answers it; times ISO-8601 UTC, files relative to DATA_DIR. */
@@ -86,15 +87,10 @@ export function registerVideoRoutes(router: Router, deps: { videos: VideosRepo; 
       setResponseStatus(event, 202);
       return { status: 'success', data: result };
     } catch (e) {
-      const err = e as { name?: string; message?: string };
-      if (err.name === 'NotFoundError') {
-        // Refused before anything was made (no such camera, no booking running): the next press may go ahead. Any
-        // other failure keeps the claim, since a clip may have been made before the reply was lost.
-        if (lastRequest.get(fieldId) === t) lastRequest.delete(fieldId);
-        throw httpError(404, err.message ?? 'Not found');
-      }
-      if (err.name === 'ActorUnavailableError') throw httpError(503, `Video processing is not available right now: ${err.message}`);
-      throw e;
+      // Refused before anything was made (no such camera, no booking running): the next press may go ahead. Any
+      // other failure keeps the claim, since a clip may have been made before the reply was lost.
+      if (hasCode(e, 'not-found') && lastRequest.get(fieldId) === t) lastRequest.delete(fieldId);
+      throw httpErrorFrom(e, 'Video processing');
     }
   }));
 }

@@ -22,3 +22,4 @@ export {
 } from './job-runner.js';
 export { retryJobByOperator, type OperatorRetry } from './operator.js';
 export { sweepVideoFiles, type FileSweepOptions } from './files.js';
+export { lifecycleTableMarkdown } from './lifecycle-table.js';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Config } from '../config.js';
-import { isRetryableStatus, PermanentError, RetryableError } from '../errors.js';
+import { isRetryableStatus, isUnreachable, PermanentError, RetryableError } from '../errors.js';
 import type { ObjectStore } from './object-store.js';
 
 /** Parts of 8 MiB, up to 4 in flight per file. */
@@ -18,9 +18,9 @@ export function classifyS3Error(e: unknown, what: string): Error {
   const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; code?: string };
   const status = err.$metadata?.httpStatusCode;
   const reason = `${err.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}${err.code ? ` ${err.code}` : ''}`;
-  if (err.name === 'AbortError') return new PermanentError(`${what} cancelled`);
-  if (status !== undefined && !isRetryableStatus(status)) return new PermanentError(`${what} failed: ${reason}`, { cause: e });
-  return new RetryableError(`${what} failed: ${reason}`, { cause: e });
+  if (err.name === 'AbortError') return new PermanentError(`${what} cancelled`, { code: 'cancelled' });
+  if (status !== undefined && !isRetryableStatus(status)) return new PermanentError(`${what} failed: ${reason}`, { cause: e, code: 'store-failed' });
+  return new RetryableError(`${what} failed: ${reason}`, { cause: e, code: isUnreachable(e) ? 'unreachable' : 'store-failed' });
 }
 
 /**
