@@ -23,13 +23,13 @@ export interface Logger {
 export interface LoggerOptions {
   level?: LogLevel;
   format?: LogFormat;
-  /** Values replaced by `***` wherever they appear (tokens, keys, passwords). */
+  /** Values replaced by `***` wherever they appear: `secretsOf(config)`, the variables the configuration list marks secret. */
   secrets?: readonly string[];
   /** Where finished lines go; defaults to stdout. */
   sink?: (line: string) => void;
 }
 
-/** Creates a logger. Example: `createLogger({ level: 'info', secrets: [cfg.ayo.token] }).info('📅 BOOKING: ...')`. */
+/** Creates a logger. Example: `createLogger({ ...config.log, secrets: secretsOf(config) }).info('📅 BOOKING: ...')`. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const min = LEVEL_RANK[options.level ?? 'info'];
   const format = options.format ?? 'pretty';
@@ -45,7 +45,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       line = JSON.stringify({ time, level, msg, ...fields });
     } else {
       const extra = fields
-        ? Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}=${String(v)}`).join('')
+        ? Object.entries(fields)
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => ` ${k}=${String(v)}`)
+            .join('')
         : '';
       line = `${time} ${level.toUpperCase().padEnd(5)} ${msg}${extra}`;
     }

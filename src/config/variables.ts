@@ -1,65 +1,108 @@
-// The documented list of every environment variable: README's configuration table follows it.
+// Every environment variable the service reads, once: the loader parses them, README's configuration table is
+// rendered from them, and the secret ones feed the log scrubber. Add a variable here and nowhere else.
 
-/** One documented variable: README's configuration table is this list. */
-export interface VariableDoc { name: string; default: string; meaning: string }
+import os from 'node:os';
+import { passwordOf, type CameraConfig } from '../recording/cameras.js';
+import {
+  bool,
+  bucketName,
+  camerasFile,
+  camerasJson,
+  directory,
+  duration,
+  durations,
+  host,
+  httpUrl,
+  keyPrefix,
+  noSpaces,
+  oneOf,
+  secretText,
+  text,
+  timeZone,
+  wholeNumber,
+} from './parsers.js';
+import { variable as v, type ComputedDefault, type Variable } from './variable.js';
+import type { LogFormat, LogLevel } from '../log.js';
 
-/** Every variable the service reads, with its default and meaning. */
-export const VARIABLES: readonly VariableDoc[] = [
-  { name: 'PORT', default: '8080', meaning: 'HTTP port of the REST API (0 picks a free one)' },
-  { name: 'HOST', default: '127.0.0.1', meaning: 'address to bind; a non-loopback address requires API_KEY' },
-  { name: 'DATA_DIR', default: './data', meaning: 'data directory; the database is $DATA_DIR/venue-recorder.db' },
-  { name: 'VENUE_TIMEZONE', default: 'Asia/Jakarta', meaning: "IANA time zone of the venue (never the host's)" },
-  { name: 'AYO_API_BASE_URL', default: '', meaning: 'AYO partner API base URL, with or without /api/v1' },
-  { name: 'AYO_API_TOKEN', default: '', meaning: 'AYO API token (secret)' },
-  { name: 'AYO_VENUE_CODE', default: '', meaning: 'AYO venue code' },
-  { name: 'AYO_VENUE_SECRET', default: '', meaning: 'AYO venue secret key, signs every request (secret)' },
-  { name: 'AYO_API_TIMEOUT', default: '30s', meaning: 'timeout of one AYO request' },
-  { name: 'AYO_RETRY_BASE_DELAY', default: '1s', meaning: 'first retry delay of an AYO call (doubles per attempt)' },
-  { name: 'AYO_CIRCUIT_BREAK_AFTER', default: '5', meaning: 'consecutive failed AYO calls that open the circuit' },
-  { name: 'AYO_CIRCUIT_HALF_OPEN_AFTER', default: '30s', meaning: 'how long an open AYO circuit refuses calls before trying one' },
-  { name: 'AYO_HEALTH_CHECK_INTERVAL', default: '1m', meaning: 'how often AYO health-check is called' },
-  { name: 'CAMERA_STATUS_INTERVAL', default: '5m', meaning: 'how often each camera\'s status (ACTIVE while recording) goes to AYO' },
-  { name: 'BOOKING_SYNC_INTERVAL', default: '5m', meaning: 'time between booking syncs (500ms, 30s, 2m, 1h)' },
-  { name: 'BOOKING_SYNC_DAYS_BACK', default: '1', meaning: 'venue-local days before today that each sync fetches' },
-  { name: 'BOOKING_SYNC_DAYS_AHEAD', default: '1', meaning: 'venue-local days after today that each sync fetches' },
-  { name: 'BOOKING_RETENTION_DAYS', default: '90', meaning: 'bookings whose date is older are deleted daily' },
-  { name: 'API_KEY', default: '', meaning: 'when set, /api/... requires Authorization: Bearer <key> (secret, 16+ chars)' },
-  { name: 'CONNECTIVITY_INTERVAL', default: '30s', meaning: 'how often ConnectivityActor probes the AYO host and the object store' },
-  { name: 'CONNECTIVITY_TIMEOUT', default: '5s', meaning: 'timeout of one connectivity probe' },
-  { name: 'S3_ENDPOINT', default: '', meaning: 'object store endpoint (e.g. https://<account>.r2.cloudflarestorage.com)' },
-  { name: 'S3_REGION', default: 'auto', meaning: 'object store region' },
-  { name: 'S3_BUCKET', default: '', meaning: 'bucket the videos go to' },
-  { name: 'S3_ACCESS_KEY_ID', default: '', meaning: 'object store access key id (secret)' },
-  { name: 'S3_SECRET_ACCESS_KEY', default: '', meaning: 'object store secret key (secret)' },
-  { name: 'S3_PUBLIC_BASE_URL', default: '', meaning: 'public URL prefix of the bucket, e.g. https://videos.example.com' },
-  { name: 'S3_FORCE_PATH_STYLE', default: 'true', meaning: 'path-style object URLs on the S3 API' },
-  { name: 'S3_KEY_PREFIX', default: '', meaning: 'prefix of every object key' },
-  { name: 'UPLOAD_RETRY_DELAYS', default: '3s,6s,9s,12s,15s', meaning: 'delays of the quick upload retries' },
-  { name: 'NOTIFY_RETRY_DELAYS', default: '3s,6s,12s', meaning: 'delays of the quick AYO notification retries' },
-  { name: 'DELIVERY_JOB_RETRY_DELAYS', default: '5m,20m,45m,2h,5h', meaning: 'delays of the queued retries of uploads and notifications' },
-  { name: 'DELIVERY_CIRCUIT_BREAK_AFTER', default: '5', meaning: 'consecutive failed uploads (or notifications) that open that circuit' },
-  { name: 'DELIVERY_CIRCUIT_HALF_OPEN_AFTER', default: '30s', meaning: 'how long an open delivery circuit waits before trying again' },
-  { name: 'UPLOAD_CONCURRENCY', default: '2', meaning: 'videos uploaded at once (each with up to 4 multipart parts in flight)' },
-  { name: 'ACTOR_MAX_RESTARTS', default: '5', meaning: 'restart intensity: restarts allowed within ACTOR_RESTART_WINDOW before the service gives up' },
-  { name: 'ACTOR_RESTART_WINDOW', default: '60s', meaning: 'the window of ACTOR_MAX_RESTARTS' },
-  { name: 'SHUTDOWN_TIMEOUT', default: '30s', meaning: 'overall deadline of a graceful shutdown; past it the process exits 1' },
-  { name: 'CAMERAS', default: '[]', meaning: 'JSON array of cameras: [{"name","fieldId","url","enabled"}]' },
-  { name: 'CAMERAS_FILE', default: '', meaning: 'path to a JSON file with the same array (instead of CAMERAS)' },
-  { name: 'SEGMENT_SECONDS', default: '10', meaning: 'length of one recorded segment' },
-  { name: 'RECORDING_RETENTION_HOURS', default: '72', meaning: 'segments older than this are deleted' },
-  { name: 'MIN_FREE_DISK_MB', default: '2048', meaning: 'below this free space the oldest segments go first' },
-  { name: 'FFMPEG_PATH', default: 'ffmpeg', meaning: 'ffmpeg binary (from PATH by default)' },
-  { name: 'FFPROBE_PATH', default: 'ffprobe', meaning: 'ffprobe binary (from PATH by default)' },
-  { name: 'VIDEO_SCAN_INTERVAL', default: '2m', meaning: 'how often finished bookings are turned into videos (also at once on booking changes)' },
-  { name: 'CLIP_GRACE', default: '30s', meaning: 'time after a booking ends before its video is made' },
-  { name: 'CLIP_CONCURRENCY', default: 'cores', meaning: 'clip tasks at once (one per camera at a time)' },
-  { name: 'CLIP_SECONDS', default: '60', meaning: 'length of a manual clip (POST /api/request-booking-video)' },
-  { name: 'VIDEO_RETRY_DELAYS', default: '3s,6s,12s', meaning: 'delays of the quick processing retries' },
-  { name: 'VIDEO_JOB_RETRY_DELAYS', default: '5m,15m,30m,60m,120m', meaning: 'delays of the later retries of a failed video' },
-  { name: 'DEMO', default: 'false', meaning: 'true: simulated AYO, two synthetic cameras, a local object store served at /objects (npm run demo)' },
-  { name: 'DEMO_BOOKING_LENGTH', default: '2m', meaning: 'demo: length of each simulated booking' },
-  { name: 'DEMO_BOOKING_INTERVAL', default: '3m', meaning: 'demo: time between simulated bookings (alternating fields 1 and 2)' },
-  { name: 'DEMO_FIRST_BOOKING_AFTER', default: '30s', meaning: 'demo: when the first simulated booking starts' },
-  { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error' },
-  { name: 'LOG_FORMAT', default: 'pretty', meaning: 'pretty (one human line per event) or json' },
-];
+const cameraPasswords = (cameras: CameraConfig[]) => cameras.map((c) => passwordOf(c.url));
+
+// Cuts are CPU-bound, so by default as many run as the machine has cores.
+const CORES: ComputedDefault = { doc: 'cores', compute: () => String(Math.max(1, os.availableParallelism())) };
+
+/** Every variable the service reads, in the README's order; one line each, since it reads as a table. */
+// prettier-ignore
+export const VARIABLES = [
+  v({ env: 'PORT', parse: wholeNumber(0, 65535), default: '8080', doc: 'HTTP port of the REST API (0 picks a free one)' }),
+  v({ env: 'HOST', parse: host(), default: '127.0.0.1', doc: "address to bind; a non-loopback address requires `API_KEY` (bookings carry players' names and phones)" }),
+  v({ env: 'DATA_DIR', parse: directory(), default: './data', doc: 'data directory; the database is `$DATA_DIR/venue-recorder.db`' }),
+  v({ env: 'VENUE_TIMEZONE', parse: timeZone(), default: 'Asia/Jakarta', doc: "IANA time zone of the venue (never the host's)" }),
+  v({ env: 'AYO_API_BASE_URL', parse: httpUrl('https://iot-api.ayo.co.id/api/v1'), doc: 'AYO partner API base URL, with or without `/api/v1` and a trailing `/`' }),
+  v({ env: 'AYO_API_TOKEN', parse: text(), secret: true, doc: 'AYO API token' }),
+  v({ env: 'AYO_VENUE_CODE', parse: noSpaces(), doc: 'AYO venue code' }),
+  v({ env: 'AYO_VENUE_SECRET', parse: text(), secret: true, doc: 'AYO venue secret key; signs every request, never sent' }),
+  v({ env: 'AYO_API_TIMEOUT', parse: duration(100), default: '30s', doc: 'timeout of one AYO request' }),
+  v({ env: 'AYO_RETRY_BASE_DELAY', parse: duration(), default: '1s', doc: 'first retry delay of an AYO call (doubles per attempt, capped at 30 s)' }),
+  v({ env: 'AYO_CIRCUIT_BREAK_AFTER', parse: wholeNumber(1, 1000), default: '5', doc: 'consecutive failed AYO calls that open the circuit' }),
+  v({ env: 'AYO_CIRCUIT_HALF_OPEN_AFTER', parse: duration(100), default: '30s', doc: 'how long an open AYO circuit refuses calls before trying one' }),
+  v({ env: 'AYO_HEALTH_CHECK_INTERVAL', parse: duration(1000), default: '1m', doc: "how often AYO's `health-check` is called" }),
+  v({ env: 'CAMERA_STATUS_INTERVAL', parse: duration(1000), default: '5m', doc: "how often each camera's status goes to AYO (`ACTIVE` while it records, else `INACTIVE`)" }),
+  v({ env: 'BOOKING_SYNC_INTERVAL', parse: duration(100), default: '5m', demoDefault: '15s', doc: 'time between syncs: `500ms`, `30s`, `2m`, `1h`' }),
+  v({ env: 'BOOKING_SYNC_DAYS_BACK', parse: wholeNumber(0, 30), default: '1', doc: 'venue-local days before today fetched by each sync' }),
+  v({ env: 'BOOKING_SYNC_DAYS_AHEAD', parse: wholeNumber(0, 30), default: '1', doc: 'venue-local days after today fetched by each sync' }),
+  v({ env: 'BOOKING_RETENTION_DAYS', parse: wholeNumber(1, 3650), default: '90', doc: 'bookings whose date is older are deleted daily' }),
+  v({ env: 'API_KEY', parse: secretText(16), secret: true, doc: 'when set, every `/api/...` route requires `Authorization: Bearer <key>`; 16+ characters, compared in constant time' }),
+  v({ env: 'CONNECTIVITY_INTERVAL', parse: duration(100), default: '30s', doc: 'how often ConnectivityActor probes the AYO host and the object store' }),
+  v({ env: 'CONNECTIVITY_TIMEOUT', parse: duration(50), default: '5s', doc: 'timeout of one probe' }),
+  v({ env: 'S3_ENDPOINT', parse: httpUrl(), doc: 'object store endpoint, e.g. `https://<account>.r2.cloudflarestorage.com`' }),
+  v({ env: 'S3_REGION', parse: text(), default: 'auto', doc: 'object store region' }),
+  v({ env: 'S3_BUCKET', parse: bucketName(), doc: 'the bucket' }),
+  v({ env: 'S3_ACCESS_KEY_ID', parse: text(), secret: true, doc: 'object store access key id' }),
+  v({ env: 'S3_SECRET_ACCESS_KEY', parse: text(), secret: true, doc: 'object store secret key' }),
+  v({ env: 'S3_PUBLIC_BASE_URL', parse: httpUrl(), doc: 'public URL prefix of the bucket (e.g. a custom domain); object URLs are `<base>/<key>`' }),
+  v({ env: 'S3_FORCE_PATH_STYLE', parse: bool(), default: 'true', doc: 'path-style requests on the S3 API' }),
+  v({ env: 'S3_KEY_PREFIX', parse: keyPrefix(), default: '', doc: 'prefix of every object key' }),
+  v({ env: 'UPLOAD_RETRY_DELAYS', parse: durations(), default: '3s,6s,9s,12s,15s', doc: 'delays of the quick upload retries' }),
+  v({ env: 'NOTIFY_RETRY_DELAYS', parse: durations(), default: '3s,6s,12s', doc: 'delays of the quick notification retries' }),
+  v({ env: 'DELIVERY_JOB_RETRY_DELAYS', parse: durations(), default: '5m,20m,45m,2h,5h', doc: 'delays of the queued retries of uploads and notifications' }),
+  v({ env: 'DELIVERY_CIRCUIT_BREAK_AFTER', parse: wholeNumber(1, 1000), default: '5', doc: 'failed uploads (or notifications) in a row that open that circuit' }),
+  v({ env: 'DELIVERY_CIRCUIT_HALF_OPEN_AFTER', parse: duration(100), default: '30s', doc: 'how long an open delivery circuit waits before trying again' }),
+  v({ env: 'UPLOAD_CONCURRENCY', parse: wholeNumber(1, 32), default: '2', doc: 'videos uploaded at once' }),
+  v({ env: 'ACTOR_MAX_RESTARTS', parse: wholeNumber(1, 1000), default: '5', doc: 'restart intensity: restarts allowed within `ACTOR_RESTART_WINDOW` before the service gives up (exit 3)' }),
+  v({ env: 'ACTOR_RESTART_WINDOW', parse: duration(1000), default: '60s', doc: 'the window of `ACTOR_MAX_RESTARTS`' }),
+  v({ env: 'SHUTDOWN_TIMEOUT', parse: duration(1000), default: '30s', doc: 'overall deadline of a graceful shutdown; past it the process exits 1' }),
+  v({ env: 'CAMERAS', parse: camerasJson(), default: '[]', secret: true, secretsIn: cameraPasswords, doc: 'JSON array of cameras: `[{"name","fieldId","url","enabled"}]`; passwords in the URLs are secret' }),
+  v({ env: 'CAMERAS_FILE', parse: camerasFile(), secret: true, secretsIn: cameraPasswords, doc: 'path to a JSON file with the same array (instead of `CAMERAS`)' }),
+  v({ env: 'SEGMENT_SECONDS', parse: wholeNumber(1, 600), default: '10', doc: 'length of one recorded segment' }),
+  v({ env: 'RECORDING_RETENTION_HOURS', parse: wholeNumber(1, 24 * 365), default: '72', doc: 'segments older than this are deleted' }),
+  v({ env: 'MIN_FREE_DISK_MB', parse: wholeNumber(0, 10_000_000), default: '2048', doc: 'below this free space the oldest segments go first' }),
+  v({ env: 'FFMPEG_PATH', parse: text(), default: 'ffmpeg', doc: 'the ffmpeg binary (from `PATH` by default)' }),
+  v({ env: 'FFPROBE_PATH', parse: text(), default: 'ffprobe', doc: 'the ffprobe binary (from `PATH` by default)' }),
+  v({ env: 'VIDEO_SCAN_INTERVAL', parse: duration(100), default: '2m', demoDefault: '10s', doc: 'how often finished bookings are turned into videos (also at once on booking changes)' }),
+  v({ env: 'CLIP_GRACE', parse: duration(0), default: '30s', demoDefault: '5s', doc: 'time after a booking ends before its video is made' }),
+  v({ env: 'CLIP_CONCURRENCY', parse: wholeNumber(1, 64), default: CORES, doc: 'clip tasks at once (one per camera at a time)' }),
+  v({ env: 'CLIP_SECONDS', parse: wholeNumber(5, 3600), default: '60', doc: 'length of a manual clip' }),
+  v({ env: 'VIDEO_RETRY_DELAYS', parse: durations(), default: '3s,6s,12s', doc: 'delays of the quick processing retries' }),
+  v({ env: 'VIDEO_JOB_RETRY_DELAYS', parse: durations(), default: '5m,15m,30m,60m,120m', doc: 'delays of the later retries of a failed video' }),
+  v({ env: 'DEMO', parse: bool(), default: 'false', doc: '`true`: simulated AYO, two synthetic cameras (unless `CAMERAS` is set), local object store at `/objects`' }),
+  v({ env: 'DEMO_BOOKING_LENGTH', parse: duration(1000), default: '2m', doc: 'demo: length of each simulated booking' }),
+  v({ env: 'DEMO_BOOKING_INTERVAL', parse: duration(1000), default: '3m', doc: 'demo: time between simulated bookings (alternating fields 1 and 2)' }),
+  v({ env: 'DEMO_FIRST_BOOKING_AFTER', parse: duration(1000), default: '30s', doc: 'demo: when the first simulated booking starts' }),
+  v({ env: 'LOG_LEVEL', parse: oneOf<LogLevel>(['debug', 'info', 'warn', 'error']), default: 'info', doc: '`debug`, `info`, `warn`, `error`' }),
+  v({ env: 'LOG_FORMAT', parse: oneOf<LogFormat>(['pretty', 'json']), default: 'pretty', doc: '`pretty` (one human line per event) or `json`' }),
+] as const satisfies readonly Variable[];
+
+type Entry = (typeof VARIABLES)[number];
+
+/** The name of a variable the service reads. */
+export type VariableName = Entry['env'];
+
+const BY_NAME = new Map<string, Variable>(VARIABLES.map((e) => [e.env, e]));
+
+/** The list's entry for `name` (the name is typed, so it is always there). */
+export function variableNamed(name: VariableName): Variable {
+  return BY_NAME.get(name)!;
+}
+
+/** The parsed type of variable `N`: with `| undefined` when it has no default. */
+export type ValueOf<N extends VariableName> =
+  Extract<Entry, { env: N }> extends Variable<N, infer T, infer D> ? (D extends undefined ? T | undefined : T) : never;

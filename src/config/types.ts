@@ -1,0 +1,77 @@
+// The shape of the validated configuration. Type-only, so that every module (the loader, the section builders,
+// the actors' message types) can name it without importing the loader, and no import cycle can form.
+
+import type { CameraConfig } from '../recording/cameras.js';
+import type { LogFormat, LogLevel } from '../log.js';
+
+/** AYO partner API credentials and client settings; absent when the venue has none configured. */
+export interface AyoConfig {
+  baseUrl: string;
+  token: string;
+  venueCode: string;
+  secret: string;
+  timeoutMs: number;
+  retryBaseDelayMs: number;
+  /** Consecutive retryable failures that open the circuit, and how long it stays open. */
+  breakAfter: number;
+  halfOpenAfterMs: number;
+}
+
+/** Cloudflare R2 (or any S3 API) settings. */
+export interface S3Config {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Public URL prefix of the bucket (e.g. a custom domain); object URLs are `<base>/<key>`. */
+  publicBaseUrl: string;
+  forcePathStyle: boolean;
+  keyPrefix: string;
+}
+
+/** The validated configuration of the whole service. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  dbPath: string;
+  venueTimezone: string;
+  ayo: AyoConfig | undefined;
+  sync: { intervalMs: number; daysBack: number; daysAhead: number; retentionDays: number };
+  apiKey: string | undefined;
+  log: { level: LogLevel; format: LogFormat };
+  connectivity: { intervalMs: number; timeoutMs: number };
+  /** Object store endpoint (R2/S3); ConnectivityActor probes it when set. */
+  s3Endpoint: string | undefined;
+  /** The object store; absent until S3_ENDPOINT, S3_BUCKET and the keys are set. */
+  s3: S3Config | undefined;
+  delivery: {
+    uploadRetryDelaysMs: number[];
+    notifyRetryDelaysMs: number[];
+    jobRetryDelaysMs: number[];
+    uploadConcurrency: number;
+    breakAfter: number;
+    halfOpenAfterMs: number;
+  };
+  supervisor: { maxRestarts: number; windowMs: number; shutdownTimeoutMs: number };
+  ayoCalls: { healthIntervalMs: number; cameraStatusIntervalMs: number };
+  cameras: CameraConfig[];
+  /** DEMO=true: a simulated AYO, synthetic cameras and a local object store, all through the real pipeline. */
+  demo: { bookingMs: number; intervalMs: number; firstAfterMs: number } | undefined;
+  recording: {
+    segmentSeconds: number;
+    retentionHours: number;
+    minFreeDiskMb: number;
+    ffmpegPath: string;
+    ffprobePath: string;
+  };
+  video: {
+    scanIntervalMs: number;
+    clipGraceMs: number;
+    clipConcurrency: number;
+    clipSeconds: number;
+    retryDelaysMs: number[];
+    jobRetryDelaysMs: number[];
+  };
+}
