@@ -25,8 +25,11 @@ const CAMERA = 'CAM_1';
 const BOOKING = 'BK/CUT/1';
 const SECONDS = 40;
 
+/** A forked service and where it writes its videos. */
+type Forked = ServiceProcess & { videosDir: string };
+
 /** The service forked as a real process: one camera on field 50 (its RTSP source is down: the footage is seeded). */
-function fork(dataDir: string, ayo: FakeAyo, s3: FakeS3): ServiceProcess {
+function fork(dataDir: string, ayo: FakeAyo, s3: FakeS3): Forked {
   const p = spawnService({
     PORT: '0',
     DATA_DIR: dataDir,
@@ -49,7 +52,7 @@ function fork(dataDir: string, ayo: FakeAyo, s3: FakeS3): ServiceProcess {
     // Not reaped yet, so the pid is still this child's.
     if (p.child.exitCode === null && p.child.signalCode === null) await killTree(p.child.pid!);
   });
-  return p;
+  return { ...p, videosDir: path.join(dataDir, 'media', 'videos') };
 }
 
 interface VideoDto {
@@ -68,6 +71,38 @@ async function videoOf(url: string): Promise<VideoDto | undefined> {
   const id = list.data[0]?.uniqueId;
   if (!id) return undefined;
   return ((await (await fetch(`${url}/api/videos/${id}`)).json()) as { data: VideoDto }).data;
+}
+
+/**
+ * Polls the booking's video on `p` until `accept` returns something. A refused request is retried while the process
+ * lives; a service that exits, or a timeout, fails with what was last seen and the service's last output lines.
+ */
+async function watchVideo<T>(
+  p: Forked,
+  url: string,
+  what: string,
+  timeoutMs: number,
+  accept: (v: VideoDto | undefined) => T | undefined,
+): Promise<NonNullable<T>> {
+  let seen = 'nothing yet';
+  const tail = () => `last seen: ${seen}\n${[...p.out, ...p.err].slice(-30).join('\n')}`;
+  return waitFor(
+    async () => {
+      if (p.child.exitCode !== null || p.child.signalCode !== null)
+        throw new Error(`the service exited while waiting for ${what}; ${tail()}`);
+      const v = await videoOf(url).catch((e: Error) => {
+        seen = `request failed: ${e.message} (${String((e.cause as Error | undefined)?.message)})`;
+        return null;
+      });
+      if (v === null) return undefined;
+      seen = `video ${v?.status ?? 'missing'}, files ${JSON.stringify(filesUnder(p.videosDir))}`;
+      return accept(v);
+    },
+    what,
+    timeoutMs,
+  ).catch((e: Error) => {
+    throw new Error(e.message.includes('last seen') ? e.message : `${e.message}; ${tail()}`);
+  });
 }
 
 /** Every file under `dir`, relative to it. */
@@ -114,19 +149,10 @@ describe('exactly once across kill -9 mid-cut', () => {
     const first = fork(dataDir, ayo, s3);
     const firstUrl = await first.url();
     // Mid-cut, seen from outside: the video is `processing` and ffmpeg's partial MP4 holds the first half.
-    let seen = 'no video yet';
-    const running = await waitFor(
-      async () => {
-        const v = await videoOf(firstUrl);
-        seen = `video ${v?.status ?? 'missing'}, files ${JSON.stringify(filesUnder(videosDir))}`;
-        if (v?.status !== 'processing') return undefined;
-        const part = filesUnder(videosDir).find((f) => f.endsWith('.mp4.part'));
-        return part && fs.statSync(path.join(videosDir, part)).size > 0 ? { video: v, part } : undefined;
-      },
-      'the cut to be half written',
-      120_000,
-    ).catch((e: Error) => {
-      throw new Error(`${e.message}; last seen: ${seen}\n${[...first.out, ...first.err].slice(-30).join('\n')}`);
+    const running = await watchVideo(first, firstUrl, 'the cut to be half written', 120_000, (v) => {
+      if (v?.status !== 'processing') return undefined;
+      const part = filesUnder(videosDir).find((f) => f.endsWith('.mp4.part'));
+      return part && fs.statSync(path.join(videosDir, part)).size > 0 ? { video: v, part } : undefined;
     });
     const uid = running.video.uniqueId;
     expect(running.part).toMatch(new RegExp(`/${uid}\\.mp4\\.part$`));
@@ -142,13 +168,8 @@ describe('exactly once across kill -9 mid-cut', () => {
     footage.open();
     const second = fork(dataDir, ayo, s3);
     const url = await second.url();
-    const video = await waitFor(
-      async () => {
-        const v = await videoOf(url);
-        return v?.status === 'ready' ? v : undefined;
-      },
-      'the video to be ready after the restart',
-      180_000,
+    const video = await watchVideo(second, url, 'the video to be ready after the restart', 180_000, (v) =>
+      v?.status === 'ready' ? v : undefined,
     );
     expect(video.uniqueId).toBe(uid);
     expect(video.history.map((h) => h.status).at(-1)).toBe('ready');
