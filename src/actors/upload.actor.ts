@@ -1,5 +1,6 @@
 // UploadActor: delivers each finished video's mp4, preview and thumbnail to the object store (R2), verified.
 
+import { checkSlice } from '../config.js';
 import { openDatabase } from '../db/index.js';
 import { deliveryActor } from '../delivery/delivery-actor.js';
 import { uploadStage } from '../delivery/upload.js';
@@ -8,7 +9,8 @@ import { runActor } from '../supervisor/index.js';
 import type { DeliveryActorData, DeliveryEvent, DeliveryReply, DeliveryRequest } from './delivery.messages.js';
 
 runActor<DeliveryRequest, DeliveryReply, DeliveryEvent, DeliveryActorData>((ctx) => {
-  const d = ctx.data;
+  // The slice came through workerData: checked again on this thread, as the loader checked the environment.
+  const d = checkSlice('upload', ctx.data);
   if (!d.s3 && !d.localStore) throw new Error('UploadActor started without an object store configuration');
   const store = d.s3 ? createS3Store(d.s3) : createLocalStore(d.localStore!);
   return deliveryActor(ctx, openDatabase(d.dbPath), uploadStage({ store, keyPrefix: d.s3?.keyPrefix ?? '', tried: new Set<number>() }));

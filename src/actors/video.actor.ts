@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { checkSlice } from '../config.js';
 import { createJobsRepo, openDatabase } from '../db/index.js';
 import { describeError } from '../errors.js';
 import { assertNever, runActor } from '../supervisor/index.js';
@@ -34,7 +35,8 @@ const m = await import(${JSON.stringify(TASK.href)}); export const processClip =
 }
 
 runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData>((ctx) => {
-  const d = ctx.data;
+  // The slice came through workerData: checked again on this thread, as the loader checked the environment.
+  const d = checkSlice('video', ctx.data);
   const db = openDatabase(d.dbPath);
   const pool = new Piscina({
     filename: taskModule(), maxThreads: d.clipConcurrency, minThreads: 0, idleTimeout: 30_000,
@@ -60,15 +62,15 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData>((ctx) => {
   const released = createJobsRepo(db).releaseRunning('cut');
   if (released > 0) ctx.logger.warn(`🎬 VIDEO: ${released} cut job(s) interrupted earlier are queued again`);
 
-  const { runner: worker, scanner, sweepFiles } = createVideoPipeline(deps, `video:${process.pid}`);
+  const { runner, scanner, sweepFiles } = createVideoPipeline(deps, `video:${process.pid}`);
   const safely = (what: string, fn: () => void) => {
     try { fn(); } catch (e) { ctx.logger.error(`🎬 VIDEO: ${what} failed: ${describeError(e)}`); }
   };
-  const scan = () => safely('scan', () => { scanner.scan(); sweepFiles(); worker.pump(); });
+  const scan = () => safely('scan', () => { scanner.scan(); sweepFiles(); runner.pump(); });
   let soon: NodeJS.Timeout | undefined;
   const scanSoon = () => { clearTimeout(soon); soon = setTimeout(scan, 200); };
   const scanTimer = setInterval(scan, d.scanIntervalMs);
-  const pumpTimer = setInterval(() => safely('queue', () => worker.pump()), 1_000);
+  const pumpTimer = setInterval(() => safely('queue', () => runner.pump()), 1_000);
   scan();
 
   return {
@@ -76,12 +78,12 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData>((ctx) => {
       switch (req.type) {
         case 'video:scan': {
           const r = scanner.scan();
-          worker.pump();
+          runner.pump();
           return r;
         }
         case 'video:request-clip': {
           const r = scanner.requestClip(req.fieldId, req.cameraName);
-          worker.pump();
+          runner.pump();
           return r;
         }
         default: return assertNever(req);
@@ -89,13 +91,13 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData>((ctx) => {
     },
     notify(message) {
       if (message.type === 'booking:changed' || message.type === 'booking:vanished') scanSoon();
-      if (message.type === 'queue:changed') safely('queue', () => worker.pump());
+      if (message.type === 'queue:changed') safely('queue', () => runner.pump());
     },
     async stop() {
       clearInterval(scanTimer);
       clearInterval(pumpTimer);
       clearTimeout(soon);
-      await worker.stop();
+      await runner.stop();
       await pool.destroy();
       db.close();
     },
