@@ -5,18 +5,18 @@ import type { Config } from './config.js';
 import { createSegmentsRepo, type Db } from './db/index.js';
 import { describeError } from './errors.js';
 import type { ServiceControl } from './http/index.js';
-import { callActor } from './actors/protocols.js';
+import { callActor, type ServiceSupervisor } from './actors/protocols.js';
 import { redactUrl } from './recording/cameras.js';
 import type { RecorderState } from './recording/recorder.js';
 import { freeDiskBytes } from './recording/retention.js';
-import { ActorUnavailableError, type Supervisor } from './supervisor/index.js';
+import { ActorUnavailableError } from './supervisor/index.js';
 
 /** Dependencies of {@link createServiceControl}. */
 export interface ServiceControlDeps {
   config: Config;
   db: Db;
   cameraStates: ReadonlyMap<string, { state: RecorderState; reason: string | null }>;
-  supervisor: () => Supervisor | undefined;
+  supervisor: () => ServiceSupervisor | undefined;
   accepting: () => boolean;
 }
 
@@ -25,7 +25,7 @@ export function createServiceControl(deps: ServiceControlDeps): ServiceControl {
   const { config, db } = deps;
   const segments = createSegmentsRepo(db);
   const criticalFreeBytes = (config.recording.minFreeDiskMb * 1024 * 1024) / 4;
-  const sup = (): Supervisor => {
+  const sup = (): ServiceSupervisor => {
     const s = deps.supervisor();
     if (!s) throw new ActorUnavailableError('the service is starting');
     return s;

@@ -2,9 +2,10 @@
 // process concerns (environment, signals, exit codes); tests start this in-process or fork main.ts.
 
 import path from 'node:path';
-import type { ConnectivityActorData, ConnectivityEvent } from './actors/connectivity.messages.js';
+import type { ConnectivityActorData } from './actors/connectivity.messages.js';
 import type { DeliveryActorData } from './actors/delivery.messages.js';
-import type { RecorderActorData, RecorderActorEvent } from './actors/recorder.messages.js';
+import { acceptsOf, type ActorEvent, type ForwardedEvent, type ServiceSupervisor } from './actors/protocols.js';
+import type { RecorderActorData } from './actors/recorder.messages.js';
 import type { VideoActorData } from './actors/video.messages.js';
 import { startAyoSimulator } from './demo/ayo-simulator.js';
 import { createServiceControl } from './service-control.js';
@@ -13,6 +14,7 @@ import type { SyncActorData } from './actors/sync.messages.js';
 import type { Config } from './config.js';
 import { probeUrlOf, type ProbeTarget } from './connectivity/index.js';
 import { createQueueRepo, openDatabase } from './db/index.js';
+import type { JobDelays } from './pipeline/index.js';
 import { createHttpApp, startHttpServer, type RunningServer } from './http/index.js';
 import type { Logger } from './log.js';
 import { createMetrics, createScrapeCollector, feedMetrics } from './metrics/index.js';
@@ -23,15 +25,22 @@ import { Supervisor, type BackoffOptions, type ChildSpec } from './supervisor/in
 export interface RunningService {
   url: string;
   port: number;
-  supervisor: Supervisor;
+  supervisor: ServiceSupervisor;
   /** Resolves with the reason if the supervisor gives up (the process should exit non-zero). */
   gaveUp: Promise<string>;
   /** Stops intake, stops the actors in reverse order, closes the HTTP server and the database. */
   stop(): Promise<void>;
 }
 
-/** Actor events the supervisor forwards to every other actor. */
-const FORWARDED = new Set(['connectivity:change', 'booking:changed', 'booking:vanished', 'recorder:state']);
+/**
+ * Actor events the service forwards to the other actors that accept them: every event that is also some actor's
+ * notification, checked both ways by the compiler.
+ */
+const FORWARDED = {
+  'connectivity:change': true, 'booking:changed': true, 'booking:vanished': true, 'recorder:state': true,
+} as const satisfies Record<ForwardedEvent['type'], true>;
+
+const isForwarded = (event: ActorEvent): event is ForwardedEvent => Object.hasOwn(FORWARDED, event.type);
 
 /** Worker entries sit beside this file: `.ts` when run from source (tests, tsx), `.js` when built. */
 function actorEntry(name: string): URL {
@@ -55,12 +64,12 @@ export function childSpecs(config: Config, localStore?: LocalStoreConfig): Child
     dbPath: config.dbPath, timeZone: config.venueTimezone, ayo: config.ayo, intervalMs: config.sync.intervalMs,
     daysBack: config.sync.daysBack, daysAhead: config.sync.daysAhead, retentionDays: config.sync.retentionDays,
     cameras: config.cameras.map((c) => c.name), healthIntervalMs: config.ayoCalls.healthIntervalMs,
-    cameraStatusIntervalMs: config.ayoCalls.cameraStatusIntervalMs,
+    cameraStatusIntervalMs: config.ayoCalls.cameraStatusIntervalMs, segmentSeconds: config.recording.segmentSeconds,
   };
   const limits = { maxOldGenerationSizeMb: 256 };
   const recorders: ChildSpec[] = config.cameras.filter((c) => c.enabled).map((camera) => ({
     id: `recorder:${camera.name}`, entry: actorEntry('recorder.actor'), restart: 'permanent', shutdownMs: 8_000,
-    resourceLimits: limits,
+    resourceLimits: limits, accepts: acceptsOf('recorder'),
     data: {
       camera, dbPath: config.dbPath, recordingsDir: recordingsDir(config), segmentSeconds: config.recording.segmentSeconds,
       ffmpegPath: config.recording.ffmpegPath, timeZone: config.venueTimezone,
@@ -68,38 +77,49 @@ export function childSpecs(config: Config, localStore?: LocalStoreConfig): Child
     } satisfies RecorderActorData,
   }));
   return [
-    { id: 'connectivity', entry: actorEntry('connectivity.actor'), restart: 'permanent', shutdownMs: 2_000, resourceLimits: limits, data: connectivity },
+    { id: 'connectivity', entry: actorEntry('connectivity.actor'), restart: 'permanent', shutdownMs: 2_000, resourceLimits: limits, accepts: acceptsOf('connectivity'), data: connectivity },
     // The sync's shutdownMs leaves room for its database write after its AYO calls are cancelled.
-    { id: 'sync', entry: actorEntry('sync.actor'), restart: 'permanent', shutdownMs: 10_000, resourceLimits: limits, data: sync },
+    { id: 'sync', entry: actorEntry('sync.actor'), restart: 'permanent', shutdownMs: 10_000, resourceLimits: limits, accepts: acceptsOf('sync'), data: sync },
     ...recorders,
     {
-      id: 'video', entry: actorEntry('video.actor'), restart: 'permanent', shutdownMs: 15_000, resourceLimits: limits,
+      id: 'video', entry: actorEntry('video.actor'), restart: 'permanent', shutdownMs: 15_000, resourceLimits: limits, accepts: acceptsOf('video'),
       data: {
         dbPath: config.dbPath, cameras: config.cameras, timeZone: config.venueTimezone, recordingsDir: recordingsDir(config),
         videosDir: path.join(config.dataDir, 'media', 'videos'), segmentSeconds: config.recording.segmentSeconds,
         ffmpeg: config.recording.ffmpegPath, ffprobe: config.recording.ffprobePath, clipGraceMs: config.video.clipGraceMs,
         clipSeconds: config.video.clipSeconds, clipConcurrency: config.video.clipConcurrency,
         retentionHours: config.recording.retentionHours, scanIntervalMs: config.video.scanIntervalMs,
-        processingDelaysMs: config.video.retryDelaysMs, jobDelaysMs: config.video.jobRetryDelaysMs,
+        processingDelaysMs: config.video.retryDelaysMs, jobDelays: jobDelays(config),
       } satisfies VideoActorData,
     },
     ...deliveryChildren(config, limits, localStore),
   ];
 }
 
+/** The durable retry delays of every job kind: each kind's jobs get one attempt more than it has delays. */
+function jobDelays(config: Config): JobDelays {
+  return { cut: config.video.jobRetryDelaysMs, upload: config.delivery.jobRetryDelaysMs, notify: config.delivery.jobRetryDelaysMs };
+}
+
 /** UploadActor when an object store is configured (or the demo's local one), NotifyActor when AYO is. */
 function deliveryChildren(config: Config, limits: { maxOldGenerationSizeMb: number }, localStore?: LocalStoreConfig): ChildSpec[] {
   const data = (concurrency: number, quickDelaysMs: number[]): DeliveryActorData => ({
     dbPath: config.dbPath, timeZone: config.venueTimezone, s3: config.s3, localStore, ayo: config.ayo, concurrency, quickDelaysMs,
-    jobDelaysMs: config.delivery.jobRetryDelaysMs,
+    jobDelays: jobDelays(config),
     breaker: { threshold: config.delivery.breakAfter, halfOpenAfterMs: config.delivery.halfOpenAfterMs },
   });
   const children: ChildSpec[] = [];
   if (config.s3 || localStore) {
-    children.push({ id: 'upload', entry: actorEntry('upload.actor'), restart: 'permanent', shutdownMs: 10_000, resourceLimits: limits, data: data(config.delivery.uploadConcurrency, config.delivery.uploadRetryDelaysMs) });
+    children.push({
+      id: 'upload', entry: actorEntry('upload.actor'), restart: 'permanent', shutdownMs: 10_000, resourceLimits: limits, accepts: acceptsOf('upload'),
+      data: data(config.delivery.uploadConcurrency, config.delivery.uploadRetryDelaysMs),
+    });
   }
   if (config.ayo) {
-    children.push({ id: 'notify', entry: actorEntry('notify.actor'), restart: 'permanent', shutdownMs: 5_000, resourceLimits: limits, data: data(2, config.delivery.notifyRetryDelaysMs) });
+    children.push({
+      id: 'notify', entry: actorEntry('notify.actor'), restart: 'permanent', shutdownMs: 5_000, resourceLimits: limits, accepts: acceptsOf('notify'),
+      data: data(2, config.delivery.notifyRetryDelaysMs),
+    });
   }
   return children;
 }
@@ -125,14 +145,14 @@ export async function startService(config: Config, logger: Logger, overrides: St
   for (const c of config.cameras.filter((x) => !x.enabled)) metrics.cameraState.set({ camera: c.name, state: 'disabled' }, 1);
   const collect = createScrapeCollector(db, metrics, { cameras: config.cameras.map((c) => c.name), dataDir: config.dataDir });
   const cameraStates = new Map<string, { state: RecorderState; reason: string | null }>();
-  let supervisor: Supervisor | undefined;
+  let supervisor: ServiceSupervisor | undefined;
   let accepting = true;
   const control = createServiceControl({ config, db, cameraStates, supervisor: () => supervisor, accepting: () => accepting });
 
   let server: RunningServer;
   try {
     server = await startHttpServer(createHttpApp({
-      db, apiKey: config.apiKey, logger, control, dataDir: config.dataDir, metrics: { metrics, collect },
+      db, apiKey: config.apiKey, logger, control, dataDir: config.dataDir, metrics: { metrics, collect }, jobDelays: jobDelays(config),
       objectsDir: config.demo ? objectsDir : undefined, venue: { timeZone: config.venueTimezone, demo: !!config.demo },
       snapshots: { recordingsDir: recordingsDir(config), ffmpeg: config.recording.ffmpegPath, cameras: config.cameras.map((c) => c.name) },
     }), { port: config.port, host: config.host });
@@ -144,16 +164,15 @@ export async function startService(config: Config, logger: Logger, overrides: St
   logger.info(`🚀 venue-recorder listening on ${server.url} (venue time zone ${config.venueTimezone})`);
 
   const localStore = config.demo ? { dir: objectsDir, publicBaseUrl: `${server.url.replace('//0.0.0.0:', '//localhost:')}/objects` } : undefined;
-  const sup = new Supervisor({
+  const sup: ServiceSupervisor = new Supervisor({
     children: overrides.children ?? childSpecs(config, localStore), logger, backoff: overrides.backoff,
     intensity: { maxRestarts: config.supervisor.maxRestarts, withinMs: config.supervisor.windowMs },
   });
   supervisor = sup;
   sup.events.on('actor:event', ({ id, event }) => {
     // Events other actors react to: connectivity transitions, booking changes (VideoActor scans at once), camera states.
-    if (FORWARDED.has(event.type)) sup.broadcast(event as ConnectivityEvent, id);
-    const e = event as RecorderActorEvent;
-    if (e.type === 'recorder:state') cameraStates.set(e.camera, { state: e.state, reason: e.reason });
+    if (isForwarded(event)) sup.broadcast(event, id);
+    if (event.type === 'recorder:state') cameraStates.set(event.camera, { state: event.state, reason: event.reason });
   });
   feedMetrics(sup.events, metrics);
   try {

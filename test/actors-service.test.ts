@@ -96,6 +96,8 @@ describe('SyncActor and ConnectivityActor in the running service', () => {
     ayo = await startFakeAyo({ ...TEST_AYO, port });
     await waitFor(() => lines(/🌐 CONNECTIVITY: Online - AYO API reachable/).length >= 2, 'online again');
     await waitFor(async () => (await http(`${service.url}/api/sync`)).body.data.trigger === 'reconnect', 'the reconnect sync');
+    // The run is listed from its start: its first call may still be on its way to the fake.
+    await waitFor(() => ayo.bookingCalls().length > 0, 'the reconnect sync reaching AYO');
     expect(ayo.bookingCalls().length).toBeGreaterThan(0);
   });
 });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { restartDelay, Supervisor, type ChildSpec, type SupervisorEvents, type SupervisorOptions } from '../src/supervisor/index.js';
 import type { FixtureData } from './fixtures/actors/fixture.messages.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
+import { manualClock } from './fixtures/manual-clock.js';
 
 // Every worker thread the runtime spawns, until it exits: the ground truth for "stop() leaves no worker".
 const liveWorkers = vi.hoisted(() => new Set<{ terminate(): Promise<number> }>());
@@ -309,6 +310,26 @@ describe('supervisor', () => {
     expect(of('actor:event').filter((e) => e.event.type === 'fixture:notified').map((e) => e.id)).toEqual(['b']);
   });
 
+  it('delivers a notification only to the children whose spec accepts its type (all, without `accepts`)', async () => {
+    const { sup, of } = supervise([spec('a', {}, { accepts: ['queue:changed'] }), spec('b', {}, { accepts: [] }), spec('c')]);
+    await sup.start();
+    sup.broadcast({ type: 'connectivity:change' });
+    sup.broadcast({ type: 'queue:changed' });
+    const notified = () => of('actor:event').filter((e) => e.event.type === 'fixture:notified')
+      .map((e) => `${e.id} ${(e.event as { message?: string }).message}`).sort();
+    await waitFor(() => notified().length >= 3, 'three notifications');
+    expect(notified()).toEqual(['a queue:changed', 'c connectivity:change', 'c queue:changed']);
+  });
+
+  it('kill() ends a worker as a crash: the child restarts by its spec', async () => {
+    const { sup, of } = supervise([spec('a')]);
+    await sup.start();
+    sup.kill('a', 'wedged: killed by the operator');
+    await waitFor(() => of('actor:ready').length === 2, 'the restart');
+    expect(of('actor:crash')).toEqual([{ id: 'a', reason: 'wedged: killed by the operator', duringStartup: false }]);
+    expect(stateOf(sup, 'a')).toMatchObject({ state: 'running', restarts: 1, lastError: 'wedged: killed by the operator' });
+  });
+
   it('a call waits for a restarting child, and refuses once stopped', async () => {
     const { sup, of } = supervise([spec('a', { crashAfter: 0 })], { backoff: { initialMs: 200, maxMs: 200, jitter: 0 } });
     // Observed when the restart is announced (polling could see the next start already).
@@ -321,5 +342,84 @@ describe('supervisor', () => {
     expect(await sup.call('a', { type: 'count' }, { waitMs: 20_000 })).toBe(1);
     await sup.stop();
     await expect(sup.call('a', { type: 'count' })).rejects.toMatchObject({ name: 'ActorUnavailableError', message: 'actor a is stopped' });
+  });
+});
+
+describe('supervisor time (a manual clock)', () => {
+  const backoff = { initialMs: 1_000, maxMs: 60_000, jitter: 0 };
+  /** Lets every continuation the clock could have released run (a fired timer's restart spawns in a microtask). */
+  const settle = () => new Promise<void>((r) => setImmediate(r));
+
+  it('restarts a crashed child only once its computed backoff has passed on the clock', async () => {
+    const clock = manualClock();
+    const { sup, of } = supervise([spec('a', { crashAfter: 0 })], { clock, backoff });
+    await sup.start();
+    await sup.call('a', { type: 'echo', value: 1 }).catch(() => undefined);
+    await waitFor(() => of('actor:restart').length === 1, 'the restart decision');
+    expect(of('actor:restart')[0]).toMatchObject({ id: 'a', restarts: 1, delayMs: 1_000 });
+    expect(clock.pending()).toEqual([1_000]);
+
+    clock.advance(999);
+    await settle();
+    expect(of('actor:start')).toHaveLength(1);
+    expect(stateOf(sup, 'a').state).toBe('restarting');
+
+    clock.advance(1);
+    await waitFor(() => of('actor:ready').length === 2, 'the restart at 1000 ms');
+    expect(of('actor:start').map((e) => e.attempt)).toEqual([1, 2]);
+    expect(clock.pending()).toEqual([]);
+  });
+
+  it('resets the backoff only after stableAfterMs of running, measured on the clock', async () => {
+    const clock = manualClock();
+    const { sup, of } = supervise([spec('a', { crashAfter: 0 })], {
+      clock, backoff, stableAfterMs: 10_000, intensity: { maxRestarts: 10, withinMs: 600_000 },
+    });
+    await sup.start();
+    /** Crashes the running incarnation; answers the delay the supervisor waits, after checking it waits exactly that. */
+    const crashAndRestart = async (n: number): Promise<number> => {
+      await sup.call('a', { type: 'echo', value: n }).catch(() => undefined);
+      await waitFor(() => of('actor:restart').length === n, `restart ${n} decided`);
+      const { delayMs } = of('actor:restart')[n - 1]!;
+      expect(clock.pending()).toEqual([delayMs]);
+      clock.advance(delayMs - 1);
+      await settle();
+      expect(of('actor:start'), `restart ${n} waits its full ${delayMs} ms`).toHaveLength(n);
+      clock.advance(1);
+      await waitFor(() => of('actor:ready').length === n + 1 && stateOf(sup, 'a').state === 'running', `restart ${n} running`);
+      return delayMs;
+    };
+
+    expect(await crashAndRestart(1)).toBe(1_000);
+    expect(await crashAndRestart(2)).toBe(2_000);
+    clock.advance(9_999); // one millisecond short of stable
+    expect(await crashAndRestart(3)).toBe(4_000);
+    clock.advance(10_000); // stable: the next crash starts the backoff again
+    expect(await crashAndRestart(4)).toBe(1_000);
+    expect(await crashAndRestart(5)).toBe(2_000);
+    expect(stateOf(sup, 'a').restarts).toBe(5);
+  });
+
+  it('counts the restart intensity on the clock: crashes further apart than its window are forgiven, two within it are not', async () => {
+    const clock = manualClock();
+    const { sup, of } = supervise([spec('a', { crashAfter: 0 })], {
+      clock, backoff: { initialMs: 0, maxMs: 0, jitter: 0 }, intensity: { maxRestarts: 1, withinMs: 5_000 },
+    });
+    await sup.start();
+    for (let n = 1; n <= 3; n++) {
+      await sup.call('a', { type: 'echo', value: n }).catch(() => undefined);
+      await waitFor(() => of('actor:restart').length === n, `restart ${n} decided`);
+      clock.advance(0);
+      await waitFor(() => of('actor:ready').length === n + 1 && stateOf(sup, 'a').state === 'running', `restart ${n} running`);
+      clock.advance(5_001); // the previous crash leaves the window
+    }
+    expect(of('supervisor:give-up')).toEqual([]);
+    // Two crashes within the window are one too many.
+    await sup.call('a', { type: 'echo', value: 4 }).catch(() => undefined);
+    await waitFor(() => of('actor:restart').length === 4, 'restart 4 decided');
+    clock.advance(0);
+    await waitFor(() => of('actor:ready').length === 5 && stateOf(sup, 'a').state === 'running', 'restart 4 running');
+    await sup.call('a', { type: 'echo', value: 5 }).catch(() => undefined);
+    expect(await sup.gaveUp).toMatch(/^a crashed 2 times within 5s; last: Error: crash after 0$/);
   });
 });

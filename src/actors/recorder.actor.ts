@@ -1,6 +1,7 @@
 // RecorderActor: records one camera (an ffmpeg child) into indexed segments, with its own database connection,
 // and keeps that camera's recordings within retention and the disk floor.
 
+import { UNCUT } from '../pipeline/index.js';
 import fs from 'node:fs';
 import { createSegmentsRepo, createVideosRepo, openDatabase } from '../db/index.js';
 import { describeError } from '../errors.js';
@@ -24,7 +25,7 @@ runActor<RecorderRequest, RecorderReply, RecorderActorEvent, RecorderActorData>(
       applyRecordingRetention({
         ...retention, retentionHours: d.retentionHours, minFreeDiskMb: d.minFreeDiskMb,
         // Footage that an undelivered video (or a booking not yet turned into one) needs stays.
-        protectedWindows: () => videos.undeliveredWindows(d.camera.name, d.camera.fieldId, Date.now() - d.retentionHours * 3_600_000 * 2, Date.now()),
+        protectedWindows: () => videos.undeliveredWindows(d.camera.name, d.camera.fieldId, Date.now() - d.retentionHours * 3_600_000 * 2, Date.now(), UNCUT),
       });
     } catch (e) {
       ctx.logger.error(`🧹 RETENTION: ${d.camera.name} failed: ${describeError(e)}`);

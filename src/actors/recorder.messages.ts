@@ -12,6 +12,9 @@ export type RecorderReply = RecorderStatus;
 /** What a RecorderActor reports: state changes, closed segments, ffmpeg restarts, closed gaps. */
 export type RecorderActorEvent = RecorderEvent;
 
+/** A camera's recording state changed (sent only on a change; the recording index is the lasting record). */
+export type RecorderStateEvent = Extract<RecorderActorEvent, { type: 'recorder:state' }>;
+
 /** The actor's configuration slice. */
 export interface RecorderActorData {
   camera: CameraConfig;

@@ -1,18 +1,19 @@
 // SyncActor: the booking sync on its own thread, with its own database connection, interval, and the AYO
-// retry and circuit policies. Runs a sync at once when ConnectivityActor reports AYO reachable again.
+// retry and circuit policies. Runs a sync at once when ConnectivityActor reports AYO reachable again, and reports
+// the cameras' statuses to AYO (read from the recording index; a recorder's announced change goes out at once).
 
 import { createAyoClient } from '../ayo/index.js';
 import { openDatabase } from '../db/index.js';
 import { PermanentError } from '../errors.js';
 import { assertNever, runActor } from '../supervisor/index.js';
-import type { RecorderEvent } from '../recording/recorder.js';
-import { applyBookingRetention, createAyoBookingSource, createBookingSync, createPartnerCalls, createSyncScheduler } from '../sync/index.js';
+import {
+  applyBookingRetention, createAyoBookingSource, createBookingSync, createCameraActivity, createPartnerCalls, createSyncScheduler,
+} from '../sync/index.js';
 import { createResilience } from '../util/resilience.js';
 import { localDateOf } from '../util/venue-time.js';
-import type { ConnectivityEvent } from './connectivity.messages.js';
-import type { SyncActorData, SyncActorEvent, SyncReply, SyncRequest } from './sync.messages.js';
+import type { SyncActorData, SyncActorEvent, SyncNotification, SyncReply, SyncRequest } from './sync.messages.js';
 
-runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData>((ctx) => {
+runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification>((ctx) => {
   const d = ctx.data;
   const db = openDatabase(d.dbPath);
   let lastRetentionDate: string | undefined;
@@ -46,11 +47,13 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData>((ctx) => {
   resilience.onCircuitChange((state) => ctx.emit({ type: 'circuit:change', dependency: 'ayo', state }));
   ctx.emit({ type: 'circuit:change', dependency: 'ayo', state: resilience.circuit() });
   const client = createAyoClient(d.ayo);
-  // Camera states arrive from the recorders through the supervisor.
-  const recording = new Map<string, boolean>();
+  // The periodic report reads the recording index, which outlives this actor; the recorders' announcements only
+  // make a change heard at once.
+  const activity = createCameraActivity({ db, segmentSeconds: d.segmentSeconds });
+  const announced = new Map<string, boolean>();
   const partner = createPartnerCalls({
     client, resilience, logger: ctx.logger, healthIntervalMs: d.healthIntervalMs, cameraStatusIntervalMs: d.cameraStatusIntervalMs,
-    cameras: () => d.cameras.map((name) => ({ name, recording: recording.get(name) ?? false })), onEvent: (e) => ctx.emit(e),
+    cameras: () => d.cameras.map((name) => ({ name, recording: activity.recording(name) })), onEvent: (e) => ctx.emit(e),
   });
   const sync = createBookingSync({
     db, source: createAyoBookingSource(client, resilience, d.timeZone), timeZone: d.timeZone,
@@ -66,14 +69,21 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData>((ctx) => {
         default: return assertNever(req.type);
       }
     },
-    notify(message) {
-      const m = message as ConnectivityEvent | RecorderEvent;
-      if (m.type === 'connectivity:change' && m.target === 'ayo' && m.online) void sync.run('reconnect').catch(() => undefined);
-      if (m.type === 'recorder:state') {
-        // AYO hears at once when a camera starts or stops recording, not only at the next periodic report.
-        const now = m.state === 'recording';
-        if (recording.get(m.camera) !== now) partner.camera(m.camera, now);
-        recording.set(m.camera, now);
+    notify(m) {
+      switch (m.type) {
+        case 'connectivity:change':
+          if (m.target === 'ayo' && m.online) void sync.run('reconnect').catch(() => undefined);
+          return;
+        case 'recorder:state': {
+          // AYO hears at once when a camera starts or stops recording, not only at the next periodic report.
+          const now = m.state === 'recording';
+          activity.noted(m.camera, now);
+          if (announced.get(m.camera) !== now) partner.camera(m.camera, now);
+          announced.set(m.camera, now);
+          return;
+        }
+        default:
+          return assertNever(m);
       }
     },
     async stop() {

@@ -1,14 +1,8 @@
 // Feeds the metrics from the supervision tree's events: actor lifecycle, and the actors' own domain events.
 
-import type { ConnectivityEvent } from '../actors/connectivity.messages.js';
-import type { DeliveryEvent } from '../actors/delivery.messages.js';
-import type { RecorderActorEvent } from '../actors/recorder.messages.js';
-import type { SyncActorEvent } from '../actors/sync.messages.js';
-import type { VideoActorEvent } from '../actors/video.messages.js';
-import type { TypedEmitter, SupervisorEvents } from '../supervisor/index.js';
+import type { ActorEvent } from '../actors/protocols.js';
+import type { SupervisorEvents, TypedEmitter } from '../supervisor/index.js';
 import type { Metrics } from './registry.js';
-
-type DomainEvent = SyncActorEvent | ConnectivityEvent | RecorderActorEvent | VideoActorEvent | DeliveryEvent;
 
 const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2, isolated: 2 } as const;
 
@@ -20,7 +14,12 @@ export function restartReason(reason: string): 'stall' | 'missing' | 'exit' {
 }
 
 /** Subscribes the metrics to the supervisor's events. */
-export function feedMetrics(events: TypedEmitter<SupervisorEvents>, m: Metrics): void {
+export function feedMetrics(events: TypedEmitter<SupervisorEvents<ActorEvent>>, m: Metrics): void;
+/** The same for an emitter whose actor events are not typed by the protocol map (a test's own). */
+export function feedMetrics(events: TypedEmitter<SupervisorEvents>, m: Metrics): void;
+export function feedMetrics(source: TypedEmitter<SupervisorEvents<ActorEvent>> | TypedEmitter<SupervisorEvents>, m: Metrics): void {
+  // Either way the events are the actors' own; a loosely typed emitter only does not say so.
+  const events = source as TypedEmitter<SupervisorEvents<ActorEvent>>;
   events.on('actor:ready', ({ id }) => m.actorUp.set({ actor: id }, 1));
   events.on('actor:crash', ({ id }) => m.actorUp.set({ actor: id }, 0));
   events.on('actor:stop', ({ id }) => m.actorUp.set({ actor: id }, 0));
@@ -35,13 +34,12 @@ export function feedMetrics(events: TypedEmitter<SupervisorEvents>, m: Metrics):
     m.circuit.set({ dependency }, Math.max(...byActor.values()));
   };
   events.on('actor:event', ({ id, event }) => {
-    const e = event as DomainEvent;
-    if (e.type === 'circuit:change') setCircuit(id, e.dependency, CIRCUIT_VALUE[e.state]);
-    else onDomainEvent(e, m);
+    if (event.type === 'circuit:change') setCircuit(id, event.dependency, CIRCUIT_VALUE[event.state]);
+    else onDomainEvent(event, m);
   });
 }
 
-function onDomainEvent(e: DomainEvent, m: Metrics): void {
+function onDomainEvent(e: ActorEvent, m: Metrics): void {
   switch (e.type) {
     case 'sync:run': {
       const r = e.record;
@@ -80,6 +78,7 @@ function onDomainEvent(e: DomainEvent, m: Metrics): void {
       (e.kind === 'upload' ? m.uploads : m.notifications).inc({ outcome: e.final ? 'failed' : 'retry' });
       return;
     default:
+      // The other events (booking changes, the video lifecycle's own) have no metric of their own.
       return;
   }
 }

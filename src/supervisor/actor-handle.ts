@@ -4,7 +4,7 @@
 import { wrap, releaseProxy, type Remote } from 'comlink';
 import { MessageChannel, Worker, type ResourceLimits } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ErrorData } from '../errors.js';
+import { toErrorData, type ErrorData } from '../errors.js';
 import type { LogFields, LogLevel } from '../log.js';
 import { portEndpoint } from './port-endpoint.js';
 import type { ActorBoot, ActorRpc, ActorToMain, MainToActor } from './protocol.js';
@@ -109,7 +109,8 @@ export class ActorHandle {
       }
     });
     this.worker.on('error', (e: Error & { code?: string }) => {
-      this.lastError = { name: e.code ?? e.name, message: e.message, retryable: true };
+      // Named by Node's code (ERR_WORKER_OUT_OF_MEMORY, ...): the crash reason and the logs say what happened.
+      this.lastError = { ...toErrorData(e), name: e.code ?? e.name, retryable: true };
     });
 
     this.exited = new Promise<ExitInfo>((resolve) => {

@@ -19,19 +19,25 @@ export interface ActorContext<Event extends { type: string }, Data> {
   emit(event: Event): void;
 }
 
-/** A running actor: handles typed requests, optional one-way notifications, and stops cleanly. */
-export interface Actor<Request extends { type: string }, Reply> {
+/**
+ * A running actor: handles typed requests, optional one-way notifications, and stops cleanly. `Notification` is the
+ * union the actor accepts (its child spec's `accepts` keeps the others away, so `notify` can end in assertNever);
+ * it defaults to any `{ type }` for actors that have not declared theirs.
+ */
+export interface Actor<Request extends { type: string }, Reply, Notification extends { type: string } = { type: string }> {
   handle(request: Request): Promise<Reply> | Reply;
-  notify?(message: { type: string }): void;
+  notify?(message: Notification): void;
   stop?(): Promise<void> | void;
 }
 
 /**
  * The entry of an actor's worker file. Example:
- * `runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData>(async (ctx) => ({ handle: (req) => ... }))`.
+ * `runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification>(async (ctx) => ({ handle: (req) => ... }))`.
  */
-export function runActor<Request extends { type: string }, Reply, Event extends { type: string }, Data>(
-  init: (ctx: ActorContext<Event, Data>) => Promise<Actor<Request, Reply>> | Actor<Request, Reply>,
+export function runActor<
+  Request extends { type: string }, Reply, Event extends { type: string }, Data, Notification extends { type: string } = { type: string },
+>(
+  init: (ctx: ActorContext<Event, Data>) => Promise<Actor<Request, Reply, Notification>> | Actor<Request, Reply, Notification>,
 ): void {
   if (isMainThread || !parentPort) throw new Error('runActor() must run inside a worker thread started by the supervisor');
   const port = parentPort;
@@ -48,7 +54,7 @@ export function runActor<Request extends { type: string }, Reply, Event extends 
     emit: (event) => post({ t: 'event', event }),
   };
 
-  let actor: Actor<Request, Reply> | undefined;
+  let actor: Actor<Request, Reply, Notification> | undefined;
   let stopping = false;
   port.on('message', (m: MainToActor) => {
     switch (m.t) {
@@ -69,7 +75,8 @@ export function runActor<Request extends { type: string }, Reply, Event extends 
         return;
       case 'notify':
         try {
-          actor?.notify?.(m.message);
+          // Trusted at the thread boundary: the supervisor sends only the types in this actor's `accepts`.
+          actor?.notify?.(m.message as Notification);
         } catch (e) {
           ctx.logger.error(`actor ${boot.actorId} failed on ${m.message.type}: ${toErrorData(e).message}`);
         }

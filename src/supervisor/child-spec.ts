@@ -29,6 +29,11 @@ export interface ChildSpec<Data = unknown> {
   resourceLimits?: ResourceLimits;
   /** The actor's slice of configuration (structured-cloneable). */
   data?: Data;
+  /**
+   * Notification types the actor accepts: a broadcast of any other type skips it, so that its `notify` can be an
+   * exhaustive switch. Without it the actor gets every broadcast.
+   */
+  accepts?: readonly string[];
 }
 
 /** Lifecycle of a child, as `GET /api/actors` shows it. */

@@ -2,10 +2,10 @@
 
 import type { Logger } from '../log.js';
 import type { TypedEmitter } from './events.js';
-import type { SupervisorEvents } from './supervisor.js';
+import type { SupervisorEvents } from './supervisor-events.js';
 
 /** Logs crashes, restarts, forced stops and the give-up; returns the unsubscribe function. */
-export function logSupervisorEvents(events: TypedEmitter<SupervisorEvents>, logger: Logger): () => void {
+export function logSupervisorEvents<Event extends { type: string }>(events: TypedEmitter<SupervisorEvents<Event>>, logger: Logger): () => void {
   const offs = [
     events.on('actor:crash', (e) => logger.error(`💥 ACTOR: ${e.id} crashed${e.duringStartup ? ' during start-up' : ''}: ${e.reason}`)),
     events.on('actor:restart', (e) => logger.warn(`🔁 ACTOR: restarting ${e.id} in ${e.delayMs} ms (restart ${e.restarts})`)),

@@ -7,6 +7,9 @@
 // - child spec: how the supervisor starts an actor and what it does when it ends (permanent | transient | temporary).
 // - restart intensity: the number of restarts allowed within a time window; a stricter one applies to crashes
 //   before the ready handshake.
+// - event: a domain fact an actor emits (`noun:verb`); the supervisor hands it to the main thread's subscribers.
+// - notification: a one-way message the main thread broadcasts to the actors that accept its type.
+// - clock: the supervisor's time (backoff, stable runs, intensity windows); real by default, manual in tests.
 // - give-up: past the intensity the supervisor stops every actor and reports why; the process exits non-zero so
 //   that the service manager or container runtime restarts it.
 
@@ -16,4 +19,7 @@ export type { ChildSpec, ChildState, ChildStatus, RestartType } from './child-sp
 export { TypedEmitter, type Listener } from './events.js';
 export type { Result } from './protocol.js';
 export { IntensityWindow, restartDelay, type BackoffOptions, type IntensityOptions } from './restart-policy.js';
-export { Supervisor, type Strategy, type SupervisorEvents, type SupervisorOptions } from './supervisor.js';
+export type { Clock, ClockTimer } from './clock.js';
+export { Supervisor } from './supervisor.js';
+export type { SupervisorEvents } from './supervisor-events.js';
+export type { Strategy, SupervisorOptions } from './supervisor-options.js';

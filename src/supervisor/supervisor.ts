@@ -1,83 +1,24 @@
 // The supervisor: starts children in order, restarts crashed ones by their child spec with backoff, gives up
-// past the restart intensity, and stops children in reverse order, each within its shutdownMs.
+// past the restart intensity, and stops children in reverse order, each within its shutdownMs. Its own time
+// (backoff, stable runs, intensity windows) comes from an injectable clock; heartbeats stay on real time.
 
-import type { Logger } from '../log.js';
 import { ActorHandle, ActorUnavailableError, type ExitInfo } from './actor-handle.js';
-import type { ChildSpec, ChildState, ChildStatus } from './child-spec.js';
+import { live, newChild, type Child, type Restart } from './child-record.js';
+import type { ChildState, ChildStatus } from './child-spec.js';
+import { realClock, type Clock, type ClockTimer } from './clock.js';
 import { TypedEmitter } from './events.js';
 import { logSupervisorEvents } from './event-log.js';
 import { IntensityWindow, restartDelay, type BackoffOptions, type IntensityOptions } from './restart-policy.js';
-
-/** Events of the supervision tree; actors' own domain events arrive as `actor:event`. */
-export type SupervisorEvents = {
-  'actor:start': { id: string; attempt: number };
-  'actor:ready': { id: string; startMs: number };
-  'actor:crash': { id: string; reason: string; duringStartup: boolean };
-  'actor:restart': { id: string; restarts: number; delayMs: number };
-  'actor:stop': { id: string; graceful: boolean; shutdownMs: number };
-  'actor:event': { id: string; event: { type: string } };
-  'supervisor:give-up': { id: string; reason: string };
-};
+import type { SupervisorEvents } from './supervisor-events.js';
+import type { SupervisorOptions } from './supervisor-options.js';
 
 /**
- * one-for-one: only the crashed child restarts. rest-for-one: the children started after it are stopped (in reverse
- * order) and, after the crashed child is running again, started again in order — except temporary children and
- * children that had ended for good (they stay stopped). As in OTP, the restart intensity counts one restart per
- * crash, the cascade included; each child the cascade restarts still gets its own `actor:restart` event (and so its
- * restart counter and metric).
+ * Supervises actors. Example: `const sup = new Supervisor({ children, logger }); await sup.start();`.
+ * `Event` is the union of the children's domain events (`actor:event`), `Notification` the union of what
+ * {@link Supervisor.broadcast} may send; both default to any `{ type }` (the service passes its actors' unions).
  */
-export type Strategy = 'one-for-one' | 'rest-for-one';
-
-/** Options of {@link Supervisor}. */
-export interface SupervisorOptions {
-  children: ChildSpec[];
-  strategy?: Strategy;
-  /** Restarts allowed of running children (default 5 within 60 s), one per crash (a rest-for-one cascade counts once). */
-  intensity?: IntensityOptions;
-  /** Stricter budget for crashes before the ready handshake (default 3 within 60 s). */
-  startupIntensity?: IntensityOptions;
-  backoff?: BackoffOptions;
-  /** A child that ran this long starts its backoff from the beginning again (default 30 s). */
-  stableAfterMs?: number;
-  logger: Logger;
-  random?: () => number;
-}
-
-/**
- * One restart in flight: it stops the live children after the crashed one (rest-for-one), waits out the backoff,
- * then starts its children in order, each after the previous one is ready. A child belongs to at most one restart
- * (`Child.pending`); a newer restart that claims a child cancels the older one, whose remaining work it covers.
- */
-interface Restart {
-  children: Child[];
-  delayMs: number;
-  cancelled: boolean;
-  timer: NodeJS.Timeout | undefined;
-  wake: (() => void) | undefined;
-}
-
-interface Child {
-  spec: ChildSpec;
-  state: ChildState;
-  handle: ActorHandle | undefined;
-  /** The restart that spawned `handle` (undefined: spawned by start()). */
-  spawnedBy: Restart | undefined;
-  /** The restart in flight that will (re)start this child; cleared once the child is running again. */
-  pending: Restart | undefined;
-  restarts: number;
-  consecutive: number;
-  lastError: string | null;
-  startedAt: number | null;
-  readyAt: number | null;
-  /** Woken on every state change; each waiter re-checks its own condition. */
-  waiters: (() => void)[];
-}
-
-const live = (c: Child): boolean => c.handle !== undefined && !c.handle.ended;
-
-/** Supervises actors. Example: `const sup = new Supervisor({ children, logger }); await sup.start();`. */
-export class Supervisor {
-  readonly events = new TypedEmitter<SupervisorEvents>();
+export class Supervisor<Event extends { type: string } = { type: string }, Notification extends { type: string } = { type: string }> {
+  readonly events = new TypedEmitter<SupervisorEvents<Event>>();
   /** Resolves with the reason when the supervisor gives up; the process should then exit non-zero. */
   readonly gaveUp: Promise<string>;
   private readonly children: Child[];
@@ -86,6 +27,7 @@ export class Supervisor {
   private readonly intensity: IntensityOptions;
   private readonly startupIntensity: IntensityOptions;
   private readonly backoff: BackoffOptions;
+  private readonly clock: Clock;
   /** Restarts in flight (so that stop() can cancel their backoff). */
   private readonly restarts = new Set<Restart>();
   /** Every spawned worker until it exits, whoever spawned it: stop() ends them all. */
@@ -100,10 +42,8 @@ export class Supervisor {
       if (ids.has(c.id)) throw new Error(`duplicate child id ${c.id}`);
       ids.add(c.id);
     }
-    this.children = options.children.map((spec) => ({
-      spec, state: 'stopped', handle: undefined, spawnedBy: undefined, pending: undefined, restarts: 0,
-      consecutive: 0, lastError: null, startedAt: null, readyAt: null, waiters: [],
-    }));
+    this.children = options.children.map(newChild);
+    this.clock = options.clock ?? realClock;
     this.intensity = options.intensity ?? { maxRestarts: 5, withinMs: 60_000 };
     this.startupIntensity = options.startupIntensity ?? { maxRestarts: 3, withinMs: 60_000 };
     this.window = new IntensityWindow(this.intensity);
@@ -146,21 +86,37 @@ export class Supervisor {
     const child = this.child(id);
     if (child.state !== 'running') {
       if (this.stopping || (child.state === 'stopped' && !child.pending)) throw new ActorUnavailableError(`actor ${id} is ${child.state}`);
-      let timer: NodeJS.Timeout | undefined;
+      let timer: ClockTimer;
       await Promise.race([
         this.whenRunning(child),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new ActorUnavailableError(`actor ${id} is ${child.state}`)), opts.waitMs ?? 5_000);
+          timer = this.clock.setTimeout(() => reject(new ActorUnavailableError(`actor ${id} is ${child.state}`)), opts.waitMs ?? 5_000);
         }),
-      ]).finally(() => clearTimeout(timer));
+      ]).finally(() => this.clock.clearTimeout(timer));
     }
     if (!child.handle || child.state !== 'running') throw new ActorUnavailableError(`actor ${id} is ${child.state}`);
     return child.handle.call<Reply>(request, opts.timeoutMs);
   }
 
-  /** Delivers a one-way message to every running child except `exceptId`. */
-  broadcast(message: { type: string }, exceptId?: string): void {
-    for (const c of this.children) if (c.spec.id !== exceptId && c.state === 'running') c.handle?.notify(message);
+  /**
+   * Delivers a one-way message to every running child except `exceptId` that accepts its type (a child spec without
+   * `accepts` gets every message). A child that is not running misses it: what it needs after a restart it reads
+   * from the database, not from messages.
+   */
+  broadcast(message: Notification, exceptId?: string): void {
+    for (const c of this.children) {
+      if (c.spec.id === exceptId || c.state !== 'running') continue;
+      if (!c.spec.accepts || c.spec.accepts.includes(message.type)) c.handle?.notify(message);
+    }
+  }
+
+  /**
+   * Terminates a child's worker as a crash, as a missed heartbeat does: its restart type, backoff and the restart
+   * intensity apply. For an operator's last resort on a wedged actor, and for tests of what survives a restart.
+   */
+  kill(id: string, reason: string): void {
+    const child = this.child(id);
+    if (child.handle && live(child)) child.handle.kill(reason);
   }
 
   /** Every child's state as data. */
@@ -210,7 +166,7 @@ export class Supervisor {
       void previous.stop(spec.shutdownMs);
     }
     const attempt = child.restarts + 1;
-    child.startedAt = Date.now();
+    child.startedAt = this.clock.now();
     child.readyAt = null;
     this.setState(child, 'starting');
     this.events.emit('actor:start', { id: spec.id, attempt });
@@ -218,7 +174,8 @@ export class Supervisor {
       id: spec.id, entry: spec.entry, data: spec.data ?? {}, resourceLimits: spec.resourceLimits,
       heartbeatIntervalMs: spec.heartbeatIntervalMs ?? 1_000, heartbeatTimeoutMs: spec.heartbeatTimeoutMs ?? 10_000,
       startTimeoutMs: spec.startTimeoutMs ?? 15_000,
-      onEvent: (event) => this.events.emit('actor:event', { id: spec.id, event }),
+      // The one place an event from a worker becomes typed: the child spec's entry is the actor that emits `Event`.
+      onEvent: (event) => this.events.emit('actor:event', { id: spec.id, event: event as Event }),
       onLog: (level, msg, fields) => this.options.logger[level](msg, { actor: spec.id, ...fields }),
     });
     child.handle = handle;
@@ -227,7 +184,7 @@ export class Supervisor {
     handle.start().then(
       () => {
         if (child.handle !== handle || child.state !== 'starting') return;
-        child.readyAt = Date.now();
+        child.readyAt = this.clock.now();
         this.setState(child, 'running');
         this.events.emit('actor:ready', { id: spec.id, startMs: child.readyAt - (child.startedAt ?? child.readyAt) });
       },
@@ -267,7 +224,7 @@ export class Supervisor {
     // Those whose current worker this crash interrupts (a child already waiting was counted when it was stopped).
     const interrupted = dependents.filter((c) => live(c) && !(c.pending && c.spawnedBy !== c.pending));
 
-    const now = Date.now();
+    const now = this.clock.now();
     const budget = duringStartup ? this.startupWindow : this.window;
     const limits = duringStartup ? this.startupIntensity : this.intensity;
     const during = duringStartup ? ' during start-up' : '';
@@ -306,7 +263,7 @@ export class Supervisor {
       if (over()) return;
       await new Promise<void>((r) => {
         restart.wake = r;
-        restart.timer = setTimeout(r, restart.delayMs);
+        restart.timer = this.clock.setTimeout(r, restart.delayMs);
       });
       for (const c of restart.children) {
         if (over()) return;
@@ -320,14 +277,14 @@ export class Supervisor {
         if (c.pending === restart) c.pending = undefined;
       }
     } finally {
-      clearTimeout(restart.timer);
+      this.clock.clearTimeout(restart.timer);
       this.restarts.delete(restart);
     }
   }
 
   private cancel(restart: Restart): void {
     restart.cancelled = true;
-    clearTimeout(restart.timer);
+    this.clock.clearTimeout(restart.timer);
     restart.wake?.();
     this.restarts.delete(restart);
   }

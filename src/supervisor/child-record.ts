@@ -1,0 +1,48 @@
+// What the supervisor keeps per child and per restart in flight (internal to the supervisor).
+
+import type { ActorHandle } from './actor-handle.js';
+import type { ChildSpec, ChildState } from './child-spec.js';
+import type { ClockTimer } from './clock.js';
+
+/**
+ * One restart in flight: it stops the live children after the crashed one (rest-for-one), waits out the backoff,
+ * then starts its children in order, each after the previous one is ready. A child belongs to at most one restart
+ * (`Child.pending`); a newer restart that claims a child cancels the older one, whose remaining work it covers.
+ */
+export interface Restart {
+  children: Child[];
+  delayMs: number;
+  cancelled: boolean;
+  timer: ClockTimer;
+  wake: (() => void) | undefined;
+}
+
+/** One child of the supervisor and its current incarnation. */
+export interface Child {
+  spec: ChildSpec;
+  state: ChildState;
+  handle: ActorHandle | undefined;
+  /** The restart that spawned `handle` (undefined: spawned by start()). */
+  spawnedBy: Restart | undefined;
+  /** The restart in flight that will (re)start this child; cleared once the child is running again. */
+  pending: Restart | undefined;
+  restarts: number;
+  /** Restarts since the child last ran stably (stableAfterMs): the exponent of its backoff. */
+  consecutive: number;
+  lastError: string | null;
+  startedAt: number | null;
+  readyAt: number | null;
+  /** Woken on every state change; each waiter re-checks its own condition. */
+  waiters: (() => void)[];
+}
+
+/** A fresh record of a child that has not started yet. */
+export function newChild(spec: ChildSpec): Child {
+  return {
+    spec, state: 'stopped', handle: undefined, spawnedBy: undefined, pending: undefined, restarts: 0,
+    consecutive: 0, lastError: null, startedAt: null, readyAt: null, waiters: [],
+  };
+}
+
+/** Whether the child has a worker that has not exited. */
+export const live = (c: Child): boolean => c.handle !== undefined && !c.handle.ended;
