@@ -1,0 +1,285 @@
+// The one job runner, over a real database in a temp dir, with small kinds: attempts come from the kind's delays, a
+// gate waits without spending an attempt, leases are renewed for every kind, one job per group runs at a time, and a
+// cancelled, failed or interrupted run leaves the job as its owner (the canceller, the kind, the shutdown) says.
+
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createJobsRepo, createVideosRepo, openDatabase, type Db, type JobRow } from '../src/db/index.js';
+import { PermanentError, RetryableError } from '../src/errors.js';
+import {
+  createJobRunner, createVideoLifecycle, jobKey, type Admission, type JobContext, type JobKind, type JobKindSpec, type VideoLifecycle,
+} from '../src/pipeline/index.js';
+import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
+
+const T = 1_750_000_000_000;
+let tmp: ReturnType<typeof tempDir>;
+let db: Db;
+let clock: number;
+const runners: { stop(): Promise<void> }[] = [];
+beforeEach(() => { tmp = tempDir(); db = openDatabase(path.join(tmp.dir, 'q.db')); clock = T; });
+afterEach(async () => {
+  for (const r of runners.splice(0)) await r.stop();
+  db.close();
+  tmp.cleanup();
+});
+
+const jobs = () => createJobsRepo(db);
+const lifecycleOf = (onStopped?: (uid: string, kinds: readonly JobKind[]) => void): VideoLifecycle =>
+  createVideoLifecycle({ db, jobDelays: { cut: [1_000], upload: [1_000], notify: [1_000] }, now: () => clock, onJobsStopped: onStopped });
+
+/** A job of `kind` enqueued straight into the queue, as an older enqueuer might have stored it. */
+const enqueue = (kind: JobKind, uid: string, maxAttempts: number, groupKey?: string): JobRow =>
+  jobs().enqueue({ kind, payload: { uniqueId: uid }, dedupeKey: jobKey(kind, uid), groupKey, maxAttempts, runAtMs: clock }, new Date(clock).toISOString());
+
+/** A runner of a small kind over the test's database and clock; stopped after the test. */
+function runner<K extends JobKind, R>(spec: Partial<JobKindSpec<K, R>> & Pick<JobKindSpec<K, R>, 'kind' | 'run'>, opts: { leaseMs?: number; owner?: string } = {}) {
+  const r = createJobRunner<K, R>({ delaysMs: [], quickDelaysMs: [], concurrency: 1, label: (ctx) => `${spec.kind} ${ctx.payload.uniqueId}`, ...spec }, {
+    db, owner: opts.owner ?? 'runner', logger: captureLogger().logger, leaseMs: opts.leaseMs, now: () => clock,
+  });
+  runners.push(r);
+  return r;
+}
+
+/** Runs due jobs once and waits for them to finish. */
+async function pumpOnce(r: ReturnType<typeof runner>): Promise<number> {
+  const n = r.pump();
+  await r.idle();
+  return n;
+}
+
+/** A run that finishes only when the test says so; it rejects when its attempt is aborted. */
+function held() {
+  const calls: { uid: string; signal: AbortSignal; finish: (v?: unknown) => void }[] = [];
+  const run = (ctx: JobContext<JobKind>, signal: AbortSignal) => new Promise<unknown>((resolve, reject) => {
+    calls.push({ uid: ctx.payload.uniqueId, signal, finish: resolve });
+    signal.addEventListener('abort', () => reject(new PermanentError('aborted', { code: 'cancelled' })), { once: true });
+  });
+  return { calls, run };
+}
+
+describe('the job runner', () => {
+  it.each([
+    { delays: [1_000, 2_000, 3_000], kind: 'upload' as const },
+    { delays: [1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000], kind: 'notify' as const },
+  ])('takes attempts from the kind\'s $delays.length delays, whatever was stored at enqueue', async ({ delays, kind }) => {
+    const j = enqueue(kind, 'v', 6);
+    let runs = 0;
+    const failed: boolean[] = [];
+    const r = runner({ kind, delaysMs: delays, run: async () => { runs++; throw new RetryableError('HTTP 500'); }, onFailed: (_c, _r, final) => failed.push(final) });
+    for (let i = 0; i < delays.length; i++) {
+      expect(await pumpOnce(r)).toBe(1);
+      expect(jobs().get(j.id)).toMatchObject({ status: 'pending', attempts: i + 1, max_attempts: delays.length + 1, run_at_ms: clock + delays[i]!, last_error: 'HTTP 500' });
+      // Not due before its delay.
+      clock += delays[i]! - 1;
+      expect(await pumpOnce(r)).toBe(0);
+      clock += 1;
+    }
+    expect(await pumpOnce(r)).toBe(1);
+    expect(jobs().get(j.id)).toMatchObject({ status: 'dead', attempts: delays.length + 1, max_attempts: delays.length + 1, last_error: 'HTTP 500' });
+    expect(runs).toBe(delays.length + 1);
+    expect(failed).toEqual([...delays.map(() => false), true]);
+    clock += 3_600_000;
+    expect(await pumpOnce(r)).toBe(0);
+  });
+
+  it('a gate that says wait leaves the job pending with its attempt and a later run_at; one that says skip completes it unrun', async () => {
+    const j = enqueue('upload', 'gated', 1);
+    let answer: Admission = { wait: 5_000, why: 'not yet' };
+    let runs = 0;
+    const r = runner({ kind: 'upload', delaysMs: [], admit: () => answer, run: async () => { runs++; } });
+    // Waiting many times never spends the one attempt the kind gives.
+    for (let i = 0; i < 4; i++) {
+      expect(await pumpOnce(r)).toBe(1);
+      expect(jobs().get(j.id)).toMatchObject({ status: 'pending', attempts: 0, run_at_ms: clock + 5_000, lease_owner: null });
+      expect(await pumpOnce(r)).toBe(0);
+      clock += 5_000;
+    }
+    expect(runs).toBe(0);
+    answer = { skip: 'nothing to do' };
+    expect(await pumpOnce(r)).toBe(1);
+    expect(jobs().get(j.id)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(runs).toBe(0);
+  });
+
+  it('renews the lease of a long cut: nobody else claims it past ten lease lengths, and it runs once', async () => {
+    const j = enqueue('cut', 'long', 3, 'CAM_A');
+    let runs = 0;
+    let finish!: () => void;
+    const long = (_ctx: unknown, signal: AbortSignal) => {
+      runs++;
+      return new Promise<void>((res, rej) => { finish = res; signal.addEventListener('abort', () => rej(new Error('aborted')), { once: true }); });
+    };
+    const r = runner({ kind: 'cut', run: long }, { leaseMs: 100, owner: 'video' });
+    const other = runner({ kind: 'cut', run: long }, { leaseMs: 100, owner: 'other' });
+    expect(r.pump()).toBe(1);
+    // The runner renews on the real clock (every fifth of the lease) and stamps leases with the injected one. Each
+    // step moves the injected clock half a lease on and waits for a renewal stamped with it: without renewals the
+    // lease would run out at the second step. Thirty steps are fifteen lease lengths; the real time passed is over
+    // ten as well.
+    const realUntil = Date.now() + 1_000;
+    for (let step = 0; step < 30 || Date.now() <= realUntil; step++) {
+      clock += 50;
+      await waitFor(() => jobs().get(j.id)!.lease_until_ms === clock + 100, `a renewal of the lease (step ${step})`);
+      expect(jobs().claim('cut', 'thief', 100, clock + 99)).toBeUndefined();
+      expect(other.pump()).toBe(0);
+      expect(r.pump()).toBe(0);
+    }
+    expect(clock - T).toBeGreaterThanOrEqual(15 * 100);
+    expect(jobs().get(j.id)).toMatchObject({ status: 'running', lease_owner: 'video', attempts: 1 });
+    finish();
+    await r.idle();
+    expect(runs).toBe(1);
+    expect(jobs().get(j.id)).toMatchObject({ status: 'done', attempts: 1 });
+  });
+
+  it('runs at most one job of a group at a time; another group runs beside it', async () => {
+    const lifecycle = lifecycleOf();
+    const make = (n: number, camera: string) => lifecycle.create({
+      unique_id: `BK-${n}_${camera}`, booking_id: `BK/${n}`, camera, field_id: 50, type: 'full', window_start_ms: T - 60_000, window_end_ms: T,
+    }).video.unique_id;
+    const a1 = make(1, 'CAM_A');
+    const a2 = make(2, 'CAM_A');
+    const b1 = make(3, 'CAM_B');
+    const h = held();
+    const r = runner({ kind: 'cut', concurrency: 2, run: h.run });
+    expect(r.pump()).toBe(2);
+    expect(h.calls.map((c) => c.uid)).toEqual([a1, b1]);
+    expect(jobs().byKey(jobKey('cut', a2))).toMatchObject({ status: 'pending', attempts: 0 });
+    // A free slot does not take the other job of a busy group.
+    h.calls[1]!.finish();
+    await waitFor(() => jobs().byKey(jobKey('cut', b1))?.status === 'done', 'the CAM_B cut to finish');
+    expect(r.pump()).toBe(0);
+    expect(r.active).toBe(1);
+    expect(jobs().byKey(jobKey('cut', a2))?.status).toBe('pending');
+    // Once the group is free, its next job runs.
+    h.calls[0]!.finish();
+    await waitFor(() => h.calls.length === 3, 'the second CAM_A cut to start');
+    expect(h.calls[2]!.uid).toBe(a2);
+    expect(jobs().byKey(jobKey('cut', a1))?.status).toBe('done');
+    h.calls[2]!.finish();
+    await waitFor(() => jobs().byKey(jobKey('cut', a2))?.status === 'done', 'the second CAM_A cut to finish');
+  });
+
+  describe('a run whose video the lifecycle took away', () => {
+    function cutKind(lifecycle: VideoLifecycle, run: (ctx: JobContext<'cut'>, signal: AbortSignal) => Promise<unknown>) {
+      const outcomes: string[] = [];
+      const r = runner<'cut', unknown>({
+        kind: 'cut', delaysMs: [1_000],
+        admit: (ctx) => (lifecycle.apply(ctx.payload.uniqueId, 'cut:start').moved ? { run: true } : { skip: 'moved' }),
+        run,
+        // As the cut kind does: a result goes to the lifecycle, which refuses it for a video taken away meanwhile.
+        onDone: (ctx) => outcomes.push(`done:${lifecycle.apply(ctx.payload.uniqueId, 'cut:done').moved}`),
+        onFailed: (_ctx, reason, final) => outcomes.push(`failed:${final}:${reason}`),
+        onInterrupted: () => outcomes.push('interrupted'),
+      });
+      return { r, outcomes };
+    }
+    const newVideo = (lifecycle: VideoLifecycle) => lifecycle.create({
+      unique_id: 'BK-X_CAM_A', booking_id: 'BK/X', camera: 'CAM_A', field_id: 50, type: 'full', window_start_ms: T - 60_000, window_end_ms: T,
+    }).video.unique_id;
+
+    it('a cancelled booking: the aborted run is dropped and its job stays cancelled', async () => {
+      const lifecycle = lifecycleOf();
+      const uid = newVideo(lifecycle);
+      const h = held();
+      const { r, outcomes } = cutKind(lifecycle, h.run);
+      expect(r.pump()).toBe(1);
+      await waitFor(() => h.calls.length === 1, 'the cut to start');
+      // As the scanner does: the lifecycle cancels the video and its jobs, then the runner aborts the running cut.
+      expect(lifecycle.apply(uid, 'booking:cancelled').moved).toBe(true);
+      r.abortVideo(uid);
+      await r.idle();
+      expect(h.calls[0]!.signal.aborted).toBe(true);
+      expect(outcomes).toEqual([]);
+      expect(jobs().byKey(jobKey('cut', uid))).toMatchObject({ status: 'cancelled', attempts: 1 });
+      expect(createVideosRepo(db).get(uid)?.status).toBe('cancelled');
+      expect(jobs().byKey(jobKey('upload', uid))).toBeUndefined();
+      expect(r.pump()).toBe(0);
+    });
+
+    it('a result that arrives anyway is refused by the lifecycle, and the job is not marked done', async () => {
+      const lifecycle = lifecycleOf();
+      const uid = newVideo(lifecycle);
+      let finish!: () => void;
+      const started: AbortSignal[] = [];
+      // This run does not listen to its signal: it finishes with a result after the cancel.
+      const { r, outcomes } = cutKind(lifecycle, (_ctx, signal) => { started.push(signal); return new Promise<void>((res) => { finish = res; }); });
+      expect(r.pump()).toBe(1);
+      await waitFor(() => started.length === 1, 'the cut to start');
+      expect(lifecycle.apply(uid, 'booking:cancelled').moved).toBe(true);
+      r.abortVideo(uid);
+      finish();
+      await r.idle();
+      // Whether the late result reaches onDone or not, the lifecycle does not take it.
+      expect([[], ['done:false']]).toContainEqual(outcomes);
+      expect(jobs().byKey(jobKey('cut', uid))).toMatchObject({ status: 'cancelled' });
+      expect(createVideosRepo(db).get(uid)?.status).toBe('cancelled');
+      expect(jobs().byKey(jobKey('upload', uid))).toBeUndefined();
+    });
+
+    it('a changed window: the aborted run is dropped, the restarted job runs again with fresh attempts', async () => {
+      // Wired as the video pipeline wires them: a transition that restarts a cut aborts the running one.
+      const wired: { r?: ReturnType<typeof cutKind>['r'] } = {};
+      const lifecycle = lifecycleOf((uid, kinds) => { if (kinds.includes('cut')) wired.r?.abortVideo(uid); });
+      const uid = newVideo(lifecycle);
+      const h = held();
+      const k = cutKind(lifecycle, h.run);
+      wired.r = k.r;
+      expect(k.r.pump()).toBe(1);
+      await waitFor(() => h.calls.length === 1, 'the cut to start');
+      expect(lifecycle.apply(uid, 'window:changed', { window: { startMs: T - 60_000, endMs: T + 30_000 } }).moved).toBe(true);
+      await waitFor(() => h.calls.length === 2, 'the cut to run again for the new window');
+      expect(h.calls[0]!.signal.aborted).toBe(true);
+      expect(jobs().byKey(jobKey('cut', uid))).toMatchObject({ status: 'running', attempts: 1 });
+      h.calls[1]!.finish();
+      await waitFor(() => jobs().byKey(jobKey('cut', uid))?.status === 'done', 'the second cut to finish');
+      expect(k.outcomes).toEqual(['done:true']);
+      expect(createVideosRepo(db).get(uid)).toMatchObject({ status: 'uploading', window_end_ms: T + 30_000 });
+    });
+  });
+
+  it('dead-letters a non-retryable error at once, with its reason', async () => {
+    const j = enqueue('upload', 'perm', 3);
+    const errors: unknown[] = [];
+    const r = runner({
+      kind: 'upload', delaysMs: [1_000, 2_000], quickDelaysMs: [1, 1],
+      run: async () => { throw new PermanentError('HTTP 403 Forbidden', { code: 'store-failed' }); },
+      onFailed: (_c, reason, final, e) => errors.push({ reason, final, code: (e as { code?: string }).code }),
+    });
+    expect(await pumpOnce(r)).toBe(1);
+    expect(jobs().get(j.id)).toMatchObject({ status: 'dead', attempts: 1, last_error: 'HTTP 403 Forbidden' });
+    expect(errors).toEqual([{ reason: 'HTTP 403 Forbidden', final: true, code: 'store-failed' }]);
+  });
+
+  it('retries a retryable error with the kind\'s delays', async () => {
+    const j = enqueue('notify', 'flaky', 1);
+    let calls = 0;
+    const r = runner({ kind: 'notify', delaysMs: [7_000, 9_000], run: async () => { if (++calls < 3) throw new RetryableError('HTTP 502'); return 'ok'; } });
+    expect(await pumpOnce(r)).toBe(1);
+    expect(jobs().get(j.id)).toMatchObject({ status: 'pending', attempts: 1, run_at_ms: T + 7_000, last_error: 'HTTP 502' });
+    clock = T + 7_000;
+    expect(await pumpOnce(r)).toBe(1);
+    expect(jobs().get(j.id)).toMatchObject({ status: 'pending', attempts: 2, run_at_ms: T + 16_000 });
+    clock = T + 16_000;
+    expect(await pumpOnce(r)).toBe(1);
+    expect(jobs().get(j.id)).toMatchObject({ status: 'done', attempts: 3 });
+  });
+
+  it('stop() during a run puts the job back pending with its attempt refunded and says it was interrupted', async () => {
+    const j = enqueue('cut', 'stopped', 3, 'CAM_A');
+    const h = held();
+    const seen: string[] = [];
+    const r = runner({
+      kind: 'cut', delaysMs: [1_000, 2_000], run: h.run,
+      onInterrupted: (ctx) => seen.push(`interrupted:${ctx.payload.uniqueId}`), onFailed: () => seen.push('failed'), onDone: () => seen.push('done'),
+    });
+    expect(r.pump()).toBe(1);
+    await waitFor(() => h.calls.length === 1, 'the job to start');
+    clock = T + 500;
+    await r.stop();
+    expect(h.calls[0]!.signal.aborted).toBe(true);
+    expect(seen).toEqual(['interrupted:stopped']);
+    expect(jobs().get(j.id)).toMatchObject({ status: 'pending', attempts: 0, run_at_ms: T, lease_owner: null, lease_until_ms: null, last_error: 'interrupted by shutdown' });
+    expect(r.pump()).toBe(0);
+  });
+});
