@@ -251,6 +251,26 @@ describe('the job runner', () => {
     expect(errors).toEqual([{ reason: 'HTTP 403 Forbidden', final: true, code: 'store-failed' }]);
   });
 
+  it('gives up on a job whose worker died on every attempt, without running it again', async () => {
+    const j = enqueue('cut', 'poison', 9);
+    // Two workers that took the job and died with it (their leases ran out, nothing settled the attempt).
+    for (const dead of ['w1', 'w2']) {
+      expect(jobs().claim('cut', dead, 10, clock)?.id).toBe(j.id);
+      clock += 20;
+    }
+    let runs = 0;
+    const failures: { final: boolean; code?: string }[] = [];
+    const r = runner({
+      kind: 'cut', delaysMs: [1_000],
+      run: async () => { runs++; },
+      onFailed: (_c, _reason, final, e) => failures.push({ final, code: (e as { code?: string }).code }),
+    });
+    expect(await pumpOnce(r)).toBe(1);
+    expect(runs).toBe(0);
+    expect(jobs().get(j.id)).toMatchObject({ status: 'dead', attempts: 3, max_attempts: 2, last_error: 'gave up after 2 attempts whose worker stopped' });
+    expect(failures).toEqual([{ final: true, code: 'gave-up' }]);
+  });
+
   it('retries a retryable error with the kind\'s delays', async () => {
     const j = enqueue('notify', 'flaky', 1);
     let calls = 0;

@@ -114,11 +114,11 @@ export function createVideoLifecycle(deps: LifecycleDeps) {
         changeJobs(t, before, iso);
         return true;
       })();
-      const after = videos.get(uid);
-      if (!moved || !after || !before) return { moved: false, video: after };
+      if (!moved || !before) return { moved: false, video: videos.get(uid) };
       const stopped = [...(t.cancel ?? []), ...(t.restart ?? [])];
       if (stopped.length > 0) deps.onJobsStopped?.(uid, stopped);
       if (t.dropFiles) self.dropFiles(before);
+      const after = videos.get(uid)!;
       report(after);
       return { moved: true, video: after };
     },

@@ -29,8 +29,16 @@ export interface FileSweepOptions {
   orphanGraceMs?: number;
 }
 
-/** Files a cut leaves for a video: the clip, its preview and its thumbnail. */
+/** Files a cut leaves for a video: the clip, its preview and its thumbnail, and their work files while made. */
 const SUFFIXES = ['_preview.mp4', '_thumbnail.jpg', '.mp4'];
+const WORK_SUFFIXES = ['.part.jpg', '.part', '.ffconcat'];
+
+/** The video a file in the videos folder belongs to, or undefined for a file no cut makes. */
+function videoOfFile(name: string): string | undefined {
+  const base = WORK_SUFFIXES.reduce((n, w) => (n.endsWith(w) ? n.slice(0, -w.length) : n), name);
+  const suffix = SUFFIXES.find((s) => base.endsWith(s));
+  return suffix ? base.slice(0, -suffix.length) : undefined;
+}
 
 /** Runs every rule once; returns how many videos lost their files and how many unclaimed files went. */
 export function sweepVideoFiles(o: FileSweepOptions): { videos: number; orphans: number } {
@@ -62,10 +70,10 @@ function sweepOrphans(o: FileSweepOptions, videos: ReturnType<typeof createVideo
     const dir = path.join(o.videosDir, day.name);
     for (const name of fs.readdirSync(dir)) {
       const file = path.join(dir, name);
-      const suffix = SUFFIXES.find((s) => name.endsWith(s));
+      const uid = videoOfFile(name);
       const st = fs.statSync(file, { throwIfNoEntry: false });
-      if (!suffix || !st?.isFile() || st.mtimeMs > cutoff) continue;
-      const v = videos.get(name.slice(0, -suffix.length));
+      if (!uid || !st?.isFile() || st.mtimeMs > cutoff) continue;
+      const v = videos.get(uid);
       const claimed = !!v && (v.status === 'processing' || [v.file, v.preview_file, v.thumbnail_file].includes(file));
       if (claimed) continue;
       fs.rmSync(file, { force: true });

@@ -4,7 +4,7 @@
 // delays or dead-letters the job. A kind with a remote dependency also waits while that dependency is offline.
 
 import { createJobsRepo, type Db, type JobRow } from '../db/index.js';
-import { describeError, isRetryable, isUnreachable } from '../errors.js';
+import { describeError, isRetryable, isUnreachable, PermanentError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { createResilience, isCircuitOpenError, type CircuitName, type Resilience } from '../util/resilience.js';
 import { attemptsOf, videoOfJob, type JobKind, type JobPayloads } from './job-kinds.js';
@@ -137,36 +137,40 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
   }
 
   async function run(job: JobRow, slot: Slot): Promise<void> {
-    const ctx: JobContext<K> = { job, payload: JSON.parse(job.payload) as JobPayloads[K] };
     const renewal = setInterval(() => {
       try { jobs.renewLease(job.id, opts.owner, now() + leaseMs); } catch { /* closing: the job ends with the actor */ }
     }, leaseMs / 5);
+    let ctx: JobContext<K> | undefined;
     try {
+      ctx = { job, payload: JSON.parse(job.payload) as JobPayloads[K] };
+      // A job whose worker died on every attempt (a crash, a kill) comes back with its attempts spent: it must not
+      // take the worker down forever.
+      if (job.attempts > maxAttempts) throw new PermanentError(`gave up after ${job.attempts - 1} attempts whose worker stopped`, { code: 'gave-up' });
       const admission = spec.admit?.(ctx) ?? { run: true };
       if ('skip' in admission) return jobs.complete(job.id, now(), opts.owner);
       if ('wait' in admission) return wait(job, now() + admission.wait, null);
       const started = now();
-      let result: R;
-      try {
-        result = await policy.execute(spec.label(ctx), (signal) => {
-          const stop = () => slot.abort.abort();
-          signal.addEventListener('abort', stop, { once: true });
-          return spec.run(ctx, slot.abort.signal).finally(() => signal.removeEventListener('abort', stop));
-        }, slot.abort.signal);
-      } catch (e) {
-        // Cancelled or restarted by the lifecycle: whoever did that owns the job now; leave it as they set it.
-        if (slot.why === 'cancel') return;
-        if (slot.why === 'stop') {
-          spec.onInterrupted?.(ctx);
-          return wait(job, job.run_at_ms, 'interrupted by shutdown');
-        }
-        return settle(ctx, e);
-      }
+      const c = ctx;
+      const result = await policy.execute(spec.label(c), (signal) => {
+        const stop = () => slot.abort.abort();
+        signal.addEventListener('abort', stop, { once: true });
+        return spec.run(c, slot.abort.signal).finally(() => signal.removeEventListener('abort', stop));
+      }, slot.abort.signal);
       // Even a cancelled job's result goes to onDone: the lifecycle refuses it there and the stage cleans up after it.
       // Completing is conditional on still holding the job, so a cancel or restart meanwhile keeps what it set.
-      spec.onDone?.(ctx, result, now() - started);
+      spec.onDone?.(c, result, now() - started);
       jobs.complete(job.id, now(), opts.owner);
       announced.delete(job.id);
+    } catch (e) {
+      // Cancelled or restarted by the lifecycle: whoever did that owns the job now; leave it as they set it.
+      if (slot.why === 'cancel') return;
+      if (slot.why === 'stop' && ctx) {
+        spec.onInterrupted?.(ctx);
+        return wait(job, job.run_at_ms, 'interrupted by shutdown');
+      }
+      // A failed attempt, or a hook that threw (a payload that is not JSON, a database error): the job is retried or
+      // dead-lettered like any failure rather than left leased.
+      settle(ctx ?? { job, payload: {} as JobPayloads[K] }, e);
     } finally {
       clearInterval(renewal);
     }

@@ -101,15 +101,23 @@ export async function makePreview(opts: { clip: string; durationSec: number; hei
   const starts = excerptStarts(opts.durationSec, PREVIEW.excerpts, PREVIEW.excerptSec);
   const len = Math.min(PREVIEW.excerptSec, opts.durationSec);
   const tmp = `${opts.out}.part`;
-  await runMediaToEnd(opts.ffmpeg, previewArgs(opts.clip, starts, len, previewSize(opts.height), tmp), 300_000, opts.signal);
-  fs.renameSync(tmp, opts.out);
-  return opts.out;
+  try {
+    await runMediaToEnd(opts.ffmpeg, previewArgs(opts.clip, starts, len, previewSize(opts.height), tmp), 300_000, opts.signal);
+    fs.renameSync(tmp, opts.out);
+    return opts.out;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
 }
 
 /** A 16:9 JPEG of the frame in the middle of the clip. */
 export async function makeThumbnail(opts: { clip: string; durationSec: number; height?: number; out: string; ffmpeg: string; signal?: AbortSignal }): Promise<string> {
   const tmp = `${opts.out}.part.jpg`;
-  await runMediaToEnd(opts.ffmpeg, thumbnailArgs(opts.clip, opts.durationSec / 2, previewSize(opts.height), tmp), 60_000, opts.signal);
-  fs.renameSync(tmp, opts.out);
-  return opts.out;
+  try {
+    await runMediaToEnd(opts.ffmpeg, thumbnailArgs(opts.clip, opts.durationSec / 2, previewSize(opts.height), tmp), 60_000, opts.signal);
+    fs.renameSync(tmp, opts.out);
+    return opts.out;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
 }
