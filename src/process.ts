@@ -3,7 +3,7 @@
 // gave up (an actor crash loop), so the service manager or container runtime restarts the process.
 
 import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
-import { describeError } from './errors.js';
+import { describeError, hasCode } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import type { RunningService } from './service.js';
 
@@ -67,7 +67,7 @@ export async function runProcess(start: StartFn): Promise<void> {
     service = await starting;
   } catch (e) {
     logger.error(`💥 START: venue-recorder could not start: ${describeError(e)}`);
-    process.exit(/gave up/.test(String((e as Error)?.message)) ? 3 : 1);
+    process.exit(hasCode(e, 'gave-up') ? 3 : 1);
   }
   void service.gaveUp.then((reason) => {
     if (stopping) return;

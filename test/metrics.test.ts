@@ -6,7 +6,9 @@ import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
 import { createJobsRepo, openDatabase } from '../src/db/index.js';
 import { createMetrics, feedMetrics } from '../src/metrics/index.js';
+import type { ActorEvent } from '../src/actors/protocols.js';
 import { TypedEmitter, type ChildSpec, type SupervisorEvents } from '../src/supervisor/index.js';
+import type { CircuitName } from '../src/util/resilience.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 
 const FIXTURE = new URL('./fixtures/actors/fixture.actor.ts', import.meta.url);
@@ -89,11 +91,11 @@ describe('/metrics', () => {
   });
 
   it('shows the worst of the breakers guarding one dependency, and a restarted actor\'s fresh breaker', async () => {
-    const events = new TypedEmitter<SupervisorEvents>();
+    const events = new TypedEmitter<SupervisorEvents<ActorEvent>>();
     const m = createMetrics();
     feedMetrics(events, m);
     const circuit = async (dependency: string) => value(await m.registry.metrics(), 'venue_recorder_circuit_state', { dependency });
-    const change = (id: string, dependency: string, state: string) => events.emit('actor:event', { id, event: { type: 'circuit:change', dependency, state } as { type: string } });
+    const change = (id: string, dependency: 'ayo' | 'object-store', state: CircuitName) => events.emit('actor:event', { id, event: { type: 'circuit:change', dependency, state } });
     change('sync', 'ayo', 'closed');
     change('notify', 'ayo', 'closed');
     expect(await circuit('ayo')).toBe(0);

@@ -6,9 +6,10 @@ import { deliveryActor } from '../delivery/delivery-actor.js';
 import { uploadStage } from '../delivery/upload.js';
 import { createLocalStore, createS3Store } from '../storage/index.js';
 import { runActor } from '../supervisor/index.js';
+import type { NotificationOf } from './protocols.js';
 import type { DeliveryActorData, DeliveryEvent, DeliveryReply, DeliveryRequest } from './delivery.messages.js';
 
-runActor<DeliveryRequest, DeliveryReply, DeliveryEvent, DeliveryActorData>((ctx) => {
+runActor<DeliveryRequest, DeliveryReply, DeliveryEvent, DeliveryActorData, NotificationOf<'upload'>>((ctx) => {
   // The slice came through workerData: checked again on this thread, as the loader checked the environment.
   const d = checkSlice('upload', ctx.data);
   if (!d.s3 && !d.localStore) throw new Error('UploadActor started without an object store configuration');

@@ -15,6 +15,7 @@ import { describeError } from '../errors.js';
 import { assertNever, runActor } from '../supervisor/index.js';
 import type { ClipTaskInput, ClipTaskResult } from '../video/clip.task.js';
 import { createVideoPipeline } from '../video/pipeline.js';
+import type { NotificationOf } from './protocols.js';
 import type { VideoActorData, VideoActorEvent, VideoReply, VideoRequest } from './video.messages.js';
 
 /** The clip task sits beside the video modules: `.ts` from source (tests, tsx), `.js` when built. */
@@ -34,7 +35,7 @@ const m = await import(${JSON.stringify(TASK.href)}); export const processClip =
   return pathToFileURL(file).href;
 }
 
-runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData>((ctx) => {
+runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, NotificationOf<'video'>>((ctx) => {
   // The slice came through workerData: checked again on this thread, as the loader checked the environment.
   const d = checkSlice('video', ctx.data);
   const db = openDatabase(d.dbPath);
@@ -90,8 +91,12 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData>((ctx) => {
       }
     },
     notify(message) {
-      if (message.type === 'booking:changed' || message.type === 'booking:vanished') scanSoon();
-      if (message.type === 'queue:changed') safely('queue', () => runner.pump());
+      switch (message.type) {
+        case 'booking:changed':
+        case 'booking:vanished': return scanSoon();
+        case 'queue:changed': return safely('queue', () => runner.pump());
+        default: return assertNever(message);
+      }
     },
     async stop() {
       clearInterval(scanTimer);

@@ -1,13 +1,13 @@
 // What UploadActor and NotifyActor share: a job runner of their kind wired to the lifecycle, the actor's events,
 // wake-ups and connectivity. Each stage only names its I/O and the lifecycle events it ends with.
 
-import type { ConnectivityEvent } from '../actors/connectivity.messages.js';
 import type { DeliveryActorData, DeliveryEvent, DeliveryReply, DeliveryRequest } from '../actors/delivery.messages.js';
+import type { NotificationOf } from '../actors/protocols.js';
 import { createJobsRepo, createVideosRepo, type Db, type JobRow, type VideoRow } from '../db/index.js';
 import {
   createJobRunner, createVideoLifecycle, type ApplyOptions, type JobKindSpec, type VideoLifecycle, type VideoStatus,
 } from '../pipeline/index.js';
-import type { Actor, ActorContext } from '../supervisor/index.js';
+import { assertNever, type Actor, type ActorContext } from '../supervisor/index.js';
 
 /** What differs between the two delivery stages. */
 export interface DeliveryStage<K extends 'upload' | 'notify', R> {
@@ -71,7 +71,7 @@ export function deliveryJobSpec<K extends 'upload' | 'notify', R>(
 /** Builds a delivery actor around its stage. */
 export function deliveryActor<K extends 'upload' | 'notify', R>(
   ctx: ActorContext<DeliveryEvent, DeliveryActorData>, db: Db, stage: DeliveryStage<K, R>,
-): Actor<DeliveryRequest, DeliveryReply> {
+): Actor<DeliveryRequest, DeliveryReply, NotificationOf<K>> {
   const lifecycle = createVideoLifecycle({ db, jobDelays: ctx.data.jobDelays });
   const runner = createJobRunner(deliveryJobSpec(ctx, db, lifecycle, stage), { db, owner: `${stage.kind}:${process.pid}`, logger: ctx.logger });
   runner.onCircuitChange((state) => ctx.emit({ type: 'circuit:change', dependency: stage.target, state }));
@@ -86,11 +86,15 @@ export function deliveryActor<K extends 'upload' | 'notify', R>(
       if (req.type !== 'delivery:pump') throw new Error(`unknown request ${(req as { type: string }).type}`);
       return { started: runner.pump() };
     },
-    notify(message) {
-      const m = message as ConnectivityEvent | { type: 'queue:changed' };
-      if (m.type === 'connectivity:change' && m.target === stage.target) {
-        if (m.online) ctx.logger.info(`🌐 CONNECTIVITY: Online - ${stage.dependency} is back; sending queued ${stage.kind} tasks, oldest first`);
-        runner.setOnline(m.online);
+    notify(m) {
+      switch (m.type) {
+        case 'connectivity:change':
+          if (m.target !== stage.target) break;
+          if (m.online) ctx.logger.info(`🌐 CONNECTIVITY: Online - ${stage.dependency} is back; sending queued ${stage.kind} tasks, oldest first`);
+          runner.setOnline(m.online);
+          break;
+        case 'queue:changed': break;
+        default: assertNever(m);
       }
       runner.pump();
     },

@@ -1,25 +1,17 @@
 // Feeds the metrics from the supervision tree's events: actor lifecycle, and the actors' own domain events.
 
 import type { ActorEvent } from '../actors/protocols.js';
+import type { RestartCode } from '../recording/recorder.js';
 import type { SupervisorEvents, TypedEmitter } from '../supervisor/index.js';
 import type { Metrics } from './registry.js';
 
 const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2, isolated: 2 } as const;
 
-/** The restart reasons ffmpeg gets, reduced to a few labels. */
-export function restartReason(reason: string): 'stall' | 'missing' | 'exit' {
-  if (reason.startsWith('no segment closed')) return 'stall';
-  if (reason.includes('not found')) return 'missing';
-  return 'exit';
-}
+/** The metric's label for each restart code (the labels predate the codes, and dashboards use them). */
+const RESTART_LABEL: Record<RestartCode, 'stall' | 'missing' | 'exit'> = { stall: 'stall', 'ffmpeg-missing': 'missing', 'ffmpeg-failed': 'exit' };
 
 /** Subscribes the metrics to the supervisor's events. */
-export function feedMetrics(events: TypedEmitter<SupervisorEvents<ActorEvent>>, m: Metrics): void;
-/** The same for an emitter whose actor events are not typed by the protocol map (a test's own). */
-export function feedMetrics(events: TypedEmitter<SupervisorEvents>, m: Metrics): void;
-export function feedMetrics(source: TypedEmitter<SupervisorEvents<ActorEvent>> | TypedEmitter<SupervisorEvents>, m: Metrics): void {
-  // Either way the events are the actors' own; a loosely typed emitter only does not say so.
-  const events = source as TypedEmitter<SupervisorEvents<ActorEvent>>;
+export function feedMetrics(events: TypedEmitter<SupervisorEvents<ActorEvent>>, m: Metrics): void {
   events.on('actor:ready', ({ id }) => m.actorUp.set({ actor: id }, 1));
   events.on('actor:crash', ({ id }) => m.actorUp.set({ actor: id }, 0));
   events.on('actor:stop', ({ id }) => m.actorUp.set({ actor: id }, 0));
@@ -59,7 +51,7 @@ function onDomainEvent(e: ActorEvent, m: Metrics): void {
       for (const state of ['recording', 'reconnecting', 'offline', 'disabled']) m.cameraState.set({ camera: e.camera, state }, state === e.state ? 1 : 0);
       return;
     case 'segment:closed': m.segments.inc({ camera: e.camera }); return;
-    case 'recorder:restart': m.ffmpegRestarts.inc({ camera: e.camera, reason: restartReason(e.reason) }); return;
+    case 'recorder:restart': m.ffmpegRestarts.inc({ camera: e.camera, reason: RESTART_LABEL[e.code] }); return;
     case 'recording:gap': m.gapSeconds.inc({ camera: e.camera }, (e.endMs - e.startMs) / 1000); return;
     case 'clip:done':
       m.clipSeconds.observe({ camera: e.camera }, e.seconds);

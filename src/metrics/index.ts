@@ -1,4 +1,4 @@
 // Public names of the metrics layer.
 export { createMetrics, type Metrics } from './registry.js';
-export { feedMetrics, restartReason } from './event-feed.js';
+export { feedMetrics } from './event-feed.js';
 export { createScrapeCollector } from './scrape.js';

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SegmentsRepo } from '../db/index.js';
-import { describeError } from '../errors.js';
+import { describeError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseSegmentListLine, recordArgs, runMedia, type MediaProcess, type ProcessExit } from '../media/index.js';
 import { localDateOf } from '../util/venue-time.js';
@@ -15,10 +15,13 @@ import { redactUrl, type CameraConfig } from './cameras.js';
 export type RecorderState = 'recording' | 'reconnecting' | 'offline' | 'disabled';
 
 /** What a recorder reports. */
+/** Why ffmpeg was restarted: the camera stalled, ffmpeg is missing, or ffmpeg exited. */
+export type RestartCode = Extract<ErrorCode, 'stall' | 'ffmpeg-missing' | 'ffmpeg-failed'>;
+
 export type RecorderEvent =
   | { type: 'recorder:state'; camera: string; state: RecorderState; reason: string | null }
   | { type: 'segment:closed'; camera: string; startMs: number; endMs: number; durationMs: number; sizeBytes: number }
-  | { type: 'recorder:restart'; camera: string; reason: string; delayMs: number }
+  | { type: 'recorder:restart'; camera: string; reason: string; code: RestartCode; delayMs: number }
   | { type: 'recording:gap'; camera: string; startMs: number; endMs: number; reason: string };
 
 /** A recorder's state as data. */
@@ -150,6 +153,8 @@ export function createRecorder(deps: RecorderDeps) {
     proc = undefined;
     if (stopping) return;
     const tail = exit.stderrTail.at(-1);
+    // Classified here, where it is known, so that metrics never read the log text.
+    const code: RestartCode = stallReason ? 'stall' : exit.code === 127 ? 'ffmpeg-missing' : 'ffmpeg-failed';
     const reason = stallReason
       ?? (exit.code === 127 && tail ? tail : `ffmpeg exited (${exit.signal ?? `code ${exit.code}`})${tail ? `: ${redactAll(tail, camera.url)}` : ''}`);
     lastError = reason;
@@ -159,7 +164,7 @@ export function createRecorder(deps: RecorderDeps) {
     const delayMs = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 20));
     setState(failures >= (deps.offlineAfter ?? 5) ? 'offline' : 'reconnecting', reason);
     logger.warn(`🎥 RECORDING: ${camera.name} ${reason}; restarting ffmpeg in ${(delayMs / 1000).toFixed(1)}s`);
-    emit({ type: 'recorder:restart', camera: camera.name, reason, delayMs });
+    emit({ type: 'recorder:restart', camera: camera.name, reason, code, delayMs });
     restartTimer = setTimeout(launch, delayMs);
   }
 

@@ -4,7 +4,7 @@
 import { wrap, releaseProxy, type Remote } from 'comlink';
 import { MessageChannel, Worker, type ResourceLimits } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { toErrorData, type ErrorData } from '../errors.js';
+import { RemoteError, toErrorData, type ErrorCode, type ErrorData } from '../errors.js';
 import type { LogFields, LogLevel } from '../log.js';
 import { portEndpoint } from './port-endpoint.js';
 import type { ActorBoot, ActorRpc, ActorToMain, MainToActor } from './protocol.js';
@@ -36,17 +36,7 @@ export interface ActorHandleOptions {
 export class ActorUnavailableError extends Error {
   override readonly name = 'ActorUnavailableError';
   readonly retryable = true;
-}
-
-/** An error the actor's handler returned, rebuilt on the main side from its data. */
-export class ActorCallError extends Error {
-  override readonly name: string;
-  readonly retryable: boolean;
-  constructor(data: ErrorData) {
-    super(data.message);
-    this.name = data.name;
-    this.retryable = data.retryable;
-  }
+  readonly code = 'unavailable' satisfies ErrorCode;
 }
 
 /** One worker thread running one actor. Create, `start()`, `call()`, `stop()`; `exited` settles once. */
@@ -177,7 +167,7 @@ export class ActorHandle {
           clearTimeout(timer);
           this.pending.delete(fail);
           if (result.ok) resolve(result.value as Reply);
-          else reject(new ActorCallError(result.error));
+          else reject(new RemoteError(result.error));
         },
         (e: unknown) => fail(e instanceof Error ? e : new Error(String(e))),
       );

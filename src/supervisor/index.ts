@@ -14,7 +14,7 @@
 //   that the service manager or container runtime restarts it.
 
 export { runActor, assertNever, type Actor, type ActorContext } from './actor-runtime.js';
-export { ActorHandle, ActorCallError, ActorUnavailableError, type ActorHandleOptions, type ExitInfo } from './actor-handle.js';
+export { ActorHandle, ActorUnavailableError, type ActorHandleOptions, type ExitInfo } from './actor-handle.js';
 export type { ChildSpec, ChildState, ChildStatus, RestartType } from './child-spec.js';
 export { TypedEmitter, type Listener } from './events.js';
 export type { Result } from './protocol.js';

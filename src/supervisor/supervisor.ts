@@ -2,6 +2,7 @@
 // past the restart intensity, and stops children in reverse order, each within its shutdownMs. Its own time
 // (backoff, stable runs, intensity windows) comes from an injectable clock; heartbeats stay on real time.
 
+import { PermanentError } from '../errors.js';
 import { ActorHandle, ActorUnavailableError, type ExitInfo } from './actor-handle.js';
 import { live, newChild, type Child, type Restart } from './child-record.js';
 import type { ChildState, ChildStatus } from './child-spec.js';
@@ -61,7 +62,7 @@ export class Supervisor<Event extends { type: string } = { type: string }, Notif
       if (!live(child) && !child.pending) this.spawn(child, undefined);
       await this.whenRunning(child);
     }
-    if (this.giveUpReason) throw new Error(`supervisor gave up: ${this.giveUpReason}`);
+    if (this.giveUpReason) throw new PermanentError(`supervisor gave up: ${this.giveUpReason}`, { code: 'gave-up' });
   }
 
   /** Stops every child in reverse order, each within its shutdownMs, then any worker still alive. */
