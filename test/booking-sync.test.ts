@@ -5,7 +5,7 @@ import { createBookingsRepo, createSyncRunsRepo, openDatabase, type Db } from '.
 import { applyBookingRetention, createAyoBookingSource, createBookingSync, type SyncEvent } from '../src/sync/index.js';
 import { createResilience } from '../src/util/resilience.js';
 import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
-import { captureLogger, tempDir } from './fixtures/helpers.js';
+import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 
 const TZ = 'Asia/Jakarta';
 // 2025-04-10 09:00 in Jakarta: the sync fetches 04-09, 04-10 and 04-11.
@@ -20,8 +20,9 @@ let db: Db;
 let log: ReturnType<typeof captureLogger>;
 let events: SyncEvent[];
 let clock: Date;
-function makeSync(opts: { attempts?: number } = {}) {
-  const client = createAyoClient({ ...TEST_AYO, baseUrl: ayo.baseUrl, timeoutMs: 300 });
+// The client's timeout is long enough for any answer on a busy machine; only the test of a hanging AYO shortens it.
+function makeSync(opts: { attempts?: number; timeoutMs?: number } = {}) {
+  const client = createAyoClient({ ...TEST_AYO, baseUrl: ayo.baseUrl, timeoutMs: opts.timeoutMs ?? 10_000 });
   const resilience = createResilience({ name: 'AYO', maxAttempts: opts.attempts ?? 2, baseDelayMs: 5, breaker: { threshold: 50, halfOpenAfterMs: 1000 } }, log.logger);
   return createBookingSync({
     db, source: createAyoBookingSource(client, resilience, TZ), timeZone: TZ, daysBack: 1, daysAhead: 1,
@@ -114,7 +115,7 @@ describe('booking sync', () => {
     ayo.fault({ kind: 'malformed', date: '2025-04-09' });
     ayo.fault({ kind: 'hang', date: '2025-04-10' });
     ayo.fault({ kind: 'reset', date: '2025-04-11' });
-    const record = await makeSync().run('test');
+    const record = await makeSync({ timeoutMs: 300 }).run('test');
     expect(record.error).toBe('all 3 dates failed');
     expect(record.failedDates.map((f) => f.date)).toEqual(['2025-04-09', '2025-04-10', '2025-04-11']);
     expect(record.failedDates[1]!.error).toMatch(/timed out/);
@@ -182,7 +183,7 @@ describe('booking sync', () => {
         createResilience({ name: 'AYO', maxAttempts: 1 }, log.logger), TZ),
     });
     const running = sync.run('test');
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => ayo.calls.some((c) => c.answered === 'hang'), 'the fetch to hang at AYO');
     await sync.stop();
     const record = await running;
     expect(record.failedDates).toHaveLength(1);

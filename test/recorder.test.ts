@@ -39,15 +39,27 @@ const rows = () => db.prepare('SELECT * FROM segments ORDER BY start_ms').all() 
 const gaps = () => db.prepare('SELECT * FROM recording_gaps ORDER BY id').all() as { start_ms: number; end_ms: number | null; reason: string }[];
 
 describe('camera recorder', () => {
-  it('indexes every closed segment with its wall-clock start and end, contiguous and matching the file', async () => {
+  it('indexes every closed segment with its wall-clock start and end, contiguous and matching the file', { timeout: 60_000 }, async () => {
     const t0 = Date.now();
     start();
-    await waitFor(() => rows().length >= 4, 'four segments', 20_000);
-    const r = rows();
+    await waitFor(() => rows().length >= 4, 'four segments', 30_000);
     expect(recorder!.status().state).toBe('recording');
-    // The first segment starts when ffmpeg started reading, give or take its start-up.
+    // A graceful stop closes the segment being written and indexes it: from here on the index, the files and the
+    // events hold still, however long the checks below take on a busy machine.
+    await recorder!.stop();
+    const r = rows();
+    expect(r.length).toBeGreaterThanOrEqual(4);
+    // The index is exactly the files on disk: nothing unindexed, nothing left half-written in .incoming.
+    const camDir = path.join(tmp.dir, 'rec', 'CAM_1');
+    const onDisk = (fs.readdirSync(camDir, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts') && !f.startsWith('.incoming')).map((f) => path.join('CAM_1', f));
+    expect(onDisk.sort()).toEqual(r.map((s) => s.file).sort());
+    expect(fs.readdirSync(path.join(camDir, '.incoming'))).toEqual([]);
+    // One segment:closed event per indexed segment, with the same times.
+    const closed = events.flatMap((e) => (e.type === 'segment:closed' ? [[e.startMs, e.endMs, e.sizeBytes]] : []));
+    expect(closed).toEqual(r.map((s) => [s.start_ms, s.end_ms, s.size_bytes]));
+    // The first segment starts when ffmpeg started reading (-re paces the source at real time, so not before).
     expect(r[0]!.start_ms).toBeGreaterThanOrEqual(t0 - 1_000);
-    expect(r[0]!.start_ms).toBeLessThan(t0 + 3_000);
     for (let i = 0; i < r.length; i++) {
       const s = r[i]!;
       const file = path.join(tmp.dir, 'rec', s.file);
@@ -56,12 +68,14 @@ describe('camera recorder', () => {
       const probed = await probeMedia('ffprobe', file);
       expect(Math.abs(probed.durationSec * 1000 - s.duration_ms)).toBeLessThan(250);
       expect(probed.streams.map((x) => x.type).sort()).toEqual(['audio', 'video']);
-      // Indexed when it closed: its end is within a second of that moment.
-      expect(Math.abs(Date.parse(s.created_at) - s.end_ms)).toBeLessThan(1_000);
-      if (i > 0) expect(Math.abs(s.start_ms - r[i - 1]!.end_ms)).toBeLessThan(50);
+      // Indexed when it closed: its end is within the recorder's drift tolerance (1.5 s) of that moment.
+      expect(Math.abs(Date.parse(s.created_at) - s.end_ms)).toBeLessThanOrEqual(1_500);
+      // Contiguous: each segment starts exactly where the one before ended (one ffmpeg timeline), or a recorded
+      // gap (a restart) covers exactly the time between them. Nothing is missing without being written down.
+      if (i > 0 && s.start_ms !== r[i - 1]!.end_ms) {
+        expect(gaps()).toContainEqual(expect.objectContaining({ start_ms: r[i - 1]!.end_ms, end_ms: s.start_ms }));
+      }
     }
-    expect(events.filter((e) => e.type === 'segment:closed').length).toBe(r.length);
-    expect(fs.readdirSync(path.join(tmp.dir, 'rec', 'CAM_1', '.incoming')).length).toBeLessThanOrEqual(1);
   });
 
   it('restarts a dead ffmpeg, records the gap and resumes', async () => {

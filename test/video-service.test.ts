@@ -24,18 +24,31 @@ const api = async (p: string, init?: RequestInit) => {
 };
 const post = (p: string, body: unknown) => api(p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
-// Two bookings on field 50: one short that ends in a few seconds, one running for a minute (for manual clips).
-const t0 = Math.ceil(Date.now() / 1000) * 1000;
-const short = { start: local(t0 + 3_000), end: local(t0 + 7_000) };
-const long = { start: local(t0 - 30_000), end: local(t0 + 120_000) };
+// Two bookings: BK/SHORT/1 on field 50, 4 s long, starting 2 s after both cameras record; BK/LONG/1 on field 51,
+// running for the whole suite (for manual clips). Both are placed once the cameras record, never from when this file
+// was loaded: on a busy machine the service takes many seconds to start, and a booking fixed in advance would be
+// over before there is any footage of it.
+type Slot = { start: { date: string; time: string }; end: { date: string; time: string }; startMs: number };
+const slot = (startMs: number, endMs: number): Slot => ({ start: local(startMs), end: local(endMs), startMs });
+let short: Slot;
+let long: Slot;
+const shortBooking = (over: Record<string, unknown> = {}) =>
+  ayoBooking({ booking_id: 'BK/SHORT/1', date: short.start.date, start_time: short.start.time, end_time: short.end.time, field_id: 50, ...over });
+const longBooking = () => ayoBooking({ booking_id: 'BK/LONG/1', date: long.start.date, start_time: long.start.time, end_time: long.end.time, field_id: 51 });
+/** Lists `bookings` at the fake AYO, each under its own date. */
+function publish(bookings: Record<string, unknown>[]): void {
+  ayo.clearBookings();
+  const byDate = new Map<string, unknown[]>();
+  for (const b of bookings) byDate.set(String(b.date), [...(byDate.get(String(b.date)) ?? []), b]);
+  for (const [date, list] of byDate) ayo.setBookings(date, list);
+}
+const camerasRecording = async () => {
+  const cams = (await api('/api/cameras')).body.data as { name: string; state: string; lastSegmentEndAt: string | null }[];
+  return cams.length === 2 && cams.every((c) => c.state === 'recording' && c.lastSegmentEndAt !== null);
+};
 
 beforeAll(async () => {
   ayo = await startFakeAyo(TEST_AYO);
-  const bookings = [
-    ayoBooking({ booking_id: 'BK/SHORT/1', date: short.start.date, start_time: short.start.time, end_time: short.end.time, field_id: 50 }),
-    ayoBooking({ booking_id: 'BK/LONG/1', date: long.start.date, start_time: long.start.time, end_time: long.end.time, field_id: 51 }),
-  ];
-  ayo.setBookings(short.start.date, bookings);
   tmp = tempDir();
   // Field 50 is filmed by a real RTSP camera (GStreamer), field 51 by the synthetic testsrc.
   camera = await startRtspCamera();
@@ -49,7 +62,17 @@ beforeAll(async () => {
       { name: 'CAM_51', fieldId: 51, url: 'testsrc', enabled: true },
     ]),
   }), log.logger);
-}, 60_000);
+  await waitFor(camerasRecording, 'both cameras to record', 90_000, 200);
+  const now = Math.ceil(Date.now() / 1000) * 1000;
+  short = slot(now + 2_000, now + 6_000);
+  long = slot(now - 30_000, now + 3_600_000);
+  publish([shortBooking(), longBooking()]);
+  // A sync still running from the start-up would answer for this one too: sync until both bookings are stored.
+  await waitFor(async () => {
+    await api('/api/sync', { method: 'POST' });
+    return (await api('/api/bookings/BK/SHORT/1')).status === 200 && (await api('/api/bookings/BK/LONG/1')).status === 200;
+  }, 'the bookings to be synced', 60_000, 200);
+}, 150_000);
 afterAll(async () => {
   await service?.stop();
   await ayo?.close();
@@ -60,12 +83,13 @@ afterAll(async () => {
 });
 
 describe('videos in the running service', () => {
-  it('records a real RTSP camera, cuts the booking that just ended, uploads it to the bucket and tells AYO', async () => {
+  // Real work on a busy machine (RTSP, ffmpeg cuts, upload): generous limits, and the tests wait for states, not times.
+  it('records a real RTSP camera, cuts the booking that just ended, uploads it to the bucket and tells AYO', { timeout: 150_000 }, async () => {
     const uid = 'BK-SHORT-1_CAM_50_' + `${short.start.date}${short.start.time}`.replace(/[-:]/g, '');
     const video = await waitFor(async () => {
       const r = await api(`/api/videos/${uid}`);
       return r.status === 200 && r.body.data.status === 'ready' ? r.body.data : undefined;
-    }, 'the video to be delivered', 40_000);
+    }, 'the video to be delivered', 140_000, 200);
     expect(video).toMatchObject({ bookingId: 'BK/SHORT/1', camera: 'CAM_50', fieldId: 50, type: 'full', coverage: 1, missing: [] });
     expect(video.history.map((h: any) => h.status)).toEqual(['pending', 'processing', 'uploading', 'notifying', 'ready']);
     const mp4 = await fetch(video.urls.mp4);
@@ -73,7 +97,7 @@ describe('videos in the running service', () => {
     expect((await mp4.arrayBuffer()).byteLength).toBe(video.sizeBytes);
     expect(ayo.acceptedVideos().get(uid)).toHaveLength(1);
     expect(ayo.acceptedVideos().get(uid)![0]!.params).toMatchObject({ booking_id: 'BK/SHORT/1', type: 'full', image_path: video.urls.thumbnail });
-    expect(video.windowStart).toBe(new Date(t0 + 3_000).toISOString());
+    expect(video.windowStart).toBe(new Date(short.startMs).toISOString());
     const clip = await probeMedia('ffprobe', path.join(tmp.dir, video.files.mp4));
     expect(clip.streams[0]).toMatchObject({ type: 'video', codec: 'h264', width: 320, height: 180 });
     expect(clip.durationSec).toBeGreaterThanOrEqual(4);
@@ -87,7 +111,7 @@ describe('videos in the running service', () => {
     expect((await api('/api/videos/NOPE')).status).toBe(404);
   });
 
-  it('makes a manual clip of the running booking; a second press within 30 s answers 429', async () => {
+  it('makes a manual clip of the running booking; a second press within 30 s answers 429', { timeout: 150_000 }, async () => {
     const r = await post('/api/request-booking-video', { field_id: 51, camera_name: 'CAM_51' });
     expect(r.status).toBe(202);
     expect(r.body.data).toMatchObject({ bookingId: 'BK/LONG/1' });
@@ -99,7 +123,7 @@ describe('videos in the running service', () => {
     const v = await waitFor(async () => {
       const x = await api(`/api/videos/${uid}`);
       return x.body.data?.status === 'ready' ? x.body.data : undefined;
-    }, 'the manual clip', 40_000);
+    }, 'the manual clip', 140_000, 200);
     expect(ayo.acceptedVideos().get(uid)![0]!.params).toMatchObject({ type: 'clip', unique_id: uid });
     expect(v).toMatchObject({ type: 'clip', camera: 'CAM_51' });
     expect(uid).toMatch(/_clip$/);
@@ -145,10 +169,7 @@ describe('videos in the running service', () => {
   });
 
   it('cancels the videos of a booking AYO cancels', async () => {
-    ayo.setBookings(short.start.date, [
-      ayoBooking({ booking_id: 'BK/SHORT/1', date: short.start.date, start_time: short.start.time, end_time: short.end.time, field_id: 50, status: 'CANCELLED' }),
-      ayoBooking({ booking_id: 'BK/LONG/1', date: long.start.date, start_time: long.start.time, end_time: long.end.time, field_id: 51 }),
-    ]);
+    publish([shortBooking({ status: 'CANCELLED' }), longBooking()]);
     await api('/api/sync', { method: 'POST' });
     const v = await waitFor(async () => {
       const r = await api('/api/videos?booking_id=BK/SHORT/1');
