@@ -1,12 +1,14 @@
 // ConnectivityActor: probes the configured AYO host and object store on an interval, tracks online/offline per
 // target, logs the seed's 🌐 CONNECTIVITY lines and publishes transitions.
 
+import { checkSlice } from '../config.js';
 import { ConnectivityTracker, probe } from '../connectivity/index.js';
 import { assertNever, runActor } from '../supervisor/index.js';
 import type { ConnectivityActorData, ConnectivityEvent, ConnectivityRequest, ConnectivitySnapshot } from './connectivity.messages.js';
 
 runActor<ConnectivityRequest, ConnectivitySnapshot, ConnectivityEvent, ConnectivityActorData>((ctx) => {
-  const { targets, intervalMs, timeoutMs } = ctx.data;
+  // The slice came through workerData: checked again on this thread, as the loader checked the environment.
+  const { targets, intervalMs, timeoutMs } = checkSlice('connectivity', ctx.data);
   const tracker = new ConnectivityTracker(targets);
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;

@@ -1,6 +1,7 @@
 // RecorderActor: records one camera (an ffmpeg child) into indexed segments, with its own database connection,
 // and keeps that camera's recordings within retention and the disk floor.
 
+import { checkSlice } from '../config.js';
 import { UNCUT } from '../pipeline/index.js';
 import fs from 'node:fs';
 import { createSegmentsRepo, createVideosRepo, openDatabase } from '../db/index.js';
@@ -11,7 +12,8 @@ import { assertNever, runActor } from '../supervisor/index.js';
 import type { RecorderActorData, RecorderActorEvent, RecorderReply, RecorderRequest } from './recorder.messages.js';
 
 runActor<RecorderRequest, RecorderReply, RecorderActorEvent, RecorderActorData>((ctx) => {
-  const d = ctx.data;
+  // The slice came through workerData: checked again on this thread, as the loader checked the environment.
+  const d = checkSlice('recorder', ctx.data);
   const db = openDatabase(d.dbPath);
   const segments = createSegmentsRepo(db);
   const videos = createVideosRepo(db);

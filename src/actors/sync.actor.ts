@@ -2,6 +2,7 @@
 // retry and circuit policies. Runs a sync at once when ConnectivityActor reports AYO reachable again, and reports
 // the cameras' statuses to AYO (read from the recording index; a recorder's announced change goes out at once).
 
+import { checkSlice } from '../config.js';
 import { createAyoClient } from '../ayo/index.js';
 import { openDatabase } from '../db/index.js';
 import { PermanentError } from '../errors.js';
@@ -14,7 +15,8 @@ import { localDateOf } from '../util/venue-time.js';
 import type { SyncActorData, SyncActorEvent, SyncNotification, SyncReply, SyncRequest } from './sync.messages.js';
 
 runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification>((ctx) => {
-  const d = ctx.data;
+  // The slice came through workerData: checked again on this thread, as the loader checked the environment.
+  const d = checkSlice('sync', ctx.data);
   const db = openDatabase(d.dbPath);
   let lastRetentionDate: string | undefined;
   const maintenance = () => {
