@@ -21,13 +21,19 @@ const { Supervisor } = (await import(dist('supervisor/index.js'))) as typeof imp
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-actors-'));
 const actorFile = path.join(tmp, 'echo.actor.mjs');
-fs.writeFileSync(actorFile, `import { runActor } from ${JSON.stringify(dist('supervisor/index.js'))};
-runActor(() => ({ handle(req) { if (req.type === 'exit') process.exit(1); return req.value; } }));\n`);
+fs.writeFileSync(
+  actorFile,
+  `import { runActor } from ${JSON.stringify(dist('supervisor/index.js'))};
+runActor(() => ({ handle(req) { if (req.type === 'exit') process.exit(1); return req.value; } }));\n`,
+);
 const bareFile = path.join(tmp, 'bare.mjs');
-fs.writeFileSync(bareFile, `import { parentPort, workerData } from 'node:worker_threads';
+fs.writeFileSync(
+  bareFile,
+  `import { parentPort, workerData } from 'node:worker_threads';
 const port = workerData?.port;
 if (port) port.on('message', (m) => port.postMessage(m));
-parentPort.postMessage('up');\n`);
+parentPort.postMessage('up');\n`,
+);
 
 const ROUND_TRIPS = 20_000;
 const IN_FLIGHT = 16;
@@ -44,9 +50,15 @@ async function rawPingPong(inFlight: number): Promise<number> {
     port1.on('message', () => {
       received++;
       if (received === ROUND_TRIPS) return resolve();
-      if (sent < ROUND_TRIPS) { sent++; port1.postMessage({ type: 'echo', value: sent }); }
+      if (sent < ROUND_TRIPS) {
+        sent++;
+        port1.postMessage({ type: 'echo', value: sent });
+      }
     });
-    for (; sent < inFlight; ) { sent++; port1.postMessage({ type: 'echo', value: sent }); }
+    for (; sent < inFlight;) {
+      sent++;
+      port1.postMessage({ type: 'echo', value: sent });
+    }
   });
   const rate = ROUND_TRIPS / ((performance.now() - started) / 1000);
   port1.close();
@@ -55,13 +67,21 @@ async function rawPingPong(inFlight: number): Promise<number> {
 }
 
 async function handleRoundTrips(inFlight: number): Promise<number> {
-  const sup = new Supervisor({ logger: silentLogger, children: [{ id: 'echo', entry: actorFile, restart: 'permanent', shutdownMs: 1000 }] });
+  const sup = new Supervisor({
+    logger: silentLogger,
+    children: [{ id: 'echo', entry: actorFile, restart: 'permanent', shutdownMs: 1000 }],
+  });
   await sup.start();
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next < ROUND_TRIPS) { next++; await sup.call('echo', { type: 'echo', value: next }); }
-  }));
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < ROUND_TRIPS) {
+        next++;
+        await sup.call('echo', { type: 'echo', value: next });
+      }
+    }),
+  );
   const rate = ROUND_TRIPS / ((performance.now() - started) / 1000);
   await sup.stop();
   return rate;
@@ -69,15 +89,24 @@ async function handleRoundTrips(inFlight: number): Promise<number> {
 
 async function restartLatencies(): Promise<number[]> {
   const sup = new Supervisor({
-    logger: silentLogger, children: [{ id: 'echo', entry: actorFile, restart: 'permanent', shutdownMs: 1000 }],
-    backoff: { initialMs: 0, maxMs: 0, jitter: 0 }, intensity: { maxRestarts: 1000, withinMs: 60_000 },
+    logger: silentLogger,
+    children: [{ id: 'echo', entry: actorFile, restart: 'permanent', shutdownMs: 1000 }],
+    backoff: { initialMs: 0, maxMs: 0, jitter: 0 },
+    intensity: { maxRestarts: 1000, withinMs: 60_000 },
   });
   await sup.start();
   const times: number[] = [];
   let crashedAt = 0;
-  sup.events.on('actor:crash', () => { crashedAt = performance.now(); });
+  sup.events.on('actor:crash', () => {
+    crashedAt = performance.now();
+  });
   for (let i = 0; i < CRASHES; i++) {
-    const ready = new Promise<void>((r) => { const off = sup.events.on('actor:ready', () => { off(); r(); }); });
+    const ready = new Promise<void>((r) => {
+      const off = sup.events.on('actor:ready', () => {
+        off();
+        r();
+      });
+    });
     await sup.call('echo', { type: 'exit' }).catch(() => undefined);
     await ready;
     times.push(performance.now() - crashedAt);
@@ -105,10 +134,16 @@ await handleRoundTrips(1);
 for (const inFlight of [1, IN_FLIGHT]) {
   const raw = await rawPingPong(inFlight);
   const handle = await handleRoundTrips(inFlight);
-  console.log(`round trips, ${inFlight} in flight: handle ${fmt(handle)}/s, raw MessagePort ${fmt(raw)}/s, ratio ${(100 * handle / raw).toFixed(0)}% (target ≥ 50%)`);
+  console.log(
+    `round trips, ${inFlight} in flight: handle ${fmt(handle)}/s, raw MessagePort ${fmt(raw)}/s, ratio ${((100 * handle) / raw).toFixed(0)}% (target ≥ 50%)`,
+  );
 }
 const restarts = await restartLatencies();
 const bare = await bareStarts();
-console.log(`crash-to-ready restart over ${CRASHES} crashes: median ${median(restarts).toFixed(1)} ms, max ${Math.max(...restarts).toFixed(1)} ms (target: median < 250 ms)`);
-console.log(`bare worker thread start over ${CRASHES} starts: median ${median(bare).toFixed(1)} ms, max ${Math.max(...bare).toFixed(1)} ms`);
+console.log(
+  `crash-to-ready restart over ${CRASHES} crashes: median ${median(restarts).toFixed(1)} ms, max ${Math.max(...restarts).toFixed(1)} ms (target: median < 250 ms)`,
+);
+console.log(
+  `bare worker thread start over ${CRASHES} starts: median ${median(bare).toFixed(1)} ms, max ${Math.max(...bare).toFixed(1)} ms`,
+);
 fs.rmSync(tmp, { recursive: true, force: true });

@@ -69,7 +69,8 @@ function startBaselineServer(db: Db): Promise<{ server: Server; url: string }> {
 
 /** Requests alternating over the 20 dates; each autocannon connection cycles through the list. */
 const requests: autocannon.Request[] = Array.from({ length: DATES }, (_, i) => ({
-  method: 'GET', path: `/api/bookings?date=${addDaysTo(FIRST_DATE, i)}`,
+  method: 'GET',
+  path: `/api/bookings?date=${addDaysTo(FIRST_DATE, i)}`,
 }));
 
 async function load(url: string, label: string): Promise<autocannon.Result> {
@@ -81,13 +82,15 @@ async function load(url: string, label: string): Promise<autocannon.Result> {
   return result;
 }
 
-
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-api-'));
   const db = openDatabase(path.join(dir, 'bench.sqlite'));
   try {
     fill(db);
-    const service = await startHttpServer(createHttpApp({ db, apiKey: undefined, logger: silentLogger }), { port: 0, host: '127.0.0.1' });
+    const service = await startHttpServer(createHttpApp({ db, apiKey: undefined, logger: silentLogger }), {
+      port: 0,
+      host: '127.0.0.1',
+    });
     const baseline = await startBaselineServer(db);
     try {
       // Both answer the same thing: same rows, same order, same fields.
@@ -105,14 +108,22 @@ async function main(): Promise<void> {
       const base = await load(baseline.url, 'baseline');
       const real = await load(service.url, 'service');
       const share = real.requests.average / base.requests.average;
-      console.log(`${DATES * PER_DATE} bookings, GET /api/bookings?date=... alternating over ${DATES} dates (${PER_DATE} rows each), ` +
-        `${CONNECTIONS} connections, ${DURATION_S} s after a ${WARMUP_S} s warm-up`);
-      console.log(`service (h3 app):            ${fmt(real.requests.average)} requests/s, p99 latency ${fmt(real.latency.p99)} ms ` +
-        `(${fmt(real.requests.total)} requests)`);
-      console.log(`baseline (bare node:http):   ${fmt(base.requests.average)} requests/s, p99 latency ${fmt(base.latency.p99)} ms ` +
-        `(${fmt(base.requests.total)} requests)`);
-      console.log(`ratio: ${fmt(share * 100, 1)}% of the baseline's requests/s   ` +
-        `(target ≥ ${TARGET_SHARE * 100}%: ${share >= TARGET_SHARE ? 'met' : 'NOT met'})`);
+      console.log(
+        `${DATES * PER_DATE} bookings, GET /api/bookings?date=... alternating over ${DATES} dates (${PER_DATE} rows each), ` +
+          `${CONNECTIONS} connections, ${DURATION_S} s after a ${WARMUP_S} s warm-up`,
+      );
+      console.log(
+        `service (h3 app):            ${fmt(real.requests.average)} requests/s, p99 latency ${fmt(real.latency.p99)} ms ` +
+          `(${fmt(real.requests.total)} requests)`,
+      );
+      console.log(
+        `baseline (bare node:http):   ${fmt(base.requests.average)} requests/s, p99 latency ${fmt(base.latency.p99)} ms ` +
+          `(${fmt(base.requests.total)} requests)`,
+      );
+      console.log(
+        `ratio: ${fmt(share * 100, 1)}% of the baseline's requests/s   ` +
+          `(target ≥ ${TARGET_SHARE * 100}%: ${share >= TARGET_SHARE ? 'met' : 'NOT met'})`,
+      );
     } finally {
       await service.close(1_000);
       await new Promise<void>((done) => {

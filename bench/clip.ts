@@ -28,21 +28,45 @@ async function main(): Promise<void> {
   try {
     const g0 = performance.now();
     const segments = await makeFootage(path.join(dir, 'footage'), {
-      t0Ms: T0_MS, seconds: FOOTAGE_SEC, segmentSeconds: SEGMENT_SEC, fps: 10, width: 160, height: 90,
+      t0Ms: T0_MS,
+      seconds: FOOTAGE_SEC,
+      segmentSeconds: SEGMENT_SEC,
+      fps: 10,
+      width: 160,
+      height: 90,
     });
     const genMs = performance.now() - g0;
     const overlapping = segments
       .filter((s) => s.endMs > WINDOW_START_MS && s.startMs < WINDOW_END_MS)
       .sort((a, b) => a.startMs - b.startMs);
     const footageBytes = segments.reduce((sum, s) => sum + fs.statSync(s.file).size, 0);
-    console.log(`footage: ${segments.length} segments of ${SEGMENT_SEC} s (160x90, 10 fps, keyframe every 1 s, AAC), ` +
-      `${fmt(FOOTAGE_SEC)} s, ${fmt(footageBytes / 1e6, 1)} MB, generated in ${fmt(genMs / 1000, 1)} s`);
-    console.log(`window: t0+12.3 s to t0+3,612.3 s (60 min, starting and ending mid-segment), ${overlapping.length} segments overlap it`);
+    console.log(
+      `footage: ${segments.length} segments of ${SEGMENT_SEC} s (160x90, 10 fps, keyframe every 1 s, AAC), ` +
+        `${fmt(FOOTAGE_SEC)} s, ${fmt(footageBytes / 1e6, 1)} MB, generated in ${fmt(genMs / 1000, 1)} s`,
+    );
+    console.log(
+      `window: t0+12.3 s to t0+3,612.3 s (60 min, starting and ending mid-segment), ${overlapping.length} segments overlap it`,
+    );
 
     const list = path.join(dir, 'baseline.ffconcat');
     fs.writeFileSync(list, concatList(overlapping.map((s) => s.file)));
     const baselineOut = path.join(dir, 'baseline.mp4');
-    const baselineArgs = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', baselineOut];
+    const baselineArgs = [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-i',
+      list,
+      '-c',
+      'copy',
+      baselineOut,
+    ];
 
     const real: number[] = [];
     const bare: number[] = [];
@@ -50,7 +74,14 @@ async function main(): Promise<void> {
     for (let r = 0; r < REPEATS; r++) {
       const out = path.join(dir, `clip-${r}.mp4`);
       const t0 = performance.now();
-      await cutClip({ segments, windowStartMs: WINDOW_START_MS, windowEndMs: WINDOW_END_MS, out, ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' });
+      await cutClip({
+        segments,
+        windowStartMs: WINDOW_START_MS,
+        windowEndMs: WINDOW_END_MS,
+        out,
+        ffmpeg: 'ffmpeg',
+        ffprobe: 'ffprobe',
+      });
       real.push(performance.now() - t0);
       if (clipOut) fs.rmSync(clipOut, { force: true });
       clipOut = out;
@@ -69,8 +100,10 @@ async function main(): Promise<void> {
     console.log(`cutClip (60-min window):          ${fmt(mReal / 1000, 2)} s ${runs(real)}`);
     console.log(`baseline bare concat -c copy:     ${fmt(mBare / 1000, 2)} s ${runs(bare)}`);
     console.log(`ratio: ${fmt(ratio, 2)}×   (target ≤ ${TARGET_RATIO}×: ${verdict(ratio <= TARGET_RATIO)})`);
-    console.log(`sanity: clip ${fmt(clip.durationSec, 3)} s, ${fmt(clip.sizeBytes / 1e6, 1)} MB; ` +
-      `baseline ${fmt(base.durationSec, 3)} s, ${fmt(base.sizeBytes / 1e6, 1)} MB`);
+    console.log(
+      `sanity: clip ${fmt(clip.durationSec, 3)} s, ${fmt(clip.sizeBytes / 1e6, 1)} MB; ` +
+        `baseline ${fmt(base.durationSec, 3)} s, ${fmt(base.sizeBytes / 1e6, 1)} MB`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

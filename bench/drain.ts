@@ -44,8 +44,14 @@ const TARGET_SHARE = 0.8;
 const BREAKDOWN_RUN = 1;
 
 type Part = (typeof PARTS)[number];
-interface VideoFiles { uniqueId: string; files: Record<Part, string> }
-interface Batch { dataDir: string; videos: VideoFiles[] }
+interface VideoFiles {
+  uniqueId: string;
+  files: Record<Part, string>;
+}
+interface Batch {
+  dataDir: string;
+  videos: VideoFiles[];
+}
 
 /** HTTP requests by method, counted on node:http's client channel (the AWS SDK sends through node:http). */
 const requests = new Map<string, number>();
@@ -65,8 +71,11 @@ function seedBatch(root: string, name: string, count: number): Batch {
   seedDeliverableVideos(dataDir, count, { mp4Bytes: SIZES.mp4, prefix: `BK-${name}` });
   const db = openDatabase(path.join(dataDir, 'venue-recorder.db'));
   try {
-    const videos = db.prepare<[], { unique_id: string; file: string; preview_file: string; thumbnail_file: string }>(
-      "SELECT unique_id, file, preview_file, thumbnail_file FROM videos WHERE status = 'uploading' ORDER BY id").all();
+    const videos = db
+      .prepare<[], { unique_id: string; file: string; preview_file: string; thumbnail_file: string }>(
+        "SELECT unique_id, file, preview_file, thumbnail_file FROM videos WHERE status = 'uploading' ORDER BY id",
+      )
+      .all();
     if (videos.length !== count) throw new Error(`seeded ${videos.length} uploading videos, expected ${count}`);
     return {
       dataDir,
@@ -88,15 +97,26 @@ async function realDrain(store: ObjectStore, batch: Batch, keyPrefix: string): P
   try {
     const failures: string[] = [];
     const jobDelays = { cut: [], upload: [100], notify: [100] };
-    const data = { jobDelays, quickDelaysMs: [10], concurrency: CONCURRENCY, breaker: { threshold: 1000, halfOpenAfterMs: 1000 } } as unknown as DeliveryActorData;
+    const data = {
+      jobDelays,
+      quickDelaysMs: [10],
+      concurrency: CONCURRENCY,
+      breaker: { threshold: 1000, halfOpenAfterMs: 1000 },
+    } as unknown as DeliveryActorData;
     const ctx = {
-      id: 'upload', data, logger: silentLogger,
-      emit: (e: DeliveryEvent) => { if (e.type === 'delivery:failed') failures.push(`${e.uniqueId}${e.final ? ' (dead)' : ''}: ${e.reason}`); },
+      id: 'upload',
+      data,
+      logger: silentLogger,
+      emit: (e: DeliveryEvent) => {
+        if (e.type === 'delivery:failed') failures.push(`${e.uniqueId}${e.final ? ' (dead)' : ''}: ${e.reason}`);
+      },
     };
     // The real path: the upload stage as UploadActor runs it, its lifecycle moving each video to `notifying`.
     const spec = deliveryJobSpec(ctx, db, createVideoLifecycle({ db, jobDelays }), uploadStage({ store, keyPrefix }));
     const runner = createJobRunner(spec, { db, owner: 'bench', logger: silentLogger });
-    const open = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM jobs WHERE kind = 'upload' AND status IN ('pending', 'running')");
+    const open = db.prepare<[], { n: number }>(
+      "SELECT count(*) AS n FROM jobs WHERE kind = 'upload' AND status IN ('pending', 'running')",
+    );
     const t0 = performance.now();
     // The outage ends: the runner is told the store is back, as ConnectivityActor tells UploadActor.
     runner.setOnline(false);
@@ -119,11 +139,21 @@ async function realDrain(store: ObjectStore, batch: Batch, keyPrefix: string): P
 /** Every video moved to `notifying` with its notify job queued; no upload failed, not even once. */
 function expectDelivered(db: Db, count: number, failures: readonly string[]): void {
   if (failures.length > 0) throw new Error(`${failures.length} upload failures, first: ${failures[0]}`);
-  const notifying = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM videos WHERE status = 'notifying' AND mp4_url IS NOT NULL").get()!.n;
-  const done = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM jobs WHERE kind = 'upload' AND status = 'done' AND attempts = 1").get()!.n;
-  const notify = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM jobs WHERE kind = 'notify' AND status = 'pending'").get()!.n;
+  const notifying = db
+    .prepare<[], { n: number }>("SELECT count(*) AS n FROM videos WHERE status = 'notifying' AND mp4_url IS NOT NULL")
+    .get()!.n;
+  const done = db
+    .prepare<[], { n: number }>(
+      "SELECT count(*) AS n FROM jobs WHERE kind = 'upload' AND status = 'done' AND attempts = 1",
+    )
+    .get()!.n;
+  const notify = db
+    .prepare<[], { n: number }>("SELECT count(*) AS n FROM jobs WHERE kind = 'notify' AND status = 'pending'")
+    .get()!.n;
   if (notifying !== count || done !== count || notify !== count) {
-    throw new Error(`after the drain: ${notifying} videos notifying, ${done} upload jobs done at the first attempt, ${notify} notify jobs queued; expected ${count}`);
+    throw new Error(
+      `after the drain: ${notifying} videos notifying, ${done} upload jobs done at the first attempt, ${notify} notify jobs queued; expected ${count}`,
+    );
   }
 }
 
@@ -132,7 +162,13 @@ function expectDelivered(db: Db, count: number, failures: readonly string[]): vo
  * With `heads`, it also sends the service's HeadObject before and after each put (a breakdown, not the target's
  * baseline): what the extra requests cost on their own, without the runner, lib-storage and SQLite.
  */
-async function bareDrain(client: S3Client, bucket: string, batch: Batch, keyPrefix: string, heads = false): Promise<number> {
+async function bareDrain(
+  client: S3Client,
+  bucket: string,
+  batch: Batch,
+  keyPrefix: string,
+  heads = false,
+): Promise<number> {
   const head = async (key: string): Promise<number | undefined> => {
     try {
       return (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength;
@@ -149,7 +185,15 @@ async function bareDrain(client: S3Client, bucket: string, batch: Batch, keyPref
       for (const part of PARTS) {
         const body = await fs.promises.readFile(v.files[part]);
         if (heads && (await head(keys[part])) === body.length) continue;
-        await client.send(new PutObjectCommand({ Bucket: bucket, Key: keys[part], Body: body, ContentType: TYPES[part], ContentLength: body.length }));
+        await client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: keys[part],
+            Body: body,
+            ContentType: TYPES[part],
+            ContentLength: body.length,
+          }),
+        );
         if (heads && (await head(keys[part])) !== body.length) throw new Error(`${keys[part]} not stored`);
       }
     }
@@ -168,14 +212,20 @@ async function listed(client: S3Client, bucket: string, prefix: string): Promise
   for (;;) {
     const page = await client.send(new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, Marker: marker }));
     const contents = page.Contents ?? [];
-    for (const o of contents) { objects++; bytes += o.Size ?? 0; }
+    for (const o of contents) {
+      objects++;
+      bytes += o.Size ?? 0;
+    }
     marker = contents[contents.length - 1]?.Key;
     if (!page.IsTruncated || marker === undefined) return { objects, bytes };
   }
 }
 
 const perVideo = (counted: Map<string, number>, videos: number) =>
-  [...counted].sort(([a], [b]) => a.localeCompare(b)).map(([m, n]) => `${fmt(n / videos, 1)} ${m}`).join(' + ');
+  [...counted]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([m, n]) => `${fmt(n / videos, 1)} ${m}`)
+    .join(' + ');
 const total = (counted: Map<string, number>) => [...counted.values()].reduce((a, b) => a + b, 0);
 
 async function main(): Promise<void> {
@@ -188,9 +238,12 @@ async function main(): Promise<void> {
     const store = createS3Store(cfg); // one store for the run, as UploadActor creates one
     // The baseline's client: the same settings as createS3Store's.
     client = new S3Client({
-      endpoint: cfg.endpoint, region: cfg.region, forcePathStyle: cfg.forcePathStyle,
+      endpoint: cfg.endpoint,
+      region: cfg.region,
+      forcePathStyle: cfg.forcePathStyle,
       credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey },
-      maxAttempts: 1, requestHandler: { requestTimeout: 60_000, connectionTimeout: 10_000 },
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: 60_000, connectionTimeout: 10_000 },
     });
 
     // Warm-up (JIT, connections, s3rver's bucket), not timed: a short drain of each side.
@@ -225,7 +278,13 @@ async function main(): Promise<void> {
         headsRequests = takeRequests();
       };
       // Alternate which side goes first so that neither always meets a fuller s3rver directory.
-      if (r % 2 === 0) { await runReal(); await runBare(); } else { await runBare(); await runReal(); }
+      if (r % 2 === 0) {
+        await runReal();
+        await runBare();
+      } else {
+        await runBare();
+        await runReal();
+      }
       // The breakdown runs once (in the middle repetition) to keep the script short.
       const sides = r === BREAKDOWN_RUN ? ['real', 'bare', 'heads'] : ['real', 'bare'];
       if (r === BREAKDOWN_RUN) await runHeads();
@@ -233,7 +292,9 @@ async function main(): Promise<void> {
         const got = await listed(client, cfg.bucket, `${side}-${r}/`);
         const bytes = VIDEOS * (SIZES.mp4 + SIZES.preview + SIZES.thumbnail);
         if (got.objects !== VIDEOS * PARTS.length || got.bytes !== bytes) {
-          throw new Error(`${side} run ${r}: ${got.objects} objects, ${got.bytes} bytes stored; expected ${VIDEOS * PARTS.length}, ${bytes}`);
+          throw new Error(
+            `${side} run ${r}: ${got.objects} objects, ${got.bytes} bytes stored; expected ${VIDEOS * PARTS.length}, ${bytes}`,
+          );
         }
         checked++;
       }
@@ -247,24 +308,38 @@ async function main(): Promise<void> {
     const vps = (ms: number) => (VIDEOS / ms) * 1000;
     const share = vps(mReal) / vps(mBare);
     const objects = VIDEOS * PARTS.length;
-    console.log(`${VIDEOS} queued videos, 3 objects each (mp4 ${fmt(SIZES.mp4 / 1000)} KB, preview ${fmt(SIZES.preview / 1000)} KB, ` +
-      `thumbnail ${fmt(SIZES.thumbnail / 1000)} KB) = ${fmt(objects)} objects, to s3rver (in-process); ${CONCURRENCY} videos at once, ` +
-      `objects of a video in turn; median of ${REPEATS} runs, alternating`);
-    console.log(`service (job runner + uploadVideo): ${fmt(mReal / 1000, 2)} s = ${fmt(vps(mReal), 1)} videos/s, ` +
-      `${fmt((objects / mReal) * 1000, 1)} objects/s ${runs(real)}`);
-    console.log(`baseline (bare PutObject loop):     ${fmt(mBare / 1000, 2)} s = ${fmt(vps(mBare), 1)} videos/s, ` +
-      `${fmt((objects / mBare) * 1000, 1)} objects/s ${runs(bare)}`);
-    console.log(`ratio: ${fmt(share * 100, 1)}% of the baseline's videos/s   (target ≥ ${fmt(TARGET_SHARE * 100)}%: ${verdict(share >= TARGET_SHARE)})`);
+    console.log(
+      `${VIDEOS} queued videos, 3 objects each (mp4 ${fmt(SIZES.mp4 / 1000)} KB, preview ${fmt(SIZES.preview / 1000)} KB, ` +
+        `thumbnail ${fmt(SIZES.thumbnail / 1000)} KB) = ${fmt(objects)} objects, to s3rver (in-process); ${CONCURRENCY} videos at once, ` +
+        `objects of a video in turn; median of ${REPEATS} runs, alternating`,
+    );
+    console.log(
+      `service (job runner + uploadVideo): ${fmt(mReal / 1000, 2)} s = ${fmt(vps(mReal), 1)} videos/s, ` +
+        `${fmt((objects / mReal) * 1000, 1)} objects/s ${runs(real)}`,
+    );
+    console.log(
+      `baseline (bare PutObject loop):     ${fmt(mBare / 1000, 2)} s = ${fmt(vps(mBare), 1)} videos/s, ` +
+        `${fmt((objects / mBare) * 1000, 1)} objects/s ${runs(bare)}`,
+    );
+    console.log(
+      `ratio: ${fmt(share * 100, 1)}% of the baseline's videos/s   (target ≥ ${fmt(TARGET_SHARE * 100)}%: ${verdict(share >= TARGET_SHARE)})`,
+    );
     const headsMs = heads[0]!;
     const bareSameRun = bare[BREAKDOWN_RUN]!;
-    console.log(`breakdown, bare loop with the service's requests (HEAD, PutObject, HEAD per object), run ${BREAKDOWN_RUN + 1} only: ` +
-      `${fmt(headsMs / 1000, 2)} s = ${fmt(vps(headsMs), 1)} videos/s, ${fmt((objects / headsMs) * 1000, 1)} objects/s; ` +
-      `${fmt((vps(headsMs) / vps(bareSameRun)) * 100, 1)}% of that run's baseline, service ${fmt((vps(real[BREAKDOWN_RUN]!) / vps(headsMs)) * 100, 1)}% of it`);
-    console.log(`requests per video: service ${fmt(total(realRequests) / VIDEOS, 1)} (${perVideo(realRequests, VIDEOS)}), ` +
-      `baseline ${fmt(total(bareRequests) / VIDEOS, 1)} (${perVideo(bareRequests, VIDEOS)}), ` +
-      `breakdown loop ${fmt(total(headsRequests) / VIDEOS, 1)} (${perVideo(headsRequests, VIDEOS)})   [last run of each, counted on node:http]`);
-    console.log(`check: after every service drain all ${VIDEOS} videos were notifying with a notify job queued and every upload ` +
-      `job done at its first attempt; each of the ${checked} drains listed ${fmt(objects)} objects with the expected bytes`);
+    console.log(
+      `breakdown, bare loop with the service's requests (HEAD, PutObject, HEAD per object), run ${BREAKDOWN_RUN + 1} only: ` +
+        `${fmt(headsMs / 1000, 2)} s = ${fmt(vps(headsMs), 1)} videos/s, ${fmt((objects / headsMs) * 1000, 1)} objects/s; ` +
+        `${fmt((vps(headsMs) / vps(bareSameRun)) * 100, 1)}% of that run's baseline, service ${fmt((vps(real[BREAKDOWN_RUN]!) / vps(headsMs)) * 100, 1)}% of it`,
+    );
+    console.log(
+      `requests per video: service ${fmt(total(realRequests) / VIDEOS, 1)} (${perVideo(realRequests, VIDEOS)}), ` +
+        `baseline ${fmt(total(bareRequests) / VIDEOS, 1)} (${perVideo(bareRequests, VIDEOS)}), ` +
+        `breakdown loop ${fmt(total(headsRequests) / VIDEOS, 1)} (${perVideo(headsRequests, VIDEOS)})   [last run of each, counted on node:http]`,
+    );
+    console.log(
+      `check: after every service drain all ${VIDEOS} videos were notifying with a notify job queued and every upload ` +
+        `job done at its first attempt; each of the ${checked} drains listed ${fmt(objects)} objects with the expected bytes`,
+    );
   } finally {
     client?.destroy();
     await s3?.close();

@@ -19,7 +19,9 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-metrics-'));
 const db = openDatabase(path.join(tmp, 'db.sqlite'));
 const bookings = createBookingsRepo(db);
 const { bookings: parsed } = parseBookings(makeAyoBookings(2_000, '2025-04-01', 20), 'Asia/Jakarta');
-db.transaction(() => { for (const b of parsed) bookings.upsert(b, new Date().toISOString()); })();
+db.transaction(() => {
+  for (const b of parsed) bookings.upsert(b, new Date().toISOString());
+})();
 
 const CAMERAS = Array.from({ length: 16 }, (_, i) => `CAM_${String(i + 1).padStart(2, '0')}`);
 const ROUTES = ['/api/bookings', '/api/bookings/**', '/api/videos', '/api/cameras', '/metrics', '/readyz'];
@@ -28,20 +30,35 @@ const ROUTES = ['/api/bookings', '/api/bookings/**', '/api/videos', '/api/camera
 function fill(m: Metrics): void {
   for (const camera of CAMERAS) {
     m.cameraRecording.set({ camera }, 1);
-    for (const state of ['recording', 'reconnecting', 'offline', 'disabled']) m.cameraState.set({ camera, state }, state === 'recording' ? 1 : 0);
+    for (const state of ['recording', 'reconnecting', 'offline', 'disabled'])
+      m.cameraState.set({ camera, state }, state === 'recording' ? 1 : 0);
     m.segments.inc({ camera }, 1000);
     for (const reason of ['exit', 'stall', 'missing']) m.ffmpegRestarts.inc({ camera, reason });
     m.gapSeconds.inc({ camera }, 12);
-    for (let i = 0; i < 20; i++) { m.clipSeconds.observe({ camera }, 3 + i); m.clipCoverage.observe({ camera }, 0.9 + i / 200); }
+    for (let i = 0; i < 20; i++) {
+      m.clipSeconds.observe({ camera }, 3 + i);
+      m.clipCoverage.observe({ camera }, 0.9 + i / 200);
+    }
     m.actorUp.set({ actor: `recorder:${camera}` }, 1);
   }
-  for (const actor of ['connectivity', 'sync', 'video', 'upload', 'notify']) { m.actorUp.set({ actor }, 1); m.actorRestarts.inc({ actor }); }
-  for (const route of ROUTES) for (const status of ['200', '400', '404']) {
-    m.httpRequests.inc({ route, method: 'GET', status }, 10);
-    m.httpSeconds.observe({ route, method: 'GET' }, 0.004);
+  for (const actor of ['connectivity', 'sync', 'video', 'upload', 'notify']) {
+    m.actorUp.set({ actor }, 1);
+    m.actorRestarts.inc({ actor });
   }
-  for (const outcome of ['success', 'retry', 'failed']) { m.uploads.inc({ outcome }); m.notifications.inc({ outcome }); m.syncRuns.inc({ outcome }); }
-  for (const dependency of ['ayo', 'object-store']) { m.circuit.set({ dependency }, 0); m.connectivity.set({ dependency }, 1); }
+  for (const route of ROUTES)
+    for (const status of ['200', '400', '404']) {
+      m.httpRequests.inc({ route, method: 'GET', status }, 10);
+      m.httpSeconds.observe({ route, method: 'GET' }, 0.004);
+    }
+  for (const outcome of ['success', 'retry', 'failed']) {
+    m.uploads.inc({ outcome });
+    m.notifications.inc({ outcome });
+    m.syncRuns.inc({ outcome });
+  }
+  for (const dependency of ['ayo', 'object-store']) {
+    m.circuit.set({ dependency }, 0);
+    m.connectivity.set({ dependency }, 1);
+  }
 }
 
 async function timeScrapes(m: Metrics, collect: () => void, n: number): Promise<number[]> {
@@ -64,12 +81,21 @@ const fullTimes = await timeScrapes(full, fullCollect, 300);
 const bareTimes = await timeScrapes(bare, () => undefined, 300);
 const q = (xs: number[], p: number) => xs[Math.floor(xs.length * p)]!;
 const lines = (await full.registry.metrics()).split('\n').filter((l) => l && !l.startsWith('#')).length;
-console.log(`/metrics scrape, 16 cameras, full label set (${lines} series), scrape-time database gauges included: median ${q(fullTimes, 0.5).toFixed(2)} ms, p95 ${q(fullTimes, 0.95).toFixed(2)} ms (target < 5 ms)`);
-console.log(`baseline, prom-client defaults only: median ${q(bareTimes, 0.5).toFixed(2)} ms, p95 ${q(bareTimes, 0.95).toFixed(2)} ms`);
+console.log(
+  `/metrics scrape, 16 cameras, full label set (${lines} series), scrape-time database gauges included: median ${q(fullTimes, 0.5).toFixed(2)} ms, p95 ${q(fullTimes, 0.95).toFixed(2)} ms (target < 5 ms)`,
+);
+console.log(
+  `baseline, prom-client defaults only: median ${q(bareTimes, 0.5).toFixed(2)} ms, p95 ${q(bareTimes, 0.95).toFixed(2)} ms`,
+);
 
 async function throughput(withMetrics: boolean): Promise<number> {
   const m = createMetrics();
-  const app = createHttpApp({ db, apiKey: undefined, logger: silentLogger, metrics: withMetrics ? { metrics: m, collect: () => undefined } : undefined });
+  const app = createHttpApp({
+    db,
+    apiKey: undefined,
+    logger: silentLogger,
+    metrics: withMetrics ? { metrics: m, collect: () => undefined } : undefined,
+  });
   const server = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
   const url = `${server.url}/api/bookings?limit=20`;
   await autocannon({ url, connections: 10, duration: 2 });
@@ -80,8 +106,13 @@ async function throughput(withMetrics: boolean): Promise<number> {
 // Alternate and repeat: the median of three pairs.
 const on: number[] = [];
 const off: number[] = [];
-for (let i = 0; i < 3; i++) { off.push(await throughput(false)); on.push(await throughput(true)); }
+for (let i = 0; i < 3; i++) {
+  off.push(await throughput(false));
+  on.push(await throughput(true));
+}
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
-console.log(`GET /api/bookings?limit=20, 10 connections: metrics on ${Math.round(med(on))} req/s, metrics off ${Math.round(med(off))} req/s, ${((1 - med(on) / med(off)) * 100).toFixed(1)}% slower (target at most 5%) [on: ${on.map(Math.round).join(', ')}; off: ${off.map(Math.round).join(', ')}]`);
+console.log(
+  `GET /api/bookings?limit=20, 10 connections: metrics on ${Math.round(med(on))} req/s, metrics off ${Math.round(med(off))} req/s, ${((1 - med(on) / med(off)) * 100).toFixed(1)}% slower (target at most 5%) [on: ${on.map(Math.round).join(', ')}; off: ${off.map(Math.round).join(', ')}]`,
+);
 db.close();
 fs.rmSync(tmp, { recursive: true, force: true });

@@ -22,16 +22,52 @@ const runs = (xs: number[]) => `[runs: ${xs.map((x) => fmt(x, 0)).join(', ')} ms
 
 /** A single MP4 of `seconds`: testsrc2 + AAC sine, ultrafast x264 with a keyframe every 2 s. */
 async function makeVideo(file: string, seconds: number): Promise<void> {
-  await runMediaToEnd('ffmpeg', [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc2=size=${WIDTH}x${HEIGHT}:rate=${FPS}:duration=${seconds}`,
-    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=16000:duration=${seconds}`,
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(2 * FPS), '-keyint_min', String(2 * FPS),
-    '-sc_threshold', '0', '-c:a', 'aac', '-b:a', '32k', '-movflags', '+faststart', file,
-  ], 900_000);
+  await runMediaToEnd(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${WIDTH}x${HEIGHT}:rate=${FPS}:duration=${seconds}`,
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=440:sample_rate=16000:duration=${seconds}`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      String(2 * FPS),
+      '-keyint_min',
+      String(2 * FPS),
+      '-sc_threshold',
+      '0',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '32k',
+      '-movflags',
+      '+faststart',
+      file,
+    ],
+    900_000,
+  );
 }
 
-interface Video { label: string; file: string; durationSec: number; height: number | undefined }
+interface Video {
+  label: string;
+  file: string;
+  durationSec: number;
+  height: number | undefined;
+}
 
 async function prepare(dir: string, label: string, seconds: number): Promise<Video> {
   const file = path.join(dir, `${label}.mp4`);
@@ -39,8 +75,10 @@ async function prepare(dir: string, label: string, seconds: number): Promise<Vid
   await makeVideo(file, seconds);
   const probed = await probeMedia('ffprobe', file);
   const height = probed.streams.find((s) => s.type === 'video')?.height;
-  console.log(`${label} video: ${fmt(probed.durationSec, 1)} s, ${WIDTH}x${HEIGHT} at ${FPS} fps, ` +
-    `${fmt(probed.sizeBytes / 1e6, 1)} MB, generated in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+  console.log(
+    `${label} video: ${fmt(probed.durationSec, 1)} s, ${WIDTH}x${HEIGHT} at ${FPS} fps, ` +
+      `${fmt(probed.sizeBytes / 1e6, 1)} MB, generated in ${fmt((performance.now() - t0) / 1000, 1)} s`,
+  );
   return { label, file, durationSec: probed.durationSec, height };
 }
 
@@ -78,20 +116,28 @@ async function main(): Promise<void> {
       oShort.push(await timeOutputSeek(short, path.join(dir, 'outseek-short.mp4')));
     }
 
-    const outputs = await Promise.all(['preview-long', 'outseek-long'].map((n) => probeMedia('ffprobe', path.join(dir, `${n}.mp4`))));
+    const outputs = await Promise.all(
+      ['preview-long', 'outseek-long'].map((n) => probeMedia('ffprobe', path.join(dir, `${n}.mp4`))),
+    );
     const mpLong = median(pLong);
     const mpShort = median(pShort);
     const moLong = median(oLong);
     const moShort = median(oShort);
     const lengthRatio = mpLong / mpShort;
     const size = previewSize(long.height);
-    console.log(`median of ${REPEATS} runs; ${PREVIEW.excerpts} excerpts of ${PREVIEW.excerptSec} s, ${size.width}x${size.height}`);
+    console.log(
+      `median of ${REPEATS} runs; ${PREVIEW.excerpts} excerpts of ${PREVIEW.excerptSec} s, ${size.width}x${size.height}`,
+    );
     console.log(`preview (input-side seek), 90-min video: ${fmt(mpLong)} ms ${runs(pLong)}`);
     console.log(`preview (input-side seek), 5-min video:  ${fmt(mpShort)} ms ${runs(pShort)}`);
-    console.log(`ratio 90 min / 5 min: ${fmt(lengthRatio, 2)}×   (target ≤ ${TARGET_LENGTH_RATIO}×: ${verdict(lengthRatio <= TARGET_LENGTH_RATIO)})`);
+    console.log(
+      `ratio 90 min / 5 min: ${fmt(lengthRatio, 2)}×   (target ≤ ${TARGET_LENGTH_RATIO}×: ${verdict(lengthRatio <= TARGET_LENGTH_RATIO)})`,
+    );
     console.log(`baseline (output-side seek), 90-min video: ${fmt(moLong)} ms ${runs(oLong)}`);
     console.log(`baseline (output-side seek), 5-min video:  ${fmt(moShort)} ms ${runs(oShort)}`);
-    console.log(`speed-up over the baseline: 90-min video ${fmt(moLong / mpLong, 1)}×, 5-min video ${fmt(moShort / mpShort, 1)}×`);
+    console.log(
+      `speed-up over the baseline: 90-min video ${fmt(moLong / mpLong, 1)}×, 5-min video ${fmt(moShort / mpShort, 1)}×`,
+    );
     console.log(`sanity: preview ${fmt(outputs[0]!.durationSec, 2)} s, baseline ${fmt(outputs[1]!.durationSec, 2)} s`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

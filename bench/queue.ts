@@ -27,7 +27,11 @@ const LEASE_MS = 60_000;
 const SEGMENT = 2_000;
 
 /** Elapsed ms of a run, and of its first and last SEGMENT cycles (how the rate changes as finished jobs pile up). */
-interface Timing { ms: number; firstMs: number; lastMs: number }
+interface Timing {
+  ms: number;
+  firstMs: number;
+  lastMs: number;
+}
 
 /** Runs `cycle` count times, timing the whole and the first and last SEGMENT cycles. */
 function timed(count: number, cycle: (i: number) => void): Timing {
@@ -50,24 +54,41 @@ function realCycles(db: Db, count: number): Timing {
     const nowMs = Date.now();
     const now = new Date(nowMs).toISOString();
     const uniqueId = `BK-${i}_CAM_1_20250410100000`;
-    const queued = jobs.enqueue({ kind: 'upload', payload: { uniqueId }, dedupeKey: `upload:${uniqueId}`, maxAttempts: 6, runAtMs: nowMs }, now);
+    const queued = jobs.enqueue(
+      { kind: 'upload', payload: { uniqueId }, dedupeKey: `upload:${uniqueId}`, maxAttempts: 6, runAtMs: nowMs },
+      now,
+    );
     const job = jobs.claim('upload', 'bench', LEASE_MS, nowMs);
-    if (!job || job.id !== queued.id) throw new Error(`cycle ${i}: claimed ${job?.id ?? 'nothing'}, expected job ${queued.id}`);
+    if (!job || job.id !== queued.id)
+      throw new Error(`cycle ${i}: claimed ${job?.id ?? 'nothing'}, expected job ${queued.id}`);
     jobs.complete(job.id, nowMs);
   });
 }
 
 /** The baseline: bare prepared INSERT, claim UPDATE by id, complete UPDATE by id; autocommit, same table. */
 function bareCycles(db: Db, count: number): Timing {
-  const insert = db.prepare(`INSERT INTO jobs (kind, payload, group_key, status, max_attempts, run_at_ms, dedupe_key, created_at, updated_at)
+  const insert =
+    db.prepare(`INSERT INTO jobs (kind, payload, group_key, status, max_attempts, run_at_ms, dedupe_key, created_at, updated_at)
     VALUES (?, ?, NULL, 'pending', ?, ?, ?, ?, ?)`);
-  const claim = db.prepare("UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until_ms = ? WHERE id = ?");
-  const complete = db.prepare("UPDATE jobs SET status = 'done', run_at_ms = ?, lease_until_ms = NULL, updated_at = ? WHERE id = ?");
+  const claim = db.prepare(
+    "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until_ms = ? WHERE id = ?",
+  );
+  const complete = db.prepare(
+    "UPDATE jobs SET status = 'done', run_at_ms = ?, lease_until_ms = NULL, updated_at = ? WHERE id = ?",
+  );
   return timed(count, (i) => {
     const nowMs = Date.now();
     const now = new Date(nowMs).toISOString();
     const uniqueId = `BK-${i}_CAM_1_20250410100000`;
-    const id = insert.run('upload', JSON.stringify({ uniqueId }), 6, nowMs, `upload:${uniqueId}`, now, now).lastInsertRowid;
+    const id = insert.run(
+      'upload',
+      JSON.stringify({ uniqueId }),
+      6,
+      nowMs,
+      `upload:${uniqueId}`,
+      now,
+      now,
+    ).lastInsertRowid;
     claim.run(nowMs + LEASE_MS, id);
     complete.run(nowMs, now, id);
   });
@@ -75,8 +96,12 @@ function bareCycles(db: Db, count: number): Timing {
 
 /** Every job of the run ended `done` with one attempt. */
 function expectDone(label: string, db: Db, count: number): void {
-  const row = db.prepare("SELECT count(*) AS n, sum(status = 'done' AND attempts = 1) AS ok FROM jobs").get() as { n: number; ok: number };
-  if (row.n !== count || row.ok !== count) throw new Error(`${label}: ${row.ok} of ${row.n} jobs done once, expected ${count}`);
+  const row = db.prepare("SELECT count(*) AS n, sum(status = 'done' AND attempts = 1) AS ok FROM jobs").get() as {
+    n: number;
+    ok: number;
+  };
+  if (row.n !== count || row.ok !== count)
+    throw new Error(`${label}: ${row.ok} of ${row.n} jobs done once, expected ${count}`);
 }
 
 const rate = (ms: number) => (COUNT / ms) * 1000;
@@ -118,20 +143,33 @@ function main(): void {
     const mReal = median(real.map((t) => t.ms));
     const mBare = median(bare.map((t) => t.ms));
     const medianRun = (ts: Timing[], m: number) => ts.find((t) => t.ms === m)!;
-    const segment = (t: Timing) => `first ${fmt(SEGMENT)} cycles ${fmt((SEGMENT / t.firstMs) * 1000)}/s, ` +
+    const segment = (t: Timing) =>
+      `first ${fmt(SEGMENT)} cycles ${fmt((SEGMENT / t.firstMs) * 1000)}/s, ` +
       `last ${fmt(SEGMENT)} cycles ${fmt((SEGMENT / t.lastMs) * 1000)}/s`;
     const share = rate(mReal) / rate(mBare);
-    console.log(`median of ${REPEATS} runs, each on a fresh database file (WAL, synchronous=NORMAL as openDatabase sets), ` +
-      `one autocommit per statement`);
-    console.log(`queue (createJobsRepo enqueue + claim + complete): ${COUNT} cycles in ${fmt(mReal, 1)} ms = ` +
-      `${fmt(rate(mReal))} cycles/s   (target ≥ ${fmt(TARGET_RATE)} cycles/s: ${verdict(rate(mReal) >= TARGET_RATE)}) ${runs(real.map((t) => t.ms))}`);
-    console.log(`baseline bare INSERT + UPDATE by id + UPDATE by id: ${COUNT} cycles in ${fmt(mBare, 1)} ms = ` +
-      `${fmt(rate(mBare))} cycles/s ${runs(bare.map((t) => t.ms))}`);
-    console.log(`ratio: ${fmt(share * 100, 1)}% of the bare rate   (target ≥ ${fmt(TARGET_SHARE * 100)}%: ${verdict(share >= TARGET_SHARE)})`);
-    console.log(`rate along the median run (finished jobs pile up from 0 to ${fmt(COUNT)}): queue ${segment(medianRun(real, mReal))}; ` +
-      `baseline ${segment(medianRun(bare, mBare))}`);
-    console.log('statements per cycle: queue 4 (INSERT, SELECT by dedupe key, claim UPDATE with sub-select RETURNING, UPDATE); ' +
-      'baseline 3 (INSERT, UPDATE, UPDATE)');
+    console.log(
+      `median of ${REPEATS} runs, each on a fresh database file (WAL, synchronous=NORMAL as openDatabase sets), ` +
+        `one autocommit per statement`,
+    );
+    console.log(
+      `queue (createJobsRepo enqueue + claim + complete): ${COUNT} cycles in ${fmt(mReal, 1)} ms = ` +
+        `${fmt(rate(mReal))} cycles/s   (target ≥ ${fmt(TARGET_RATE)} cycles/s: ${verdict(rate(mReal) >= TARGET_RATE)}) ${runs(real.map((t) => t.ms))}`,
+    );
+    console.log(
+      `baseline bare INSERT + UPDATE by id + UPDATE by id: ${COUNT} cycles in ${fmt(mBare, 1)} ms = ` +
+        `${fmt(rate(mBare))} cycles/s ${runs(bare.map((t) => t.ms))}`,
+    );
+    console.log(
+      `ratio: ${fmt(share * 100, 1)}% of the bare rate   (target ≥ ${fmt(TARGET_SHARE * 100)}%: ${verdict(share >= TARGET_SHARE)})`,
+    );
+    console.log(
+      `rate along the median run (finished jobs pile up from 0 to ${fmt(COUNT)}): queue ${segment(medianRun(real, mReal))}; ` +
+        `baseline ${segment(medianRun(bare, mBare))}`,
+    );
+    console.log(
+      'statements per cycle: queue 4 (INSERT, SELECT by dedupe key, claim UPDATE with sub-select RETURNING, UPDATE); ' +
+        'baseline 3 (INSERT, UPDATE, UPDATE)',
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

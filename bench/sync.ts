@@ -70,7 +70,9 @@ function main(): void {
     // The AYO response as it arrives, 10,000 bookings over 5 dates; then the same with 10% of statuses changed.
     const data = makeAyoBookings(COUNT, '2025-04-10', 5);
     const rows = parse(data);
-    const changedData = data.map((b, i) => (i % 10 === 0 ? { ...b, status: b.status === 'SUCCESS' ? 'CANCELLED' : 'SUCCESS' } : b));
+    const changedData = data.map((b, i) =>
+      i % 10 === 0 ? { ...b, status: b.status === 'SUCCESS' ? 'CANCELLED' : 'SUCCESS' } : b,
+    );
     const changedRows = parse(changedData);
     const changedCount = Math.ceil(COUNT / 10);
 
@@ -97,7 +99,11 @@ function main(): void {
       const p2 = syncWrite(db, rows, '2025-04-10T01:05:00.000Z');
       expectOutcomes('unchanged pass', p2.outcomes, { created: 0, updated: 0, unchanged: COUNT });
       const p3 = syncWrite(db, changedRows, '2025-04-10T01:10:00.000Z');
-      expectOutcomes('10% changed pass', p3.outcomes, { created: 0, updated: changedCount, unchanged: COUNT - changedCount });
+      expectOutcomes('10% changed pass', p3.outcomes, {
+        created: 0,
+        updated: changedCount,
+        unchanged: COUNT - changedCount,
+      });
       db.close();
       first.push(p1.ms);
       unchanged.push(p2.ms);
@@ -114,17 +120,27 @@ function main(): void {
     const mFirst = median(first);
     const mBase = median(baseline);
     const ratio = mBase / mFirst;
-    console.log(`median of ${REPEATS} runs, each on a fresh database file (WAL, synchronous=NORMAL as openDatabase sets)`);
-    console.log(`sync upsert (one transaction): ${COUNT} bookings in ${fmt(mFirst, 1)} ms = ${fmt(rate(mFirst))} bookings/s` +
-      `   (target ≥ ${fmt(TARGET_RATE)} bookings/s: ${verdict(rate(mFirst) >= TARGET_RATE)}) ${runs(first)}`);
-    console.log(`baseline autocommit inserts: ${COUNT} bookings in ${fmt(mBase, 1)} ms = ${fmt(rate(mBase))} bookings/s ${runs(baseline)}`);
+    console.log(
+      `median of ${REPEATS} runs, each on a fresh database file (WAL, synchronous=NORMAL as openDatabase sets)`,
+    );
+    console.log(
+      `sync upsert (one transaction): ${COUNT} bookings in ${fmt(mFirst, 1)} ms = ${fmt(rate(mFirst))} bookings/s` +
+        `   (target ≥ ${fmt(TARGET_RATE)} bookings/s: ${verdict(rate(mFirst) >= TARGET_RATE)}) ${runs(first)}`,
+    );
+    console.log(
+      `baseline autocommit inserts: ${COUNT} bookings in ${fmt(mBase, 1)} ms = ${fmt(rate(mBase))} bookings/s ${runs(baseline)}`,
+    );
     console.log(`ratio: ${fmt(ratio, 1)}×   (target ≥ ${TARGET_RATIO}×: ${verdict(ratio >= TARGET_RATIO)})`);
     const mUnchanged = median(unchanged);
     const mChanged = median(changed);
-    console.log(`sync upsert, second pass (all unchanged): ${COUNT} bookings in ${fmt(mUnchanged, 1)} ms = ` +
-      `${fmt(rate(mUnchanged))} bookings/s ${runs(unchanged)}`);
-    console.log(`sync upsert, third pass (10% status changes, ${changedCount} updated): ${COUNT} bookings in ` +
-      `${fmt(mChanged, 1)} ms = ${fmt(rate(mChanged))} bookings/s ${runs(changed)}`);
+    console.log(
+      `sync upsert, second pass (all unchanged): ${COUNT} bookings in ${fmt(mUnchanged, 1)} ms = ` +
+        `${fmt(rate(mUnchanged))} bookings/s ${runs(unchanged)}`,
+    );
+    console.log(
+      `sync upsert, third pass (10% status changes, ${changedCount} updated): ${COUNT} bookings in ` +
+        `${fmt(mChanged, 1)} ms = ${fmt(rate(mChanged))} bookings/s ${runs(changed)}`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -25,13 +25,33 @@ export type ErrorCode =
   | 'internal'; // a failure nobody classified
 
 const CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  'no-footage', 'cancelled', 'ffmpeg-missing', 'ffmpeg-failed', 'stall', 'unreachable', 'timeout', 'circuit-open',
-  'partner-rejected', 'partner-failed', 'bad-answer', 'store-failed', 'file-missing', 'not-found', 'unavailable',
-  'invalid', 'gave-up', 'transient', 'permanent', 'internal',
+  'no-footage',
+  'cancelled',
+  'ffmpeg-missing',
+  'ffmpeg-failed',
+  'stall',
+  'unreachable',
+  'timeout',
+  'circuit-open',
+  'partner-rejected',
+  'partner-failed',
+  'bad-answer',
+  'store-failed',
+  'file-missing',
+  'not-found',
+  'unavailable',
+  'invalid',
+  'gave-up',
+  'transient',
+  'permanent',
+  'internal',
 ]);
 
 /** Options of the service's errors. */
-export interface ErrorOptions { cause?: unknown; code?: ErrorCode }
+export interface ErrorOptions {
+  cause?: unknown;
+  code?: ErrorCode;
+}
 
 /** A failure that may succeed if tried again later (5xx, timeouts, resets, an open circuit). */
 export class RetryableError extends Error {
@@ -72,9 +92,21 @@ export interface ErrorData {
 
 /** Errno codes of network failures that a later attempt may not meet. */
 const RETRYABLE_ERRNO = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
-  'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
 ]);
 
 /** HTTP statuses that are worth another attempt; every other 4xx is permanent. */

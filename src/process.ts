@@ -47,16 +47,18 @@ export async function runProcess(start: StartFn): Promise<void> {
       process.exit(1);
     }, deadlineMs).unref();
     // A signal during start-up waits for the start to finish, then stops in order.
-    starting!.then((service) => service.stop()).then(
-      () => {
-        logger.info(code === 0 ? '🛑 SHUTDOWN: stopped cleanly' : `🛑 SHUTDOWN: stopped, exiting with code ${code}`);
-        process.exit(code);
-      },
-      (e) => {
-        logger.error(`🛑 SHUTDOWN: failed: ${describeError(e)}`);
-        process.exit(1);
-      },
-    );
+    starting!
+      .then((service) => service.stop())
+      .then(
+        () => {
+          logger.info(code === 0 ? '🛑 SHUTDOWN: stopped cleanly' : `🛑 SHUTDOWN: stopped, exiting with code ${code}`);
+          process.exit(code);
+        },
+        (e) => {
+          logger.error(`🛑 SHUTDOWN: failed: ${describeError(e)}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM received', 0));
   process.on('SIGINT', () => shutdown('SIGINT received', 0));

@@ -46,28 +46,50 @@ export function createServiceControl(deps: ServiceControlDeps): ServiceControl {
       }
       try {
         const free = freeDiskBytes(config.dataDir);
-        if (free < criticalFreeBytes) return `disk critically full: ${Math.round(free / 1048576)} MB free in ${config.dataDir}`;
+        if (free < criticalFreeBytes)
+          return `disk critically full: ${Math.round(free / 1048576)} MB free in ${config.dataDir}`;
       } catch (e) {
         return `data directory unusable (${describeError(e)})`;
       }
       return undefined;
     },
-    cameras: () => config.cameras.map((c) => {
-      const last = segments.last(c.name);
-      const known = deps.cameraStates.get(c.name);
-      const actor = deps.supervisor()?.status().find((a) => a.id === `recorder:${c.name}`);
-      const state: RecorderState = !c.enabled ? 'disabled' : actor?.state === 'running' ? known?.state ?? 'reconnecting' : 'offline';
-      const now = Date.now();
-      const recent = segments.countSince(c.name, now - 3_600_000);
-      return {
-        name: c.name, fieldId: c.fieldId, enabled: c.enabled, url: redactUrl(c.url), state, reason: known?.reason ?? null,
-        lastSegmentEndAt: last ? new Date(last.end_ms).toISOString() : null,
-        lastSegmentAgeSeconds: last ? Math.max(0, Math.round((now - last.end_ms) / 1000)) : null,
-        segmentsLastHour: recent.segments, bytesLastHour: recent.bytes,
-      };
-    }),
+    cameras: () =>
+      config.cameras.map((c) => {
+        const last = segments.last(c.name);
+        const known = deps.cameraStates.get(c.name);
+        const actor = deps
+          .supervisor()
+          ?.status()
+          .find((a) => a.id === `recorder:${c.name}`);
+        const state: RecorderState = !c.enabled
+          ? 'disabled'
+          : actor?.state === 'running'
+            ? (known?.state ?? 'reconnecting')
+            : 'offline';
+        const now = Date.now();
+        const recent = segments.countSince(c.name, now - 3_600_000);
+        return {
+          name: c.name,
+          fieldId: c.fieldId,
+          enabled: c.enabled,
+          url: redactUrl(c.url),
+          state,
+          reason: known?.reason ?? null,
+          lastSegmentEndAt: last ? new Date(last.end_ms).toISOString() : null,
+          lastSegmentAgeSeconds: last ? Math.max(0, Math.round((now - last.end_ms) / 1000)) : null,
+          segmentsLastHour: recent.segments,
+          bytesLastHour: recent.bytes,
+        };
+      }),
     wake: () => deps.supervisor()?.broadcast({ type: 'queue:changed' }),
-    requestClip: (fieldId, cameraName) => callActor(sup(), 'video', { type: 'video:request-clip', fieldId, cameraName }, { waitMs: 5_000, timeoutMs: 30_000 }),
-    runSync: () => callActor(sup(), 'sync', { type: 'sync:run', trigger: 'api' }, { waitMs: 5_000, timeoutMs: 120_000 }),
+    requestClip: (fieldId, cameraName) =>
+      callActor(
+        sup(),
+        'video',
+        { type: 'video:request-clip', fieldId, cameraName },
+        { waitMs: 5_000, timeoutMs: 30_000 },
+      ),
+    runSync: () =>
+      callActor(sup(), 'sync', { type: 'sync:run', trigger: 'api' }, { waitMs: 5_000, timeoutMs: 120_000 }),
   };
 }

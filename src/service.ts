@@ -37,7 +37,10 @@ export interface RunningService {
  * notification, checked both ways by the compiler.
  */
 const FORWARDED = {
-  'connectivity:change': true, 'booking:changed': true, 'booking:vanished': true, 'recorder:state': true,
+  'connectivity:change': true,
+  'booking:changed': true,
+  'booking:vanished': true,
+  'recorder:state': true,
 } as const satisfies Record<ForwardedEvent['type'], true>;
 
 const isForwarded = (event: ActorEvent): event is ForwardedEvent => Object.hasOwn(FORWARDED, event.type);
@@ -59,37 +62,89 @@ export function childSpecs(config: Config, localStore?: LocalStoreConfig): Child
   if (config.ayo) targets.push({ name: 'ayo', label: 'AYO API', url: probeUrlOf(config.ayo.baseUrl) });
   const s3Endpoint = config.s3?.endpoint ?? config.s3Endpoint;
   if (s3Endpoint) targets.push({ name: 'object-store', label: 'object store', url: probeUrlOf(s3Endpoint) });
-  const connectivity: ConnectivityActorData = { targets, intervalMs: config.connectivity.intervalMs, timeoutMs: config.connectivity.timeoutMs };
+  const connectivity: ConnectivityActorData = {
+    targets,
+    intervalMs: config.connectivity.intervalMs,
+    timeoutMs: config.connectivity.timeoutMs,
+  };
   const sync: SyncActorData = {
-    dbPath: config.dbPath, timeZone: config.venueTimezone, ayo: config.ayo, intervalMs: config.sync.intervalMs,
-    daysBack: config.sync.daysBack, daysAhead: config.sync.daysAhead, retentionDays: config.sync.retentionDays,
-    cameras: config.cameras.map((c) => c.name), healthIntervalMs: config.ayoCalls.healthIntervalMs,
-    cameraStatusIntervalMs: config.ayoCalls.cameraStatusIntervalMs, segmentSeconds: config.recording.segmentSeconds,
+    dbPath: config.dbPath,
+    timeZone: config.venueTimezone,
+    ayo: config.ayo,
+    intervalMs: config.sync.intervalMs,
+    daysBack: config.sync.daysBack,
+    daysAhead: config.sync.daysAhead,
+    retentionDays: config.sync.retentionDays,
+    cameras: config.cameras.map((c) => c.name),
+    healthIntervalMs: config.ayoCalls.healthIntervalMs,
+    cameraStatusIntervalMs: config.ayoCalls.cameraStatusIntervalMs,
+    segmentSeconds: config.recording.segmentSeconds,
   };
   const limits = { maxOldGenerationSizeMb: 256 };
-  const recorders: ChildSpec[] = config.cameras.filter((c) => c.enabled).map((camera) => ({
-    id: `recorder:${camera.name}`, entry: actorEntry('recorder.actor'), restart: 'permanent', shutdownMs: 8_000,
-    resourceLimits: limits, accepts: acceptsOf('recorder'),
-    data: {
-      camera, dbPath: config.dbPath, recordingsDir: recordingsDir(config), segmentSeconds: config.recording.segmentSeconds,
-      ffmpegPath: config.recording.ffmpegPath, timeZone: config.venueTimezone,
-      retentionHours: config.recording.retentionHours, minFreeDiskMb: config.recording.minFreeDiskMb,
-    } satisfies RecorderActorData,
-  }));
+  const recorders: ChildSpec[] = config.cameras
+    .filter((c) => c.enabled)
+    .map((camera) => ({
+      id: `recorder:${camera.name}`,
+      entry: actorEntry('recorder.actor'),
+      restart: 'permanent',
+      shutdownMs: 8_000,
+      resourceLimits: limits,
+      accepts: acceptsOf('recorder'),
+      data: {
+        camera,
+        dbPath: config.dbPath,
+        recordingsDir: recordingsDir(config),
+        segmentSeconds: config.recording.segmentSeconds,
+        ffmpegPath: config.recording.ffmpegPath,
+        timeZone: config.venueTimezone,
+        retentionHours: config.recording.retentionHours,
+        minFreeDiskMb: config.recording.minFreeDiskMb,
+      } satisfies RecorderActorData,
+    }));
   return [
-    { id: 'connectivity', entry: actorEntry('connectivity.actor'), restart: 'permanent', shutdownMs: 2_000, resourceLimits: limits, accepts: acceptsOf('connectivity'), data: connectivity },
+    {
+      id: 'connectivity',
+      entry: actorEntry('connectivity.actor'),
+      restart: 'permanent',
+      shutdownMs: 2_000,
+      resourceLimits: limits,
+      accepts: acceptsOf('connectivity'),
+      data: connectivity,
+    },
     // The sync's shutdownMs leaves room for its database write after its AYO calls are cancelled.
-    { id: 'sync', entry: actorEntry('sync.actor'), restart: 'permanent', shutdownMs: 10_000, resourceLimits: limits, accepts: acceptsOf('sync'), data: sync },
+    {
+      id: 'sync',
+      entry: actorEntry('sync.actor'),
+      restart: 'permanent',
+      shutdownMs: 10_000,
+      resourceLimits: limits,
+      accepts: acceptsOf('sync'),
+      data: sync,
+    },
     ...recorders,
     {
-      id: 'video', entry: actorEntry('video.actor'), restart: 'permanent', shutdownMs: 15_000, resourceLimits: limits, accepts: acceptsOf('video'),
+      id: 'video',
+      entry: actorEntry('video.actor'),
+      restart: 'permanent',
+      shutdownMs: 15_000,
+      resourceLimits: limits,
+      accepts: acceptsOf('video'),
       data: {
-        dbPath: config.dbPath, cameras: config.cameras, timeZone: config.venueTimezone, recordingsDir: recordingsDir(config),
-        videosDir: path.join(config.dataDir, 'media', 'videos'), segmentSeconds: config.recording.segmentSeconds,
-        ffmpeg: config.recording.ffmpegPath, ffprobe: config.recording.ffprobePath, clipGraceMs: config.video.clipGraceMs,
-        clipSeconds: config.video.clipSeconds, clipConcurrency: config.video.clipConcurrency,
-        retentionHours: config.recording.retentionHours, scanIntervalMs: config.video.scanIntervalMs,
-        processingDelaysMs: config.video.retryDelaysMs, jobDelays: jobDelays(config),
+        dbPath: config.dbPath,
+        cameras: config.cameras,
+        timeZone: config.venueTimezone,
+        recordingsDir: recordingsDir(config),
+        videosDir: path.join(config.dataDir, 'media', 'videos'),
+        segmentSeconds: config.recording.segmentSeconds,
+        ffmpeg: config.recording.ffmpegPath,
+        ffprobe: config.recording.ffprobePath,
+        clipGraceMs: config.video.clipGraceMs,
+        clipSeconds: config.video.clipSeconds,
+        clipConcurrency: config.video.clipConcurrency,
+        retentionHours: config.recording.retentionHours,
+        scanIntervalMs: config.video.scanIntervalMs,
+        processingDelaysMs: config.video.retryDelaysMs,
+        jobDelays: jobDelays(config),
       } satisfies VideoActorData,
     },
     ...deliveryChildren(config, limits, localStore),
@@ -98,26 +153,50 @@ export function childSpecs(config: Config, localStore?: LocalStoreConfig): Child
 
 /** The durable retry delays of every job kind: each kind's jobs get one attempt more than it has delays. */
 function jobDelays(config: Config): JobDelays {
-  return { cut: config.video.jobRetryDelaysMs, upload: config.delivery.jobRetryDelaysMs, notify: config.delivery.jobRetryDelaysMs };
+  return {
+    cut: config.video.jobRetryDelaysMs,
+    upload: config.delivery.jobRetryDelaysMs,
+    notify: config.delivery.jobRetryDelaysMs,
+  };
 }
 
 /** UploadActor when an object store is configured (or the demo's local one), NotifyActor when AYO is. */
-function deliveryChildren(config: Config, limits: { maxOldGenerationSizeMb: number }, localStore?: LocalStoreConfig): ChildSpec[] {
+function deliveryChildren(
+  config: Config,
+  limits: { maxOldGenerationSizeMb: number },
+  localStore?: LocalStoreConfig,
+): ChildSpec[] {
   const data = (concurrency: number, quickDelaysMs: number[]): DeliveryActorData => ({
-    dbPath: config.dbPath, timeZone: config.venueTimezone, s3: config.s3, localStore, ayo: config.ayo, concurrency, quickDelaysMs,
+    dbPath: config.dbPath,
+    timeZone: config.venueTimezone,
+    s3: config.s3,
+    localStore,
+    ayo: config.ayo,
+    concurrency,
+    quickDelaysMs,
     jobDelays: jobDelays(config),
     breaker: { threshold: config.delivery.breakAfter, halfOpenAfterMs: config.delivery.halfOpenAfterMs },
   });
   const children: ChildSpec[] = [];
   if (config.s3 || localStore) {
     children.push({
-      id: 'upload', entry: actorEntry('upload.actor'), restart: 'permanent', shutdownMs: 10_000, resourceLimits: limits, accepts: acceptsOf('upload'),
+      id: 'upload',
+      entry: actorEntry('upload.actor'),
+      restart: 'permanent',
+      shutdownMs: 10_000,
+      resourceLimits: limits,
+      accepts: acceptsOf('upload'),
       data: data(config.delivery.uploadConcurrency, config.delivery.uploadRetryDelaysMs),
     });
   }
   if (config.ayo) {
     children.push({
-      id: 'notify', entry: actorEntry('notify.actor'), restart: 'permanent', shutdownMs: 5_000, resourceLimits: limits, accepts: acceptsOf('notify'),
+      id: 'notify',
+      entry: actorEntry('notify.actor'),
+      restart: 'permanent',
+      shutdownMs: 5_000,
+      resourceLimits: limits,
+      accepts: acceptsOf('notify'),
       data: data(2, config.delivery.notifyRetryDelaysMs),
     });
   }
@@ -131,31 +210,63 @@ export interface StartOverrides {
 }
 
 /** Starts everything the configuration asks for. */
-export async function startService(config: Config, logger: Logger, overrides: StartOverrides = {}): Promise<RunningService> {
+export async function startService(
+  config: Config,
+  logger: Logger,
+  overrides: StartOverrides = {},
+): Promise<RunningService> {
   // The demo's stand-ins: a simulated AYO (a real HTTP server checking signatures) and, below, a local object store.
-  const simulator = config.demo ? await startAyoSimulator({ timeZone: config.venueTimezone, ...config.demo }) : undefined;
+  const simulator = config.demo
+    ? await startAyoSimulator({ timeZone: config.venueTimezone, ...config.demo })
+    : undefined;
   if (simulator) {
     config = { ...config, ayo: simulator.ayo };
-    logger.info(`🎭 DEMO: simulated AYO on ${new URL(simulator.ayo.baseUrl).host}, ${config.cameras.length} synthetic camera(s), local object store`);
+    logger.info(
+      `🎭 DEMO: simulated AYO on ${new URL(simulator.ayo.baseUrl).host}, ${config.cameras.length} synthetic camera(s), local object store`,
+    );
   }
   // The main thread's connection applies migrations before any actor opens its own.
   const db = openDatabase(config.dbPath);
   const objectsDir = path.join(config.dataDir, 'objects');
   const metrics = createMetrics();
-  for (const c of config.cameras.filter((x) => !x.enabled)) metrics.cameraState.set({ camera: c.name, state: 'disabled' }, 1);
-  const collect = createScrapeCollector(db, metrics, { cameras: config.cameras.map((c) => c.name), dataDir: config.dataDir });
+  for (const c of config.cameras.filter((x) => !x.enabled))
+    metrics.cameraState.set({ camera: c.name, state: 'disabled' }, 1);
+  const collect = createScrapeCollector(db, metrics, {
+    cameras: config.cameras.map((c) => c.name),
+    dataDir: config.dataDir,
+  });
   const cameraStates = new Map<string, { state: RecorderState; reason: string | null }>();
   let supervisor: ServiceSupervisor | undefined;
   let accepting = true;
-  const control = createServiceControl({ config, db, cameraStates, supervisor: () => supervisor, accepting: () => accepting });
+  const control = createServiceControl({
+    config,
+    db,
+    cameraStates,
+    supervisor: () => supervisor,
+    accepting: () => accepting,
+  });
 
   let server: RunningServer;
   try {
-    server = await startHttpServer(createHttpApp({
-      db, apiKey: config.apiKey, logger, control, dataDir: config.dataDir, metrics: { metrics, collect }, jobDelays: jobDelays(config),
-      objectsDir: config.demo ? objectsDir : undefined, venue: { timeZone: config.venueTimezone, demo: !!config.demo },
-      snapshots: { recordingsDir: recordingsDir(config), ffmpeg: config.recording.ffmpegPath, cameras: config.cameras.map((c) => c.name) },
-    }), { port: config.port, host: config.host });
+    server = await startHttpServer(
+      createHttpApp({
+        db,
+        apiKey: config.apiKey,
+        logger,
+        control,
+        dataDir: config.dataDir,
+        metrics: { metrics, collect },
+        jobDelays: jobDelays(config),
+        objectsDir: config.demo ? objectsDir : undefined,
+        venue: { timeZone: config.venueTimezone, demo: !!config.demo },
+        snapshots: {
+          recordingsDir: recordingsDir(config),
+          ffmpeg: config.recording.ffmpegPath,
+          cameras: config.cameras.map((c) => c.name),
+        },
+      }),
+      { port: config.port, host: config.host },
+    );
   } catch (e) {
     db.close();
     await simulator?.stop();
@@ -163,9 +274,13 @@ export async function startService(config: Config, logger: Logger, overrides: St
   }
   logger.info(`🚀 venue-recorder listening on ${server.url} (venue time zone ${config.venueTimezone})`);
 
-  const localStore = config.demo ? { dir: objectsDir, publicBaseUrl: `${server.url.replace('//0.0.0.0:', '//localhost:')}/objects` } : undefined;
+  const localStore = config.demo
+    ? { dir: objectsDir, publicBaseUrl: `${server.url.replace('//0.0.0.0:', '//localhost:')}/objects` }
+    : undefined;
   const sup: ServiceSupervisor = new Supervisor({
-    children: overrides.children ?? childSpecs(config, localStore), logger, backoff: overrides.backoff,
+    children: overrides.children ?? childSpecs(config, localStore),
+    logger,
+    backoff: overrides.backoff,
     intensity: { maxRestarts: config.supervisor.maxRestarts, withinMs: config.supervisor.windowMs },
   });
   supervisor = sup;

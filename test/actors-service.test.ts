@@ -15,7 +15,6 @@ async function http(url: string, method = 'GET', key: string | null = API_KEY) {
   return { status: res.status, body: (await res.json()) as any };
 }
 
-
 describe('SyncActor and ConnectivityActor in the running service', () => {
   let ayo: FakeAyo;
   let service: RunningService;
@@ -26,12 +25,26 @@ describe('SyncActor and ConnectivityActor in the running service', () => {
   beforeAll(async () => {
     ayo = await startFakeAyo(TEST_AYO);
     tmp = tempDir();
-    service = await startService(loadConfig({
-      PORT: '0', DATA_DIR: tmp.dir, API_KEY, AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token,
-      AYO_VENUE_CODE: TEST_AYO.venueCode, AYO_VENUE_SECRET: TEST_AYO.secret, BOOKING_SYNC_INTERVAL: '1h',
-      BOOKING_SYNC_DAYS_BACK: '0', BOOKING_SYNC_DAYS_AHEAD: '0', AYO_RETRY_BASE_DELAY: '10ms', AYO_API_TIMEOUT: '300ms',
-      AYO_CIRCUIT_BREAK_AFTER: '1000', CONNECTIVITY_INTERVAL: '100ms', CONNECTIVITY_TIMEOUT: '200ms',
-    }), log.logger);
+    service = await startService(
+      loadConfig({
+        PORT: '0',
+        DATA_DIR: tmp.dir,
+        API_KEY,
+        AYO_API_BASE_URL: ayo.baseUrl,
+        AYO_API_TOKEN: TEST_AYO.token,
+        AYO_VENUE_CODE: TEST_AYO.venueCode,
+        AYO_VENUE_SECRET: TEST_AYO.secret,
+        BOOKING_SYNC_INTERVAL: '1h',
+        BOOKING_SYNC_DAYS_BACK: '0',
+        BOOKING_SYNC_DAYS_AHEAD: '0',
+        AYO_RETRY_BASE_DELAY: '10ms',
+        AYO_API_TIMEOUT: '300ms',
+        AYO_CIRCUIT_BREAK_AFTER: '1000',
+        CONNECTIVITY_INTERVAL: '100ms',
+        CONNECTIVITY_TIMEOUT: '200ms',
+      }),
+      log.logger,
+    );
   });
   afterAll(async () => {
     await service?.stop();
@@ -54,7 +67,7 @@ describe('SyncActor and ConnectivityActor in the running service', () => {
       expect(a.lastHeartbeat).toMatch(/Z$/);
     }
     expect((await http(`${service.url}/api/actors`, 'GET', null)).status).toBe(401);
-    expect((await http(`${service.url}/readyz`, 'GET', null))).toMatchObject({ status: 200, body: { status: 'ready' } });
+    expect(await http(`${service.url}/readyz`, 'GET', null)).toMatchObject({ status: 200, body: { status: 'ready' } });
     // /metrics stays open with API_KEY set (Prometheus scrapes it; it carries no personal data).
     const metrics = await fetch(`${service.url}/metrics`);
     expect(metrics.status).toBe(200);
@@ -78,24 +91,35 @@ describe('SyncActor and ConnectivityActor in the running service', () => {
     ['hang', /timed out after 300 ms/],
     ['reset', /failed: /],
     ['not-a-list', /not a list/],
-  ] as const)('survives AYO answering %s: the run records the failure, the actor keeps running', async (kind, message) => {
-    ayo.fault({ kind });
-    const { status, body } = await http(`${service.url}/api/sync`, 'POST');
-    ayo.clearFaults();
-    expect(status).toBe(200);
-    expect(body.data.error).toBe('all 1 dates failed');
-    expect(body.data.failedDates[0].error).toMatch(message);
-    const sync = (await http(`${service.url}/api/actors`)).body.data.find((a: any) => a.id === 'sync');
-    expect(sync).toMatchObject({ state: 'running', restarts: 0 });
-  });
+  ] as const)(
+    'survives AYO answering %s: the run records the failure, the actor keeps running',
+    async (kind, message) => {
+      ayo.fault({ kind });
+      const { status, body } = await http(`${service.url}/api/sync`, 'POST');
+      ayo.clearFaults();
+      expect(status).toBe(200);
+      expect(body.data.error).toBe('all 1 dates failed');
+      expect(body.data.failedDates[0].error).toMatch(message);
+      const sync = (await http(`${service.url}/api/actors`)).body.data.find((a: any) => a.id === 'sync');
+      expect(sync).toMatchObject({ state: 'running', restarts: 0 });
+    },
+  );
 
   it('reports AYO offline and online again, and syncs at once when it is back', async () => {
     const port = Number(new URL(ayo.baseUrl).port);
     await ayo.close();
-    await waitFor(() => lines(/🌐 CONNECTIVITY: Offline - AYO API unreachable \(http:\/\/127\.0\.0\.1:\d+\/\): ECONNREFUSED/).length > 0, 'offline');
+    await waitFor(
+      () =>
+        lines(/🌐 CONNECTIVITY: Offline - AYO API unreachable \(http:\/\/127\.0\.0\.1:\d+\/\): ECONNREFUSED/).length >
+        0,
+      'offline',
+    );
     ayo = await startFakeAyo({ ...TEST_AYO, port });
     await waitFor(() => lines(/🌐 CONNECTIVITY: Online - AYO API reachable/).length >= 2, 'online again');
-    await waitFor(async () => (await http(`${service.url}/api/sync`)).body.data.trigger === 'reconnect', 'the reconnect sync');
+    await waitFor(
+      async () => (await http(`${service.url}/api/sync`)).body.data.trigger === 'reconnect',
+      'the reconnect sync',
+    );
     // The run is listed from its start: its first call may still be on its way to the fake.
     await waitFor(() => ayo.bookingCalls().length > 0, 'the reconnect sync reaching AYO');
     expect(ayo.bookingCalls().length).toBeGreaterThan(0);
@@ -109,11 +133,24 @@ describe('readiness', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const children: ChildSpec[] = [
-      { id: 'a', entry: FIXTURE, restart: 'permanent', shutdownMs: 3_000, heartbeatIntervalMs: 100, data: { initDelayMs: 800, crashAfter: 0, stopDelayMs: 600 } },
+      {
+        id: 'a',
+        entry: FIXTURE,
+        restart: 'permanent',
+        shutdownMs: 3_000,
+        heartbeatIntervalMs: 100,
+        data: { initDelayMs: 800, crashAfter: 0, stopDelayMs: 600 },
+      },
     ];
-    const starting = startService(loadConfig({ PORT: String(port), DATA_DIR: tmp.dir }), log.logger, { children, backoff: { initialMs: 600, maxMs: 600, jitter: 0 } });
+    const starting = startService(loadConfig({ PORT: String(port), DATA_DIR: tmp.dir }), log.logger, {
+      children,
+      backoff: { initialMs: 600, maxMs: 600, jitter: 0 },
+    });
     try {
-      const early = await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => null)) ?? undefined, 'the HTTP server');
+      const early = await waitFor(
+        async () => (await fetch(`${base}/readyz`).catch(() => null)) ?? undefined,
+        'the HTTP server',
+      );
       expect(early.status).toBe(503);
       expect(await early.json()).toEqual({ status: 'error', message: 'not ready: actor a is starting' });
       const service = await starting;
@@ -129,9 +166,15 @@ describe('readiness', () => {
       expect(service.supervisor.status()[0]!.restarts).toBe(1);
 
       const stopping = service.stop();
-      expect(await http(`${base}/readyz`)).toEqual({ status: 503, body: { status: 'error', message: 'not ready: shutting down' } });
+      expect(await http(`${base}/readyz`)).toEqual({
+        status: 503,
+        body: { status: 'error', message: 'not ready: shutting down' },
+      });
       for (const post of ['/api/sync', '/api/request-booking-video', '/api/queue/1/retry', '/api/videos/X/retry']) {
-        expect(await http(`${base}${post}`, 'POST')).toEqual({ status: 503, body: { status: 'error', message: 'The service is shutting down' } });
+        expect(await http(`${base}${post}`, 'POST')).toEqual({
+          status: 503,
+          body: { status: 'error', message: 'The service is shutting down' },
+        });
       }
       await stopping;
       await expect(fetch(`${base}/readyz`)).rejects.toThrow();
@@ -141,13 +184,25 @@ describe('readiness', () => {
   });
 });
 
-describe('readiness, booking retention and the SyncActor\'s circuit breaker in the running service', () => {
+describe("readiness, booking retention and the SyncActor's circuit breaker in the running service", () => {
   it('deletes bookings dated before the retention when the SyncActor starts, keeping the recent ones', async () => {
     const tmp = tempDir();
     const seeded = openDatabase(path.join(tmp.dir, 'venue-recorder.db'));
     const booking = (bookingId: string, date: string) => ({
-      bookingId, orderDetailId: 1, fieldId: 50, date, startTime: '10:00:00', endTime: '11:00:00', status: 'success', fieldName: 'A',
-      userName: 'Budi', userPhone: '0812', bookingSource: 'reservation', startAt: `${date}T03:00:00.000Z`, endAt: `${date}T04:00:00.000Z`, rawJson: '{}',
+      bookingId,
+      orderDetailId: 1,
+      fieldId: 50,
+      date,
+      startTime: '10:00:00',
+      endTime: '11:00:00',
+      status: 'success',
+      fieldName: 'A',
+      userName: 'Budi',
+      userPhone: '0812',
+      bookingSource: 'reservation',
+      startAt: `${date}T03:00:00.000Z`,
+      endAt: `${date}T04:00:00.000Z`,
+      rawJson: '{}',
     });
     const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
     const repo = createBookingsRepo(seeded);
@@ -155,9 +210,15 @@ describe('readiness, booking retention and the SyncActor\'s circuit breaker in t
     repo.upsert(booking('BK/RECENT/1', daysAgo(5)), new Date().toISOString());
     seeded.close();
     const log = captureLogger();
-    const service = await startService(loadConfig({ PORT: '0', DATA_DIR: tmp.dir, BOOKING_RETENTION_DAYS: '30' }), log.logger);
+    const service = await startService(
+      loadConfig({ PORT: '0', DATA_DIR: tmp.dir, BOOKING_RETENTION_DAYS: '30' }),
+      log.logger,
+    );
     try {
-      await waitFor(() => log.lines.some((l) => /🧹 RETENTION: Deleted 1 bookings dated before \d{4}-\d{2}-\d{2}/.test(l)), 'the retention line');
+      await waitFor(
+        () => log.lines.some((l) => /🧹 RETENTION: Deleted 1 bookings dated before \d{4}-\d{2}-\d{2}/.test(l)),
+        'the retention line',
+      );
       expect((await http(`${service.url}/api/bookings/BK/OLD/1`, 'GET', null)).status).toBe(404);
       expect((await http(`${service.url}/api/bookings/BK/RECENT/1`, 'GET', null)).status).toBe(200);
     } finally {
@@ -166,14 +227,21 @@ describe('readiness, booking retention and the SyncActor\'s circuit breaker in t
     }
   });
 
-  it('is not ready while the data directory\'s disk is under its critical floor, saying so', async () => {
+  it("is not ready while the data directory's disk is under its critical floor, saying so", async () => {
     const tmp = tempDir();
     // A floor no disk here can meet: the critical floor is a quarter of MIN_FREE_DISK_MB.
-    const service = await startService(loadConfig({ PORT: '0', DATA_DIR: tmp.dir, MIN_FREE_DISK_MB: '10000000' }), captureLogger().logger);
+    const service = await startService(
+      loadConfig({ PORT: '0', DATA_DIR: tmp.dir, MIN_FREE_DISK_MB: '10000000' }),
+      captureLogger().logger,
+    );
     try {
       const r = await http(`${service.url}/readyz`, 'GET', null);
       expect(r.status).toBe(503);
-      expect(r.body.message).toMatch(new RegExp(`^not ready: disk critically full: \\d+ MB free in ${tmp.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+      expect(r.body.message).toMatch(
+        new RegExp(
+          `^not ready: disk critically full: \\d+ MB free in ${tmp.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+        ),
+      );
       expect((await http(`${service.url}/healthz`, 'GET', null)).status).toBe(200);
     } finally {
       await service.stop();
@@ -186,14 +254,35 @@ describe('readiness, booking retention and the SyncActor\'s circuit breaker in t
     const tmp = tempDir();
     const log = captureLogger();
     for (let i = 0; i < 50; i++) ayo.fault({ kind: '500', endpoint: 'bookings' });
-    const service = await startService(loadConfig({
-      PORT: '0', DATA_DIR: tmp.dir, AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token, AYO_VENUE_CODE: TEST_AYO.venueCode,
-      AYO_VENUE_SECRET: TEST_AYO.secret, BOOKING_SYNC_INTERVAL: '200ms', AYO_RETRY_BASE_DELAY: '10ms', AYO_CIRCUIT_BREAK_AFTER: '3',
-      AYO_CIRCUIT_HALF_OPEN_AFTER: '1h', BOOKING_SYNC_DAYS_BACK: '0', BOOKING_SYNC_DAYS_AHEAD: '0',
-    }), log.logger);
+    const service = await startService(
+      loadConfig({
+        PORT: '0',
+        DATA_DIR: tmp.dir,
+        AYO_API_BASE_URL: ayo.baseUrl,
+        AYO_API_TOKEN: TEST_AYO.token,
+        AYO_VENUE_CODE: TEST_AYO.venueCode,
+        AYO_VENUE_SECRET: TEST_AYO.secret,
+        BOOKING_SYNC_INTERVAL: '200ms',
+        AYO_RETRY_BASE_DELAY: '10ms',
+        AYO_CIRCUIT_BREAK_AFTER: '3',
+        AYO_CIRCUIT_HALF_OPEN_AFTER: '1h',
+        BOOKING_SYNC_DAYS_BACK: '0',
+        BOOKING_SYNC_DAYS_AHEAD: '0',
+      }),
+      log.logger,
+    );
     try {
-      await waitFor(() => log.lines.some((l) => l.includes('⚡ CIRCUIT: AYO circuit opened after repeated failures')), 'the circuit to open');
-      await waitFor(async () => /venue_recorder_circuit_state\{dependency="ayo"\} 2/.test(await (await fetch(`${service.url}/metrics`)).text()), 'the open circuit in /metrics');
+      await waitFor(
+        () => log.lines.some((l) => l.includes('⚡ CIRCUIT: AYO circuit opened after repeated failures')),
+        'the circuit to open',
+      );
+      await waitFor(
+        async () =>
+          /venue_recorder_circuit_state\{dependency="ayo"\} 2/.test(
+            await (await fetch(`${service.url}/metrics`)).text(),
+          ),
+        'the open circuit in /metrics',
+      );
       // Open: the sync no longer calls AYO, records why, and the actor keeps running.
       const calls = ayo.bookingCalls().length;
       const run = await waitFor(async () => {

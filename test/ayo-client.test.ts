@@ -12,7 +12,11 @@ beforeAll(async () => {
   client = createAyoClient({ ...TEST_AYO, baseUrl: ayo.baseUrl, timeoutMs: 500 });
 });
 afterAll(() => ayo.close());
-beforeEach(() => { ayo.clearFaults(); ayo.clearBookings(); ayo.calls.length = 0; });
+beforeEach(() => {
+  ayo.clearFaults();
+  ayo.clearBookings();
+  ayo.calls.length = 0;
+});
 
 async function failure(p: Promise<unknown>): Promise<{ message: string; retryable: boolean; status?: number }> {
   try {
@@ -26,19 +30,35 @@ async function failure(p: Promise<unknown>): Promise<{ message: string; retryabl
 
 describe('AYO client', () => {
   it('accepts a base URL with or without a trailing slash and /api/v1', () => {
-    for (const b of ['https://h.example', 'https://h.example/', 'https://h.example/api/v1', 'https://h.example/api/v1/']) {
+    for (const b of [
+      'https://h.example',
+      'https://h.example/',
+      'https://h.example/api/v1',
+      'https://h.example/api/v1/',
+    ]) {
       expect(normalizeBaseUrl(b)).toBe('https://h.example/api/v1');
     }
   });
 
   it('sends a signed GET that the fake accepts and parses the bookings', async () => {
-    ayo.setBookings('2025-04-10', [ayoBooking(), ayoBooking({ booking_id: 'BK/2', start_time: '23:00:00', end_time: '01:00:00' })]);
+    ayo.setBookings('2025-04-10', [
+      ayoBooking(),
+      ayoBooking({ booking_id: 'BK/2', start_time: '23:00:00', end_time: '01:00:00' }),
+    ]);
     const parsed = await fetchBookings(client, '2025-04-10', 'Asia/Jakarta');
     expect(parsed.skipped).toEqual([]);
     expect(parsed.bookings.map((b) => b.bookingId)).toEqual(['BK/0042/250410/0000001', 'BK/2']);
-    expect(parsed.bookings[0]).toMatchObject({ status: 'success', fieldId: 50, startAt: '2025-04-10T03:00:00.000Z', endAt: '2025-04-10T05:00:00.000Z' });
+    expect(parsed.bookings[0]).toMatchObject({
+      status: 'success',
+      fieldId: 50,
+      startAt: '2025-04-10T03:00:00.000Z',
+      endAt: '2025-04-10T05:00:00.000Z',
+    });
     // Past midnight: ends the next day.
-    expect(parsed.bookings[1]).toMatchObject({ startAt: '2025-04-10T16:00:00.000Z', endAt: '2025-04-10T18:00:00.000Z' });
+    expect(parsed.bookings[1]).toMatchObject({
+      startAt: '2025-04-10T16:00:00.000Z',
+      endAt: '2025-04-10T18:00:00.000Z',
+    });
     const call = ayo.calls[0]!;
     expect(call).toMatchObject({ method: 'GET', endpoint: 'bookings', signatureValid: true });
     expect(call.params).toMatchObject({ date: '2025-04-10', venue_code: TEST_AYO.venueCode });
@@ -80,11 +100,14 @@ describe('AYO client', () => {
     ['not-a-list', /not a list/],
     ['no-data', /without a data field/],
     ['string-flag', /error flag is "true", not true or false/],
-  ] as const)('a bookings body of the wrong shape (%s) is an error, not a crash and not "no bookings"', async (kind, message) => {
-    ayo.fault({ kind, times: 1 });
-    const f = await failure(fetchBookings(client, '2025-04-10', 'Asia/Jakarta'));
-    expect(f.message).toMatch(message);
-  });
+  ] as const)(
+    'a bookings body of the wrong shape (%s) is an error, not a crash and not "no bookings"',
+    async (kind, message) => {
+      ayo.fault({ kind, times: 1 });
+      const f = await failure(fetchBookings(client, '2025-04-10', 'Asia/Jakarta'));
+      expect(f.message).toMatch(message);
+    },
+  );
 
   it('a slow answer within the timeout is taken; one slower than the timeout is a retryable timeout', async () => {
     ayo.setBookings('2025-04-10', [ayoBooking({ booking_id: 'BK/SLOW' })]);
@@ -116,33 +139,51 @@ describe('AYO policies', () => {
     ayo.setBookings('2025-04-10', [ayoBooking()]);
     ayo.fault({ kind: '500', times: 1 });
     ayo.fault({ kind: 'reset', times: 1 });
-    const parsed = await r.execute('Booking sync for 2025-04-10', (s) => fetchBookings(client, '2025-04-10', 'Asia/Jakarta', s));
+    const parsed = await r.execute('Booking sync for 2025-04-10', (s) =>
+      fetchBookings(client, '2025-04-10', 'Asia/Jakarta', s),
+    );
     expect(parsed.bookings).toHaveLength(1);
     expect(ayo.bookingCalls()).toHaveLength(3);
     expect(lines.filter((l) => l.includes('🔄 RETRY: Will retry error:'))).toHaveLength(2);
-    expect(lines.some((l) => l.includes('🔄 RETRY: Booking sync for 2025-04-10 ✅ Berhasil setelah 2 kali retry'))).toBe(true);
+    expect(
+      lines.some((l) => l.includes('🔄 RETRY: Booking sync for 2025-04-10 ✅ Berhasil setelah 2 kali retry')),
+    ).toBe(true);
   });
 
   it('does not retry a 4xx', async () => {
     const r = createResilience({ name: 'AYO', maxAttempts: 3, baseDelayMs: 5 }, captureLogger().logger);
     ayo.fault({ kind: '400', times: 5 });
-    await expect(r.execute('x', (s) => client.call('GET', 'bookings', { date: '2025-04-10' }, s))).rejects.toThrow(/HTTP 400/);
+    await expect(r.execute('x', (s) => client.call('GET', 'bookings', { date: '2025-04-10' }, s))).rejects.toThrow(
+      /HTTP 400/,
+    );
     expect(ayo.bookingCalls()).toHaveLength(1);
   });
 
   it('gives up after the attempts with the seed line, and the circuit opens and stops calls', async () => {
     const { logger, lines } = captureLogger();
     const states: string[] = [];
-    const r = createResilience({ name: 'AYO', maxAttempts: 2, baseDelayMs: 1, breaker: { threshold: 4, halfOpenAfterMs: 60_000 } }, logger);
+    const r = createResilience(
+      { name: 'AYO', maxAttempts: 2, baseDelayMs: 1, breaker: { threshold: 4, halfOpenAfterMs: 60_000 } },
+      logger,
+    );
     r.onCircuitChange((s) => states.push(s));
     ayo.fault({ kind: '503' });
-    await expect(r.execute('Call A', (s) => client.call('GET', 'bookings', { date: '2025-04-10' }, s))).rejects.toThrow(/503/);
+    await expect(r.execute('Call A', (s) => client.call('GET', 'bookings', { date: '2025-04-10' }, s))).rejects.toThrow(
+      /503/,
+    );
     expect(lines.some((l) => l.includes('🔄 RETRY: Call A ❌ Gagal setelah 2 percobaan'))).toBe(true);
-    await expect(r.execute('Call B', (s) => client.call('GET', 'bookings', { date: '2025-04-10' }, s))).rejects.toThrow(/503/);
+    await expect(r.execute('Call B', (s) => client.call('GET', 'bookings', { date: '2025-04-10' }, s))).rejects.toThrow(
+      /503/,
+    );
     expect(r.circuit()).toBe('open');
     expect(states).toEqual(['open']);
     const before = ayo.bookingCalls().length;
-    const err: Error = await r.execute('Call C', (s) => client.call('GET', 'bookings', { date: '2025-04-10' }, s)).then(() => new Error('expected a failure'), (e: unknown) => e as Error);
+    const err: Error = await r
+      .execute('Call C', (s) => client.call('GET', 'bookings', { date: '2025-04-10' }, s))
+      .then(
+        () => new Error('expected a failure'),
+        (e: unknown) => e as Error,
+      );
     expect(err.name).toBe('CircuitOpenError');
     expect(err.message).toMatch(/AYO circuit is open/);
     expect(isRetryable(err)).toBe(true);

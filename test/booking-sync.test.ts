@@ -12,7 +12,9 @@ const TZ = 'Asia/Jakarta';
 const NOW = new Date('2025-04-10T02:00:00Z');
 
 let ayo: FakeAyo;
-beforeAll(async () => { ayo = await startFakeAyo(TEST_AYO); });
+beforeAll(async () => {
+  ayo = await startFakeAyo(TEST_AYO);
+});
 afterAll(() => ayo.close());
 
 let tmp: ReturnType<typeof tempDir>;
@@ -23,10 +25,19 @@ let clock: Date;
 // The client's timeout is long enough for any answer on a busy machine; only the test of a hanging AYO shortens it.
 function makeSync(opts: { attempts?: number; timeoutMs?: number } = {}) {
   const client = createAyoClient({ ...TEST_AYO, baseUrl: ayo.baseUrl, timeoutMs: opts.timeoutMs ?? 10_000 });
-  const resilience = createResilience({ name: 'AYO', maxAttempts: opts.attempts ?? 2, baseDelayMs: 5, breaker: { threshold: 50, halfOpenAfterMs: 1000 } }, log.logger);
+  const resilience = createResilience(
+    { name: 'AYO', maxAttempts: opts.attempts ?? 2, baseDelayMs: 5, breaker: { threshold: 50, halfOpenAfterMs: 1000 } },
+    log.logger,
+  );
   return createBookingSync({
-    db, source: createAyoBookingSource(client, resilience, TZ), timeZone: TZ, daysBack: 1, daysAhead: 1,
-    logger: log.logger, now: () => clock, onEvent: (e) => events.push(e),
+    db,
+    source: createAyoBookingSource(client, resilience, TZ),
+    timeZone: TZ,
+    daysBack: 1,
+    daysAhead: 1,
+    logger: log.logger,
+    now: () => clock,
+    onEvent: (e) => events.push(e),
   });
 }
 beforeEach(() => {
@@ -35,20 +46,42 @@ beforeEach(() => {
   log = captureLogger();
   events = [];
   clock = NOW;
-  ayo.clearBookings(); ayo.clearFaults(); ayo.calls.length = 0;
+  ayo.clearBookings();
+  ayo.clearFaults();
+  ayo.calls.length = 0;
 });
-afterEach(() => { db.close(); tmp.cleanup(); });
+afterEach(() => {
+  db.close();
+  tmp.cleanup();
+});
 
 describe('booking sync', () => {
   it('fetches each venue-local date, creates bookings and logs the seed lines', async () => {
     ayo.setBookings('2025-04-09', [ayoBooking({ booking_id: 'BK/A', date: '2025-04-09' })]);
-    ayo.setBookings('2025-04-10', [ayoBooking({ booking_id: 'BK/B' }), ayoBooking({ booking_id: 'BK/C', status: 'CANCELLED' })]);
+    ayo.setBookings('2025-04-10', [
+      ayoBooking({ booking_id: 'BK/B' }),
+      ayoBooking({ booking_id: 'BK/C', status: 'CANCELLED' }),
+    ]);
     const record = await makeSync().run('test');
     expect(ayo.bookingCalls().map((c) => c.params.date)).toEqual(['2025-04-09', '2025-04-10', '2025-04-11']);
-    expect(record).toMatchObject({ fetched: 3, created: 3, updated: 0, unchanged: 0, skipped: 0, failedDates: [], error: null });
+    expect(record).toMatchObject({
+      fetched: 3,
+      created: 3,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      failedDates: [],
+      error: null,
+    });
     const repo = createBookingsRepo(db);
     const c = repo.getById('BK/C')!;
-    expect(c).toMatchObject({ status: 'cancelled', field_id: 50, order_detail_id: 186926, user_name: 'Budi Santoso', booking_source: 'reservation' });
+    expect(c).toMatchObject({
+      status: 'cancelled',
+      field_id: 50,
+      order_detail_id: 186926,
+      user_name: 'Budi Santoso',
+      booking_source: 'reservation',
+    });
     expect(JSON.parse(c.raw_json)).toEqual(ayoBooking({ booking_id: 'BK/C', status: 'CANCELLED' }));
     expect(c.last_sync_at).toBe(NOW.toISOString());
     expect(log.lines.some((l) => l.includes('📅 BOOKING: Created new booking BK/B (status: success)'))).toBe(true);
@@ -76,9 +109,19 @@ describe('booking sync', () => {
     const third = await sync.run('test');
     expect(third).toMatchObject({ updated: 1, unchanged: 0 });
     const cancelled = createBookingsRepo(db).getById('BK/B')!;
-    expect(cancelled).toMatchObject({ status: 'cancelled', updated_at: clock.toISOString(), created_at: first.created_at });
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      updated_at: clock.toISOString(),
+      created_at: first.created_at,
+    });
     expect(log.lines.some((l) => l.includes('📅 BOOKING: Updated booking BK/B (status: cancelled)'))).toBe(true);
-    expect(events).toContainEqual({ type: 'booking:changed', bookingId: 'BK/B', outcome: 'updated', status: 'cancelled', previousStatus: 'success' });
+    expect(events).toContainEqual({
+      type: 'booking:changed',
+      bookingId: 'BK/B',
+      outcome: 'updated',
+      status: 'cancelled',
+      previousStatus: 'success',
+    });
   });
 
   it('skips bookings without an id or with an unparseable date or time, naming them, and stores the rest', async () => {
@@ -160,10 +203,16 @@ describe('booking sync', () => {
     const sync = makeSync();
     await sync.run('test');
     ayo.setBookings('2025-04-10', []);
-    ayo.setBookings('2025-04-11', [ayoBooking({ booking_id: 'BK/M', date: '2025-04-11', start_time: '20:00:00', end_time: '21:00:00' })]);
+    ayo.setBookings('2025-04-11', [
+      ayoBooking({ booking_id: 'BK/M', date: '2025-04-11', start_time: '20:00:00', end_time: '21:00:00' }),
+    ]);
     const r = await sync.run('test');
     expect(r).toMatchObject({ updated: 1, vanished: 0 });
-    expect(createBookingsRepo(db).getById('BK/M')).toMatchObject({ date: '2025-04-11', start_at: '2025-04-11T13:00:00.000Z', vanished_at: null });
+    expect(createBookingsRepo(db).getById('BK/M')).toMatchObject({
+      date: '2025-04-11',
+      start_at: '2025-04-11T13:00:00.000Z',
+      vanished_at: null,
+    });
   });
 
   it('never overlaps: a second run while one is running shares it', async () => {
@@ -178,9 +227,17 @@ describe('booking sync', () => {
   it('stop() aborts the fetches of a running run and still records it', async () => {
     ayo.fault({ kind: 'hang' });
     const sync = createBookingSync({
-      db, timeZone: TZ, daysBack: 0, daysAhead: 0, logger: log.logger, now: () => clock,
-      source: createAyoBookingSource(createAyoClient({ ...TEST_AYO, baseUrl: ayo.baseUrl, timeoutMs: 30_000 }),
-        createResilience({ name: 'AYO', maxAttempts: 1 }, log.logger), TZ),
+      db,
+      timeZone: TZ,
+      daysBack: 0,
+      daysAhead: 0,
+      logger: log.logger,
+      now: () => clock,
+      source: createAyoBookingSource(
+        createAyoClient({ ...TEST_AYO, baseUrl: ayo.baseUrl, timeoutMs: 30_000 }),
+        createResilience({ name: 'AYO', maxAttempts: 1 }, log.logger),
+        TZ,
+      ),
     });
     const running = sync.run('test');
     await waitFor(() => ayo.calls.some((c) => c.answered === 'hang'), 'the fetch to hang at AYO');

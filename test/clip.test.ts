@@ -31,7 +31,14 @@ describe('clip cutting', () => {
   it('covers the whole window across many segments, starting and ending within one keyframe interval', async () => {
     const ws = T0 + 5_370;
     const we = T0 + 31_610;
-    const r = await cutClip({ segments: footage, windowStartMs: ws, windowEndMs: we, out: path.join(tmp.dir, 'out', 'a.mp4'), ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' });
+    const r = await cutClip({
+      segments: footage,
+      windowStartMs: ws,
+      windowEndMs: we,
+      out: path.join(tmp.dir, 'out', 'a.mp4'),
+      ffmpeg: 'ffmpeg',
+      ffprobe: 'ffprobe',
+    });
     expect(r).toMatchObject({ coverage: 1, missing: [], covered: [[ws, we]] });
     const span = await shownSpan(r.file);
     expect(span.first).toBeLessThanOrEqual(ws);
@@ -52,7 +59,14 @@ describe('clip cutting', () => {
     const gapEnd = withGap.find((s) => s.startMs >= T0 + 15_500)!.startMs;
     const ws = T0 + 4_000;
     const we = T0 + 20_000;
-    const r = await cutClip({ segments: withGap, windowStartMs: ws, windowEndMs: we, out: path.join(tmp.dir, 'out', 'gap.mp4'), ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' });
+    const r = await cutClip({
+      segments: withGap,
+      windowStartMs: ws,
+      windowEndMs: we,
+      out: path.join(tmp.dir, 'out', 'gap.mp4'),
+      ffmpeg: 'ffmpeg',
+      ffprobe: 'ffprobe',
+    });
     expect(r.missing).toEqual([[gapStart, gapEnd]]);
     expect(r.coverage).toBeCloseTo(1 - (gapEnd - gapStart) / 16_000, 3);
     const span = await shownSpan(r.file);
@@ -60,41 +74,89 @@ describe('clip cutting', () => {
     expect(span.first).toBeLessThanOrEqual(ws);
     expect(span.last + FRAME_MS).toBeGreaterThanOrEqual(we);
 
-    const early = await cutClip({ segments: footage, windowStartMs: T0 - 5_000, windowEndMs: T0 + 5_000, out: path.join(tmp.dir, 'out', 'early.mp4'), ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' });
+    const early = await cutClip({
+      segments: footage,
+      windowStartMs: T0 - 5_000,
+      windowEndMs: T0 + 5_000,
+      out: path.join(tmp.dir, 'out', 'early.mp4'),
+      ffmpeg: 'ffmpeg',
+      ffprobe: 'ffprobe',
+    });
     expect(early.missing).toEqual([[T0 - 5_000, T0]]);
     expect(early.coverage).toBeCloseTo(0.5, 3);
   });
 
   it('refuses a window without footage as a permanent "no footage" failure', async () => {
-    await expect(cutClip({ segments: footage, windowStartMs: T0 + 100_000, windowEndMs: T0 + 200_000, out: path.join(tmp.dir, 'out', 'none.mp4'), ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' }))
-      .rejects.toMatchObject({ message: 'no footage', retryable: false });
+    await expect(
+      cutClip({
+        segments: footage,
+        windowStartMs: T0 + 100_000,
+        windowEndMs: T0 + 200_000,
+        out: path.join(tmp.dir, 'out', 'none.mp4'),
+        ffmpeg: 'ffmpeg',
+        ffprobe: 'ffprobe',
+      }),
+    ).rejects.toMatchObject({ message: 'no footage', retryable: false });
   });
 
   it('a cancelled cut stops ffmpeg and leaves no file', async () => {
     const abort = new AbortController();
     abort.abort();
-    await expect(cutClip({ segments: footage, windowStartMs: T0, windowEndMs: T0 + 30_000, out: path.join(tmp.dir, 'out', 'cancel.mp4'), ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', signal: abort.signal }))
-      .rejects.toMatchObject({ name: 'MediaCancelledError' });
+    await expect(
+      cutClip({
+        segments: footage,
+        windowStartMs: T0,
+        windowEndMs: T0 + 30_000,
+        out: path.join(tmp.dir, 'out', 'cancel.mp4'),
+        ffmpeg: 'ffmpeg',
+        ffprobe: 'ffprobe',
+        signal: abort.signal,
+      }),
+    ).rejects.toMatchObject({ name: 'MediaCancelledError' });
   });
 
   it('cancelling a running ffmpeg kills it at once', async () => {
     const abort = new AbortController();
-    const run = runMediaToEnd('ffmpeg', ['-hide_banner', '-nostdin', '-re', '-f', 'lavfi', '-i', 'testsrc=rate=10', '-t', '60', '-f', 'null', '-'], 120_000, abort.signal);
+    const run = runMediaToEnd(
+      'ffmpeg',
+      ['-hide_banner', '-nostdin', '-re', '-f', 'lavfi', '-i', 'testsrc=rate=10', '-t', '60', '-f', 'null', '-'],
+      120_000,
+      abort.signal,
+    );
     setTimeout(() => abort.abort(), 300);
     // Without the kill this 60 s real-time run would outlast the test's own timeout.
     await expect(run).rejects.toMatchObject({ name: 'MediaCancelledError' });
   });
 
   it('makes a 16:9 preview of excerpts (at most 480 lines) and a 16:9 thumbnail', async () => {
-    const r = await cutClip({ segments: footage, windowStartMs: T0, windowEndMs: T0 + 38_000, out: path.join(tmp.dir, 'out', 'p.mp4'), ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' });
-    const preview = await makePreview({ clip: r.file, durationSec: r.durationSec, height: r.height, out: path.join(tmp.dir, 'out', 'p_preview.mp4'), ffmpeg: 'ffmpeg' });
+    const r = await cutClip({
+      segments: footage,
+      windowStartMs: T0,
+      windowEndMs: T0 + 38_000,
+      out: path.join(tmp.dir, 'out', 'p.mp4'),
+      ffmpeg: 'ffmpeg',
+      ffprobe: 'ffprobe',
+    });
+    const preview = await makePreview({
+      clip: r.file,
+      durationSec: r.durationSec,
+      height: r.height,
+      out: path.join(tmp.dir, 'out', 'p_preview.mp4'),
+      ffmpeg: 'ffmpeg',
+    });
     const p = await probeMedia('ffprobe', preview);
     const v = p.streams.find((s) => s.type === 'video')!;
     expect(v.height).toBeLessThanOrEqual(480);
     expect(v.width! / v.height!).toBeCloseTo(16 / 9, 1);
     expect(p.durationSec).toBeGreaterThan(11);
     expect(p.durationSec).toBeLessThan(13);
-    const thumb = await makeThumbnail({ clip: r.file, durationSec: r.durationSec, height: r.height, out: path.join(tmp.dir, 'out', 'p_thumbnail.jpg'), ffmpeg: 'ffmpeg' });
+    const thumb = await makeThumbnail({
+      clip: r.file,
+      durationSec: r.durationSec,
+      height: r.height,
+      out: path.join(tmp.dir, 'out', 'p_thumbnail.jpg'),
+      ffmpeg: 'ffmpeg',
+    });
     const t = (await probeMedia('ffprobe', thumb)).streams[0]!;
     expect(t.codec).toBe('mjpeg');
     expect(t.width! / t.height!).toBeCloseTo(16 / 9, 1);

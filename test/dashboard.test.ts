@@ -24,19 +24,49 @@ beforeAll(async () => {
   // Starts a few seconds out so that the camera records the whole window even on a busy machine.
   const b = { start: local(t0 + 6_000), end: local(t0 + 9_000) };
   ayo.setBookings(b.start.date, [
-    ayoBooking({ booking_id: 'BK/DASH/1', date: b.start.date, start_time: b.start.time, end_time: b.end.time, field_id: 50 }),
-    ayoBooking({ booking_id: 'BK/DASH/2', date: b.start.date, start_time: '23:00:00', end_time: '23:30:00', field_id: 51, status: 'CANCELLED' }),
+    ayoBooking({
+      booking_id: 'BK/DASH/1',
+      date: b.start.date,
+      start_time: b.start.time,
+      end_time: b.end.time,
+      field_id: 50,
+    }),
+    ayoBooking({
+      booking_id: 'BK/DASH/2',
+      date: b.start.date,
+      start_time: '23:00:00',
+      end_time: '23:30:00',
+      field_id: 51,
+      status: 'CANCELLED',
+    }),
   ]);
   // AYO refuses the announcement: the video fails and its job becomes a dead letter for the retry button.
   ayo.fault({ kind: '403', endpoint: 'save-video-available' });
-  service = await startService(loadConfig({
-    PORT: '0', DATA_DIR: path.join(tmp.dir, 'data'), API_KEY, MIN_FREE_DISK_MB: '0', SEGMENT_SECONDS: '1', CLIP_GRACE: '500ms',
-    VIDEO_SCAN_INTERVAL: '500ms', ...partnerEnv(ayo, s3),
-    CAMERAS: JSON.stringify([{ name: 'CAM_50', fieldId: 50, url: 'testsrc', enabled: true }]),
-  }), captureLogger().logger);
+  service = await startService(
+    loadConfig({
+      PORT: '0',
+      DATA_DIR: path.join(tmp.dir, 'data'),
+      API_KEY,
+      MIN_FREE_DISK_MB: '0',
+      SEGMENT_SECONDS: '1',
+      CLIP_GRACE: '500ms',
+      VIDEO_SCAN_INTERVAL: '500ms',
+      ...partnerEnv(ayo, s3),
+      CAMERAS: JSON.stringify([{ name: 'CAM_50', fieldId: 50, url: 'testsrc', enabled: true }]),
+    }),
+    captureLogger().logger,
+  );
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 afterAll(async () => {
@@ -48,64 +78,84 @@ afterAll(async () => {
 });
 
 describe('the web dashboard in a real browser', () => {
-  it('asks for the API key, shows today\'s bookings per field with each video\'s state, and retries a dead letter', { timeout: 90_000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    // Works offline: every request the page makes goes to the service itself (no CDN), but for the videos' own
-    // public URLs in the bucket.
-    const foreign: string[] = [];
-    const own = [service.url, s3.config.endpoint];
-    page.on('request', (r) => { if (!own.some((o) => r.url().startsWith(o + '/')) && !/^(blob|data):/.test(r.url())) foreign.push(r.url()); });
-    // Counts the snapshot images the page holds (object URLs made and not yet released).
-    await page.addInitScript({ content: `
+  it(
+    "asks for the API key, shows today's bookings per field with each video's state, and retries a dead letter",
+    { timeout: 90_000 },
+    async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      // Works offline: every request the page makes goes to the service itself (no CDN), but for the videos' own
+      // public URLs in the bucket.
+      const foreign: string[] = [];
+      const own = [service.url, s3.config.endpoint];
+      page.on('request', (r) => {
+        if (!own.some((o) => r.url().startsWith(o + '/')) && !/^(blob|data):/.test(r.url())) foreign.push(r.url());
+      });
+      // Counts the snapshot images the page holds (object URLs made and not yet released).
+      await page.addInitScript({
+        content: `
       window.__liveUrls = 0;
       const make = URL.createObjectURL.bind(URL), drop = URL.revokeObjectURL.bind(URL);
       URL.createObjectURL = (b) => { window.__liveUrls++; return make(b); };
-      URL.revokeObjectURL = (u) => { window.__liveUrls--; return drop(u); };` });
-    await page.goto(service.url + '/');
-    await page.locator('#key').waitFor();
-    await page.fill('#key', API_KEY);
-    await page.click('#login-form button');
-    await page.locator('#today').waitFor();
-    expect(await page.locator('#today').innerText()).toMatch(/Field 50[\s\S]*BK\/DASH\/1[\s\S]*Field 51[\s\S]*BK\/DASH\/2\s*cancelled/);
-    // The booking's video fails at AYO: its state shows, and the dead letter offers a retry.
-    await page.locator('li[data-booking="BK/DASH/1"] .pill.bad', { hasText: 'failed' }).waitFor({ timeout: 60_000 });
-    await page.locator('#queue [data-retry-job]').waitFor({ timeout: 20_000 });
-    expect(await page.locator('#queue').innerText()).toMatch(/dead\s+notify[\s\S]*HTTP 403: Invalid Signature/);
-    expect(await page.locator('#cameras').innerText()).toMatch(/CAM_50\s+recording/);
-    ayo.clearFaults();
-    await page.click('#queue [data-retry-job]');
-    await page.locator('li[data-booking="BK/DASH/1"] .pill.ok', { hasText: 'ready' }).waitFor({ timeout: 30_000 });
-    fs.mkdirSync('reports', { recursive: true });
-    await page.screenshot({ path: 'reports/dashboard.png', fullPage: true });
+      URL.revokeObjectURL = (u) => { window.__liveUrls--; return drop(u); };`,
+      });
+      await page.goto(service.url + '/');
+      await page.locator('#key').waitFor();
+      await page.fill('#key', API_KEY);
+      await page.click('#login-form button');
+      await page.locator('#today').waitFor();
+      expect(await page.locator('#today').innerText()).toMatch(
+        /Field 50[\s\S]*BK\/DASH\/1[\s\S]*Field 51[\s\S]*BK\/DASH\/2\s*cancelled/,
+      );
+      // The booking's video fails at AYO: its state shows, and the dead letter offers a retry.
+      await page.locator('li[data-booking="BK/DASH/1"] .pill.bad', { hasText: 'failed' }).waitFor({ timeout: 60_000 });
+      await page.locator('#queue [data-retry-job]').waitFor({ timeout: 20_000 });
+      expect(await page.locator('#queue').innerText()).toMatch(/dead\s+notify[\s\S]*HTTP 403: Invalid Signature/);
+      expect(await page.locator('#cameras').innerText()).toMatch(/CAM_50\s+recording/);
+      ayo.clearFaults();
+      await page.click('#queue [data-retry-job]');
+      await page.locator('li[data-booking="BK/DASH/1"] .pill.ok', { hasText: 'ready' }).waitFor({ timeout: 30_000 });
+      fs.mkdirSync('reports', { recursive: true });
+      await page.screenshot({ path: 'reports/dashboard.png', fullPage: true });
 
-    // A video's page: preview, links, coverage and its history.
-    await page.click('li[data-booking="BK/DASH/1"] a');
-    await page.locator('#video').waitFor();
-    const video = await page.locator('#video').innerText();
-    expect(video).toMatch(/ready/);
-    expect(video).toMatch(/coverage\s+100\.0%/);
-    expect(video).toMatch(/pending[\s\S]*processing[\s\S]*uploading[\s\S]*notifying[\s\S]*failed[\s\S]*notifying[\s\S]*ready/);
-    expect(await page.locator('#video video').getAttribute('src')).toMatch(/_preview\.mp4$/);
-    // The page refreshes itself without replacing the player (a preview being watched keeps playing).
-    await page.evaluate("document.querySelector('#video video').marked = true");
-    const before = await page.locator('#updated').innerText();
-    await page.waitForFunction(`document.querySelector('#updated').textContent !== ${JSON.stringify(before)}`, undefined, { timeout: 15_000 });
-    expect(await page.evaluate("document.querySelector('#video video').marked")).toBe(true);
-    await page.screenshot({ path: 'reports/dashboard-video.png', fullPage: true });
-    // Back on the overview through a few refreshes, the page holds one snapshot image per camera, not one per refresh.
-    await page.goBack();
-    await page.locator('#cameras img[src^="blob:"]').waitFor();
-    for (let i = 0; i < 2; i++) {
-      const t = await page.locator('#updated').innerText();
-      await page.waitForFunction(`document.querySelector('#updated').textContent !== ${JSON.stringify(t)}`, undefined, { timeout: 15_000 });
-    }
-    expect(await page.evaluate('window.__liveUrls')).toBeLessThanOrEqual(1);
-    expect(foreign, foreign.join(' ')).toEqual([]);
-    expect(errors).toEqual([]);
-    await page.close();
-  });
+      // A video's page: preview, links, coverage and its history.
+      await page.click('li[data-booking="BK/DASH/1"] a');
+      await page.locator('#video').waitFor();
+      const video = await page.locator('#video').innerText();
+      expect(video).toMatch(/ready/);
+      expect(video).toMatch(/coverage\s+100\.0%/);
+      expect(video).toMatch(
+        /pending[\s\S]*processing[\s\S]*uploading[\s\S]*notifying[\s\S]*failed[\s\S]*notifying[\s\S]*ready/,
+      );
+      expect(await page.locator('#video video').getAttribute('src')).toMatch(/_preview\.mp4$/);
+      // The page refreshes itself without replacing the player (a preview being watched keeps playing).
+      await page.evaluate("document.querySelector('#video video').marked = true");
+      const before = await page.locator('#updated').innerText();
+      await page.waitForFunction(
+        `document.querySelector('#updated').textContent !== ${JSON.stringify(before)}`,
+        undefined,
+        { timeout: 15_000 },
+      );
+      expect(await page.evaluate("document.querySelector('#video video').marked")).toBe(true);
+      await page.screenshot({ path: 'reports/dashboard-video.png', fullPage: true });
+      // Back on the overview through a few refreshes, the page holds one snapshot image per camera, not one per refresh.
+      await page.goBack();
+      await page.locator('#cameras img[src^="blob:"]').waitFor();
+      for (let i = 0; i < 2; i++) {
+        const t = await page.locator('#updated').innerText();
+        await page.waitForFunction(
+          `document.querySelector('#updated').textContent !== ${JSON.stringify(t)}`,
+          undefined,
+          { timeout: 15_000 },
+        );
+      }
+      expect(await page.evaluate('window.__liveUrls')).toBeLessThanOrEqual(1);
+      expect(foreign, foreign.join(' ')).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+  );
 
   it('fits a phone screen', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });

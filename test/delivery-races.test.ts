@@ -16,7 +16,9 @@ import { captureLogger, tempDir } from './fixtures/helpers.js';
 import { startFakeS3 } from './fixtures/s3.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
 const jobDelays = { cut: [], upload: [60_000], notify: [60_000] };
 function seeded(): { db: Db; uid: string } {
@@ -24,7 +26,9 @@ function seeded(): { db: Db; uid: string } {
   cleanups.push(() => tmp.cleanup());
   const [uid] = seedDeliverableVideos(tmp.dir, 1);
   const db = openDatabase(path.join(tmp.dir, 'venue-recorder.db'));
-  cleanups.push(() => { db.close(); });
+  cleanups.push(() => {
+    db.close();
+  });
   return { db, uid: uid! };
 }
 /** The scanner's cancel of a booking, as VideoActor applies it. */
@@ -33,10 +37,19 @@ const cancel = (db: Db, uid: string) => createVideoLifecycle({ db, jobDelays }).
 /** Runs the stage's due jobs once, as its delivery actor would. */
 async function runStage<K extends 'upload' | 'notify', R>(db: Db, stage: DeliveryStage<K, R>) {
   const log = captureLogger();
-  const data = { jobDelays, quickDelaysMs: [], concurrency: 1, breaker: { threshold: 5, halfOpenAfterMs: 60_000 } } as unknown as DeliveryActorData;
+  const data = {
+    jobDelays,
+    quickDelaysMs: [],
+    concurrency: 1,
+    breaker: { threshold: 5, halfOpenAfterMs: 60_000 },
+  } as unknown as DeliveryActorData;
   const events: DeliveryEvent[] = [];
   const ctx = { id: stage.kind, data, logger: log.logger, emit: (e: DeliveryEvent) => events.push(e) };
-  const runner = createJobRunner(deliveryJobSpec(ctx, db, createVideoLifecycle({ db, jobDelays }), stage), { db, owner: 'test', logger: log.logger });
+  const runner = createJobRunner(deliveryJobSpec(ctx, db, createVideoLifecycle({ db, jobDelays }), stage), {
+    db,
+    owner: 'test',
+    logger: log.logger,
+  });
   runner.pump();
   await runner.idle();
   return { log, events };
@@ -50,12 +63,20 @@ describe('a booking cancelled while its video is delivered', () => {
     const real = createS3Store(s3.config);
     let puts = 0;
     // The booking is cancelled (its files go with it) while the objects go up.
-    const store = { ...real, put: async (...a: Parameters<typeof real.put>) => { if (puts++ === 0) cancel(db, uid); return real.put(...a); } };
+    const store = {
+      ...real,
+      put: async (...a: Parameters<typeof real.put>) => {
+        if (puts++ === 0) cancel(db, uid);
+        return real.put(...a);
+      },
+    };
     const { log } = await runStage(db, uploadStage({ store, keyPrefix: '' }));
     expect(createVideosRepo(db).get(uid)).toMatchObject({ status: 'cancelled', mp4_url: null, file: null });
     expect(createJobsRepo(db).pending('notify')).toEqual([]);
     expect(createJobsRepo(db).pending('upload')).toEqual([]);
-    expect(log.lines.some((l) => l.includes(`${uid} was cancelled when its upload finished; not announced`))).toBe(true);
+    expect(log.lines.some((l) => l.includes(`${uid} was cancelled when its upload finished; not announced`))).toBe(
+      true,
+    );
     expect(log.lines.filter((l) => l.includes('❌ ERROR'))).toEqual([]);
   });
 
@@ -67,7 +88,14 @@ describe('a booking cancelled while its video is delivered', () => {
     createJobsRepo(db).claim('upload', 'test', 60_000, Date.now());
     expect(createVideoLifecycle({ db, jobDelays }).apply(uid, 'upload:done', { urls }).moved).toBe(true);
     const real = createAyoClient({ ...TEST_AYO, baseUrl: ayo.baseUrl, timeoutMs: 2_000 });
-    const client = { ...real, call: async (...a: Parameters<typeof real.call>) => { const r = await real.call(...a); cancel(db, uid); return r; } };
+    const client = {
+      ...real,
+      call: async (...a: Parameters<typeof real.call>) => {
+        const r = await real.call(...a);
+        cancel(db, uid);
+        return r;
+      },
+    };
     const { log } = await runStage(db, notifyStage(client, 'Asia/Jakarta'));
     expect(ayo.calls.filter((c) => c.endpoint === 'save-video-available')).toHaveLength(1);
     expect(createVideosRepo(db).get(uid)?.status).toBe('cancelled');

@@ -11,11 +11,19 @@ import { captureLogger, tempDir, waitFor, freePort } from './fixtures/helpers.js
 import { startFakeS3, type FakeS3 } from './fixtures/s3.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
-
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
 /** A service with the object store at `s3Endpoint` and the fake AYO; `count` videos wait for delivery. */
-async function setup(opts: { count: number; s3?: FakeS3; s3Endpoint?: string; publicBase?: string; env?: Record<string, string>; ayoDown?: boolean }) {
+async function setup(opts: {
+  count: number;
+  s3?: FakeS3;
+  s3Endpoint?: string;
+  publicBase?: string;
+  env?: Record<string, string>;
+  ayoDown?: boolean;
+}) {
   const tmp = tempDir();
   cleanups.push(() => tmp.cleanup());
   const ayo = await startFakeAyo(TEST_AYO);
@@ -25,24 +33,45 @@ async function setup(opts: { count: number; s3?: FakeS3; s3Endpoint?: string; pu
   const ids = seedDeliverableVideos(tmp.dir, opts.count);
   const log = captureLogger();
   const endpoint = opts.s3Endpoint ?? opts.s3!.config.endpoint;
-  const service = await startService(loadConfig({
-    PORT: '0', DATA_DIR: tmp.dir, BOOKING_SYNC_INTERVAL: '1h', AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token,
-    AYO_VENUE_CODE: TEST_AYO.venueCode, AYO_VENUE_SECRET: TEST_AYO.secret, AYO_API_TIMEOUT: '500ms',
-    S3_ENDPOINT: endpoint, S3_BUCKET: 'videos', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER',
-    S3_PUBLIC_BASE_URL: opts.publicBase ?? `${endpoint}/videos`, CONNECTIVITY_INTERVAL: '200ms', CONNECTIVITY_TIMEOUT: '200ms',
-    UPLOAD_RETRY_DELAYS: '10ms,20ms,30ms,40ms,50ms', NOTIFY_RETRY_DELAYS: '10ms,20ms,30ms', DELIVERY_JOB_RETRY_DELAYS: '300ms,300ms,300ms,300ms,300ms',
-    ...opts.env,
-  }), log.logger);
+  const service = await startService(
+    loadConfig({
+      PORT: '0',
+      DATA_DIR: tmp.dir,
+      BOOKING_SYNC_INTERVAL: '1h',
+      AYO_API_BASE_URL: ayo.baseUrl,
+      AYO_API_TOKEN: TEST_AYO.token,
+      AYO_VENUE_CODE: TEST_AYO.venueCode,
+      AYO_VENUE_SECRET: TEST_AYO.secret,
+      AYO_API_TIMEOUT: '500ms',
+      S3_ENDPOINT: endpoint,
+      S3_BUCKET: 'videos',
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+      S3_PUBLIC_BASE_URL: opts.publicBase ?? `${endpoint}/videos`,
+      CONNECTIVITY_INTERVAL: '200ms',
+      CONNECTIVITY_TIMEOUT: '200ms',
+      UPLOAD_RETRY_DELAYS: '10ms,20ms,30ms,40ms,50ms',
+      NOTIFY_RETRY_DELAYS: '10ms,20ms,30ms',
+      DELIVERY_JOB_RETRY_DELAYS: '300ms,300ms,300ms,300ms,300ms',
+      ...opts.env,
+    }),
+    log.logger,
+  );
   cleanups.push(() => service.stop());
   const api = async (p: string, method = 'GET') => {
     const res = await fetch(service.url + p, { method });
     return { status: res.status, body: (await res.json()) as any };
   };
   const video = async (id: string) => (await api(`/api/videos/${id}`)).body.data;
-  const allReady = () => waitFor(async () => {
-    for (const id of ids) if ((await video(id)).status !== 'ready') return false;
-    return true;
-  }, 'every video ready', 20_000);
+  const allReady = () =>
+    waitFor(
+      async () => {
+        for (const id of ids) if ((await video(id)).status !== 'ready') return false;
+        return true;
+      },
+      'every video ready',
+      20_000,
+    );
   return { tmp, ayo, ids, log, service, api, video, allReady };
 }
 
@@ -57,7 +86,8 @@ async function setupFailingPreviews(opts: { count: number; env: Record<string, s
 }
 
 /** Waits for a log line: an actor's lines cross threads after its database writes, so they may trail the API. */
-const logged = (lines: string[], match: (l: string) => boolean) => waitFor(() => lines.some(match), 'the log line', 5_000);
+const logged = (lines: string[], match: (l: string) => boolean) =>
+  waitFor(() => lines.some(match), 'the log line', 5_000);
 
 const objectFile = (s3: FakeS3, key: string) => path.join(s3.dir, 'videos', key + '._S3rver_object');
 
@@ -70,7 +100,8 @@ describe('delivery: upload to R2 and notify AYO', () => {
     for (const id of t.ids) {
       const v = await t.video(id);
       expect(v.urls).toEqual({
-        mp4: `${s3.config.endpoint}/videos/mp4/${id}.mp4`, preview: `${s3.config.endpoint}/videos/mp4/${id}_preview.mp4`,
+        mp4: `${s3.config.endpoint}/videos/mp4/${id}.mp4`,
+        preview: `${s3.config.endpoint}/videos/mp4/${id}_preview.mp4`,
         thumbnail: `${s3.config.endpoint}/videos/mp4/${id}_thumbnail.jpg`,
       });
       expect(v.history.map((h: any) => h.status).slice(-3)).toEqual(['uploading', 'notifying', 'ready']);
@@ -83,8 +114,14 @@ describe('delivery: upload to R2 and notify AYO', () => {
       const calls = t.ayo.acceptedVideos().get(id)!;
       expect(calls).toHaveLength(1);
       expect(calls[0]!.params).toMatchObject({
-        booking_id: expect.stringMatching(/^BK\/D\/\d$/), type: 'full', preview_path: v.urls.preview, image_path: v.urls.thumbnail,
-        unique_id: id, start_timestamp: '2025-04-10T10:00:00+07:00', end_timestamp: '2025-04-10T11:00:00+07:00', duration: '3600',
+        booking_id: expect.stringMatching(/^BK\/D\/\d$/),
+        type: 'full',
+        preview_path: v.urls.preview,
+        image_path: v.urls.thumbnail,
+        unique_id: id,
+        start_timestamp: '2025-04-10T10:00:00+07:00',
+        end_timestamp: '2025-04-10T11:00:00+07:00',
+        duration: '3600',
       });
       await logged(t.log.lines, (l) => l.includes(`📤 SUCCESS: Direct upload completed for ${id}`));
       await logged(t.log.lines, (l) => l.includes(`🔔 SUCCESS: Direct API notification sent for ${id}`));
@@ -93,9 +130,25 @@ describe('delivery: upload to R2 and notify AYO', () => {
 
   it('queues while the object store is down, without spending attempts, and delivers oldest first once it is back', async () => {
     const port = await freePort();
-    const t = await setup({ count: 5, s3Endpoint: `http://127.0.0.1:${port}`, publicBase: `http://127.0.0.1:${port}/videos` });
-    await waitFor(() => t.log.lines.some((l) => l.includes('🌐 CONNECTIVITY: Offline - object store unreachable')), 'offline', 10_000);
-    for (const id of t.ids) await waitFor(() => t.log.lines.some((l) => l.includes(`📦 QUEUE: Upload task queued untuk video ${id} - akan diproses saat online`)), `${id} queued`, 10_000);
+    const t = await setup({
+      count: 5,
+      s3Endpoint: `http://127.0.0.1:${port}`,
+      publicBase: `http://127.0.0.1:${port}/videos`,
+    });
+    await waitFor(
+      () => t.log.lines.some((l) => l.includes('🌐 CONNECTIVITY: Offline - object store unreachable')),
+      'offline',
+      10_000,
+    );
+    for (const id of t.ids)
+      await waitFor(
+        () =>
+          t.log.lines.some((l) =>
+            l.includes(`📦 QUEUE: Upload task queued untuk video ${id} - akan diproses saat online`),
+          ),
+        `${id} queued`,
+        10_000,
+      );
     const q = (await t.api('/api/queue')).body.data;
     expect(q.counts).toContainEqual({ kind: 'upload', status: 'pending', count: 5 });
     expect(q.deadLetters).toEqual([]);
@@ -104,14 +157,22 @@ describe('delivery: upload to R2 and notify AYO', () => {
     await t.allReady();
     const attempts = (await t.api('/api/queue')).body.data;
     expect(attempts.counts).toContainEqual({ kind: 'upload', status: 'done', count: 5 });
-    await logged(t.log.lines, (l) => l.includes('🌐 CONNECTIVITY: Online - object store is back; sending queued upload tasks, oldest first'));
+    await logged(t.log.lines, (l) =>
+      l.includes('🌐 CONNECTIVITY: Online - object store is back; sending queued upload tasks, oldest first'),
+    );
     for (const id of t.ids) expect(fs.existsSync(objectFile(s3, `mp4/${id}.mp4`))).toBe(true);
     // No attempt was spent on the outage: each upload job ran once, when the store was back.
     const db = openDatabase(path.join(t.tmp.dir, 'venue-recorder.db'));
-    expect((db.prepare("SELECT attempts FROM jobs WHERE kind = 'upload'").all() as { attempts: number }[]).map((j) => j.attempts)).toEqual([1, 1, 1, 1, 1]);
+    expect(
+      (db.prepare("SELECT attempts FROM jobs WHERE kind = 'upload'").all() as { attempts: number }[]).map(
+        (j) => j.attempts,
+      ),
+    ).toEqual([1, 1, 1, 1, 1]);
     db.close();
     // Oldest first: the first two delivered are the two oldest (two uploads run at once).
-    const order = t.log.lines.filter((l) => l.includes('📤 SUCCESS')).map((l) => t.ids.findIndex((id) => l.includes(id)));
+    const order = t.log.lines
+      .filter((l) => l.includes('📤 SUCCESS'))
+      .map((l) => t.ids.findIndex((id) => l.includes(id)));
     expect(order.slice(0, 2).sort()).toEqual([0, 1]);
   });
 
@@ -119,20 +180,34 @@ describe('delivery: upload to R2 and notify AYO', () => {
     const s3 = await startFakeS3();
     cleanups.push(() => s3.close());
     const t = await setup({ count: 3, s3, ayoDown: true });
-    await waitFor(() => t.log.lines.some((l) => l.includes('🌐 CONNECTIVITY: Offline - AYO API unreachable')), 'AYO offline', 10_000);
+    await waitFor(
+      () => t.log.lines.some((l) => l.includes('🌐 CONNECTIVITY: Offline - AYO API unreachable')),
+      'AYO offline',
+      10_000,
+    );
     for (const id of t.ids) {
-      await waitFor(() => t.log.lines.some((l) => l.includes(`📦 QUEUE: API notification task queued untuk video ${id}`)), `${id}'s notification queued`, 15_000);
+      await waitFor(
+        () => t.log.lines.some((l) => l.includes(`📦 QUEUE: API notification task queued untuk video ${id}`)),
+        `${id}'s notification queued`,
+        15_000,
+      );
     }
     // Uploaded, waiting for AYO.
     for (const id of t.ids) expect((await t.video(id)).status).toBe('notifying');
     const back = await startFakeAyo({ ...TEST_AYO, port: Number(new URL(t.ayo.baseUrl).port) });
     cleanups.push(() => back.close());
     await t.allReady();
-    const announced = back.calls.filter((c) => c.endpoint === 'save-video-available' && c.answered === 200).map((c) => String(c.params.unique_id));
+    const announced = back.calls
+      .filter((c) => c.endpoint === 'save-video-available' && c.answered === 200)
+      .map((c) => String(c.params.unique_id));
     // Each once (the queue's order is that of the uploads finishing, two at a time).
     expect([...announced].sort()).toEqual([...t.ids].sort());
     const db = openDatabase(path.join(t.tmp.dir, 'venue-recorder.db'));
-    expect((db.prepare("SELECT attempts FROM jobs WHERE kind = 'notify' ORDER BY id").all() as { attempts: number }[]).map((j) => j.attempts)).toEqual([1, 1, 1]);
+    expect(
+      (db.prepare("SELECT attempts FROM jobs WHERE kind = 'notify' ORDER BY id").all() as { attempts: number }[]).map(
+        (j) => j.attempts,
+      ),
+    ).toEqual([1, 1, 1]);
     db.close();
   });
 
@@ -148,7 +223,9 @@ describe('delivery: upload to R2 and notify AYO', () => {
     // Three failed calls (500, reset, timeout), then the accepted one; a busy machine may split the quick
     // retries across two claims (a connectivity probe timing out in between), so N is not fixed.
     expect(t.ayo.calls.filter((c) => c.endpoint === 'save-video-available')).toHaveLength(4);
-    await logged(t.log.lines, (l) => new RegExp(`🔄 RETRY: API Notification for ${t.ids[0]} ✅ Berhasil setelah [1-3] kali retry`).test(l));
+    await logged(t.log.lines, (l) =>
+      new RegExp(`🔄 RETRY: API Notification for ${t.ids[0]} ✅ Berhasil setelah [1-3] kali retry`).test(l),
+    );
     expect(t.log.lines.filter((l) => l.includes('🔄 RETRY: Will retry error:')).length).toBeGreaterThanOrEqual(2);
   });
 
@@ -158,18 +235,33 @@ describe('delivery: upload to R2 and notify AYO', () => {
     const t = await setup({ count: 1, s3 });
     const id = t.ids[0]!;
     t.ayo.fault({ kind: '403', endpoint: 'save-video-available' });
-    const failed = await waitFor(async () => {
-      const v = await t.video(id);
-      return v.status === 'failed' ? v : undefined;
-    }, 'the permanent failure', 15_000);
-    expect(failed.reason).toBe('AYO notification failed: AYO save-video-available answered HTTP 403: Invalid Signature');
+    const failed = await waitFor(
+      async () => {
+        const v = await t.video(id);
+        return v.status === 'failed' ? v : undefined;
+      },
+      'the permanent failure',
+      15_000,
+    );
+    expect(failed.reason).toBe(
+      'AYO notification failed: AYO save-video-available answered HTTP 403: Invalid Signature',
+    );
     const calls = t.ayo.calls.filter((c) => c.endpoint === 'save-video-available');
     expect(calls).toHaveLength(1);
     const q = (await t.api('/api/queue')).body.data;
-    expect(q.deadLetters).toEqual([expect.objectContaining({ kind: 'notify', uniqueId: id, lastError: 'AYO save-video-available answered HTTP 403: Invalid Signature' })]);
+    expect(q.deadLetters).toEqual([
+      expect.objectContaining({
+        kind: 'notify',
+        uniqueId: id,
+        lastError: 'AYO save-video-available answered HTTP 403: Invalid Signature',
+      }),
+    ]);
     t.ayo.clearFaults();
     const retried = await t.api(`/api/videos/${id}/retry`, 'POST');
-    expect(retried).toMatchObject({ status: 200, body: { data: { uniqueId: id, job: { kind: 'notify', status: 'pending' } } } });
+    expect(retried).toMatchObject({
+      status: 200,
+      body: { data: { uniqueId: id, job: { kind: 'notify', status: 'pending' } } },
+    });
     await t.allReady();
     expect((await t.api(`/api/videos/${id}/retry`, 'POST')).status).toBe(409);
     expect((await t.api('/api/queue/999999/retry', 'POST')).status).toBe(404);
@@ -180,19 +272,34 @@ describe('delivery: upload to R2 and notify AYO', () => {
     const s3 = await startFakeS3();
     cleanups.push(() => s3.close());
     // A breaker that never opens here: this is about running out of attempts, not about the circuit.
-    const t = await setup({ count: 1, s3, env: { AYO_CIRCUIT_BREAK_AFTER: '1000', DELIVERY_CIRCUIT_BREAK_AFTER: '1000' } });
+    const t = await setup({
+      count: 1,
+      s3,
+      env: { AYO_CIRCUIT_BREAK_AFTER: '1000', DELIVERY_CIRCUIT_BREAK_AFTER: '1000' },
+    });
     const id = t.ids[0]!;
     for (let i = 0; i < 100; i++) t.ayo.fault({ kind: '500', endpoint: 'save-video-available' });
-    const failed = await waitFor(async () => {
-      const v = await t.video(id);
-      return v.status === 'failed' && (await t.api('/api/queue')).body.data.deadLetters.length ? v : undefined;
-    }, 'the dead letter', 20_000);
+    const failed = await waitFor(
+      async () => {
+        const v = await t.video(id);
+        return v.status === 'failed' && (await t.api('/api/queue')).body.data.deadLetters.length ? v : undefined;
+      },
+      'the dead letter',
+      20_000,
+    );
     expect(failed.reason).toMatch(/HTTP 500/);
     // Quick retries (1 + 3) in each of the 6 durable attempts (the first and 5 queue retries).
     expect(t.ayo.calls.filter((c) => c.endpoint === 'save-video-available')).toHaveLength(24);
     await logged(t.log.lines, (l) => l.includes(`🔄 RETRY: API Notification for ${id} ❌ Gagal setelah 4 percobaan`));
     const q = (await t.api('/api/queue')).body.data;
-    expect(q.deadLetters).toEqual([expect.objectContaining({ kind: 'notify', uniqueId: id, attempts: 6, lastError: expect.stringMatching(/HTTP 500/) })]);
+    expect(q.deadLetters).toEqual([
+      expect.objectContaining({
+        kind: 'notify',
+        uniqueId: id,
+        attempts: 6,
+        lastError: expect.stringMatching(/HTTP 500/),
+      }),
+    ]);
     expect(t.ayo.acceptedVideos().get(id)).toBeUndefined();
   });
 
@@ -201,7 +308,11 @@ describe('delivery: upload to R2 and notify AYO', () => {
     cleanups.push(() => s3.close());
     const t = await setup({ count: 2, s3, env: { DELIVERY_CIRCUIT_HALF_OPEN_AFTER: '200ms' } });
     for (let i = 0; i < 1000; i++) t.ayo.fault({ kind: '500', endpoint: 'save-video-available' });
-    await waitFor(async () => (await t.api('/api/queue')).body.data.deadLetters.length === 2, 'two dead letters', 30_000);
+    await waitFor(
+      async () => (await t.api('/api/queue')).body.data.deadLetters.length === 2,
+      'two dead letters',
+      30_000,
+    );
     for (const id of t.ids) expect((await t.video(id)).status).toBe('failed');
     await logged(t.log.lines, (l) => l.includes('⚡ CIRCUIT: AYO circuit opened after repeated failures'));
     expect(t.ayo.acceptedVideos().size).toBe(0);
@@ -228,7 +339,10 @@ describe('delivery: upload to R2 and notify AYO', () => {
     for (const id of t.ids) expect(t.ayo.acceptedVideos().get(id)).toHaveLength(1);
     // Calls the open circuit refused spent no attempt: no upload job came near its last one.
     const db = openDatabase(path.join(t.tmp.dir, 'venue-recorder.db'));
-    const attempts = (db.prepare("SELECT attempts, max_attempts FROM jobs WHERE kind = 'upload'").all() as { attempts: number; max_attempts: number }[]);
+    const attempts = db.prepare("SELECT attempts, max_attempts FROM jobs WHERE kind = 'upload'").all() as {
+      attempts: number;
+      max_attempts: number;
+    }[];
     db.close();
     for (const a of attempts) expect(a.attempts).toBeLessThan(a.max_attempts);
   });
@@ -242,7 +356,13 @@ describe('delivery: upload to R2 and notify AYO', () => {
     const notify = db.prepare("SELECT id FROM jobs WHERE kind = 'notify'").get() as { id: number };
     db.close();
     const r = await t.api(`/api/queue/${notify.id}/retry`, 'POST');
-    expect(r).toMatchObject({ status: 409, body: { status: 'error', message: `Job ${notify.id} cannot be retried: it is done; running it again would deliver twice` } });
+    expect(r).toMatchObject({
+      status: 409,
+      body: {
+        status: 'error',
+        message: `Job ${notify.id} cannot be retried: it is done; running it again would deliver twice`,
+      },
+    });
     expect(t.ayo.acceptedVideos().get(t.ids[0]!)).toHaveLength(1);
     expect((await t.video(t.ids[0]!)).status).toBe('ready');
   });

@@ -9,18 +9,39 @@ import { startFakeS3, type FakeS3 } from './fixtures/s3.js';
 import { spawnService, type ServiceProcess } from './fixtures/service-process.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
 /** The service forked as a real process against the fake AYO and `s3Endpoint`. */
 function fork(dataDir: string, ayo: FakeAyo, s3: FakeS3, s3Endpoint: string): ServiceProcess {
   const p = spawnService({
-    PORT: '0', DATA_DIR: dataDir, LOG_FORMAT: 'json', BOOKING_SYNC_INTERVAL: '1h',
-    AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token, AYO_VENUE_CODE: TEST_AYO.venueCode, AYO_VENUE_SECRET: TEST_AYO.secret,
-    AYO_API_TIMEOUT: '20s', S3_ENDPOINT: s3Endpoint, S3_BUCKET: 'videos', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER',
-    S3_PUBLIC_BASE_URL: `${s3.config.endpoint}/videos`, CONNECTIVITY_INTERVAL: '500ms', UPLOAD_CONCURRENCY: '1',
-    UPLOAD_RETRY_DELAYS: '50ms', NOTIFY_RETRY_DELAYS: '50ms', DELIVERY_JOB_RETRY_DELAYS: '200ms,200ms,200ms,200ms,200ms',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_FORMAT: 'json',
+    BOOKING_SYNC_INTERVAL: '1h',
+    AYO_API_BASE_URL: ayo.baseUrl,
+    AYO_API_TOKEN: TEST_AYO.token,
+    AYO_VENUE_CODE: TEST_AYO.venueCode,
+    AYO_VENUE_SECRET: TEST_AYO.secret,
+    AYO_API_TIMEOUT: '20s',
+    S3_ENDPOINT: s3Endpoint,
+    S3_BUCKET: 'videos',
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    S3_PUBLIC_BASE_URL: `${s3.config.endpoint}/videos`,
+    CONNECTIVITY_INTERVAL: '500ms',
+    UPLOAD_CONCURRENCY: '1',
+    UPLOAD_RETRY_DELAYS: '50ms',
+    NOTIFY_RETRY_DELAYS: '50ms',
+    DELIVERY_JOB_RETRY_DELAYS: '200ms,200ms,200ms,200ms,200ms',
   });
-  cleanups.push(async () => { if (p.child.exitCode === null && p.child.signalCode === null) { p.child.kill('SIGKILL'); await p.exited; } });
+  cleanups.push(async () => {
+    if (p.child.exitCode === null && p.child.signalCode === null) {
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+  });
   return p;
 }
 
@@ -30,7 +51,10 @@ async function world(mp4Bytes: number) {
   const ayo = await startFakeAyo(TEST_AYO);
   cleanups.push(() => ayo.close());
   const s3 = await startFakeS3();
-  cleanups.push(async () => { await s3.close(); fs.rmSync(s3.dir, { recursive: true, force: true }); });
+  cleanups.push(async () => {
+    await s3.close();
+    fs.rmSync(s3.dir, { recursive: true, force: true });
+  });
   const proxy = await startFlakyProxy(s3.config.endpoint, { method: 'NONE', path: /x/, times: 0 });
   cleanups.push(() => proxy.close());
   const ids = seedDeliverableVideos(tmp.dir, 3, { mp4Bytes });
@@ -41,13 +65,17 @@ async function world(mp4Bytes: number) {
 async function expectExactlyOnce(w: Awaited<ReturnType<typeof world>>, mp4Bytes: number) {
   const p = fork(w.tmp.dir, w.ayo, w.s3, w.proxy.url);
   const url = await p.url();
-  await waitFor(async () => {
-    for (const id of w.ids) {
-      const v = (await (await fetch(`${url}/api/videos/${id}`)).json()) as { data: { status: string } };
-      if (v.data.status !== 'ready') return false;
-    }
-    return true;
-  }, 'every video ready after the restart', 90_000);
+  await waitFor(
+    async () => {
+      for (const id of w.ids) {
+        const v = (await (await fetch(`${url}/api/videos/${id}`)).json()) as { data: { status: string } };
+        if (v.data.status !== 'ready') return false;
+      }
+      return true;
+    },
+    'every video ready after the restart',
+    90_000,
+  );
   const store = createS3Store(w.s3.config);
   for (const id of w.ids) {
     expect(await store.size(`mp4/${id}.mp4`)).toBe(mp4Bytes);
@@ -68,7 +96,11 @@ describe('exactly once across kill -9', { timeout: 180_000 }, () => {
     const w = await world(mp4Bytes);
     const p = fork(w.tmp.dir, w.ayo, w.s3, w.proxy.url);
     // The first part of the first mp4 is on its way: kill the whole service there.
-    await waitFor(() => w.proxy.seen.some((r) => r.method === 'PUT' && /\.mp4\?.*partNumber=/.test(r.path)), 'a multipart upload in flight', 90_000);
+    await waitFor(
+      () => w.proxy.seen.some((r) => r.method === 'PUT' && /\.mp4\?.*partNumber=/.test(r.path)),
+      'a multipart upload in flight',
+      90_000,
+    );
     p.child.kill('SIGKILL');
     await p.exited;
     expect(w.ayo.acceptedVideos().size).toBe(0);
@@ -79,8 +111,16 @@ describe('exactly once across kill -9', { timeout: 180_000 }, () => {
     const w = await world(100_000);
     w.ayo.fault({ kind: '503', endpoint: 'save-video-available' });
     const p = fork(w.tmp.dir, w.ayo, w.s3, w.proxy.url);
-    await waitFor(() => p.out.filter((l) => l.includes('📤 SUCCESS: Direct upload completed')).length === 3, 'all uploads done', 90_000);
-    await waitFor(() => w.ayo.calls.some((c) => c.endpoint === 'save-video-available'), 'a refused notification', 90_000);
+    await waitFor(
+      () => p.out.filter((l) => l.includes('📤 SUCCESS: Direct upload completed')).length === 3,
+      'all uploads done',
+      90_000,
+    );
+    await waitFor(
+      () => w.ayo.calls.some((c) => c.endpoint === 'save-video-available'),
+      'a refused notification',
+      90_000,
+    );
     p.child.kill('SIGKILL');
     await p.exited;
     w.ayo.clearFaults();
@@ -91,7 +131,11 @@ describe('exactly once across kill -9', { timeout: 180_000 }, () => {
     const w = await world(100_000);
     w.ayo.fault({ kind: 'hang', endpoint: 'save-video-available' });
     const p = fork(w.tmp.dir, w.ayo, w.s3, w.proxy.url);
-    await waitFor(() => w.ayo.calls.some((c) => c.endpoint === 'save-video-available' && c.answered === 'hang'), 'a notification in flight', 90_000);
+    await waitFor(
+      () => w.ayo.calls.some((c) => c.endpoint === 'save-video-available' && c.answered === 'hang'),
+      'a notification in flight',
+      90_000,
+    );
     p.child.kill('SIGKILL');
     await p.exited;
     w.ayo.clearFaults();

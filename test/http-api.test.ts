@@ -19,22 +19,54 @@ async function get(path: string, key: string | null = API_KEY) {
   const res = await fetch(service.url + path, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
   const text = await res.text();
   let body: any;
-  try { body = JSON.parse(text); } catch { body = text; }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
   return { status: res.status, body, text, headers: res.headers };
 }
 
 beforeAll(async () => {
   ayo = await startFakeAyo(TEST_AYO);
-  ayo.setBookings(yesterday, [ayoBooking({ booking_id: 'BK/0042/230228/0000118', date: yesterday, field_id: 7, status: 'SUCCESS' })]);
+  ayo.setBookings(yesterday, [
+    ayoBooking({ booking_id: 'BK/0042/230228/0000118', date: yesterday, field_id: 7, status: 'SUCCESS' }),
+  ]);
   ayo.setBookings(today, [
-    ayoBooking({ booking_id: 'BK-123456', date: today, start_time: '10:00:00', end_time: '12:00:00', status: 'SUCCESS' }),
-    ayoBooking({ booking_id: 'BK-2', date: today, start_time: '08:00:00', end_time: '09:00:00', status: 'CANCELLED', field_id: 51 }),
-    ayoBooking({ booking_id: 'BK-3', date: today, start_time: '14:00:00', end_time: '15:00:00', status: 'PENDING', user_name: undefined }),
+    ayoBooking({
+      booking_id: 'BK-123456',
+      date: today,
+      start_time: '10:00:00',
+      end_time: '12:00:00',
+      status: 'SUCCESS',
+    }),
+    ayoBooking({
+      booking_id: 'BK-2',
+      date: today,
+      start_time: '08:00:00',
+      end_time: '09:00:00',
+      status: 'CANCELLED',
+      field_id: 51,
+    }),
+    ayoBooking({
+      booking_id: 'BK-3',
+      date: today,
+      start_time: '14:00:00',
+      end_time: '15:00:00',
+      status: 'PENDING',
+      user_name: undefined,
+    }),
   ]);
   tmp = tempDir();
   const config = loadConfig({
-    PORT: '0', DATA_DIR: tmp.dir, API_KEY, AYO_API_BASE_URL: ayo.baseUrl + '/', AYO_API_TOKEN: TEST_AYO.token,
-    AYO_VENUE_CODE: TEST_AYO.venueCode, AYO_VENUE_SECRET: TEST_AYO.secret, BOOKING_SYNC_INTERVAL: '1h',
+    PORT: '0',
+    DATA_DIR: tmp.dir,
+    API_KEY,
+    AYO_API_BASE_URL: ayo.baseUrl + '/',
+    AYO_API_TOKEN: TEST_AYO.token,
+    AYO_VENUE_CODE: TEST_AYO.venueCode,
+    AYO_VENUE_SECRET: TEST_AYO.secret,
+    BOOKING_SYNC_INTERVAL: '1h',
   });
   service = await startService(config, log.logger);
   await waitFor(async () => (await get('/api/sync')).body?.data?.finishedAt, 'the first sync');
@@ -54,15 +86,36 @@ describe('REST API', () => {
     expect(body.data).toHaveLength(4);
     const b = body.data.find((x: any) => x.bookingId === 'BK-123456');
     expect(Object.keys(b)).toEqual([
-      'id', 'bookingId', 'orderDetailId', 'fieldId', 'date', 'startTime', 'endTime', 'status', 'fieldName', 'userName',
-      'userPhone', 'createdAt', 'updatedAt', 'rawJson', 'lastSyncAt',
+      'id',
+      'bookingId',
+      'orderDetailId',
+      'fieldId',
+      'date',
+      'startTime',
+      'endTime',
+      'status',
+      'fieldName',
+      'userName',
+      'userPhone',
+      'createdAt',
+      'updatedAt',
+      'rawJson',
+      'lastSyncAt',
     ]);
     expect(b).toMatchObject({
-      orderDetailId: 186926, fieldId: 50, date: today, startTime: '10:00:00', endTime: '12:00:00', status: 'success',
-      fieldName: 'Lapangan A', userName: 'Budi Santoso', userPhone: '081234567890',
+      orderDetailId: 186926,
+      fieldId: 50,
+      date: today,
+      startTime: '10:00:00',
+      endTime: '12:00:00',
+      status: 'success',
+      fieldName: 'Lapangan A',
+      userName: 'Budi Santoso',
+      userPhone: '081234567890',
     });
     expect(typeof b.id).toBe('number');
-    for (const k of ['createdAt', 'updatedAt', 'lastSyncAt']) expect(b[k]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/);
+    for (const k of ['createdAt', 'updatedAt', 'lastSyncAt'])
+      expect(b[k]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/);
     expect(JSON.parse(b.rawJson)).toMatchObject({ booking_id: 'BK-123456', status: 'SUCCESS' });
     // Newest date first, by start time within a day.
     expect(body.data.map((x: any) => x.bookingId)).toEqual(['BK-2', 'BK-123456', 'BK-3', 'BK/0042/230228/0000118']);
@@ -71,7 +124,9 @@ describe('REST API', () => {
   it('filters by status, date and limit', async () => {
     expect((await get('/api/bookings?status=success')).body.count).toBe(2);
     expect((await get(`/api/bookings?date=${today}`)).body.count).toBe(3);
-    expect((await get(`/api/bookings?date=${today}&status=cancelled`)).body.data.map((x: any) => x.bookingId)).toEqual(['BK-2']);
+    expect((await get(`/api/bookings?date=${today}&status=cancelled`)).body.data.map((x: any) => x.bookingId)).toEqual([
+      'BK-2',
+    ]);
     expect((await get('/api/bookings?limit=1')).body.count).toBe(1);
     expect((await get('/api/bookings?limit=1000')).body.count).toBe(4);
     expect((await get('/api/bookings/status/cancelled')).body.data.map((x: any) => x.bookingId)).toEqual(['BK-2']);
@@ -114,7 +169,7 @@ describe('REST API', () => {
     ['/api/bookings?limit=1&limit=2', /limit must be given once/],
     ["/api/bookings?status=success'%20OR%20'1'='1", /Invalid status/],
     ['/api/bookings?date=2025-01-01;DROP%20TABLE%20bookings', /Invalid date/],
-    ["/api/bookings?q=%27%3B--", /Unknown parameter "q"/],
+    ['/api/bookings?q=%27%3B--', /Unknown parameter "q"/],
     ['/api/bookings/status/done', /Invalid status "done"/],
     ["/api/bookings/status/success'--", /Invalid status/],
     ['/api/bookings/date/2025-13-01', /Invalid date "2025-13-01"/],
@@ -143,7 +198,10 @@ describe('REST API', () => {
   it('requires the API key on /api/... and compares it exactly', async () => {
     const none = await get('/api/bookings', null);
     expect(none.status).toBe(401);
-    expect(none.body).toEqual({ status: 'error', message: 'Missing or invalid API key: send Authorization: Bearer <API_KEY>' });
+    expect(none.body).toEqual({
+      status: 'error',
+      message: 'Missing or invalid API key: send Authorization: Bearer <API_KEY>',
+    });
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
     expect((await get('/api/bookings', API_KEY + 'x')).status).toBe(401);
     expect((await get('/api/bookings', API_KEY.slice(0, -1))).status).toBe(401);
@@ -155,7 +213,14 @@ describe('REST API', () => {
     const { status, body } = await get('/api/sync');
     expect(status).toBe(200);
     expect(body.status).toBe('success');
-    expect(body.data).toMatchObject({ trigger: 'interval', fetched: 4, created: 4, skipped: 0, failedDates: [], error: null });
+    expect(body.data).toMatchObject({
+      trigger: 'interval',
+      fetched: 4,
+      created: 4,
+      skipped: 0,
+      failedDates: [],
+      error: null,
+    });
     expect(body.data.dates).toEqual([yesterday, today, addDays(today, 1)]);
     expect(body.lastSuccessfulAt).toBe(body.data.finishedAt);
   });

@@ -7,7 +7,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobsRepo, createVideosRepo, openDatabase, type Db, type JobRow } from '../src/db/index.js';
 import { PermanentError, RetryableError } from '../src/errors.js';
 import {
-  createJobRunner, createVideoLifecycle, jobKey, type Admission, type JobContext, type JobKind, type JobKindSpec, type VideoLifecycle,
+  createJobRunner,
+  createVideoLifecycle,
+  jobKey,
+  type Admission,
+  type JobContext,
+  type JobKind,
+  type JobKindSpec,
+  type VideoLifecycle,
 } from '../src/pipeline/index.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 
@@ -16,7 +23,11 @@ let tmp: ReturnType<typeof tempDir>;
 let db: Db;
 let clock: number;
 const runners: { stop(): Promise<void> }[] = [];
-beforeEach(() => { tmp = tempDir(); db = openDatabase(path.join(tmp.dir, 'q.db')); clock = T; });
+beforeEach(() => {
+  tmp = tempDir();
+  db = openDatabase(path.join(tmp.dir, 'q.db'));
+  clock = T;
+});
 afterEach(async () => {
   for (const r of runners.splice(0)) await r.stop();
   db.close();
@@ -25,17 +36,41 @@ afterEach(async () => {
 
 const jobs = () => createJobsRepo(db);
 const lifecycleOf = (onStopped?: (uid: string, kinds: readonly JobKind[]) => void): VideoLifecycle =>
-  createVideoLifecycle({ db, jobDelays: { cut: [1_000], upload: [1_000], notify: [1_000] }, now: () => clock, onJobsStopped: onStopped });
+  createVideoLifecycle({
+    db,
+    jobDelays: { cut: [1_000], upload: [1_000], notify: [1_000] },
+    now: () => clock,
+    onJobsStopped: onStopped,
+  });
 
 /** A job of `kind` enqueued straight into the queue, as an older enqueuer might have stored it. */
 const enqueue = (kind: JobKind, uid: string, maxAttempts: number, groupKey?: string): JobRow =>
-  jobs().enqueue({ kind, payload: { uniqueId: uid }, dedupeKey: jobKey(kind, uid), groupKey, maxAttempts, runAtMs: clock }, new Date(clock).toISOString());
+  jobs().enqueue(
+    { kind, payload: { uniqueId: uid }, dedupeKey: jobKey(kind, uid), groupKey, maxAttempts, runAtMs: clock },
+    new Date(clock).toISOString(),
+  );
 
 /** A runner of a small kind over the test's database and clock; stopped after the test. */
-function runner<K extends JobKind, R>(spec: Partial<JobKindSpec<K, R>> & Pick<JobKindSpec<K, R>, 'kind' | 'run'>, opts: { leaseMs?: number; owner?: string } = {}) {
-  const r = createJobRunner<K, R>({ delaysMs: [], quickDelaysMs: [], concurrency: 1, label: (ctx) => `${spec.kind} ${ctx.payload.uniqueId}`, ...spec }, {
-    db, owner: opts.owner ?? 'runner', logger: captureLogger().logger, leaseMs: opts.leaseMs, now: () => clock,
-  });
+function runner<K extends JobKind, R>(
+  spec: Partial<JobKindSpec<K, R>> & Pick<JobKindSpec<K, R>, 'kind' | 'run'>,
+  opts: { leaseMs?: number; owner?: string } = {},
+) {
+  const r = createJobRunner<K, R>(
+    {
+      delaysMs: [],
+      quickDelaysMs: [],
+      concurrency: 1,
+      label: (ctx) => `${spec.kind} ${ctx.payload.uniqueId}`,
+      ...spec,
+    },
+    {
+      db,
+      owner: opts.owner ?? 'runner',
+      logger: captureLogger().logger,
+      leaseMs: opts.leaseMs,
+      now: () => clock,
+    },
+  );
   runners.push(r);
   return r;
 }
@@ -50,10 +85,13 @@ async function pumpOnce(r: ReturnType<typeof runner>): Promise<number> {
 /** A run that finishes only when the test says so; it rejects when its attempt is aborted. */
 function held() {
   const calls: { uid: string; signal: AbortSignal; finish: (v?: unknown) => void }[] = [];
-  const run = (ctx: JobContext<JobKind>, signal: AbortSignal) => new Promise<unknown>((resolve, reject) => {
-    calls.push({ uid: ctx.payload.uniqueId, signal, finish: resolve });
-    signal.addEventListener('abort', () => reject(new PermanentError('aborted', { code: 'cancelled' })), { once: true });
-  });
+  const run = (ctx: JobContext<JobKind>, signal: AbortSignal) =>
+    new Promise<unknown>((resolve, reject) => {
+      calls.push({ uid: ctx.payload.uniqueId, signal, finish: resolve });
+      signal.addEventListener('abort', () => reject(new PermanentError('aborted', { code: 'cancelled' })), {
+        once: true,
+      });
+    });
   return { calls, run };
 }
 
@@ -61,36 +99,70 @@ describe('the job runner', () => {
   it.each([
     { delays: [1_000, 2_000, 3_000], kind: 'upload' as const },
     { delays: [1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000], kind: 'notify' as const },
-  ])('takes attempts from the kind\'s $delays.length delays, whatever was stored at enqueue', async ({ delays, kind }) => {
-    const j = enqueue(kind, 'v', 6);
-    let runs = 0;
-    const failed: boolean[] = [];
-    const r = runner({ kind, delaysMs: delays, run: async () => { runs++; throw new RetryableError('HTTP 500'); }, onFailed: (_c, _r, final) => failed.push(final) });
-    for (let i = 0; i < delays.length; i++) {
+  ])(
+    "takes attempts from the kind's $delays.length delays, whatever was stored at enqueue",
+    async ({ delays, kind }) => {
+      const j = enqueue(kind, 'v', 6);
+      let runs = 0;
+      const failed: boolean[] = [];
+      const r = runner({
+        kind,
+        delaysMs: delays,
+        run: async () => {
+          runs++;
+          throw new RetryableError('HTTP 500');
+        },
+        onFailed: (_c, _r, final) => failed.push(final),
+      });
+      for (let i = 0; i < delays.length; i++) {
+        expect(await pumpOnce(r)).toBe(1);
+        expect(jobs().get(j.id)).toMatchObject({
+          status: 'pending',
+          attempts: i + 1,
+          max_attempts: delays.length + 1,
+          run_at_ms: clock + delays[i]!,
+          last_error: 'HTTP 500',
+        });
+        // Not due before its delay.
+        clock += delays[i]! - 1;
+        expect(await pumpOnce(r)).toBe(0);
+        clock += 1;
+      }
       expect(await pumpOnce(r)).toBe(1);
-      expect(jobs().get(j.id)).toMatchObject({ status: 'pending', attempts: i + 1, max_attempts: delays.length + 1, run_at_ms: clock + delays[i]!, last_error: 'HTTP 500' });
-      // Not due before its delay.
-      clock += delays[i]! - 1;
+      expect(jobs().get(j.id)).toMatchObject({
+        status: 'dead',
+        attempts: delays.length + 1,
+        max_attempts: delays.length + 1,
+        last_error: 'HTTP 500',
+      });
+      expect(runs).toBe(delays.length + 1);
+      expect(failed).toEqual([...delays.map(() => false), true]);
+      clock += 3_600_000;
       expect(await pumpOnce(r)).toBe(0);
-      clock += 1;
-    }
-    expect(await pumpOnce(r)).toBe(1);
-    expect(jobs().get(j.id)).toMatchObject({ status: 'dead', attempts: delays.length + 1, max_attempts: delays.length + 1, last_error: 'HTTP 500' });
-    expect(runs).toBe(delays.length + 1);
-    expect(failed).toEqual([...delays.map(() => false), true]);
-    clock += 3_600_000;
-    expect(await pumpOnce(r)).toBe(0);
-  });
+    },
+  );
 
   it('a gate that says wait leaves the job pending with its attempt and a later run_at; one that says skip completes it unrun', async () => {
     const j = enqueue('upload', 'gated', 1);
     let answer: Admission = { wait: 5_000, why: 'not yet' };
     let runs = 0;
-    const r = runner({ kind: 'upload', delaysMs: [], admit: () => answer, run: async () => { runs++; } });
+    const r = runner({
+      kind: 'upload',
+      delaysMs: [],
+      admit: () => answer,
+      run: async () => {
+        runs++;
+      },
+    });
     // Waiting many times never spends the one attempt the kind gives.
     for (let i = 0; i < 4; i++) {
       expect(await pumpOnce(r)).toBe(1);
-      expect(jobs().get(j.id)).toMatchObject({ status: 'pending', attempts: 0, run_at_ms: clock + 5_000, lease_owner: null });
+      expect(jobs().get(j.id)).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        run_at_ms: clock + 5_000,
+        lease_owner: null,
+      });
       expect(await pumpOnce(r)).toBe(0);
       clock += 5_000;
     }
@@ -107,7 +179,10 @@ describe('the job runner', () => {
     let finish!: () => void;
     const long = (_ctx: unknown, signal: AbortSignal) => {
       runs++;
-      return new Promise<void>((res, rej) => { finish = res; signal.addEventListener('abort', () => rej(new Error('aborted')), { once: true }); });
+      return new Promise<void>((res, rej) => {
+        finish = res;
+        signal.addEventListener('abort', () => rej(new Error('aborted')), { once: true });
+      });
     };
     const r = runner({ kind: 'cut', run: long }, { leaseMs: 100, owner: 'video' });
     const other = runner({ kind: 'cut', run: long }, { leaseMs: 100, owner: 'other' });
@@ -134,9 +209,16 @@ describe('the job runner', () => {
 
   it('runs at most one job of a group at a time; another group runs beside it', async () => {
     const lifecycle = lifecycleOf();
-    const make = (n: number, camera: string) => lifecycle.create({
-      unique_id: `BK-${n}_${camera}`, booking_id: `BK/${n}`, camera, field_id: 50, type: 'full', window_start_ms: T - 60_000, window_end_ms: T,
-    }).video.unique_id;
+    const make = (n: number, camera: string) =>
+      lifecycle.create({
+        unique_id: `BK-${n}_${camera}`,
+        booking_id: `BK/${n}`,
+        camera,
+        field_id: 50,
+        type: 'full',
+        window_start_ms: T - 60_000,
+        window_end_ms: T,
+      }).video.unique_id;
     const a1 = make(1, 'CAM_A');
     const a2 = make(2, 'CAM_A');
     const b1 = make(3, 'CAM_B');
@@ -161,10 +243,14 @@ describe('the job runner', () => {
   });
 
   describe('a run whose video the lifecycle took away', () => {
-    function cutKind(lifecycle: VideoLifecycle, run: (ctx: JobContext<'cut'>, signal: AbortSignal) => Promise<unknown>) {
+    function cutKind(
+      lifecycle: VideoLifecycle,
+      run: (ctx: JobContext<'cut'>, signal: AbortSignal) => Promise<unknown>,
+    ) {
       const outcomes: string[] = [];
       const r = runner<'cut', unknown>({
-        kind: 'cut', delaysMs: [1_000],
+        kind: 'cut',
+        delaysMs: [1_000],
         admit: (ctx) => (lifecycle.apply(ctx.payload.uniqueId, 'cut:start').moved ? { run: true } : { skip: 'moved' }),
         run,
         // As the cut kind does: a result goes to the lifecycle, which refuses it for a video taken away meanwhile.
@@ -174,9 +260,16 @@ describe('the job runner', () => {
       });
       return { r, outcomes };
     }
-    const newVideo = (lifecycle: VideoLifecycle) => lifecycle.create({
-      unique_id: 'BK-X_CAM_A', booking_id: 'BK/X', camera: 'CAM_A', field_id: 50, type: 'full', window_start_ms: T - 60_000, window_end_ms: T,
-    }).video.unique_id;
+    const newVideo = (lifecycle: VideoLifecycle) =>
+      lifecycle.create({
+        unique_id: 'BK-X_CAM_A',
+        booking_id: 'BK/X',
+        camera: 'CAM_A',
+        field_id: 50,
+        type: 'full',
+        window_start_ms: T - 60_000,
+        window_end_ms: T,
+      }).video.unique_id;
 
     it('a cancelled booking: the aborted run is dropped and its job stays cancelled', async () => {
       const lifecycle = lifecycleOf();
@@ -203,7 +296,12 @@ describe('the job runner', () => {
       let finish!: () => void;
       const started: AbortSignal[] = [];
       // This run does not listen to its signal: it finishes with a result after the cancel.
-      const { r, outcomes } = cutKind(lifecycle, (_ctx, signal) => { started.push(signal); return new Promise<void>((res) => { finish = res; }); });
+      const { r, outcomes } = cutKind(lifecycle, (_ctx, signal) => {
+        started.push(signal);
+        return new Promise<void>((res) => {
+          finish = res;
+        });
+      });
       expect(r.pump()).toBe(1);
       await waitFor(() => started.length === 1, 'the cut to start');
       expect(lifecycle.apply(uid, 'booking:cancelled').moved).toBe(true);
@@ -220,14 +318,18 @@ describe('the job runner', () => {
     it('a changed window: the aborted run is dropped, the restarted job runs again with fresh attempts', async () => {
       // Wired as the video pipeline wires them: a transition that restarts a cut aborts the running one.
       const wired: { r?: ReturnType<typeof cutKind>['r'] } = {};
-      const lifecycle = lifecycleOf((uid, kinds) => { if (kinds.includes('cut')) wired.r?.abortVideo(uid); });
+      const lifecycle = lifecycleOf((uid, kinds) => {
+        if (kinds.includes('cut')) wired.r?.abortVideo(uid);
+      });
       const uid = newVideo(lifecycle);
       const h = held();
       const k = cutKind(lifecycle, h.run);
       wired.r = k.r;
       expect(k.r.pump()).toBe(1);
       await waitFor(() => h.calls.length === 1, 'the cut to start');
-      expect(lifecycle.apply(uid, 'window:changed', { window: { startMs: T - 60_000, endMs: T + 30_000 } }).moved).toBe(true);
+      expect(lifecycle.apply(uid, 'window:changed', { window: { startMs: T - 60_000, endMs: T + 30_000 } }).moved).toBe(
+        true,
+      );
       await waitFor(() => h.calls.length === 2, 'the cut to run again for the new window');
       expect(h.calls[0]!.signal.aborted).toBe(true);
       expect(jobs().byKey(jobKey('cut', uid))).toMatchObject({ status: 'running', attempts: 1 });
@@ -242,8 +344,12 @@ describe('the job runner', () => {
     const j = enqueue('upload', 'perm', 3);
     const errors: unknown[] = [];
     const r = runner({
-      kind: 'upload', delaysMs: [1_000, 2_000], quickDelaysMs: [1, 1],
-      run: async () => { throw new PermanentError('HTTP 403 Forbidden', { code: 'store-failed' }); },
+      kind: 'upload',
+      delaysMs: [1_000, 2_000],
+      quickDelaysMs: [1, 1],
+      run: async () => {
+        throw new PermanentError('HTTP 403 Forbidden', { code: 'store-failed' });
+      },
       onFailed: (_c, reason, final, e) => errors.push({ reason, final, code: (e as { code?: string }).code }),
     });
     expect(await pumpOnce(r)).toBe(1);
@@ -261,22 +367,42 @@ describe('the job runner', () => {
     let runs = 0;
     const failures: { final: boolean; code?: string }[] = [];
     const r = runner({
-      kind: 'cut', delaysMs: [1_000],
-      run: async () => { runs++; },
+      kind: 'cut',
+      delaysMs: [1_000],
+      run: async () => {
+        runs++;
+      },
       onFailed: (_c, _reason, final, e) => failures.push({ final, code: (e as { code?: string }).code }),
     });
     expect(await pumpOnce(r)).toBe(1);
     expect(runs).toBe(0);
-    expect(jobs().get(j.id)).toMatchObject({ status: 'dead', attempts: 3, max_attempts: 2, last_error: 'gave up after 2 attempts whose worker stopped' });
+    expect(jobs().get(j.id)).toMatchObject({
+      status: 'dead',
+      attempts: 3,
+      max_attempts: 2,
+      last_error: 'gave up after 2 attempts whose worker stopped',
+    });
     expect(failures).toEqual([{ final: true, code: 'gave-up' }]);
   });
 
-  it('retries a retryable error with the kind\'s delays', async () => {
+  it("retries a retryable error with the kind's delays", async () => {
     const j = enqueue('notify', 'flaky', 1);
     let calls = 0;
-    const r = runner({ kind: 'notify', delaysMs: [7_000, 9_000], run: async () => { if (++calls < 3) throw new RetryableError('HTTP 502'); return 'ok'; } });
+    const r = runner({
+      kind: 'notify',
+      delaysMs: [7_000, 9_000],
+      run: async () => {
+        if (++calls < 3) throw new RetryableError('HTTP 502');
+        return 'ok';
+      },
+    });
     expect(await pumpOnce(r)).toBe(1);
-    expect(jobs().get(j.id)).toMatchObject({ status: 'pending', attempts: 1, run_at_ms: T + 7_000, last_error: 'HTTP 502' });
+    expect(jobs().get(j.id)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      run_at_ms: T + 7_000,
+      last_error: 'HTTP 502',
+    });
     clock = T + 7_000;
     expect(await pumpOnce(r)).toBe(1);
     expect(jobs().get(j.id)).toMatchObject({ status: 'pending', attempts: 2, run_at_ms: T + 16_000 });
@@ -290,8 +416,12 @@ describe('the job runner', () => {
     const h = held();
     const seen: string[] = [];
     const r = runner({
-      kind: 'cut', delaysMs: [1_000, 2_000], run: h.run,
-      onInterrupted: (ctx) => seen.push(`interrupted:${ctx.payload.uniqueId}`), onFailed: () => seen.push('failed'), onDone: () => seen.push('done'),
+      kind: 'cut',
+      delaysMs: [1_000, 2_000],
+      run: h.run,
+      onInterrupted: (ctx) => seen.push(`interrupted:${ctx.payload.uniqueId}`),
+      onFailed: () => seen.push('failed'),
+      onDone: () => seen.push('done'),
     });
     expect(r.pump()).toBe(1);
     await waitFor(() => h.calls.length === 1, 'the job to start');
@@ -299,7 +429,14 @@ describe('the job runner', () => {
     await r.stop();
     expect(h.calls[0]!.signal.aborted).toBe(true);
     expect(seen).toEqual(['interrupted:stopped']);
-    expect(jobs().get(j.id)).toMatchObject({ status: 'pending', attempts: 0, run_at_ms: T, lease_owner: null, lease_until_ms: null, last_error: 'interrupted by shutdown' });
+    expect(jobs().get(j.id)).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      run_at_ms: T,
+      lease_owner: null,
+      lease_until_ms: null,
+      last_error: 'interrupted by shutdown',
+    });
     expect(r.pump()).toBe(0);
   });
 });

@@ -10,18 +10,35 @@ import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 let tmp: ReturnType<typeof tempDir>;
 let db: Db;
 const file = () => path.join(tmp.dir, 'q.db');
-beforeEach(() => { tmp = tempDir(); db = openDatabase(file()); });
-afterEach(() => { db.close(); tmp.cleanup(); });
+beforeEach(() => {
+  tmp = tempDir();
+  db = openDatabase(file());
+});
+afterEach(() => {
+  db.close();
+  tmp.cleanup();
+});
 
 const T = 1_750_000_000_000;
 /** An operator's retry (these jobs name no stored video, so only the job moves). */
-const retry = (id: number, nowMs: number) => retryJobByOperator(db, createVideoLifecycle({ db, jobDelays: { cut: [], upload: [], notify: [] } }), id, nowMs);
-const enqueue = (key: string, runAtMs = T) => createJobsRepo(db).enqueue({ kind: 'upload', payload: { uniqueId: key }, dedupeKey: `upload:${key}`, maxAttempts: 3, runAtMs }, new Date(T).toISOString());
+const retry = (id: number, nowMs: number) =>
+  retryJobByOperator(db, createVideoLifecycle({ db, jobDelays: { cut: [], upload: [], notify: [] } }), id, nowMs);
+const enqueue = (key: string, runAtMs = T) =>
+  createJobsRepo(db).enqueue(
+    { kind: 'upload', payload: { uniqueId: key }, dedupeKey: `upload:${key}`, maxAttempts: 3, runAtMs },
+    new Date(T).toISOString(),
+  );
 
 function claimer(owner: string): Promise<number[]> {
   const url = pathToFileURL(path.resolve('test/fixtures/claimer.ts')).href;
-  const w = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}); });`, { eval: true, workerData: { dbPath: file(), owner } });
-  return new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });
+  const w = new Worker(
+    `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}); });`,
+    { eval: true, workerData: { dbPath: file(), owner } },
+  );
+  return new Promise((resolve, reject) => {
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
 }
 
 describe('the durable job queue', () => {
@@ -33,7 +50,9 @@ describe('the durable job queue', () => {
   });
 
   it('two workers racing on one table never take one job twice', async () => {
-    db.transaction(() => { for (let i = 0; i < 3000; i++) enqueue(`v${i}`, 0); })();
+    db.transaction(() => {
+      for (let i = 0; i < 3000; i++) enqueue(`v${i}`, 0);
+    })();
     const [a, b] = await Promise.all([claimer('a'), claimer('b')]);
     const all = [...a!, ...b!];
     expect(new Set(all).size).toBe(all.length);
@@ -42,7 +61,7 @@ describe('the durable job queue', () => {
     expect(b!.length).toBeGreaterThan(0);
   });
 
-  it('a dead worker\'s lease expires and the job runs again; due time and order are kept', () => {
+  it("a dead worker's lease expires and the job runs again; due time and order are kept", () => {
     const jobs = createJobsRepo(db);
     enqueue('late', T + 10_000);
     enqueue('first', T);
@@ -65,7 +84,16 @@ describe('the durable job queue', () => {
     expect(jobs.get(j.id)).toMatchObject({ status: 'pending', attempts: 0 });
     jobs.claim('upload', 'w', 1_000, T);
     jobs.deadLetter(j.id, 'HTTP 403', T);
-    expect(queue.summary(T, videoOfJob).deadLetters).toEqual([{ id: j.id, kind: 'upload', uniqueId: 'v', attempts: 1, lastError: 'HTTP 403', updatedAt: new Date(T).toISOString() }]);
+    expect(queue.summary(T, videoOfJob).deadLetters).toEqual([
+      {
+        id: j.id,
+        kind: 'upload',
+        uniqueId: 'v',
+        attempts: 1,
+        lastError: 'HTTP 403',
+        updatedAt: new Date(T).toISOString(),
+      },
+    ]);
     expect(retry(j.id, T + 1)).toMatchObject({ job: { status: 'pending', attempts: 0 } });
     expect(jobs.claim('upload', 'w', 1_000, T + 1)?.id).toBe(j.id);
   });
@@ -94,22 +122,41 @@ describe('the durable job queue', () => {
 
   it('a job that runs longer than its lease keeps it: nobody else claims it meanwhile, and it runs once', async () => {
     const jobs = createJobsRepo(db);
-    const j = createJobsRepo(db).enqueue({ kind: 'upload', payload: { uniqueId: 'slow' }, dedupeKey: 'upload:slow', maxAttempts: 3, runAtMs: Date.now() }, new Date().toISOString());
+    const j = createJobsRepo(db).enqueue(
+      { kind: 'upload', payload: { uniqueId: 'slow' }, dedupeKey: 'upload:slow', maxAttempts: 3, runAtMs: Date.now() },
+      new Date().toISOString(),
+    );
     let runs = 0;
     let finish!: () => void;
-    const runner = createJobRunner({
-      kind: 'upload', dependency: { name: 'object store', breaker: { threshold: 5, halfOpenAfterMs: 1000 } }, concurrency: 2,
-      quickDelaysMs: [], delaysMs: [], label: () => 'slow',
-      run: () => { runs++; return new Promise<void>((r) => { finish = r; }); },
-    }, { db, owner: 'uploader', logger: captureLogger().logger, leaseMs: 100 });
+    const runner = createJobRunner(
+      {
+        kind: 'upload',
+        dependency: { name: 'object store', breaker: { threshold: 5, halfOpenAfterMs: 1000 } },
+        concurrency: 2,
+        quickDelaysMs: [],
+        delaysMs: [],
+        label: () => 'slow',
+        run: () => {
+          runs++;
+          return new Promise<void>((r) => {
+            finish = r;
+          });
+        },
+      },
+      { db, owner: 'uploader', logger: captureLogger().logger, leaseMs: 100 },
+    );
     expect(runner.pump()).toBe(1);
     // Ten lease lengths later the job is still the uploader's: another worker and the uploader itself find nothing.
     const until = Date.now() + 1_000;
-    await waitFor(() => {
-      expect(jobs.claim('upload', 'other', 100, Date.now())).toBeUndefined();
-      expect(runner.pump()).toBe(0);
-      return Date.now() > until;
-    }, 'ten lease lengths', 5_000);
+    await waitFor(
+      () => {
+        expect(jobs.claim('upload', 'other', 100, Date.now())).toBeUndefined();
+        expect(runner.pump()).toBe(0);
+        return Date.now() > until;
+      },
+      'ten lease lengths',
+      5_000,
+    );
     expect(jobs.get(j.id)).toMatchObject({ status: 'running', lease_owner: 'uploader', attempts: 1 });
     finish();
     await runner.idle();
@@ -118,13 +165,25 @@ describe('the durable job queue', () => {
   });
 
   it('a runner back from an outage starts with a closed circuit and says so (the metric follows it)', async () => {
-    createJobsRepo(db).enqueue({ kind: 'notify', payload: { uniqueId: 'c' }, dedupeKey: 'notify:c', maxAttempts: 3, runAtMs: Date.now() }, new Date().toISOString());
+    createJobsRepo(db).enqueue(
+      { kind: 'notify', payload: { uniqueId: 'c' }, dedupeKey: 'notify:c', maxAttempts: 3, runAtMs: Date.now() },
+      new Date().toISOString(),
+    );
     const states: string[] = [];
-    const runner = createJobRunner({
-      kind: 'notify', dependency: { name: 'AYO', breaker: { threshold: 1, halfOpenAfterMs: 3_600_000 } }, concurrency: 1,
-      quickDelaysMs: [], delaysMs: [60_000, 60_000], label: () => 'c',
-      run: async () => { throw new RetryableError('HTTP 500'); },
-    }, { db, owner: 'n', logger: captureLogger().logger });
+    const runner = createJobRunner(
+      {
+        kind: 'notify',
+        dependency: { name: 'AYO', breaker: { threshold: 1, halfOpenAfterMs: 3_600_000 } },
+        concurrency: 1,
+        quickDelaysMs: [],
+        delaysMs: [60_000, 60_000],
+        label: () => 'c',
+        run: async () => {
+          throw new RetryableError('HTTP 500');
+        },
+      },
+      { db, owner: 'n', logger: captureLogger().logger },
+    );
     runner.onCircuitChange((s) => states.push(s));
     runner.pump();
     await runner.idle();

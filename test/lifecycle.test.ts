@@ -5,9 +5,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createJobsRepo, createVideosRepo, openDatabase, VIDEO_STATUSES, type Db, type VideoResult, type VideoRow, type VideoStatus } from '../src/db/index.js';
 import {
-  attemptsOf, createVideoLifecycle, jobKey, retryJobByOperator, VIDEO_TRANSITIONS, type JobKind, type VideoLifecycle,
+  createJobsRepo,
+  createVideosRepo,
+  openDatabase,
+  VIDEO_STATUSES,
+  type Db,
+  type VideoResult,
+  type VideoRow,
+  type VideoStatus,
+} from '../src/db/index.js';
+import {
+  attemptsOf,
+  createVideoLifecycle,
+  jobKey,
+  retryJobByOperator,
+  VIDEO_TRANSITIONS,
+  type JobKind,
+  type VideoLifecycle,
   type VideoLifecycleEvent,
 } from '../src/pipeline/index.js';
 import { tempDir } from './fixtures/helpers.js';
@@ -16,7 +31,11 @@ const T = Date.UTC(2025, 3, 10, 14, 0, 0);
 const HOUR = 3_600_000;
 const jobDelays = { cut: [1_000, 2_000], upload: [1_000, 2_000, 3_000, 4_000], notify: [5_000] };
 const EVENTS = Object.keys(VIDEO_TRANSITIONS) as VideoLifecycleEvent[];
-const URLS = { mp4: 'https://cdn/v.mp4', preview: 'https://cdn/v_preview.mp4', thumbnail: 'https://cdn/v_thumbnail.jpg' };
+const URLS = {
+  mp4: 'https://cdn/v.mp4',
+  preview: 'https://cdn/v_preview.mp4',
+  thumbnail: 'https://cdn/v_thumbnail.jpg',
+};
 
 let tmp: ReturnType<typeof tempDir>;
 let db: Db;
@@ -28,14 +47,25 @@ beforeEach(() => {
   db = openDatabase(path.join(tmp.dir, 'db.sqlite'));
   clock = T;
   stopped = [];
-  lifecycle = createVideoLifecycle({ db, jobDelays, now: () => clock, onJobsStopped: (uid, kinds) => stopped.push([uid, kinds]) });
+  lifecycle = createVideoLifecycle({
+    db,
+    jobDelays,
+    now: () => clock,
+    onJobsStopped: (uid, kinds) => stopped.push([uid, kinds]),
+  });
 });
-afterEach(() => { db.close(); tmp.cleanup(); });
+afterEach(() => {
+  db.close();
+  tmp.cleanup();
+});
 
 const videos = () => createVideosRepo(db);
 const jobs = () => createJobsRepo(db);
 const allJobs = () => db.prepare('SELECT * FROM jobs ORDER BY id').all();
-const historyOf = (uid: string) => videos().history(videos().get(uid)!.id).map((e) => [e.status, e.reason]);
+const historyOf = (uid: string) =>
+  videos()
+    .history(videos().get(uid)!.id)
+    .map((e) => [e.status, e.reason]);
 const jobOf = (kind: JobKind, uid: string) => jobs().byKey(jobKey(kind, uid));
 
 let seq = 0;
@@ -43,8 +73,13 @@ let seq = 0;
 function create(camera = 'CAM_A'): VideoRow {
   const n = ++seq;
   return lifecycle.create({
-    unique_id: `BK-${n}_${camera}_20250410210000`, booking_id: `BK/${n}`, camera, field_id: 50, type: 'full',
-    window_start_ms: T - 2 * HOUR, window_end_ms: T - HOUR,
+    unique_id: `BK-${n}_${camera}_20250410210000`,
+    booking_id: `BK/${n}`,
+    camera,
+    field_id: 50,
+    type: 'full',
+    window_start_ms: T - 2 * HOUR,
+    window_end_ms: T - HOUR,
   }).video;
 }
 
@@ -56,7 +91,16 @@ function cutResult(uid: string): VideoResult {
   const previewFile = path.join(dir, `${uid}_preview.mp4`);
   const thumbnailFile = path.join(dir, `${uid}_thumbnail.jpg`);
   for (const f of [file, previewFile, thumbnailFile]) fs.writeFileSync(f, `made for ${uid}`);
-  return { coverage: 1, covered: [[T - 2 * HOUR, T - HOUR]], missing: [], durationSec: 3600, sizeBytes: 20, file, previewFile, thumbnailFile };
+  return {
+    coverage: 1,
+    covered: [[T - 2 * HOUR, T - HOUR]],
+    missing: [],
+    durationSec: 3600,
+    sizeBytes: 20,
+    file,
+    previewFile,
+    thumbnailFile,
+  };
 }
 
 /** Applies `event`, failing the test if the table refused it. */
@@ -89,43 +133,56 @@ function videoIn(status: Exclude<VideoStatus, 'unavailable'>): string {
 const REACHABLE = VIDEO_STATUSES.filter((s): s is Exclude<VideoStatus, 'unavailable'> => s !== 'unavailable');
 
 describe('the lifecycle table', () => {
-  it.each(REACHABLE)('refuses every event that does not leave %s, and moves it on every event that does, with one history row', (status) => {
-    for (const event of EVENTS) {
-      const t = VIDEO_TRANSITIONS[event];
-      const uid = videoIn(status);
-      const before = videos().get(uid)!;
-      const history = videos().history(before.id);
-      const jobsBefore = allJobs();
-      const r = lifecycle.apply(uid, event);
-      const after = videos().get(uid)!;
-      if (!(t.from as readonly string[]).includes(status)) {
-        expect(r, `${event} from ${status}`).toEqual({ moved: false, video: before });
-        expect(after, `${event} from ${status}`).toEqual(before);
-        expect(videos().history(before.id), `${event} from ${status}`).toEqual(history);
-        expect(allJobs(), `${event} from ${status}`).toEqual(jobsBefore);
-      } else {
-        const reason = 'reason' in t ? t.reason : null;
-        expect(r, `${event} from ${status}`).toMatchObject({ moved: true, video: { status: t.to, reason } });
-        expect(after, `${event} from ${status}`).toMatchObject({ status: t.to, reason });
-        const added = videos().history(before.id).slice(history.length);
-        expect(added.map((e) => [e.status, e.reason]), `${event} from ${status}`).toEqual([[t.to, reason]]);
+  it.each(REACHABLE)(
+    'refuses every event that does not leave %s, and moves it on every event that does, with one history row',
+    (status) => {
+      for (const event of EVENTS) {
+        const t = VIDEO_TRANSITIONS[event];
+        const uid = videoIn(status);
+        const before = videos().get(uid)!;
+        const history = videos().history(before.id);
+        const jobsBefore = allJobs();
+        const r = lifecycle.apply(uid, event);
+        const after = videos().get(uid)!;
+        if (!(t.from as readonly string[]).includes(status)) {
+          expect(r, `${event} from ${status}`).toEqual({ moved: false, video: before });
+          expect(after, `${event} from ${status}`).toEqual(before);
+          expect(videos().history(before.id), `${event} from ${status}`).toEqual(history);
+          expect(allJobs(), `${event} from ${status}`).toEqual(jobsBefore);
+        } else {
+          const reason = 'reason' in t ? t.reason : null;
+          expect(r, `${event} from ${status}`).toMatchObject({ moved: true, video: { status: t.to, reason } });
+          expect(after, `${event} from ${status}`).toMatchObject({ status: t.to, reason });
+          const added = videos().history(before.id).slice(history.length);
+          expect(
+            added.map((e) => [e.status, e.reason]),
+            `${event} from ${status}`,
+          ).toEqual([[t.to, reason]]);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('refuses every event for a video that does not exist, creating nothing', () => {
-    for (const event of EVENTS) expect(lifecycle.apply('NO-SUCH-VIDEO', event)).toEqual({ moved: false, video: undefined });
+    for (const event of EVENTS)
+      expect(lifecycle.apply('NO-SUCH-VIDEO', event)).toEqual({ moved: false, video: undefined });
     expect(allJobs()).toEqual([]);
   });
 
   it('answers what can move a failed video back to uploading, and reaches every status but unavailable from pending', () => {
-    const back = EVENTS.filter((e) => VIDEO_TRANSITIONS[e].to === 'uploading' && (VIDEO_TRANSITIONS[e].from as readonly string[]).includes('failed'));
+    const back = EVENTS.filter(
+      (e) =>
+        VIDEO_TRANSITIONS[e].to === 'uploading' && (VIDEO_TRANSITIONS[e].from as readonly string[]).includes('failed'),
+    );
     expect(back.sort()).toEqual(['operator:retry-upload', 'upload:retry']);
 
     const seen = new Set<VideoStatus>(['pending']);
     for (let frontier: VideoStatus[] = ['pending']; frontier.length > 0;) {
-      frontier = EVENTS.filter((e) => frontier.some((s) => (VIDEO_TRANSITIONS[e].from as readonly string[]).includes(s)))
-        .map((e) => VIDEO_TRANSITIONS[e].to as VideoStatus).filter((s) => !seen.has(s));
+      frontier = EVENTS.filter((e) =>
+        frontier.some((s) => (VIDEO_TRANSITIONS[e].from as readonly string[]).includes(s)),
+      )
+        .map((e) => VIDEO_TRANSITIONS[e].to as VideoStatus)
+        .filter((s) => !seen.has(s));
       for (const s of frontier) seen.add(s);
     }
     // `unavailable` has no entering row yet: nothing can move a video there.
@@ -134,14 +191,22 @@ describe('the lifecycle table', () => {
   });
 });
 
-describe('what a transition does to the video\'s jobs and files', () => {
-  it('create enqueues one cut job in the camera\'s group; a second create of the same video adds nothing', () => {
+describe("what a transition does to the video's jobs and files", () => {
+  it("create enqueues one cut job in the camera's group; a second create of the same video adds nothing", () => {
     const v = create('CAM_B');
     expect(lifecycle.create({ ...v }).created).toBe(false);
-    expect(allJobs()).toEqual([expect.objectContaining({
-      kind: 'cut', dedupe_key: jobKey('cut', v.unique_id), group_key: 'CAM_B', status: 'pending', attempts: 0,
-      max_attempts: attemptsOf(jobDelays.cut), run_at_ms: T, payload: JSON.stringify({ uniqueId: v.unique_id }),
-    })]);
+    expect(allJobs()).toEqual([
+      expect.objectContaining({
+        kind: 'cut',
+        dedupe_key: jobKey('cut', v.unique_id),
+        group_key: 'CAM_B',
+        status: 'pending',
+        attempts: 0,
+        max_attempts: attemptsOf(jobDelays.cut),
+        run_at_ms: T,
+        payload: JSON.stringify({ uniqueId: v.unique_id }),
+      }),
+    ]);
     expect(historyOf(v.unique_id)).toEqual([['pending', null]]);
   });
 
@@ -150,17 +215,29 @@ describe('what a transition does to the video\'s jobs and files', () => {
     move(uid, 'cut:start');
     const result = cutResult(uid);
     clock = T + 5_000;
-    expect(move(uid, 'cut:done', { result })).toMatchObject({ status: 'uploading', file: result.file, preview_file: result.previewFile, thumbnail_file: result.thumbnailFile });
+    expect(move(uid, 'cut:done', { result })).toMatchObject({
+      status: 'uploading',
+      file: result.file,
+      preview_file: result.previewFile,
+      thumbnail_file: result.thumbnailFile,
+    });
     const uploads = allJobs().filter((j: any) => j.kind === 'upload');
-    expect(uploads).toEqual([expect.objectContaining({
-      dedupe_key: jobKey('upload', uid), group_key: null, status: 'pending', attempts: 0, max_attempts: jobDelays.upload.length + 1, run_at_ms: T + 5_000,
-    })]);
+    expect(uploads).toEqual([
+      expect.objectContaining({
+        dedupe_key: jobKey('upload', uid),
+        group_key: null,
+        status: 'pending',
+        attempts: 0,
+        max_attempts: jobDelays.upload.length + 1,
+        run_at_ms: T + 5_000,
+      }),
+    ]);
     // A second cut:done is refused (the video is uploading): still one upload.
     expect(lifecycle.apply(uid, 'cut:done', { result }).moved).toBe(false);
     expect(allJobs().filter((j: any) => j.kind === 'upload')).toHaveLength(1);
   });
 
-  it('booking:cancelled cancels the video\'s waiting, running and dead jobs, leaves done ones, deletes its files, and says which jobs stopped', () => {
+  it("booking:cancelled cancels the video's waiting, running and dead jobs, leaves done ones, deletes its files, and says which jobs stopped", () => {
     const uid = create().unique_id;
     const done = create().unique_id;
     const other = create().unique_id;
@@ -173,13 +250,27 @@ describe('what a transition does to the video\'s jobs and files', () => {
     const upload = jobs().claim('upload', 'uploader', 60_000, T)!;
     move(uid, 'upload:done', { urls: URLS });
     jobs().deadLetter(upload.id, 'HTTP 403', T, 'uploader');
-    expect([jobOf('cut', uid)?.status, jobOf('upload', uid)?.status, jobOf('notify', uid)?.status]).toEqual(['running', 'dead', 'pending']);
+    expect([jobOf('cut', uid)?.status, jobOf('upload', uid)?.status, jobOf('notify', uid)?.status]).toEqual([
+      'running',
+      'dead',
+      'pending',
+    ]);
     const othersJobs = allJobs().filter((j: any) => JSON.parse(j.payload).uniqueId === other);
 
     clock = T + 1_000;
     move(uid, 'booking:cancelled');
-    expect(videos().get(uid)).toMatchObject({ status: 'cancelled', reason: 'Booking cancelled via API', file: null, preview_file: null, thumbnail_file: null });
-    expect([jobOf('cut', uid)?.status, jobOf('upload', uid)?.status, jobOf('notify', uid)?.status]).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(videos().get(uid)).toMatchObject({
+      status: 'cancelled',
+      reason: 'Booking cancelled via API',
+      file: null,
+      preview_file: null,
+      thumbnail_file: null,
+    });
+    expect([jobOf('cut', uid)?.status, jobOf('upload', uid)?.status, jobOf('notify', uid)?.status]).toEqual([
+      'cancelled',
+      'cancelled',
+      'cancelled',
+    ]);
     expect(jobOf('cut', uid)?.lease_until_ms).toBeNull();
     for (const f of [result.file, result.previewFile, result.thumbnailFile]) expect(fs.existsSync(f), f).toBe(false);
     expect(stopped).toEqual([[uid, ['cut', 'upload', 'notify']]]);
@@ -218,8 +309,19 @@ describe('what a transition does to the video\'s jobs and files', () => {
 
     clock = T + HOUR;
     const window = { startMs: T - 2 * HOUR, endMs: T - HOUR + 600_000 };
-    expect(move(uid, 'window:changed', { window })).toMatchObject({ status: 'pending', reason: 'booking window changed', window_start_ms: window.startMs, window_end_ms: window.endMs });
-    expect(jobOf('cut', uid)).toMatchObject({ status: 'pending', attempts: 0, run_at_ms: T + HOUR, last_error: null, lease_owner: null });
+    expect(move(uid, 'window:changed', { window })).toMatchObject({
+      status: 'pending',
+      reason: 'booking window changed',
+      window_start_ms: window.startMs,
+      window_end_ms: window.endMs,
+    });
+    expect(jobOf('cut', uid)).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      run_at_ms: T + HOUR,
+      last_error: null,
+      lease_owner: null,
+    });
     expect(stopped).toEqual([[uid, ['cut']]]);
 
     // A cut running for the old window: its job starts over too, and its runner is told to stop it.
@@ -227,8 +329,17 @@ describe('what a transition does to the video\'s jobs and files', () => {
     move(uid, 'cut:start');
     clock = T + 2 * HOUR;
     move(uid, 'window:changed', { window: { startMs: window.startMs, endMs: window.endMs + 60_000 } });
-    expect(jobOf('cut', uid)).toMatchObject({ status: 'pending', attempts: 0, run_at_ms: T + 2 * HOUR, lease_owner: null, lease_until_ms: null });
-    expect(stopped).toEqual([[uid, ['cut']], [uid, ['cut']]]);
+    expect(jobOf('cut', uid)).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      run_at_ms: T + 2 * HOUR,
+      lease_owner: null,
+      lease_until_ms: null,
+    });
+    expect(stopped).toEqual([
+      [uid, ['cut']],
+      [uid, ['cut']],
+    ]);
     expect(allJobs()).toHaveLength(1);
   });
 
@@ -253,7 +364,10 @@ describe('what a transition does to the video\'s jobs and files', () => {
     clock = T + 2_000;
     expect(retry(up.id)).toMatchObject({ job: { id: up.id, status: 'pending', attempts: 0, run_at_ms: T + 2_000 } });
     expect(videos().get(upVideo)).toMatchObject({ status: 'uploading', reason: 'retried by an operator' });
-    expect(historyOf(upVideo).slice(-2)).toEqual([['failed', 'Upload failed: HTTP 403'], ['uploading', 'retried by an operator']]);
+    expect(historyOf(upVideo).slice(-2)).toEqual([
+      ['failed', 'Upload failed: HTTP 403'],
+      ['uploading', 'retried by an operator'],
+    ]);
     expect(stopped.at(-1)).toEqual([upVideo, ['upload']]);
 
     // A dead notification: back to notifying.
@@ -308,8 +422,14 @@ function sources(): { file: string; text: string }[] {
 }
 
 describe('architecture guard', () => {
-  it('only the videos repo and src/pipeline write a video\'s status or history', () => {
-    const writers = ['UPDATE videos SET status', 'INSERT INTO video_events', '.setStatus(', '.setStatusIf(', '.reopen('];
+  it("only the videos repo and src/pipeline write a video's status or history", () => {
+    const writers = [
+      'UPDATE videos SET status',
+      'INSERT INTO video_events',
+      '.setStatus(',
+      '.setStatusIf(',
+      '.reopen(',
+    ];
     const all = sources();
     expect(all.length).toBeGreaterThan(50);
     const offenders = all
@@ -318,8 +438,12 @@ describe('architecture guard', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('only src/pipeline/job-kinds.ts spells a job\'s dedupe key', () => {
-    const spellings = [/\b(cut|upload|notify):\$\{/, /['"](cut|upload|notify):['"]\s*\|\|/, /['"](cut|upload|notify):['"]\s*\+/];
+  it("only src/pipeline/job-kinds.ts spells a job's dedupe key", () => {
+    const spellings = [
+      /\b(cut|upload|notify):\$\{/,
+      /['"](cut|upload|notify):['"]\s*\|\|/,
+      /['"](cut|upload|notify):['"]\s*\+/,
+    ];
     const offenders = sources()
       .filter(({ file }) => file !== 'src/pipeline/job-kinds.ts')
       .flatMap(({ file, text }) => text.split('\n').map((line, i) => ({ file, line, n: i + 1 })))

@@ -8,7 +8,11 @@ import { parseCameras, redactUrl } from '../src/recording/cameras.js';
 
 describe('recording arguments', () => {
   it('records an RTSP camera over TCP by stream copy into MPEG-TS segments listed on stdout', () => {
-    const args = recordArgs({ url: 'rtsp://u:p@10.0.0.5:554/s', segmentSeconds: 10, outputPattern: '/d/CAM/.incoming/1_%06d.ts' });
+    const args = recordArgs({
+      url: 'rtsp://u:p@10.0.0.5:554/s',
+      segmentSeconds: 10,
+      outputPattern: '/d/CAM/.incoming/1_%06d.ts',
+    });
     expect(args.join(' ')).toBe(
       '-hide_banner -nostdin -loglevel error -rtsp_transport tcp -timeout 10000000 -i rtsp://u:p@10.0.0.5:554/s ' +
         '-map 0:v -map 0:a? -c copy -f segment -segment_time 10 -segment_format mpegts -reset_timestamps 0 ' +
@@ -17,22 +21,42 @@ describe('recording arguments', () => {
   });
 
   it('loops a file at real time and encodes the synthetic testsrc with a keyframe at each segment', () => {
-    expect(recordArgs({ url: 'file:///media/a%20b.mp4', segmentSeconds: 5, outputPattern: 'o' }).slice(4, 9)).toEqual(['-re', '-stream_loop', '-1', '-i', '/media/a b.mp4']);
-    const t = recordArgs({ url: 'testsrc', segmentSeconds: 5, outputPattern: 'o', testsrc: { width: 160, height: 90, fps: 10 } });
+    expect(recordArgs({ url: 'file:///media/a%20b.mp4', segmentSeconds: 5, outputPattern: 'o' }).slice(4, 9)).toEqual([
+      '-re',
+      '-stream_loop',
+      '-1',
+      '-i',
+      '/media/a b.mp4',
+    ]);
+    const t = recordArgs({
+      url: 'testsrc',
+      segmentSeconds: 5,
+      outputPattern: 'o',
+      testsrc: { width: 160, height: 90, fps: 10 },
+    });
     expect(t).toContain('testsrc=size=160x90:rate=10');
     expect(t).toContain('expr:gte(t,n_forced*5)');
     expect(t).toContain('libx264');
   });
 
   it('parses segment list lines and ignores anything else', () => {
-    expect(parseSegmentListLine('1_000001.ts,2.064000,4.064000')).toEqual({ file: '1_000001.ts', start: 2.064, end: 4.064 });
+    expect(parseSegmentListLine('1_000001.ts,2.064000,4.064000')).toEqual({
+      file: '1_000001.ts',
+      start: 2.064,
+      end: 4.064,
+    });
     expect(parseSegmentListLine('garbage')).toBeUndefined();
     expect(parseSegmentListLine('a.ts,5,4')).toBeUndefined();
   });
 });
 
 describe('camera configuration', () => {
-  const cam = { name: 'CAMERA_1', fieldId: 50, url: 'rtsp://admin:s3cretPass@192.168.1.101:554/Streaming/Channels/101', enabled: true };
+  const cam = {
+    name: 'CAMERA_1',
+    fieldId: 50,
+    url: 'rtsp://admin:s3cretPass@192.168.1.101:554/Streaming/Channels/101',
+    enabled: true,
+  };
 
   it('parses CAMERAS and keeps the camera passwords out of every message and log', () => {
     const c = loadConfig({ CAMERAS: JSON.stringify([cam, { name: 'CAMERA_2', fieldId: 51, url: 'testsrc' }]) });
@@ -55,7 +79,9 @@ describe('camera configuration', () => {
         }
         throw new Error('expected a ConfigError');
       };
-      expect(problemsOf({ CAMERAS_FILE: path.join(dir, 'missing.json') })).toEqual([`CAMERAS_FILE cannot be read (ENOENT: ${path.join(dir, 'missing.json')})`]);
+      expect(problemsOf({ CAMERAS_FILE: path.join(dir, 'missing.json') })).toEqual([
+        `CAMERAS_FILE cannot be read (ENOENT: ${path.join(dir, 'missing.json')})`,
+      ]);
       fs.writeFileSync(file, '[{"name": ');
       expect(problemsOf({ CAMERAS_FILE: file })[0]).toMatch(/^CAMERAS_FILE is not valid JSON/);
     } finally {
@@ -64,13 +90,16 @@ describe('camera configuration', () => {
   });
 
   it('names every bad camera and never echoes a password', () => {
-    const { problems } = parseCameras(JSON.stringify([
-      { ...cam, name: 'bad name/..' },
-      { ...cam, fieldId: 'x' },
-      { ...cam, name: 'CAMERA_3', url: 'ftp://admin:s3cretPass@h/x' },
-      { ...cam, name: 'CAMERA_1' },
-      42,
-    ]), 'CAMERAS');
+    const { problems } = parseCameras(
+      JSON.stringify([
+        { ...cam, name: 'bad name/..' },
+        { ...cam, fieldId: 'x' },
+        { ...cam, name: 'CAMERA_3', url: 'ftp://admin:s3cretPass@h/x' },
+        { ...cam, name: 'CAMERA_1' },
+        42,
+      ]),
+      'CAMERAS',
+    );
     expect(problems.join('\n')).toMatch(/CAMERAS\[0\]\.name must match/);
     expect(problems.join('\n')).toMatch(/CAMERAS\[1\]\.fieldId must be a whole number/);
     expect(problems.join('\n')).toMatch(/CAMERAS\[2\]\.url must be rtsp/);

@@ -33,9 +33,20 @@ beforeAll(async () => {
   tmp = tempDir();
   const children: ChildSpec[] = [
     { id: 'steady', entry: FIXTURE, restart: 'permanent', shutdownMs: 2_000, heartbeatIntervalMs: 100, data: {} },
-    { id: 'flaky', entry: FIXTURE, restart: 'permanent', shutdownMs: 2_000, heartbeatIntervalMs: 100, data: { crashAfter: 0 } },
+    {
+      id: 'flaky',
+      entry: FIXTURE,
+      restart: 'permanent',
+      shutdownMs: 2_000,
+      heartbeatIntervalMs: 100,
+      data: { crashAfter: 0 },
+    },
   ];
-  service = await startService(loadConfig({ PORT: '0', DATA_DIR: tmp.dir, MIN_FREE_DISK_MB: '0' }), captureLogger().logger, { children, backoff: { initialMs: 50, maxMs: 50, jitter: 0 } });
+  service = await startService(
+    loadConfig({ PORT: '0', DATA_DIR: tmp.dir, MIN_FREE_DISK_MB: '0' }),
+    captureLogger().logger,
+    { children, backoff: { initialMs: 50, maxMs: 50, jitter: 0 } },
+  );
 });
 afterAll(async () => {
   await service?.stop();
@@ -57,16 +68,24 @@ describe('/metrics', () => {
 
   it('counts requests by route pattern, never by the raw path', async () => {
     const text = await scrape();
-    expect(value(text, 'venue_recorder_http_requests_total', { route: '/api/bookings', method: 'GET', status: '200' })).toBeGreaterThanOrEqual(1);
+    expect(
+      value(text, 'venue_recorder_http_requests_total', { route: '/api/bookings', method: 'GET', status: '200' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(value(text, 'venue_recorder_http_requests_total', { route: '/api/bookings/**', status: '404' })).toBe(1);
     expect(text).not.toContain('BK%2F1');
   });
 
-  it('raises an actor\'s restart counter by one when it crashes once, and shows it up again', async () => {
+  it("raises an actor's restart counter by one when it crashes once, and shows it up again", async () => {
     const before = value(await scrape(), 'venue_recorder_actor_restarts_total', { actor: 'flaky' }) ?? 0;
     await service.supervisor.call('flaky', { type: 'echo', value: 1 }).catch(() => undefined);
-    await waitFor(async () => value(await scrape(), 'venue_recorder_actor_restarts_total', { actor: 'flaky' }) === before + 1, 'the restart to be counted');
-    await waitFor(async () => value(await scrape(), 'venue_recorder_actor_up', { actor: 'flaky' }) === 1, 'flaky up again');
+    await waitFor(
+      async () => value(await scrape(), 'venue_recorder_actor_restarts_total', { actor: 'flaky' }) === before + 1,
+      'the restart to be counted',
+    );
+    await waitFor(
+      async () => value(await scrape(), 'venue_recorder_actor_up', { actor: 'flaky' }) === 1,
+      'flaky up again',
+    );
     expect(value(await scrape(), 'venue_recorder_actor_up', { actor: 'steady' })).toBe(1);
   });
 
@@ -75,11 +94,31 @@ describe('/metrics', () => {
     try {
       const jobs = createJobsRepo(db);
       const twoMinutesAgo = new Date(Date.now() - 120_000).toISOString();
-      jobs.enqueue({ kind: 'upload', payload: { uniqueId: 'old' }, dedupeKey: 'upload:metrics-old', maxAttempts: 6, runAtMs: Date.now() + 3_600_000 }, twoMinutesAgo);
-      const dead = jobs.enqueue({ kind: 'notify', payload: { uniqueId: 'd' }, dedupeKey: 'notify:metrics-dead', maxAttempts: 1, runAtMs: Date.now() + 3_600_000 }, twoMinutesAgo);
+      jobs.enqueue(
+        {
+          kind: 'upload',
+          payload: { uniqueId: 'old' },
+          dedupeKey: 'upload:metrics-old',
+          maxAttempts: 6,
+          runAtMs: Date.now() + 3_600_000,
+        },
+        twoMinutesAgo,
+      );
+      const dead = jobs.enqueue(
+        {
+          kind: 'notify',
+          payload: { uniqueId: 'd' },
+          dedupeKey: 'notify:metrics-dead',
+          maxAttempts: 1,
+          runAtMs: Date.now() + 3_600_000,
+        },
+        twoMinutesAgo,
+      );
       jobs.deadLetter(dead.id, 'HTTP 403', Date.now());
       const text = await scrape();
-      expect(value(text, 'venue_recorder_queue_oldest_pending_age_seconds', { kind: 'upload' })).toBeGreaterThanOrEqual(120);
+      expect(value(text, 'venue_recorder_queue_oldest_pending_age_seconds', { kind: 'upload' })).toBeGreaterThanOrEqual(
+        120,
+      );
       expect(value(text, 'venue_recorder_queue_oldest_pending_age_seconds', { kind: 'notify' })).toBe(0);
       expect(value(text, 'venue_recorder_queue_dead_letters', { kind: 'notify' })).toBe(1);
       expect(value(text, 'venue_recorder_queue_dead_letters', { kind: 'upload' })).toBe(0);
@@ -90,12 +129,14 @@ describe('/metrics', () => {
     }
   });
 
-  it('shows the worst of the breakers guarding one dependency, and a restarted actor\'s fresh breaker', async () => {
+  it("shows the worst of the breakers guarding one dependency, and a restarted actor's fresh breaker", async () => {
     const events = new TypedEmitter<SupervisorEvents<ActorEvent>>();
     const m = createMetrics();
     feedMetrics(events, m);
-    const circuit = async (dependency: string) => value(await m.registry.metrics(), 'venue_recorder_circuit_state', { dependency });
-    const change = (id: string, dependency: 'ayo' | 'object-store', state: CircuitName) => events.emit('actor:event', { id, event: { type: 'circuit:change', dependency, state } });
+    const circuit = async (dependency: string) =>
+      value(await m.registry.metrics(), 'venue_recorder_circuit_state', { dependency });
+    const change = (id: string, dependency: 'ayo' | 'object-store', state: CircuitName) =>
+      events.emit('actor:event', { id, event: { type: 'circuit:change', dependency, state } });
     change('sync', 'ayo', 'closed');
     change('notify', 'ayo', 'closed');
     expect(await circuit('ayo')).toBe(0);

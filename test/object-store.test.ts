@@ -7,8 +7,14 @@ import { startFakeS3, type FakeS3 } from './fixtures/s3.js';
 
 let s3: FakeS3;
 const tmp = tempDir();
-beforeAll(async () => { s3 = await startFakeS3(); });
-afterAll(async () => { await s3.close(); tmp.cleanup(); fs.rmSync(s3.dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  s3 = await startFakeS3();
+});
+afterAll(async () => {
+  await s3.close();
+  tmp.cleanup();
+  fs.rmSync(s3.dir, { recursive: true, force: true });
+});
 
 describe('object store on the S3 API (s3rver)', () => {
   it('uploads small and multipart files, reads their size back, serves them at their public URL, deletes them', async () => {
@@ -19,7 +25,8 @@ describe('object store on the S3 API (s3rver)', () => {
     fs.writeFileSync(big, Buffer.alloc(20 * 1024 * 1024, 7));
     const keys = videoObjectKeys('venue1/', 'BK-1_CAM_20250410100000');
     expect(keys).toEqual({
-      mp4: 'venue1/mp4/BK-1_CAM_20250410100000.mp4', preview: 'venue1/mp4/BK-1_CAM_20250410100000_preview.mp4',
+      mp4: 'venue1/mp4/BK-1_CAM_20250410100000.mp4',
+      preview: 'venue1/mp4/BK-1_CAM_20250410100000_preview.mp4',
       thumbnail: 'venue1/mp4/BK-1_CAM_20250410100000_thumbnail.jpg',
     });
     // Both the single-part and the multipart (3 parts of 8 MiB) uploads are proven by their ETags.

@@ -13,14 +13,18 @@ import { startFakeS3, type FakeS3 } from './fixtures/s3.js';
 const local = (ms: number) => venueLocal(ms);
 
 /** Grafana's variables filled in as "all". */
-const fill = (expr: string) => expr.replaceAll('$venue', '.*').replaceAll('$camera', '.*').replaceAll('$__rate_interval', '1m');
+const fill = (expr: string) =>
+  expr.replaceAll('$venue', '.*').replaceAll('$camera', '.*').replaceAll('$__rate_interval', '1m');
 
 /** Every panel of the dashboards with its PromQL expressions. */
 function panels(): { where: string; exprs: string[] }[] {
   const out: { where: string; exprs: string[] }[] = [];
   for (const f of fs.readdirSync('grafana/dashboards')) {
-    const d = JSON.parse(fs.readFileSync(path.join('grafana/dashboards', f), 'utf8')) as { panels: { title: string; targets?: { expr: string }[] }[] };
-    for (const p of d.panels) if (p.targets?.length) out.push({ where: `${f}: ${p.title}`, exprs: p.targets.map((t) => fill(t.expr)) });
+    const d = JSON.parse(fs.readFileSync(path.join('grafana/dashboards', f), 'utf8')) as {
+      panels: { title: string; targets?: { expr: string }[] }[];
+    };
+    for (const p of d.panels)
+      if (p.targets?.length) out.push({ where: `${f}: ${p.title}`, exprs: p.targets.map((t) => fill(t.expr)) });
   }
   return out;
 }
@@ -29,12 +33,17 @@ function panels(): { where: string; exprs: string[] }[] {
 function expressions(): { where: string; expr: string }[] {
   const out = panels().flatMap((p) => p.exprs.map((expr) => ({ where: p.where, expr })));
   const rules = fs.readFileSync('grafana/alerts.yml', 'utf8');
-  for (const m of rules.matchAll(/^\s+- alert: (\S+)\n\s+expr: (.+)$/gm)) out.push({ where: `alert ${m[1]}`, expr: fill(m[2]!) });
+  for (const m of rules.matchAll(/^\s+- alert: (\S+)\n\s+expr: (.+)$/gm))
+    out.push({ where: `alert ${m[1]}`, expr: fill(m[2]!) });
   return out;
 }
 
 /** Dashboard panels with no series on a healthy box: they appear with the first gap, ffmpeg restart or actor restart. */
-const QUIET_PANELS = ['cameras.json: Recording gaps (seconds lost)', 'cameras.json: ffmpeg restarts by reason', 'runtime.json: Actor restarts'];
+const QUIET_PANELS = [
+  'cameras.json: Recording gaps (seconds lost)',
+  'cameras.json: ffmpeg restarts by reason',
+  'runtime.json: Actor restarts',
+];
 
 let service: RunningService;
 let ayo: FakeAyo;
@@ -47,26 +56,53 @@ beforeAll(async () => {
   s3 = await startFakeS3();
   const t0 = Math.ceil(Date.now() / 1000) * 1000;
   const b = { start: local(t0 + 2_000), end: local(t0 + 5_000) };
-  ayo.setBookings(b.start.date, [ayoBooking({ booking_id: 'BK/PROM/1', date: b.start.date, start_time: b.start.time, end_time: b.end.time, field_id: 50 })]);
-  service = await startService(loadConfig({
-    PORT: '0', DATA_DIR: path.join(tmp.dir, 'data'), MIN_FREE_DISK_MB: '0', SEGMENT_SECONDS: '1', CLIP_GRACE: '500ms', VIDEO_SCAN_INTERVAL: '500ms',
-    ...partnerEnv(ayo, s3),
-    CONNECTIVITY_INTERVAL: '500ms', CAMERAS: JSON.stringify([{ name: 'CAM_50', fieldId: 50, url: 'testsrc', enabled: true }]),
-  }), captureLogger().logger);
+  ayo.setBookings(b.start.date, [
+    ayoBooking({
+      booking_id: 'BK/PROM/1',
+      date: b.start.date,
+      start_time: b.start.time,
+      end_time: b.end.time,
+      field_id: 50,
+    }),
+  ]);
+  service = await startService(
+    loadConfig({
+      PORT: '0',
+      DATA_DIR: path.join(tmp.dir, 'data'),
+      MIN_FREE_DISK_MB: '0',
+      SEGMENT_SECONDS: '1',
+      CLIP_GRACE: '500ms',
+      VIDEO_SCAN_INTERVAL: '500ms',
+      ...partnerEnv(ayo, s3),
+      CONNECTIVITY_INTERVAL: '500ms',
+      CAMERAS: JSON.stringify([{ name: 'CAM_50', fieldId: 50, url: 'testsrc', enabled: true }]),
+    }),
+    captureLogger().logger,
+  );
   prom = await startPrometheus(path.join(tmp.dir, 'prom'), new URL(service.url).host);
   // The scripted scenario: bookings synced, the camera recording, the booking's clip cut, uploaded and announced.
-  await waitFor(async () => {
-    const r = (await (await fetch(`${service.url}/api/videos?booking_id=BK/PROM/1`)).json()) as { data: { status: string }[] };
-    return r.data[0]?.status === 'ready';
-  }, 'the clip to be delivered', 40_000);
+  await waitFor(
+    async () => {
+      const r = (await (await fetch(`${service.url}/api/videos?booking_id=BK/PROM/1`)).json()) as {
+        data: { status: string }[];
+      };
+      return r.data[0]?.status === 'ready';
+    },
+    'the clip to be delivered',
+    40_000,
+  );
   await fetch(`${service.url}/api/bookings`);
   // Two more scrapes after the delivery.
   const since = Date.now();
-  await waitFor(async () => {
-    const r = await prom.query('timestamp(up{job="venue-recorder"})');
-    const ts = Number((r.data?.result[0] as { value?: [number, string] } | undefined)?.value?.[1] ?? 0) * 1000;
-    return ts > since + 1_500;
-  }, 'Prometheus to scrape after the scenario', 20_000);
+  await waitFor(
+    async () => {
+      const r = await prom.query('timestamp(up{job="venue-recorder"})');
+      const ts = Number((r.data?.result[0] as { value?: [number, string] } | undefined)?.value?.[1] ?? 0) * 1000;
+      return ts > since + 1_500;
+    },
+    'Prometheus to scrape after the scenario',
+    20_000,
+  );
 }, 120_000);
 afterAll(async () => {
   await prom?.stop();
@@ -120,11 +156,18 @@ describe('a real Prometheus scraping the service', () => {
   });
 
   it('loads every alert rule with health ok, and promtool passes the rule file and its unit tests', async () => {
-    const rules = (await (await fetch(`${prom.url}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; health: string }[] }[] } };
+    const rules = (await (await fetch(`${prom.url}/api/v1/rules`)).json()) as {
+      data: { groups: { rules: { name: string; health: string }[] }[] };
+    };
     const all = rules.data.groups.flatMap((g) => g.rules);
     expect(all.map((r) => r.name).sort()).toEqual([
-      'VenueRecorderActorRestartLoop', 'VenueRecorderCameraNotRecording', 'VenueRecorderDeadLetters', 'VenueRecorderDiskLow',
-      'VenueRecorderDown', 'VenueRecorderQueueStuck', 'VenueRecorderSyncStale',
+      'VenueRecorderActorRestartLoop',
+      'VenueRecorderCameraNotRecording',
+      'VenueRecorderDeadLetters',
+      'VenueRecorderDiskLow',
+      'VenueRecorderDown',
+      'VenueRecorderQueueStuck',
+      'VenueRecorderSyncStale',
     ]);
     for (const r of all) expect(r.health, r.name).toBe('ok');
     const check = spawnSync('promtool', ['check', 'rules', 'grafana/alerts.yml'], { encoding: 'utf8' });

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { acceptsOf, callActor, type ActorEvent, type ForwardedEvent, type ServiceSupervisor } from '../src/actors/protocols.js';
-import type { SyncActorData, SyncActorEvent, SyncNotification, SyncReply, SyncRequest } from '../src/actors/sync.messages.js';
+import {
+  acceptsOf,
+  callActor,
+  type ActorEvent,
+  type ForwardedEvent,
+  type ServiceSupervisor,
+} from '../src/actors/protocols.js';
+import type {
+  SyncActorData,
+  SyncActorEvent,
+  SyncNotification,
+  SyncReply,
+  SyncRequest,
+} from '../src/actors/sync.messages.js';
 import { assertNever, type Actor, type ActorContext } from '../src/supervisor/index.js';
 
 /** A caller that records what it is asked and answers `reply`. */
@@ -36,7 +48,7 @@ describe('typed actor calls', () => {
     expect(caller.asked).toEqual([{ id: 'recorder:CAM_1', request: { type: 'recorder:status' } }]);
   });
 
-  it('does not compile a request sent to an actor that does not answer it (checked by npm test\'s tsc)', () => {
+  it("does not compile a request sent to an actor that does not answer it (checked by npm test's tsc)", () => {
     const caller = recorder(undefined);
     const wrong = () => {
       // @ts-expect-error SyncActor does not answer video requests.
@@ -53,7 +65,7 @@ describe('typed actor calls', () => {
 });
 
 describe('typed actor events and notifications', () => {
-  it('an actor emits only its own events (checked by npm test\'s tsc)', () => {
+  it("an actor emits only its own events (checked by npm test's tsc)", () => {
     const emits = (ctx: ActorContext<SyncActorEvent, SyncActorData>) => {
       ctx.emit({ type: 'ayo:call', endpoint: 'health-check', outcome: 'success' });
       ctx.emit({ type: 'circuit:change', dependency: 'ayo', state: 'open' });
@@ -67,15 +79,22 @@ describe('typed actor events and notifications', () => {
     expect(typeof emits).toBe('function');
   });
 
-  it('an actor\'s notify takes only the notifications it accepts, exhaustively (checked by npm test\'s tsc)', () => {
+  it("an actor's notify takes only the notifications it accepts, exhaustively (checked by npm test's tsc)", () => {
     const handled: string[] = [];
     const actor: Actor<SyncRequest, SyncReply, SyncNotification> = {
-      handle: () => { throw new Error('not called'); },
+      handle: () => {
+        throw new Error('not called');
+      },
       notify(m) {
         switch (m.type) {
-          case 'connectivity:change': handled.push(`${m.target} ${m.online}`); return;
-          case 'recorder:state': handled.push(`${m.camera} ${m.state}`); return;
-          default: assertNever(m);
+          case 'connectivity:change':
+            handled.push(`${m.target} ${m.online}`);
+            return;
+          case 'recorder:state':
+            handled.push(`${m.camera} ${m.state}`);
+            return;
+          default:
+            assertNever(m);
         }
       },
     };
@@ -88,12 +107,16 @@ describe('typed actor events and notifications', () => {
       // @ts-expect-error a notification missing its fields.
       actor.notify?.({ type: 'connectivity:change' });
       const partial: Actor<SyncRequest, SyncReply, SyncNotification> = {
-        handle: () => { throw new Error('not called'); },
+        handle: () => {
+          throw new Error('not called');
+        },
         notify(m) {
           switch (m.type) {
-            case 'connectivity:change': return;
-            // @ts-expect-error recorder:state is not handled, so `m` is not `never` here.
-            default: assertNever(m);
+            case 'connectivity:change':
+              return;
+            default:
+              // @ts-expect-error recorder:state is not handled, so `m` is not `never` here.
+              assertNever(m);
           }
         },
       };
@@ -102,7 +125,7 @@ describe('typed actor events and notifications', () => {
     expect(typeof wrong).toBe('function');
   });
 
-  it('the supervisor broadcasts only notifications some actor accepts, and its subscribers read typed events (checked by npm test\'s tsc)', () => {
+  it("the supervisor broadcasts only notifications some actor accepts, and its subscribers read typed events (checked by npm test's tsc)", () => {
     const typed = (sup: ServiceSupervisor) => {
       sup.broadcast({ type: 'queue:changed' });
       sup.broadcast({ type: 'connectivity:change', target: 'ayo', label: 'AYO API', online: true, reason: null });
@@ -124,7 +147,10 @@ describe('typed actor events and notifications', () => {
 
   it('forwards exactly the events that are also notifications, and routes each to the actors that accept it', () => {
     const forwarded: Record<ForwardedEvent['type'], true> = {
-      'connectivity:change': true, 'booking:changed': true, 'booking:vanished': true, 'recorder:state': true,
+      'connectivity:change': true,
+      'booking:changed': true,
+      'booking:vanished': true,
+      'recorder:state': true,
     };
     // A forwarded event is an event: this assignment compiles only while that holds.
     const asEvent = (e: ForwardedEvent): ActorEvent => e;

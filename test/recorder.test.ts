@@ -28,55 +28,81 @@ afterEach(async () => {
 
 function start(over: Partial<Parameters<typeof createRecorder>[0]> = {}) {
   recorder = createRecorder({
-    camera: { name: 'CAM_1', fieldId: 50, url: 'testsrc', enabled: true }, recordingsDir: path.join(tmp.dir, 'rec'),
-    segmentSeconds: 1, ffmpegPath: 'ffmpeg', timeZone: 'Asia/Jakarta', segments: createSegmentsRepo(db), logger: log.logger,
-    onEvent: (e) => events.push(e), backoff: { initialMs: 50, maxMs: 200 }, testsrc: SMALL, ...over,
+    camera: { name: 'CAM_1', fieldId: 50, url: 'testsrc', enabled: true },
+    recordingsDir: path.join(tmp.dir, 'rec'),
+    segmentSeconds: 1,
+    ffmpegPath: 'ffmpeg',
+    timeZone: 'Asia/Jakarta',
+    segments: createSegmentsRepo(db),
+    logger: log.logger,
+    onEvent: (e) => events.push(e),
+    backoff: { initialMs: 50, maxMs: 200 },
+    testsrc: SMALL,
+    ...over,
   });
   recorder.start();
   return recorder;
 }
-const rows = () => db.prepare('SELECT * FROM segments ORDER BY start_ms').all() as { file: string; start_ms: number; end_ms: number; duration_ms: number; size_bytes: number; created_at: string }[];
-const gaps = () => db.prepare('SELECT * FROM recording_gaps ORDER BY id').all() as { start_ms: number; end_ms: number | null; reason: string }[];
+const rows = () =>
+  db.prepare('SELECT * FROM segments ORDER BY start_ms').all() as {
+    file: string;
+    start_ms: number;
+    end_ms: number;
+    duration_ms: number;
+    size_bytes: number;
+    created_at: string;
+  }[];
+const gaps = () =>
+  db.prepare('SELECT * FROM recording_gaps ORDER BY id').all() as {
+    start_ms: number;
+    end_ms: number | null;
+    reason: string;
+  }[];
 
 describe('camera recorder', () => {
-  it('indexes every closed segment with its wall-clock start and end, contiguous and matching the file', { timeout: 60_000 }, async () => {
-    const t0 = Date.now();
-    start();
-    await waitFor(() => rows().length >= 4, 'four segments', 30_000);
-    expect(recorder!.status().state).toBe('recording');
-    // A graceful stop closes the segment being written and indexes it: from here on the index, the files and the
-    // events hold still, however long the checks below take on a busy machine.
-    await recorder!.stop();
-    const r = rows();
-    expect(r.length).toBeGreaterThanOrEqual(4);
-    // The index is exactly the files on disk: nothing unindexed, nothing left half-written in .incoming.
-    const camDir = path.join(tmp.dir, 'rec', 'CAM_1');
-    const onDisk = (fs.readdirSync(camDir, { recursive: true }) as string[])
-      .filter((f) => f.endsWith('.ts') && !f.startsWith('.incoming')).map((f) => path.join('CAM_1', f));
-    expect(onDisk.sort()).toEqual(r.map((s) => s.file).sort());
-    expect(fs.readdirSync(path.join(camDir, '.incoming'))).toEqual([]);
-    // One segment:closed event per indexed segment, with the same times.
-    const closed = events.flatMap((e) => (e.type === 'segment:closed' ? [[e.startMs, e.endMs, e.sizeBytes]] : []));
-    expect(closed).toEqual(r.map((s) => [s.start_ms, s.end_ms, s.size_bytes]));
-    // The first segment starts when ffmpeg started reading (-re paces the source at real time, so not before).
-    expect(r[0]!.start_ms).toBeGreaterThanOrEqual(t0 - 1_000);
-    for (let i = 0; i < r.length; i++) {
-      const s = r[i]!;
-      const file = path.join(tmp.dir, 'rec', s.file);
-      expect(s.file).toMatch(/^CAM_1\/\d{4}-\d{2}-\d{2}\/CAM_1_\d{8}T\d{9}Z\.ts$/);
-      expect(fs.statSync(file).size).toBe(s.size_bytes);
-      const probed = await probeMedia('ffprobe', file);
-      expect(Math.abs(probed.durationSec * 1000 - s.duration_ms)).toBeLessThan(250);
-      expect(probed.streams.map((x) => x.type).sort()).toEqual(['audio', 'video']);
-      // Indexed when it closed: its end is within the recorder's drift tolerance (1.5 s) of that moment.
-      expect(Math.abs(Date.parse(s.created_at) - s.end_ms)).toBeLessThanOrEqual(1_500);
-      // Contiguous: each segment starts exactly where the one before ended (one ffmpeg timeline), or a recorded
-      // gap (a restart) covers exactly the time between them. Nothing is missing without being written down.
-      if (i > 0 && s.start_ms !== r[i - 1]!.end_ms) {
-        expect(gaps()).toContainEqual(expect.objectContaining({ start_ms: r[i - 1]!.end_ms, end_ms: s.start_ms }));
+  it(
+    'indexes every closed segment with its wall-clock start and end, contiguous and matching the file',
+    { timeout: 60_000 },
+    async () => {
+      const t0 = Date.now();
+      start();
+      await waitFor(() => rows().length >= 4, 'four segments', 30_000);
+      expect(recorder!.status().state).toBe('recording');
+      // A graceful stop closes the segment being written and indexes it: from here on the index, the files and the
+      // events hold still, however long the checks below take on a busy machine.
+      await recorder!.stop();
+      const r = rows();
+      expect(r.length).toBeGreaterThanOrEqual(4);
+      // The index is exactly the files on disk: nothing unindexed, nothing left half-written in .incoming.
+      const camDir = path.join(tmp.dir, 'rec', 'CAM_1');
+      const onDisk = (fs.readdirSync(camDir, { recursive: true }) as string[])
+        .filter((f) => f.endsWith('.ts') && !f.startsWith('.incoming'))
+        .map((f) => path.join('CAM_1', f));
+      expect(onDisk.sort()).toEqual(r.map((s) => s.file).sort());
+      expect(fs.readdirSync(path.join(camDir, '.incoming'))).toEqual([]);
+      // One segment:closed event per indexed segment, with the same times.
+      const closed = events.flatMap((e) => (e.type === 'segment:closed' ? [[e.startMs, e.endMs, e.sizeBytes]] : []));
+      expect(closed).toEqual(r.map((s) => [s.start_ms, s.end_ms, s.size_bytes]));
+      // The first segment starts when ffmpeg started reading (-re paces the source at real time, so not before).
+      expect(r[0]!.start_ms).toBeGreaterThanOrEqual(t0 - 1_000);
+      for (let i = 0; i < r.length; i++) {
+        const s = r[i]!;
+        const file = path.join(tmp.dir, 'rec', s.file);
+        expect(s.file).toMatch(/^CAM_1\/\d{4}-\d{2}-\d{2}\/CAM_1_\d{8}T\d{9}Z\.ts$/);
+        expect(fs.statSync(file).size).toBe(s.size_bytes);
+        const probed = await probeMedia('ffprobe', file);
+        expect(Math.abs(probed.durationSec * 1000 - s.duration_ms)).toBeLessThan(250);
+        expect(probed.streams.map((x) => x.type).sort()).toEqual(['audio', 'video']);
+        // Indexed when it closed: its end is within the recorder's drift tolerance (1.5 s) of that moment.
+        expect(Math.abs(Date.parse(s.created_at) - s.end_ms)).toBeLessThanOrEqual(1_500);
+        // Contiguous: each segment starts exactly where the one before ended (one ffmpeg timeline), or a recorded
+        // gap (a restart) covers exactly the time between them. Nothing is missing without being written down.
+        if (i > 0 && s.start_ms !== r[i - 1]!.end_ms) {
+          expect(gaps()).toContainEqual(expect.objectContaining({ start_ms: r[i - 1]!.end_ms, end_ms: s.start_ms }));
+        }
       }
-    }
-  });
+    },
+  );
 
   it('restarts a dead ffmpeg, records the gap and resumes', async () => {
     start();
@@ -99,7 +125,14 @@ describe('camera recorder', () => {
     await waitFor(() => rows().length >= 2, 'two segments', 20_000);
     const incoming = path.join(tmp.dir, 'rec', 'CAM_1', '.incoming');
     // Files are named `<run id>_<counter>.ts`: the run being killed is the one writing now.
-    const run = await waitFor(() => fs.readdirSync(incoming).find((f) => f.endsWith('.ts'))?.split('_')[0], 'a segment being written');
+    const run = await waitFor(
+      () =>
+        fs
+          .readdirSync(incoming)
+          .find((f) => f.endsWith('.ts'))
+          ?.split('_')[0],
+      'a segment being written',
+    );
     process.kill(recorder!.pid()!, 'SIGKILL');
     await waitFor(() => events.some((e) => e.type === 'recording:gap'), 'recording again', 20_000);
     const left = fs.readdirSync(incoming);

@@ -19,7 +19,10 @@ beforeEach(() => {
   repo = createSegmentsRepo(db);
   rec = path.join(tmp.dir, 'rec');
 });
-afterEach(() => { db.close(); tmp.cleanup(); });
+afterEach(() => {
+  db.close();
+  tmp.cleanup();
+});
 
 /** One-hour segments of 1 MB each, ending `hoursAgo` before NOW. */
 function seed(hoursAgo: number[]): void {
@@ -28,10 +31,21 @@ function seed(hoursAgo: number[]): void {
     const rel = path.join('CAM', '2025-04-10', `CAM_${start}.ts`);
     fs.mkdirSync(path.join(rec, 'CAM', '2025-04-10'), { recursive: true });
     fs.writeFileSync(path.join(rec, rel), Buffer.alloc(MB));
-    repo.insert({ camera: 'CAM', file: rel, start_ms: start, end_ms: start + H, duration_ms: H, size_bytes: MB, created_at: '' });
+    repo.insert({
+      camera: 'CAM',
+      file: rel,
+      start_ms: start,
+      end_ms: start + H,
+      duration_ms: H,
+      size_bytes: MB,
+      created_at: '',
+    });
   }
 }
-const left = () => (db.prepare('SELECT start_ms FROM segments ORDER BY start_ms').all() as { start_ms: number }[]).map((r) => (NOW - r.start_ms) / H - 1);
+const left = () =>
+  (db.prepare('SELECT start_ms FROM segments ORDER BY start_ms').all() as { start_ms: number }[]).map(
+    (r) => (NOW - r.start_ms) / H - 1,
+  );
 const filesLeft = () => fs.readdirSync(path.join(rec, 'CAM', '2025-04-10')).length;
 /** A disk of `capacityMb` holding only these files. */
 const disk = (capacityMb: number) => () => capacityMb * MB - filesLeft() * MB;
@@ -41,8 +55,15 @@ describe('recording retention', () => {
     seed([100, 80, 75, 10, 1]);
     const log = captureLogger();
     const r = applyRecordingRetention({
-      camera: 'CAM', recordingsDir: rec, segments: repo, retentionHours: 72, minFreeDiskMb: 0, logger: log.logger, now: () => NOW,
-      protectedWindows: () => [[NOW - 81 * H, NOW - 80.5 * H]], freeBytes: () => 10_000 * MB,
+      camera: 'CAM',
+      recordingsDir: rec,
+      segments: repo,
+      retentionHours: 72,
+      minFreeDiskMb: 0,
+      logger: log.logger,
+      now: () => NOW,
+      protectedWindows: () => [[NOW - 81 * H, NOW - 80.5 * H]],
+      freeBytes: () => 10_000 * MB,
     });
     expect(r.expired).toBe(2);
     expect(left()).toEqual([80, 10, 1]);
@@ -54,8 +75,15 @@ describe('recording retention', () => {
     seed([9, 8, 7, 6, 5, 4]);
     // 10 MB disk holding 6 MB: 4 MB free; the floor is 6 MB, so two segments must go.
     const r = applyRecordingRetention({
-      camera: 'CAM', recordingsDir: rec, segments: repo, retentionHours: 72, minFreeDiskMb: 6, logger: captureLogger().logger,
-      now: () => NOW, freeBytes: disk(10), protectedWindows: () => [[NOW - 10 * H, NOW - 9 * H]],
+      camera: 'CAM',
+      recordingsDir: rec,
+      segments: repo,
+      retentionHours: 72,
+      minFreeDiskMb: 6,
+      logger: captureLogger().logger,
+      now: () => NOW,
+      freeBytes: disk(10),
+      protectedWindows: () => [[NOW - 10 * H, NOW - 9 * H]],
     });
     expect(r).toMatchObject({ forSpace: 2, critical: 0 });
     expect(left()).toEqual([9, 6, 5, 4]);
@@ -66,12 +94,21 @@ describe('recording retention', () => {
     const log = captureLogger();
     // 3.5 MB disk holding 3 MB: 0.5 MB free; floor 8 MB, critical floor 2 MB: two of the needed segments go.
     const r = applyRecordingRetention({
-      camera: 'CAM', recordingsDir: rec, segments: repo, retentionHours: 72, minFreeDiskMb: 8, logger: log.logger,
-      now: () => NOW, freeBytes: disk(3.5), protectedWindows: () => [[0, NOW]],
+      camera: 'CAM',
+      recordingsDir: rec,
+      segments: repo,
+      retentionHours: 72,
+      minFreeDiskMb: 8,
+      logger: log.logger,
+      now: () => NOW,
+      freeBytes: disk(3.5),
+      protectedWindows: () => [[0, NOW]],
     });
     expect(r).toMatchObject({ forSpace: 0, critical: 2 });
     expect(left()).toEqual([1]);
-    expect(log.lines.some((l) => l.includes('🚨 DISK: critically full') && l.includes('deleted 2 segments of CAM'))).toBe(true);
+    expect(
+      log.lines.some((l) => l.includes('🚨 DISK: critically full') && l.includes('deleted 2 segments of CAM')),
+    ).toBe(true);
   });
 
   it('sweeps unindexed files and index rows without a file, keeping a file still being indexed', () => {

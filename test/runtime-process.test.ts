@@ -3,7 +3,9 @@ import { tempDir, waitFor } from './fixtures/helpers.js';
 import { spawnService, type ServiceProcess } from './fixtures/service-process.js';
 
 let tmp: ReturnType<typeof tempDir>;
-beforeAll(() => { tmp = tempDir(); });
+beforeAll(() => {
+  tmp = tempDir();
+});
 afterAll(() => tmp.cleanup());
 
 // Every forked service is killed after its test, whatever happened in it: a failed test leaves no process behind.
@@ -17,7 +19,10 @@ afterEach(async () => {
 });
 
 const fixtureMain = (children: unknown[], env: Record<string, string> = {}) => {
-  const p = spawnService({ DATA_DIR: tmp.dir, PORT: '0', FIXTURE_CHILDREN: JSON.stringify(children), ...env }, 'test/fixtures/fixture-main.ts');
+  const p = spawnService(
+    { DATA_DIR: tmp.dir, PORT: '0', FIXTURE_CHILDREN: JSON.stringify(children), ...env },
+    'test/fixtures/fixture-main.ts',
+  );
   spawned.push(p);
   return p;
 };
@@ -26,14 +31,21 @@ const fixtureMain = (children: unknown[], env: Record<string, string> = {}) => {
 // takes many seconds. The waits below are on its own signs (the listening line, /readyz), with room for that.
 const STARTUP_MS = 90_000;
 /** Its base URL once it logs that it listens. */
-const urlOf = (p: ServiceProcess) => waitFor(() => {
-  for (const l of p.out) {
-    const m = /listening on (http:\/\/\S+)/.exec(l);
-    if (m) return m[1];
-  }
-  if (p.child.exitCode !== null) throw new Error(`service exited ${p.child.exitCode}: ${[...p.out, ...p.err].join('\n')}`);
-  return undefined;
-}, 'the service to listen', STARTUP_MS, 50);
+const urlOf = (p: ServiceProcess) =>
+  waitFor(
+    () => {
+      for (const l of p.out) {
+        const m = /listening on (http:\/\/\S+)/.exec(l);
+        if (m) return m[1];
+      }
+      if (p.child.exitCode !== null)
+        throw new Error(`service exited ${p.child.exitCode}: ${[...p.out, ...p.err].join('\n')}`);
+      return undefined;
+    },
+    'the service to listen',
+    STARTUP_MS,
+    50,
+  );
 /** Its base URL once /readyz answers 200 (every actor started). */
 const readyUrl = async (p: ServiceProcess) => {
   const url = await urlOf(p);
@@ -48,13 +60,18 @@ describe('the service process and its supervisor', () => {
     const exit = await p.exited;
     expect(exit.code).toBe(3);
     const out = p.out.join('\n');
-    expect(out).toMatch(/💀 SUPERVISOR: giving up: broken crashed 4 times within 60s during start-up; last: Error: crash on start/);
+    expect(out).toMatch(
+      /💀 SUPERVISOR: giving up: broken crashed 4 times within 60s during start-up; last: Error: crash on start/,
+    );
     expect(out).toMatch(/could not start: supervisor gave up/);
   });
 
   it('exits 3 when a running actor exceeds the restart intensity', FORKED, async () => {
     // A window far longer than three slow restarts take on a busy machine: the crashes, not the clock, decide.
-    const p = fixtureMain([{ id: 'ok' }, { id: 'flaky', data: { crashAfterMs: 150 } }], { ACTOR_MAX_RESTARTS: '2', ACTOR_RESTART_WINDOW: '10m' });
+    const p = fixtureMain([{ id: 'ok' }, { id: 'flaky', data: { crashAfterMs: 150 } }], {
+      ACTOR_MAX_RESTARTS: '2',
+      ACTOR_RESTART_WINDOW: '10m',
+    });
     await urlOf(p);
     const exit = await p.exited;
     expect(exit.code).toBe(3);
@@ -69,7 +86,11 @@ describe('the service process and its supervisor', () => {
     const a = fixtureMain(slow);
     const url = await readyUrl(a);
     a.child.kill('SIGTERM');
-    const first = await waitFor(() => a.out.find((l) => l.includes('SIGTERM received, stopping')), 'the first signal', 30_000);
+    const first = await waitFor(
+      () => a.out.find((l) => l.includes('SIGTERM received, stopping')),
+      'the first signal',
+      30_000,
+    );
     // A repeat within 1 s counts as the same signal delivered twice (npm and the process group both forward it).
     a.child.kill('SIGTERM');
     // Two answers in a row after the repeat: the second request reaches the service after its event loop has

@@ -19,7 +19,10 @@ afterAll(async () => {
 });
 
 const ayoEnv = () => ({
-  AYO_API_BASE_URL: ayo.baseUrl, AYO_API_TOKEN: TEST_AYO.token, AYO_VENUE_CODE: TEST_AYO.venueCode, AYO_VENUE_SECRET: TEST_AYO.secret,
+  AYO_API_BASE_URL: ayo.baseUrl,
+  AYO_API_TOKEN: TEST_AYO.token,
+  AYO_VENUE_CODE: TEST_AYO.venueCode,
+  AYO_VENUE_SECRET: TEST_AYO.secret,
 });
 
 describe('the service process', () => {
@@ -52,15 +55,26 @@ describe('the service process', () => {
     const today = localDateOf(new Date(), 'Asia/Jakarta');
     ayo.setBookings(today, [ayoBooking({ booking_id: 'BK/PROC/1', date: today })]);
     const dataDir = path.join(tmp.dir, 'b');
-    const p = spawnService({ DATA_DIR: dataDir, PORT: '0', LOG_FORMAT: 'json', BOOKING_SYNC_INTERVAL: '200ms', ...ayoEnv() });
+    const p = spawnService({
+      DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_FORMAT: 'json',
+      BOOKING_SYNC_INTERVAL: '200ms',
+      ...ayoEnv(),
+    });
     const url = await p.url();
     const res = await waitFor(async () => {
-      const r = await (await fetch(`${url}/api/bookings/BK%2FPROC%2F1`)).json() as { status: string; data?: { status: string } };
+      const r = (await (await fetch(`${url}/api/bookings/BK%2FPROC%2F1`)).json()) as {
+        status: string;
+        data?: { status: string };
+      };
       return r.status === 'success' ? r : undefined;
     }, 'the booking to be synced');
     expect(res.data!.status).toBe('success');
     for (const line of p.out) expect(() => JSON.parse(line)).not.toThrow();
-    expect(p.out.some((l) => JSON.parse(l).msg === '📅 BOOKING: Created new booking BK/PROC/1 (status: success)')).toBe(true);
+    expect(p.out.some((l) => JSON.parse(l).msg === '📅 BOOKING: Created new booking BK/PROC/1 (status: success)')).toBe(
+      true,
+    );
 
     ayo.fault({ kind: 'hang' });
     const hangingSince = ayo.calls.length;

@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { restartDelay, Supervisor, type ChildSpec, type SupervisorEvents, type SupervisorOptions } from '../src/supervisor/index.js';
+import {
+  restartDelay,
+  Supervisor,
+  type ChildSpec,
+  type SupervisorEvents,
+  type SupervisorOptions,
+} from '../src/supervisor/index.js';
 import type { FixtureData } from './fixtures/actors/fixture.messages.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 import { manualClock } from './fixtures/manual-clock.js';
@@ -26,7 +32,16 @@ const fast = { initialMs: 20, maxMs: 200, jitter: 0 };
 // tests about the start timeout set one.
 
 function spec(id: string, data: FixtureData = {}, over: Partial<ChildSpec> = {}): ChildSpec {
-  return { id, entry: FIXTURE, restart: 'permanent', shutdownMs: 2_000, heartbeatIntervalMs: 100, heartbeatTimeoutMs: 1_500, data, ...over };
+  return {
+    id,
+    entry: FIXTURE,
+    restart: 'permanent',
+    shutdownMs: 2_000,
+    heartbeatIntervalMs: 100,
+    heartbeatTimeoutMs: 1_500,
+    data,
+    ...over,
+  };
 }
 
 let current: Supervisor | undefined;
@@ -44,7 +59,8 @@ function supervise(children: ChildSpec[], over: Partial<SupervisorOptions> = {})
   const sup = new Supervisor({ children, logger: log.logger, backoff: fast, ...over });
   sup.events.onAny((e) => events.push(e));
   current = sup;
-  const of = <K extends keyof SupervisorEvents>(type: K) => events.filter((e) => e.type === type).map((e) => e.payload as SupervisorEvents[K]);
+  const of = <K extends keyof SupervisorEvents>(type: K) =>
+    events.filter((e) => e.type === type).map((e) => e.payload as SupervisorEvents[K]);
   return { sup, events, of, log };
 }
 
@@ -56,11 +72,22 @@ describe('supervisor', () => {
     await sup.start();
     expect(sup.status().map((s) => s.state)).toEqual(['running', 'running', 'running']);
     expect(sup.allPermanentRunning()).toBe(true);
-    const starts = events.filter((e) => e.type === 'actor:start' || e.type === 'actor:ready').map((e) => `${e.type}:${e.payload.id}`);
-    expect(starts).toEqual(['actor:start:a', 'actor:ready:a', 'actor:start:b', 'actor:ready:b', 'actor:start:c', 'actor:ready:c']);
+    const starts = events
+      .filter((e) => e.type === 'actor:start' || e.type === 'actor:ready')
+      .map((e) => `${e.type}:${e.payload.id}`);
+    expect(starts).toEqual([
+      'actor:start:a',
+      'actor:ready:a',
+      'actor:start:b',
+      'actor:ready:b',
+      'actor:start:c',
+      'actor:ready:c',
+    ]);
     await sup.stop();
     expect(events.filter((e) => e.type === 'actor:stop').map((e) => [e.payload.id, e.payload.graceful])).toEqual([
-      ['c', true], ['b', true], ['a', true],
+      ['c', true],
+      ['b', true],
+      ['a', true],
     ]);
     expect(sup.status().map((s) => s.state)).toEqual(['stopped', 'stopped', 'stopped']);
     expect(sup.allPermanentRunning()).toBe(false);
@@ -70,27 +97,39 @@ describe('supervisor', () => {
     const { sup, of } = supervise([spec('a', {}, { startTimeoutMs: 2_000 })]);
     await sup.start();
     // Wait past the start timeout, through heartbeats, then the actor must still be the first incarnation.
-    await waitFor(() => Date.now() - Date.parse(stateOf(sup, 'a').startedAt!) > 2_500, 'half a second past the start timeout');
+    await waitFor(
+      () => Date.now() - Date.parse(stateOf(sup, 'a').startedAt!) > 2_500,
+      'half a second past the start timeout',
+    );
     expect(await sup.call('a', { type: 'echo', value: 'still here' })).toBe('still here');
     expect(of('actor:crash')).toEqual([]);
     expect(stateOf(sup, 'a').restarts).toBe(0);
   });
 
   it('an actor that does not get ready within its start timeout is a start-up crash', async () => {
-    const { sup, of } = supervise([spec('slow', { neverReady: true }, { startTimeoutMs: 2_000 })], { startupIntensity: { maxRestarts: 0, withinMs: 60_000 } });
-    await expect(sup.start()).rejects.toThrow(/slow crashed 1 times within 60s during start-up; last: did not become ready within 2000 ms/);
+    const { sup, of } = supervise([spec('slow', { neverReady: true }, { startTimeoutMs: 2_000 })], {
+      startupIntensity: { maxRestarts: 0, withinMs: 60_000 },
+    });
+    await expect(sup.start()).rejects.toThrow(
+      /slow crashed 1 times within 60s during start-up; last: did not become ready within 2000 ms/,
+    );
     expect(of('actor:crash')[0]).toMatchObject({ id: 'slow', duringStartup: true });
   });
 
   it('the heartbeat limit applies from the ready handshake on: a slow module load is not a missing heartbeat', async () => {
     // Nothing reaches the main thread for 2 s (module loading), four times the heartbeat limit.
-    const { sup, of } = supervise([spec('a', { loadDelayMs: 2_000 }, { heartbeatTimeoutMs: 500, startTimeoutMs: 20_000 })]);
+    const { sup, of } = supervise([
+      spec('a', { loadDelayMs: 2_000 }, { heartbeatTimeoutMs: 500, startTimeoutMs: 20_000 }),
+    ]);
     await sup.start();
     expect(of('actor:crash')).toEqual([]);
     expect(await sup.call('a', { type: 'echo', value: 'up' })).toBe('up');
     // From the handshake on the limit applies.
     await expect(sup.call('a', { type: 'spin' })).rejects.toMatchObject({ name: 'ActorUnavailableError' });
-    expect(of('actor:crash')[0]).toMatchObject({ duringStartup: false, reason: expect.stringMatching(/^no heartbeat for \d+ ms \(limit 500 ms\)$/) });
+    expect(of('actor:crash')[0]).toMatchObject({
+      duringStartup: false,
+      reason: expect.stringMatching(/^no heartbeat for \d+ ms \(limit 500 ms\)$/),
+    });
   });
 
   it('answers typed requests; a throwing handler is an error reply, not a crash', async () => {
@@ -111,7 +150,10 @@ describe('supervisor', () => {
     await sup.call('a', { type: 'echo', value: 1 });
     await sup.call('a', { type: 'echo', value: 2 });
     const pending = sup.call('a', { type: 'slow', ms: 5_000 });
-    await expect(pending).rejects.toMatchObject({ name: 'ActorUnavailableError', message: expect.stringMatching(/actor a went away \(Error: crash after 2\)/) });
+    await expect(pending).rejects.toMatchObject({
+      name: 'ActorUnavailableError',
+      message: expect.stringMatching(/actor a went away \(Error: crash after 2\)/),
+    });
     await waitFor(() => of('actor:ready').length === 2, 'the restart');
     expect(of('actor:crash')[0]).toMatchObject({ id: 'a', duringStartup: false, reason: 'Error: crash after 2' });
     expect(of('actor:restart')[0]).toMatchObject({ id: 'a', restarts: 1, delayMs: 20 });
@@ -132,7 +174,10 @@ describe('supervisor', () => {
     await sup.start();
     await sup.call('t', { type: 'exit', code: 0 }).catch(() => undefined);
     await sup.call('tmp', { type: 'exit', code: 1 }).catch(() => undefined);
-    await waitFor(() => stateOf(sup, 't').state === 'stopped' && stateOf(sup, 'tmp').state === 'stopped', 'both stopped');
+    await waitFor(
+      () => stateOf(sup, 't').state === 'stopped' && stateOf(sup, 'tmp').state === 'stopped',
+      'both stopped',
+    );
     expect(of('actor:restart')).toHaveLength(0);
     // Neither is permanent, so readiness holds.
     expect(sup.allPermanentRunning()).toBe(true);
@@ -161,7 +206,13 @@ describe('supervisor', () => {
 
   it('restarts an actor that blows its memory limit (ERR_WORKER_OUT_OF_MEMORY)', async () => {
     // 'grow' blocks the event loop until the heap is full: no heartbeat limit may end it first, even under load.
-    const { sup, of } = supervise([spec('a', {}, { resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 }, heartbeatTimeoutMs: 120_000 })]);
+    const { sup, of } = supervise([
+      spec(
+        'a',
+        {},
+        { resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 }, heartbeatTimeoutMs: 120_000 },
+      ),
+    ]);
     await sup.start();
     await expect(sup.call('a', { type: 'grow' })).rejects.toMatchObject({ name: 'ActorUnavailableError' });
     expect(of('actor:crash')[0]!.reason).toMatch(/^ERR_WORKER_OUT_OF_MEMORY/);
@@ -169,7 +220,9 @@ describe('supervisor', () => {
   });
 
   it('gives up past the restart intensity and says why', async () => {
-    const { sup, of, log } = supervise([spec('a', { crashAfter: 0 })], { intensity: { maxRestarts: 2, withinMs: 60_000 } });
+    const { sup, of, log } = supervise([spec('a', { crashAfter: 0 })], {
+      intensity: { maxRestarts: 2, withinMs: 60_000 },
+    });
     await sup.start();
     for (let i = 0; i < 3; i++) {
       await waitFor(() => stateOf(sup, 'a').state === 'running' || of('supervisor:give-up').length > 0, 'running');
@@ -187,14 +240,19 @@ describe('supervisor', () => {
     const tmp = tempDir();
     try {
       const file = path.join(tmp.dir, 'count');
-      const ok = supervise([spec('a', { crashOnStart: true, crashOnStartTimes: 2, crashFile: file })], { startupIntensity: { maxRestarts: 2, withinMs: 60_000 } });
+      const ok = supervise([spec('a', { crashOnStart: true, crashOnStartTimes: 2, crashFile: file })], {
+        startupIntensity: { maxRestarts: 2, withinMs: 60_000 },
+      });
       await ok.sup.start();
       expect(ok.of('actor:crash').map((c) => c.duringStartup)).toEqual([true, true]);
       expect(ok.of('actor:crash')[0]!.reason).toBe('Error: crash on start #1');
       expect(stateOf(ok.sup, 'a')).toMatchObject({ state: 'running', restarts: 2 });
       await ok.sup.stop();
 
-      const bad = supervise([spec('b', { crashOnStart: true })], { startupIntensity: { maxRestarts: 2, withinMs: 60_000 }, intensity: { maxRestarts: 100, withinMs: 60_000 } });
+      const bad = supervise([spec('b', { crashOnStart: true })], {
+        startupIntensity: { maxRestarts: 2, withinMs: 60_000 },
+        intensity: { maxRestarts: 100, withinMs: 60_000 },
+      });
       await expect(bad.sup.start()).rejects.toThrow(/gave up: b crashed 3 times within 60s during start-up/);
       expect(bad.of('actor:restart')).toHaveLength(2);
     } finally {
@@ -203,7 +261,10 @@ describe('supervisor', () => {
   });
 
   it('spaces restarts with exponential backoff', async () => {
-    const { sup, of } = supervise([spec('a', { crashAfter: 0 })], { backoff: { initialMs: 10, maxMs: 40, jitter: 0 }, intensity: { maxRestarts: 10, withinMs: 60_000 } });
+    const { sup, of } = supervise([spec('a', { crashAfter: 0 })], {
+      backoff: { initialMs: 10, maxMs: 40, jitter: 0 },
+      intensity: { maxRestarts: 10, withinMs: 60_000 },
+    });
     await sup.start();
     for (let i = 0; i < 4; i++) {
       await waitFor(() => stateOf(sup, 'a').state === 'running', 'running');
@@ -222,7 +283,10 @@ describe('supervisor', () => {
     expect(restartDelay(20, opts, () => 0)).toBe(24_000);
     expect(restartDelay(20, opts, () => 0.99)).toBe(30_000); // never past the cap
     // The supervisor draws from its random source.
-    const { sup, of } = supervise([spec('a', { crashAfter: 0 })], { backoff: { initialMs: 20, maxMs: 200, jitter: 0.5 }, random: () => 0 });
+    const { sup, of } = supervise([spec('a', { crashAfter: 0 })], {
+      backoff: { initialMs: 20, maxMs: 200, jitter: 0.5 },
+      random: () => 0,
+    });
     await sup.start();
     await sup.call('a', { type: 'echo', value: 1 }).catch(() => undefined);
     await waitFor(() => of('actor:restart').length === 1, 'the restart');
@@ -233,7 +297,10 @@ describe('supervisor', () => {
     const { sup, of, log } = supervise([spec('fast'), spec('slow', { stopDelayMs: 10_000 }, { shutdownMs: 200 })]);
     await sup.start();
     await sup.stop();
-    expect(of('actor:stop')).toEqual([{ id: 'slow', graceful: false, shutdownMs: 200 }, { id: 'fast', graceful: true, shutdownMs: 2_000 }]);
+    expect(of('actor:stop')).toEqual([
+      { id: 'slow', graceful: false, shutdownMs: 200 },
+      { id: 'fast', graceful: true, shutdownMs: 2_000 },
+    ]);
     expect(log.lines.some((l) => l.includes('slow did not stop within 200 ms; terminated'))).toBe(true);
   });
 
@@ -243,7 +310,11 @@ describe('supervisor', () => {
     await sup.call('b', { type: 'echo', value: 1 }).catch(() => undefined);
     await waitFor(() => of('actor:ready').length === 5 && sup.allPermanentRunning(), 'b and c restarted');
     expect(of('actor:stop').map((s) => s.id)).toEqual(['c']);
-    expect(of('actor:ready').slice(3).map((r) => r.id)).toEqual(['b', 'c']);
+    expect(
+      of('actor:ready')
+        .slice(3)
+        .map((r) => r.id),
+    ).toEqual(['b', 'c']);
     expect(stateOf(sup, 'a').restarts).toBe(0);
   });
 
@@ -256,10 +327,17 @@ describe('supervisor', () => {
       await sup.start();
       await sup.call('b', { type: 'echo', value: 1 }).catch(() => undefined);
       await waitFor(() => of('actor:crash').length === 2 && sup.allPermanentRunning(), 'b and c restarted');
-      expect(of('actor:crash').map((c) => [c.id, c.duringStartup])).toEqual([['b', false], ['b', true]]);
+      expect(of('actor:crash').map((c) => [c.id, c.duringStartup])).toEqual([
+        ['b', false],
+        ['b', true],
+      ]);
       expect(of('actor:start').map((s) => s.id)).toEqual(['a', 'b', 'c', 'b', 'b', 'c']);
       expect(liveWorkers.size).toBe(3);
-      expect(sup.status().map((s) => [s.id, s.restarts])).toEqual([['a', 0], ['b', 2], ['c', 1]]);
+      expect(sup.status().map((s) => [s.id, s.restarts])).toEqual([
+        ['a', 0],
+        ['b', 2],
+        ['c', 1],
+      ]);
       await sup.stop();
       expect(liveWorkers.size).toBe(0);
     } finally {
@@ -268,10 +346,17 @@ describe('supervisor', () => {
   });
 
   it('rest-for-one honours the restart types of the later children', async () => {
-    const { sup, of } = supervise([
-      spec('a'), spec('b', { crashAfter: 0 }), spec('tmp', {}, { restart: 'temporary' }), spec('tr', {}, { restart: 'transient' }),
-      spec('done', {}, { restart: 'transient' }), spec('c'),
-    ], { strategy: 'rest-for-one' });
+    const { sup, of } = supervise(
+      [
+        spec('a'),
+        spec('b', { crashAfter: 0 }),
+        spec('tmp', {}, { restart: 'temporary' }),
+        spec('tr', {}, { restart: 'transient' }),
+        spec('done', {}, { restart: 'transient' }),
+        spec('c'),
+      ],
+      { strategy: 'rest-for-one' },
+    );
     await sup.start();
     await sup.call('done', { type: 'exit', code: 0 }).catch(() => undefined);
     await waitFor(() => stateOf(sup, 'done').state === 'stopped', 'done to end normally');
@@ -280,19 +365,34 @@ describe('supervisor', () => {
     // The temporary child is stopped for good, the transient one that had ended normally stays ended.
     expect(of('actor:stop').map((s) => s.id)).toEqual(['c', 'tr', 'tmp']);
     expect(of('actor:restart').map((r) => r.id)).toEqual(['b', 'tr', 'c']);
-    expect(of('actor:start').slice(6).map((s) => s.id)).toEqual(['b', 'tr', 'c']);
+    expect(
+      of('actor:start')
+        .slice(6)
+        .map((s) => s.id),
+    ).toEqual(['b', 'tr', 'c']);
     expect(sup.status().map((s) => [s.id, s.state])).toEqual([
-      ['a', 'running'], ['b', 'running'], ['tmp', 'stopped'], ['tr', 'running'], ['done', 'stopped'], ['c', 'running'],
+      ['a', 'running'],
+      ['b', 'running'],
+      ['tmp', 'stopped'],
+      ['tr', 'running'],
+      ['done', 'stopped'],
+      ['c', 'running'],
     ]);
     expect(liveWorkers.size).toBe(4);
   });
 
   it('rest-for-one counts one restart per crash against the restart intensity, as OTP does', async () => {
-    const { sup, of } = supervise([spec('a'), spec('b', { crashAfter: 0 }), spec('c')], { strategy: 'rest-for-one', intensity: { maxRestarts: 2, withinMs: 60_000 } });
+    const { sup, of } = supervise([spec('a'), spec('b', { crashAfter: 0 }), spec('c')], {
+      strategy: 'rest-for-one',
+      intensity: { maxRestarts: 2, withinMs: 60_000 },
+    });
     await sup.start();
     for (let i = 1; i <= 2; i++) {
       await sup.call('b', { type: 'echo', value: i }).catch(() => undefined);
-      await waitFor(() => of('actor:ready').length === 3 + 2 * i && sup.allPermanentRunning(), `b and c restarted (${i})`);
+      await waitFor(
+        () => of('actor:ready').length === 3 + 2 * i && sup.allPermanentRunning(),
+        `b and c restarted (${i})`,
+      );
     }
     // Two crashes, each restarting b and c: two restarts of the intensity, four restart events.
     expect(of('actor:restart').map((r) => r.id)).toEqual(['b', 'c', 'b', 'c']);
@@ -307,16 +407,27 @@ describe('supervisor', () => {
     await sup.start();
     sup.broadcast({ type: 'connectivity:change' }, 'a');
     await waitFor(() => of('actor:event').some((e) => e.event.type === 'fixture:notified'), 'the notification');
-    expect(of('actor:event').filter((e) => e.event.type === 'fixture:notified').map((e) => e.id)).toEqual(['b']);
+    expect(
+      of('actor:event')
+        .filter((e) => e.event.type === 'fixture:notified')
+        .map((e) => e.id),
+    ).toEqual(['b']);
   });
 
   it('delivers a notification only to the children whose spec accepts its type (all, without `accepts`)', async () => {
-    const { sup, of } = supervise([spec('a', {}, { accepts: ['queue:changed'] }), spec('b', {}, { accepts: [] }), spec('c')]);
+    const { sup, of } = supervise([
+      spec('a', {}, { accepts: ['queue:changed'] }),
+      spec('b', {}, { accepts: [] }),
+      spec('c'),
+    ]);
     await sup.start();
     sup.broadcast({ type: 'connectivity:change' });
     sup.broadcast({ type: 'queue:changed' });
-    const notified = () => of('actor:event').filter((e) => e.event.type === 'fixture:notified')
-      .map((e) => `${e.id} ${(e.event as { message?: string }).message}`).sort();
+    const notified = () =>
+      of('actor:event')
+        .filter((e) => e.event.type === 'fixture:notified')
+        .map((e) => `${e.id} ${(e.event as { message?: string }).message}`)
+        .sort();
     await waitFor(() => notified().length >= 3, 'three notifications');
     expect(notified()).toEqual(['a queue:changed', 'c connectivity:change', 'c queue:changed']);
   });
@@ -327,11 +438,17 @@ describe('supervisor', () => {
     sup.kill('a', 'wedged: killed by the operator');
     await waitFor(() => of('actor:ready').length === 2, 'the restart');
     expect(of('actor:crash')).toEqual([{ id: 'a', reason: 'wedged: killed by the operator', duringStartup: false }]);
-    expect(stateOf(sup, 'a')).toMatchObject({ state: 'running', restarts: 1, lastError: 'wedged: killed by the operator' });
+    expect(stateOf(sup, 'a')).toMatchObject({
+      state: 'running',
+      restarts: 1,
+      lastError: 'wedged: killed by the operator',
+    });
   });
 
   it('a call waits for a restarting child, and refuses once stopped', async () => {
-    const { sup, of } = supervise([spec('a', { crashAfter: 0 })], { backoff: { initialMs: 200, maxMs: 200, jitter: 0 } });
+    const { sup, of } = supervise([spec('a', { crashAfter: 0 })], {
+      backoff: { initialMs: 200, maxMs: 200, jitter: 0 },
+    });
     // Observed when the restart is announced (polling could see the next start already).
     const seen: [string, boolean][] = [];
     sup.events.on('actor:restart', () => seen.push([stateOf(sup, 'a').state, sup.allPermanentRunning()]));
@@ -341,7 +458,10 @@ describe('supervisor', () => {
     expect(seen).toEqual([['restarting', false]]);
     expect(await sup.call('a', { type: 'count' }, { waitMs: 20_000 })).toBe(1);
     await sup.stop();
-    await expect(sup.call('a', { type: 'count' })).rejects.toMatchObject({ name: 'ActorUnavailableError', message: 'actor a is stopped' });
+    await expect(sup.call('a', { type: 'count' })).rejects.toMatchObject({
+      name: 'ActorUnavailableError',
+      message: 'actor a is stopped',
+    });
   });
 });
 
@@ -373,7 +493,10 @@ describe('supervisor time (a manual clock)', () => {
   it('resets the backoff only after stableAfterMs of running, measured on the clock', async () => {
     const clock = manualClock();
     const { sup, of } = supervise([spec('a', { crashAfter: 0 })], {
-      clock, backoff, stableAfterMs: 10_000, intensity: { maxRestarts: 10, withinMs: 600_000 },
+      clock,
+      backoff,
+      stableAfterMs: 10_000,
+      intensity: { maxRestarts: 10, withinMs: 600_000 },
     });
     await sup.start();
     /** Crashes the running incarnation; answers the delay the supervisor waits, after checking it waits exactly that. */
@@ -386,7 +509,10 @@ describe('supervisor time (a manual clock)', () => {
       await settle();
       expect(of('actor:start'), `restart ${n} waits its full ${delayMs} ms`).toHaveLength(n);
       clock.advance(1);
-      await waitFor(() => of('actor:ready').length === n + 1 && stateOf(sup, 'a').state === 'running', `restart ${n} running`);
+      await waitFor(
+        () => of('actor:ready').length === n + 1 && stateOf(sup, 'a').state === 'running',
+        `restart ${n} running`,
+      );
       return delayMs;
     };
 
@@ -403,14 +529,19 @@ describe('supervisor time (a manual clock)', () => {
   it('counts the restart intensity on the clock: crashes further apart than its window are forgiven, two within it are not', async () => {
     const clock = manualClock();
     const { sup, of } = supervise([spec('a', { crashAfter: 0 })], {
-      clock, backoff: { initialMs: 0, maxMs: 0, jitter: 0 }, intensity: { maxRestarts: 1, withinMs: 5_000 },
+      clock,
+      backoff: { initialMs: 0, maxMs: 0, jitter: 0 },
+      intensity: { maxRestarts: 1, withinMs: 5_000 },
     });
     await sup.start();
     for (let n = 1; n <= 3; n++) {
       await sup.call('a', { type: 'echo', value: n }).catch(() => undefined);
       await waitFor(() => of('actor:restart').length === n, `restart ${n} decided`);
       clock.advance(0);
-      await waitFor(() => of('actor:ready').length === n + 1 && stateOf(sup, 'a').state === 'running', `restart ${n} running`);
+      await waitFor(
+        () => of('actor:ready').length === n + 1 && stateOf(sup, 'a').state === 'running',
+        `restart ${n} running`,
+      );
       clock.advance(5_001); // the previous crash leaves the window
     }
     expect(of('supervisor:give-up')).toEqual([]);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, bookingWindow, isValidLocalDate, localDateOf, localToUtc, normalizeLocalTime, toVenueIso } from '../src/util/venue-time.js';
+import {
+  addDays,
+  bookingWindow,
+  isValidLocalDate,
+  localDateOf,
+  localToUtc,
+  normalizeLocalTime,
+  toVenueIso,
+} from '../src/util/venue-time.js';
 
 describe('venue time', () => {
   it('converts venue-local times with the configured zone, not the host one', () => {
@@ -13,7 +21,9 @@ describe('venue time', () => {
     const w = bookingWindow('2025-12-31', '23:00:00', '01:00:00', 'Asia/Jakarta');
     expect(w.startAt.toISOString()).toBe('2025-12-31T16:00:00.000Z');
     expect(w.endAt.toISOString()).toBe('2025-12-31T18:00:00.000Z');
-    expect(bookingWindow('2025-04-10', '22:00', '00:00', 'Asia/Jakarta').endAt.toISOString()).toBe('2025-04-10T17:00:00.000Z');
+    expect(bookingWindow('2025-04-10', '22:00', '00:00', 'Asia/Jakarta').endAt.toISOString()).toBe(
+      '2025-04-10T17:00:00.000Z',
+    );
   });
 
   it('finds the venue date of an instant and writes ISO with the venue offset', () => {

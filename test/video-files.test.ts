@@ -15,13 +15,23 @@ const HOUR = 3_600_000;
 const CAM = { name: 'CAM_C', fieldId: 51, url: 'testsrc', enabled: true };
 
 let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => { tmp = tempDir(); });
+beforeEach(() => {
+  tmp = tempDir();
+});
 afterEach(() => tmp.cleanup());
 
 /** Every file under `dir`, relative to it. */
-const filesIn = (dir: string) => (fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort() : []);
+const filesIn = (dir: string) =>
+  fs.existsSync(dir)
+    ? (fs.readdirSync(dir, { recursive: true }) as string[])
+        .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+        .sort()
+    : [];
 /** Media files under `dir`, relative to it. */
-const mediaIn = (dir: string) => (fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.(mp4|jpg)$/.test(f)).sort() : []);
+const mediaIn = (dir: string) =>
+  fs.existsSync(dir)
+    ? (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.(mp4|jpg)$/.test(f)).sort()
+    : [];
 
 describe('video files follow the lifecycle', () => {
   it('keeps what a video may still need, deletes the rest, and in the end leaves no file behind', async () => {
@@ -29,7 +39,10 @@ describe('video files follow the lifecycle', () => {
     const jobs = createJobsRepo(f.db);
     /** Leases the job of `kind` of one video (the queue would hand out the oldest due one). */
     const claim = (kind: JobKind, uid: string) => {
-      const others = f.jobs(kind).filter((j) => j.dedupe_key !== jobKey(kind, uid)).map((j) => j.id as number);
+      const others = f
+        .jobs(kind)
+        .filter((j) => j.dedupe_key !== jobKey(kind, uid))
+        .map((j) => j.id as number);
       const job = jobs.claim(kind, kind, 60_000, f.clock.now, { excludeIds: others });
       expect(job?.dedupe_key).toBe(jobKey(kind, uid));
       return job!;
@@ -39,18 +52,29 @@ describe('video files follow the lifecycle', () => {
     const windows = { READY: '23:59:32', CANCEL: '23:59:38', DEAD: '23:59:44', WAIT: '23:59:50' };
     const endOf = (start: string) => `23:59:${String(Number(start.slice(-2)) + 5).padStart(2, '0')}`;
     const book = (name: keyof typeof windows, status = 'SUCCESS') =>
-      f.booking({ booking_id: `BK-${name}`, date: '2025-04-10', start_time: windows[name], end_time: endOf(windows[name]), field_id: 51, status });
+      f.booking({
+        booking_id: `BK-${name}`,
+        date: '2025-04-10',
+        start_time: windows[name],
+        end_time: endOf(windows[name]),
+        field_id: 51,
+        status,
+      });
     const uid = (name: keyof typeof windows) => `BK-${name}_CAM_C_20250410${windows[name].replace(/:/g, '')}`;
     for (const name of Object.keys(windows) as (keyof typeof windows)[]) book(name);
     f.clock.now = T0 + 600_000;
     expect(f.scanner.scan()).toEqual({ created: 4, cancelled: 0 });
     await f.drain();
-    expect(f.videos().map((v) => [v.unique_id, v.status])).toEqual((Object.keys(windows) as (keyof typeof windows)[]).map((n) => [uid(n), 'uploading']));
+    expect(f.videos().map((v) => [v.unique_id, v.status])).toEqual(
+      (Object.keys(windows) as (keyof typeof windows)[]).map((n) => [uid(n), 'uploading']),
+    );
     const filesOf = (name: keyof typeof windows) => {
       const v = f.video(uid(name))!;
       return [v.file, v.preview_file, v.thumbnail_file] as string[];
     };
-    const made = Object.fromEntries((Object.keys(windows) as (keyof typeof windows)[]).map((n) => [n, filesOf(n)])) as Record<keyof typeof windows, string[]>;
+    const made = Object.fromEntries(
+      (Object.keys(windows) as (keyof typeof windows)[]).map((n) => [n, filesOf(n)]),
+    ) as Record<keyof typeof windows, string[]>;
     for (const files of Object.values(made)) for (const file of files) expect(fs.existsSync(file), file).toBe(true);
 
     // ready: uploaded and announced, as the delivery actors would.
@@ -71,8 +95,12 @@ describe('video files follow the lifecycle', () => {
     // Files no video claims: a cut interrupted before it recorded its result, and a clip made again for the cancelled
     // video by a cut that did not see the cancel.
     const dayDir = path.dirname(made.READY[0]!);
-    const orphans = ['BK-GONE_CAM_C_20250410235900.mp4', 'BK-GONE_CAM_C_20250410235900_preview.mp4', 'BK-GONE_CAM_C_20250410235900_thumbnail.jpg', `${uid('CANCEL')}.mp4`]
-      .map((n) => path.join(dayDir, n));
+    const orphans = [
+      'BK-GONE_CAM_C_20250410235900.mp4',
+      'BK-GONE_CAM_C_20250410235900_preview.mp4',
+      'BK-GONE_CAM_C_20250410235900_thumbnail.jpg',
+      `${uid('CANCEL')}.mp4`,
+    ].map((n) => path.join(dayDir, n));
     const writtenAt = f.clock.now - 30 * 60_000;
     for (const o of orphans) {
       fs.writeFileSync(o, 'partial');
@@ -82,7 +110,8 @@ describe('video files follow the lifecycle', () => {
     // Before the retention: only the cancelled video's files are gone (its transition took them); a young orphan stays.
     expect(f.sweepFiles()).toEqual({ videos: 0, orphans: 0 });
     for (const file of made.CANCEL.slice(1)) expect(fs.existsSync(file), file).toBe(false);
-    for (const file of [...made.READY, ...made.DEAD, ...made.WAIT, ...orphans]) expect(fs.existsSync(file), file).toBe(true);
+    for (const file of [...made.READY, ...made.DEAD, ...made.WAIT, ...orphans])
+      expect(fs.existsSync(file), file).toBe(true);
     expect(f.video(uid('CANCEL'))).toMatchObject({ status: 'cancelled', file: null });
 
     // Past the retention (72 h after the window) and the orphans' grace (1 h): all gone but the one whose job waits.
@@ -101,10 +130,16 @@ describe('video files follow the lifecycle', () => {
 
     // The rows keep their status; the delivered one keeps its URLs.
     expect(f.videos().map((v) => [v.unique_id, v.status, v.file, v.preview_file, v.thumbnail_file])).toEqual([
-      [uid('READY'), 'ready', null, null, null], [uid('CANCEL'), 'cancelled', null, null, null],
-      [uid('DEAD'), 'failed', null, null, null], [uid('WAIT'), 'failed', null, null, null],
+      [uid('READY'), 'ready', null, null, null],
+      [uid('CANCEL'), 'cancelled', null, null, null],
+      [uid('DEAD'), 'failed', null, null, null],
+      [uid('WAIT'), 'failed', null, null, null],
     ]);
-    expect(f.video(uid('READY'))).toMatchObject({ mp4_url: 'https://cdn/ready.mp4', preview_url: `https://cdn/${uid('READY')}_preview.mp4`, thumbnail_url: `https://cdn/${uid('READY')}_thumbnail.jpg` });
+    expect(f.video(uid('READY'))).toMatchObject({
+      mp4_url: 'https://cdn/ready.mp4',
+      preview_url: `https://cdn/${uid('READY')}_preview.mp4`,
+      thumbnail_url: `https://cdn/${uid('READY')}_thumbnail.jpg`,
+    });
     f.db.close();
   }, 120_000);
 
@@ -112,15 +147,27 @@ describe('video files follow the lifecycle', () => {
     // Real ffmpeg for everything but the preview step, which starts its output (`<out>.part`, as src/video/clip.ts
     // names it) and then hangs until the cut is stopped: the booking is cancelled while the preview is being made.
     const bin = path.join(tmp.dir, 'ffmpeg-hangs-on-preview.sh');
-    fs.writeFileSync(bin, [
-      '#!/bin/sh',
-      'for last; do :; done',
-      'case "$last" in *_preview.mp4.part) : > "$last"; exec sleep 60;; esac',
-      'exec ffmpeg "$@"',
-    ].join('\n'), { mode: 0o755 });
+    fs.writeFileSync(
+      bin,
+      [
+        '#!/bin/sh',
+        'for last; do :; done',
+        'case "$last" in *_preview.mp4.part) : > "$last"; exec sleep 60;; esac',
+        'exec ffmpeg "$@"',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
     const f = pipelineFixture(tmp.dir, [CAM], { ffmpeg: bin });
     await f.record('CAM_C', T0, 20);
-    const book = (status: string) => f.booking({ booking_id: 'BK-STOP', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:40', field_id: 51, status });
+    const book = (status: string) =>
+      f.booking({
+        booking_id: 'BK-STOP',
+        date: '2025-04-10',
+        start_time: '23:59:32',
+        end_time: '23:59:40',
+        field_id: 51,
+        status,
+      });
     const uid = 'BK-STOP_CAM_C_20250410235932';
     book('SUCCESS');
     f.clock.now = T0 + 600_000;
@@ -135,11 +182,16 @@ describe('video files follow the lifecycle', () => {
     // A service killed mid-cut (kill -9, power loss) leaves the clip step's work files too: `<uid>.mp4.part`, the
     // concat list `<uid>.mp4.ffconcat` and the thumbnail's `<uid>_thumbnail.jpg.part.jpg`.
     const dayDir = path.join(f.deps.videosDir, '2025-04-10');
-    for (const n of ['BK-KILLED_CAM_C_20250410235900.mp4.part', 'BK-KILLED_CAM_C_20250410235900.mp4.ffconcat', 'BK-KILLED_CAM_C_20250410235900_thumbnail.jpg.part.jpg']) {
+    for (const n of [
+      'BK-KILLED_CAM_C_20250410235900.mp4.part',
+      'BK-KILLED_CAM_C_20250410235900.mp4.ffconcat',
+      'BK-KILLED_CAM_C_20250410235900_thumbnail.jpg.part.jpg',
+    ]) {
       fs.writeFileSync(path.join(dayDir, n), 'partial');
     }
     // Everything left was written when the cut stopped (the fixture's clock, not the wall clock).
-    for (const n of filesIn(f.deps.videosDir)) fs.utimesSync(path.join(f.deps.videosDir, n), f.clock.now / 1000, f.clock.now / 1000);
+    for (const n of filesIn(f.deps.videosDir))
+      fs.utimesSync(path.join(f.deps.videosDir, n), f.clock.now / 1000, f.clock.now / 1000);
     expect(filesIn(f.deps.videosDir).length).toBeGreaterThan(0);
 
     f.clock.now += 2 * HOUR;

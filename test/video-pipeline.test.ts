@@ -17,7 +17,9 @@ const CAMS = [
 ];
 
 let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => { tmp = tempDir(); });
+beforeEach(() => {
+  tmp = tempDir();
+});
 afterEach(() => tmp.cleanup());
 
 describe('video pipeline', () => {
@@ -26,16 +28,28 @@ describe('video pipeline', () => {
     await f.record('CAM_A', T0, 60);
     await f.record('CAM_B', T0, 60);
     // 23:59:40 → 00:00:20: ends after midnight (end before start).
-    f.booking({ booking_id: 'BK/0042/250410/0000001', date: '2025-04-10', start_time: '23:59:40', end_time: '00:00:20' });
+    f.booking({
+      booking_id: 'BK/0042/250410/0000001',
+      date: '2025-04-10',
+      start_time: '23:59:40',
+      end_time: '00:00:20',
+    });
     f.clock.now = T0 + 50_000 + 30_000;
     expect(f.scanner.scan()).toEqual({ created: 2, cancelled: 0 });
     expect(f.videos().map((v) => v.unique_id)).toEqual([
-      'BK-0042-250410-0000001_CAM_A_20250410235940', 'BK-0042-250410-0000001_CAM_B_20250410235940',
+      'BK-0042-250410-0000001_CAM_A_20250410235940',
+      'BK-0042-250410-0000001_CAM_B_20250410235940',
     ]);
     expect(f.scanner.scan()).toEqual({ created: 0, cancelled: 0 });
     await f.drain();
     for (const v of f.videos()) {
-      expect(v).toMatchObject({ status: 'uploading', coverage: 1, window_start_ms: T0 + 10_000, window_end_ms: T0 + 50_000, type: 'full' });
+      expect(v).toMatchObject({
+        status: 'uploading',
+        coverage: 1,
+        window_start_ms: T0 + 10_000,
+        window_end_ms: T0 + 50_000,
+        type: 'full',
+      });
       const clip = await probeMedia('ffprobe', v.file);
       expect(clip.durationSec).toBeGreaterThanOrEqual(40);
       expect(clip.durationSec).toBeLessThan(42.5);
@@ -43,12 +57,24 @@ describe('video pipeline', () => {
       expect(fs.existsSync(v.thumbnail_file)).toBe(true);
       expect(JSON.parse(v.missing)).toEqual([]);
     }
-    expect(f.jobs('upload').map((j) => [j.dedupe_key, j.status]).sort()).toEqual([
-      ['upload:BK-0042-250410-0000001_CAM_A_20250410235940', 'pending'], ['upload:BK-0042-250410-0000001_CAM_B_20250410235940', 'pending'],
+    expect(
+      f
+        .jobs('upload')
+        .map((j) => [j.dedupe_key, j.status])
+        .sort(),
+    ).toEqual([
+      ['upload:BK-0042-250410-0000001_CAM_A_20250410235940', 'pending'],
+      ['upload:BK-0042-250410-0000001_CAM_B_20250410235940', 'pending'],
     ]);
-    const history = createVideosRepo(f.db).history(f.videos()[0]!.id).map((e) => e.status);
+    const history = createVideosRepo(f.db)
+      .history(f.videos()[0]!.id)
+      .map((e) => e.status);
     expect(history).toEqual(['pending', 'processing', 'uploading']);
-    expect(f.log.lines.some((l) => /🎬 VIDEO: BK-0042-250410-0000001_CAM_A_20250410235940 cut: 4\d\.\ds, coverage 100\.0%/.test(l))).toBe(true);
+    expect(
+      f.log.lines.some((l) =>
+        /🎬 VIDEO: BK-0042-250410-0000001_CAM_A_20250410235940 cut: 4\d\.\ds, coverage 100\.0%/.test(l),
+      ),
+    ).toBe(true);
     f.db.close();
   });
 
@@ -56,15 +82,35 @@ describe('video pipeline', () => {
     const f = pipelineFixture(tmp.dir, CAMS);
     f.clock.now = T0 + 3_600_000;
     f.booking({ booking_id: 'RUNNING', date: '2025-04-11', start_time: '00:59:00', end_time: '01:30:00' });
-    f.booking({ booking_id: 'PENDING', date: '2025-04-10', start_time: '20:00:00', end_time: '21:00:00', status: 'PENDING' });
-    f.booking({ booking_id: 'NO_FIELD_CAM', date: '2025-04-10', start_time: '20:00:00', end_time: '21:00:00', field_id: 99 });
+    f.booking({
+      booking_id: 'PENDING',
+      date: '2025-04-10',
+      start_time: '20:00:00',
+      end_time: '21:00:00',
+      status: 'PENDING',
+    });
+    f.booking({
+      booking_id: 'NO_FIELD_CAM',
+      date: '2025-04-10',
+      start_time: '20:00:00',
+      end_time: '21:00:00',
+      field_id: 99,
+    });
     f.booking({ booking_id: 'MISSED', date: '2025-04-10', start_time: '20:00:00', end_time: '21:00:00', field_id: 51 });
     // Finished, success, on a field with a camera, but AYO no longer lists it: no video.
-    f.booking({ booking_id: 'VANISHED', date: '2025-04-10', start_time: '20:00:00', end_time: '21:00:00', field_id: 51 });
+    f.booking({
+      booking_id: 'VANISHED',
+      date: '2025-04-10',
+      start_time: '20:00:00',
+      end_time: '21:00:00',
+      field_id: 51,
+    });
     f.db.prepare("UPDATE bookings SET vanished_at = 'x' WHERE booking_id IN ('RUNNING', 'VANISHED')").run();
     expect(f.scanner.scan().created).toBe(1);
     await f.drain();
-    expect(f.videos()).toEqual([expect.objectContaining({ booking_id: 'MISSED', camera: 'CAM_C', status: 'failed', reason: 'no footage' })]);
+    expect(f.videos()).toEqual([
+      expect.objectContaining({ booking_id: 'MISSED', camera: 'CAM_C', status: 'failed', reason: 'no footage' }),
+    ]);
     expect(f.jobs('cut')[0]).toMatchObject({ status: 'dead', last_error: 'no footage' });
     f.db.close();
   });
@@ -95,9 +141,14 @@ describe('video pipeline', () => {
 
   it('cancels the videos of a cancelled booking, its queued cut and its running one, with the seed lines', async () => {
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     const f = pipelineFixture(tmp.dir, CAMS, {
-      runClip: async (input, signal) => { await gate; return runClipDirect(input, signal); },
+      runClip: async (input, signal) => {
+        await gate;
+        return runClipDirect(input, signal);
+      },
     });
     await f.record('CAM_A', T0, 30);
     await f.record('CAM_B', T0, 30);
@@ -106,17 +157,31 @@ describe('video pipeline', () => {
     f.scanner.scan();
     f.worker.pump();
     expect(f.worker.active).toBe(2);
-    f.booking({ booking_id: 'BK-C', date: '2025-04-10', start_time: '23:59:30', end_time: '23:59:50', status: 'CANCELLED' });
+    f.booking({
+      booking_id: 'BK-C',
+      date: '2025-04-10',
+      start_time: '23:59:30',
+      end_time: '23:59:50',
+      status: 'CANCELLED',
+    });
     expect(f.scanner.scan().cancelled).toBe(2);
     release();
     await f.worker.idle();
     for (const v of f.videos()) {
       expect(v).toMatchObject({ status: 'cancelled', reason: 'Booking cancelled via API', file: null });
-      expect(f.log.lines.some((l) => l.includes(`📅 BOOKING: Updated video ${v.unique_id} to cancelled status for booking BK-C`))).toBe(true);
+      expect(
+        f.log.lines.some((l) =>
+          l.includes(`📅 BOOKING: Updated video ${v.unique_id} to cancelled status for booking BK-C`),
+        ),
+      ).toBe(true);
     }
     expect(f.jobs('cut').map((j) => j.status)).toEqual(['cancelled', 'cancelled']);
     expect(f.jobs('upload')).toEqual([]);
-    expect(fs.existsSync(f.deps.videosDir) ? fs.readdirSync(f.deps.videosDir, { recursive: true }).filter((x) => String(x).endsWith('.mp4')) : []).toEqual([]);
+    expect(
+      fs.existsSync(f.deps.videosDir)
+        ? fs.readdirSync(f.deps.videosDir, { recursive: true }).filter((x) => String(x).endsWith('.mp4'))
+        : [],
+    ).toEqual([]);
     // A video already handed to upload when its booking is cancelled: its upload job is cancelled with it.
     await f.record('CAM_A', T0 + 30_000, 30);
     f.booking({ booking_id: 'BK-U', date: '2025-04-11', start_time: '00:00:05', end_time: '00:00:15' });
@@ -125,7 +190,13 @@ describe('video pipeline', () => {
     await f.drain();
     const handed = f.videos().filter((v) => v.booking_id === 'BK-U' && v.status === 'uploading');
     expect(handed.length).toBeGreaterThanOrEqual(1);
-    f.booking({ booking_id: 'BK-U', date: '2025-04-11', start_time: '00:00:05', end_time: '00:00:15', status: 'CANCELLED' });
+    f.booking({
+      booking_id: 'BK-U',
+      date: '2025-04-11',
+      start_time: '00:00:05',
+      end_time: '00:00:15',
+      status: 'CANCELLED',
+    });
     f.scanner.scan();
     for (const v of handed) {
       expect(f.video(v.unique_id)?.status).toBe('cancelled');
@@ -134,11 +205,18 @@ describe('video pipeline', () => {
     f.db.close();
   });
 
-  it('runs one cut per camera at a time: two bookings on one camera\'s field are cut one after the other', async () => {
+  it("runs one cut per camera at a time: two bookings on one camera's field are cut one after the other", async () => {
     let running = 0;
     let most = 0;
     const g = pipelineFixture(tmp.dir, [CAMS[3]!], {
-      runClip: async (input, signal) => { most = Math.max(most, ++running); try { return await runClipDirect(input, signal); } finally { running--; } },
+      runClip: async (input, signal) => {
+        most = Math.max(most, ++running);
+        try {
+          return await runClipDirect(input, signal);
+        } finally {
+          running--;
+        }
+      },
     });
     await g.record('CAM_C', T0, 30);
     g.booking({ booking_id: 'BK-P1', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:40', field_id: 51 });
@@ -154,7 +232,12 @@ describe('video pipeline', () => {
   });
 
   it('redoes an undelivered video when the booking window changes', async () => {
-    const f = pipelineFixture(tmp.dir, [CAMS[3]!], { runClip: async () => ({ ok: false, error: { name: 'Error', message: 'disk error', retryable: true, code: 'transient' } }) });
+    const f = pipelineFixture(tmp.dir, [CAMS[3]!], {
+      runClip: async () => ({
+        ok: false,
+        error: { name: 'Error', message: 'disk error', retryable: true, code: 'transient' },
+      }),
+    });
     f.booking({ booking_id: 'BK-W', date: '2025-04-10', start_time: '20:00:00', end_time: '21:00:00', field_id: 51 });
     f.clock.now = T0;
     f.scanner.scan();
@@ -169,11 +252,16 @@ describe('video pipeline', () => {
 
   it('redoes a not-yet-delivered video when only the booking end moves, even while it is being cut; leaves one past its cut alone', async () => {
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     let cuts = 0;
     const f = pipelineFixture(tmp.dir, [CAMS[3]!], {
       // The first cut is held until the window has changed under it.
-      runClip: async (input, signal) => { if (++cuts === 1) await gate; return runClipDirect(input, signal); },
+      runClip: async (input, signal) => {
+        if (++cuts === 1) await gate;
+        return runClipDirect(input, signal);
+      },
     });
     await f.record('CAM_C', T0, 40);
     const uid = 'BK-E_CAM_C_20250410235932';
@@ -192,7 +280,12 @@ describe('video pipeline', () => {
     release();
     await f.drain();
     const v = f.video(uid)!;
-    expect(v).toMatchObject({ status: 'uploading', window_start_ms: T0 + 2_000, window_end_ms: T0 + 25_000, coverage: 1 });
+    expect(v).toMatchObject({
+      status: 'uploading',
+      window_start_ms: T0 + 2_000,
+      window_end_ms: T0 + 25_000,
+      coverage: 1,
+    });
     const clip = await probeMedia('ffprobe', v.file);
     expect(clip.durationSec).toBeGreaterThanOrEqual(23);
     expect(f.videos()).toHaveLength(1);
@@ -216,7 +309,15 @@ describe('video pipeline', () => {
   it('revives a cancelled video when its booking is eligible again (window changed back, booking reinstated), counting it once', async () => {
     const f = pipelineFixture(tmp.dir, [CAMS[3]!]);
     await f.record('CAM_C', T0, 40);
-    const at = (start: string, status = 'SUCCESS') => f.booking({ booking_id: 'BK-B', date: '2025-04-10', start_time: start, end_time: '23:59:50', field_id: 51, status });
+    const at = (start: string, status = 'SUCCESS') =>
+      f.booking({
+        booking_id: 'BK-B',
+        date: '2025-04-10',
+        start_time: start,
+        end_time: '23:59:50',
+        field_id: 51,
+        status,
+      });
     f.clock.now = T0 + 600_000;
     at('23:59:32');
     expect(f.scanner.scan()).toEqual({ created: 1, cancelled: 0 });
@@ -227,18 +328,33 @@ describe('video pipeline', () => {
     expect(f.scanner.scan()).toEqual({ created: 0, cancelled: 0 });
     await f.drain();
     expect(f.videos().map((v) => [v.unique_id, v.status])).toEqual([
-      ['BK-B_CAM_C_20250410235932', 'uploading'], ['BK-B_CAM_C_20250410235936', 'cancelled'],
+      ['BK-B_CAM_C_20250410235932', 'uploading'],
+      ['BK-B_CAM_C_20250410235936', 'cancelled'],
     ]);
-    const history = createVideosRepo(f.db).history(f.videos()[0]!.id).map((e) => [e.status, e.reason]);
+    const history = createVideosRepo(f.db)
+      .history(f.videos()[0]!.id)
+      .map((e) => [e.status, e.reason]);
     expect(history).toEqual([
-      ['pending', null], ['cancelled', 'booking window changed'], ['pending', 'booking eligible again'], ['processing', null], ['uploading', null],
+      ['pending', null],
+      ['cancelled', 'booking window changed'],
+      ['pending', 'booking eligible again'],
+      ['processing', null],
+      ['uploading', null],
     ]);
 
     // Cancelled while its cut was waiting, then reinstated: revived and cut.
     const g = pipelineFixture(fs.mkdtempSync(`${tmp.dir}/g`), [CAMS[3]!]);
     await g.record('CAM_C', T0, 40);
     const uid = 'BK-R2_CAM_C_20250410235932';
-    const r2 = (status: string) => g.booking({ booking_id: 'BK-R2', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:45', field_id: 51, status });
+    const r2 = (status: string) =>
+      g.booking({
+        booking_id: 'BK-R2',
+        date: '2025-04-10',
+        start_time: '23:59:32',
+        end_time: '23:59:45',
+        field_id: 51,
+        status,
+      });
     g.clock.now = T0 + 600_000;
     r2('SUCCESS');
     expect(g.scanner.scan()).toEqual({ created: 1, cancelled: 0 });
@@ -248,7 +364,10 @@ describe('video pipeline', () => {
     expect(g.scanner.scan()).toEqual({ created: 1, cancelled: 0 });
     await g.drain();
     expect(g.video(uid)).toMatchObject({ status: 'uploading', coverage: 1 });
-    expect(g.jobs().map((j) => [j.dedupe_key, j.status])).toEqual([[`cut:${uid}`, 'done'], [`upload:${uid}`, 'pending']]);
+    expect(g.jobs().map((j) => [j.dedupe_key, j.status])).toEqual([
+      [`cut:${uid}`, 'done'],
+      [`upload:${uid}`, 'pending'],
+    ]);
 
     // One that had been delivered before its booking was cancelled stays cancelled when the booking comes back.
     g.deliver(uid);
@@ -267,7 +386,14 @@ describe('video pipeline', () => {
       runClip: async (input, signal) => {
         const r = await runClipDirect(input, signal);
         // The booking is cancelled between the end of the cut and its result being recorded.
-        f.booking({ booking_id: 'BK-L', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:45', field_id: 51, status: 'CANCELLED' });
+        f.booking({
+          booking_id: 'BK-L',
+          date: '2025-04-10',
+          start_time: '23:59:32',
+          end_time: '23:59:45',
+          field_id: 51,
+          status: 'CANCELLED',
+        });
         f.scanner.scan();
         return r;
       },
@@ -277,16 +403,25 @@ describe('video pipeline', () => {
     f.clock.now = T0 + 600_000;
     f.scanner.scan();
     await f.drain();
-    expect(f.videos()).toEqual([expect.objectContaining({ status: 'cancelled', reason: 'Booking cancelled via API', file: null })]);
+    expect(f.videos()).toEqual([
+      expect.objectContaining({ status: 'cancelled', reason: 'Booking cancelled via API', file: null }),
+    ]);
     expect(f.jobs('upload')).toEqual([]);
-    expect(fs.readdirSync(f.deps.videosDir, { recursive: true }).filter((x) => /\.(mp4|jpg)$/.test(String(x)))).toEqual([]);
+    expect(fs.readdirSync(f.deps.videosDir, { recursive: true }).filter((x) => /\.(mp4|jpg)$/.test(String(x)))).toEqual(
+      [],
+    );
     f.db.close();
   });
 
   it('retries processing 3 times with the seed lines, then backs off in the queue, then stays failed and visible', async () => {
     let calls = 0;
     const flaky = async (input: Parameters<typeof runClipDirect>[0], signal: AbortSignal): Promise<ClipTaskResult> =>
-      ++calls <= 2 ? { ok: false, error: { name: 'Error', message: `ffmpeg crashed #${calls}`, retryable: false, code: 'ffmpeg-failed' } } : runClipDirect(input, signal);
+      ++calls <= 2
+        ? {
+            ok: false,
+            error: { name: 'Error', message: `ffmpeg crashed #${calls}`, retryable: false, code: 'ffmpeg-failed' },
+          }
+        : runClipDirect(input, signal);
     const f = pipelineFixture(tmp.dir, [CAMS[3]!], { runClip: flaky });
     await f.record('CAM_C', T0, 20);
     f.booking({ booking_id: 'BK-R', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:45', field_id: 51 });
@@ -295,14 +430,23 @@ describe('video pipeline', () => {
     await f.drain();
     expect(f.videos()[0]!.status).toBe('uploading');
     expect(f.log.lines.filter((l) => l.includes('🔄 RETRY: Will retry error: ffmpeg crashed'))).toHaveLength(2);
-    expect(f.log.lines.some((l) => l.includes('🔄 RETRY: Video Processing for BK-R-CAM_C ✅ Berhasil setelah 2 kali retry'))).toBe(true);
+    expect(
+      f.log.lines.some((l) => l.includes('🔄 RETRY: Video Processing for BK-R-CAM_C ✅ Berhasil setelah 2 kali retry')),
+    ).toBe(true);
 
-    const g = pipelineFixture(tempDir().dir, [CAMS[3]!], { runClip: async () => ({ ok: false, error: { name: 'Error', message: 'ffmpeg crashed', retryable: false, code: 'ffmpeg-failed' } }) });
+    const g = pipelineFixture(tempDir().dir, [CAMS[3]!], {
+      runClip: async () => ({
+        ok: false,
+        error: { name: 'Error', message: 'ffmpeg crashed', retryable: false, code: 'ffmpeg-failed' },
+      }),
+    });
     g.booking({ booking_id: 'BK-F', date: '2025-04-10', start_time: '20:00:00', end_time: '21:00:00', field_id: 51 });
     g.clock.now = T0;
     g.scanner.scan();
     await g.drain();
-    expect(g.log.lines.some((l) => l.includes('🔄 RETRY: Video Processing for BK-F-CAM_C ❌ Gagal setelah 4 percobaan'))).toBe(true);
+    expect(
+      g.log.lines.some((l) => l.includes('🔄 RETRY: Video Processing for BK-F-CAM_C ❌ Gagal setelah 4 percobaan')),
+    ).toBe(true);
     expect(g.videos()[0]).toMatchObject({ status: 'failed', reason: 'Video processing failed: ffmpeg crashed' });
     expect(g.jobs('cut')[0]).toMatchObject({ status: 'pending', attempts: 1, run_at_ms: T0 + 1_000 });
     g.clock.now = T0 + 1_000;
@@ -310,7 +454,11 @@ describe('video pipeline', () => {
     expect(g.jobs('cut')[0]).toMatchObject({ status: 'pending', attempts: 2, run_at_ms: T0 + 3_000 });
     g.clock.now = T0 + 3_000;
     await g.drain();
-    expect(g.jobs('cut')[0]).toMatchObject({ status: 'dead', attempts: 3, last_error: 'Video processing failed: ffmpeg crashed' });
+    expect(g.jobs('cut')[0]).toMatchObject({
+      status: 'dead',
+      attempts: 3,
+      last_error: 'Video processing failed: ffmpeg crashed',
+    });
     expect(g.videos()[0]).toMatchObject({ status: 'failed' });
     f.db.close();
     g.db.close();
@@ -323,7 +471,9 @@ describe('video pipeline', () => {
     f.clock.now = T0 + 25_000;
     const r = f.scanner.requestClip(50, 'CAM_A');
     expect(r).toEqual({
-      bookingId: 'BK-NOW', windowStart: new Date(T0 + 5_000).toISOString(), windowEnd: new Date(T0 + 25_000).toISOString(),
+      bookingId: 'BK-NOW',
+      windowStart: new Date(T0 + 5_000).toISOString(),
+      windowEnd: new Date(T0 + 25_000).toISOString(),
       videos: ['BK-NOW_CAM_A_20250410235935_clip'],
     });
     await f.drain();
@@ -349,7 +499,13 @@ describe('video pipeline', () => {
     expect(f.sweepFiles().videos).toBe(1);
     expect(fs.existsSync(v.file)).toBe(false);
     expect(fs.existsSync(v.preview_file)).toBe(false);
-    expect(f.videos()[0]).toMatchObject({ status: 'ready', file: null, preview_file: null, thumbnail_file: null, mp4_url: 'https://cdn/x.mp4' });
+    expect(f.videos()[0]).toMatchObject({
+      status: 'ready',
+      file: null,
+      preview_file: null,
+      thumbnail_file: null,
+      mp4_url: 'https://cdn/x.mp4',
+    });
     f.db.close();
   });
 

@@ -29,7 +29,11 @@ async function serve(requestClip: RequestClip) {
   app.use(router);
   server = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
   return async (body: unknown) => {
-    const res = await fetch(`${server!.url}/api/request-booking-video`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${server!.url}/api/request-booking-video`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as { status: string; message?: string } };
   };
 }
@@ -38,7 +42,9 @@ describe('POST /api/request-booking-video', () => {
   it('answers 429 to a second press that arrives while the first one is still being served', async () => {
     const calls: number[] = [];
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     const post = await serve(async (fieldId) => {
       // The first request is held until the second one has been answered.
       if (calls.push(fieldId) === 1) await gate;

@@ -4,7 +4,12 @@
 import { checkSlice } from '../config.js';
 import { ConnectivityTracker, probe } from '../connectivity/index.js';
 import { assertNever, runActor } from '../supervisor/index.js';
-import type { ConnectivityActorData, ConnectivityEvent, ConnectivityRequest, ConnectivitySnapshot } from './connectivity.messages.js';
+import type {
+  ConnectivityActorData,
+  ConnectivityEvent,
+  ConnectivityRequest,
+  ConnectivitySnapshot,
+} from './connectivity.messages.js';
 
 runActor<ConnectivityRequest, ConnectivitySnapshot, ConnectivityEvent, ConnectivityActorData>((ctx) => {
   // The slice came through workerData: checked again on this thread, as the loader checked the environment.
@@ -15,15 +20,25 @@ runActor<ConnectivityRequest, ConnectivitySnapshot, ConnectivityEvent, Connectiv
   let round: Promise<void> | undefined;
 
   const probeAll = () => {
-    round ??= Promise.all(targets.map(async (t) => {
-      const result = await probe(t.url, timeoutMs, abort.signal);
-      if (abort.signal.aborted) return;
-      const change = tracker.record(t.name, result);
-      if (!change) return;
-      if (change.online) ctx.logger.info(`🌐 CONNECTIVITY: Online - ${t.label} reachable (${t.url})`);
-      else ctx.logger.warn(`🌐 CONNECTIVITY: Offline - ${t.label} unreachable (${t.url}): ${change.reason}`);
-      ctx.emit({ type: 'connectivity:change', target: t.name, label: t.label, online: change.online, reason: change.reason });
-    })).then(() => { round = undefined; });
+    round ??= Promise.all(
+      targets.map(async (t) => {
+        const result = await probe(t.url, timeoutMs, abort.signal);
+        if (abort.signal.aborted) return;
+        const change = tracker.record(t.name, result);
+        if (!change) return;
+        if (change.online) ctx.logger.info(`🌐 CONNECTIVITY: Online - ${t.label} reachable (${t.url})`);
+        else ctx.logger.warn(`🌐 CONNECTIVITY: Offline - ${t.label} unreachable (${t.url}): ${change.reason}`);
+        ctx.emit({
+          type: 'connectivity:change',
+          target: t.name,
+          label: t.label,
+          online: change.online,
+          reason: change.reason,
+        });
+      }),
+    ).then(() => {
+      round = undefined;
+    });
     return round;
   };
   const loop = async () => {
@@ -36,9 +51,13 @@ runActor<ConnectivityRequest, ConnectivitySnapshot, ConnectivityEvent, Connectiv
   return {
     async handle(req) {
       switch (req.type) {
-        case 'connectivity:status': return tracker.snapshot();
-        case 'connectivity:probe': await probeAll(); return tracker.snapshot();
-        default: return assertNever(req);
+        case 'connectivity:status':
+          return tracker.snapshot();
+        case 'connectivity:probe':
+          await probeAll();
+          return tracker.snapshot();
+        default:
+          return assertNever(req);
       }
     },
     async stop() {

@@ -21,17 +21,37 @@ export interface ActorProtocols {
     events: ConnectivityEvent;
     notifications: never;
   };
-  sync: { request: SyncRequest; replies: { 'sync:run': SyncReply }; events: SyncActorEvent; notifications: SyncNotification };
+  sync: {
+    request: SyncRequest;
+    replies: { 'sync:run': SyncReply };
+    events: SyncActorEvent;
+    notifications: SyncNotification;
+  };
   /** One per enabled camera, as `recorder:<camera>`. */
-  recorder: { request: RecorderRequest; replies: { 'recorder:status': RecorderReply }; events: RecorderActorEvent; notifications: never };
+  recorder: {
+    request: RecorderRequest;
+    replies: { 'recorder:status': RecorderReply };
+    events: RecorderActorEvent;
+    notifications: never;
+  };
   video: {
     request: VideoRequest;
     replies: { 'video:scan': ScanReply; 'video:request-clip': ClipRequestReply };
     events: VideoActorEvent;
     notifications: BookingChangeEvent | QueueChangedNotification;
   };
-  upload: { request: DeliveryRequest; replies: { 'delivery:pump': DeliveryReply }; events: DeliveryEvent; notifications: DeliveryNotification };
-  notify: { request: DeliveryRequest; replies: { 'delivery:pump': DeliveryReply }; events: DeliveryEvent; notifications: DeliveryNotification };
+  upload: {
+    request: DeliveryRequest;
+    replies: { 'delivery:pump': DeliveryReply };
+    events: DeliveryEvent;
+    notifications: DeliveryNotification;
+  };
+  notify: {
+    request: DeliveryRequest;
+    replies: { 'delivery:pump': DeliveryReply };
+    events: DeliveryEvent;
+    notifications: DeliveryNotification;
+  };
 }
 
 /** What both delivery actors accept: their dependency's reachability, and new work. */
@@ -42,12 +62,15 @@ export type ActorKind = keyof ActorProtocols;
 /** An actor id: its kind, except recorders, which are one per camera (`recorder:<camera>`). */
 export type ActorId = Exclude<ActorKind, 'recorder'> | `recorder:${string}`;
 /** The kind of actor `Id` is. */
-export type KindOf<Id extends ActorId> = Id extends `recorder:${string}` ? 'recorder' : Exclude<Id, `recorder:${string}`>;
+export type KindOf<Id extends ActorId> = Id extends `recorder:${string}`
+  ? 'recorder'
+  : Exclude<Id, `recorder:${string}`>;
 /** A request `Id` answers. */
 export type RequestOf<Id extends ActorId> = ActorProtocols[KindOf<Id>]['request'];
 /** What `Id` replies to a request of type `T`. */
-export type ReplyOf<Id extends ActorId, T extends string> =
-  T extends keyof ActorProtocols[KindOf<Id>]['replies'] ? ActorProtocols[KindOf<Id>]['replies'][T] : never;
+export type ReplyOf<Id extends ActorId, T extends string> = T extends keyof ActorProtocols[KindOf<Id>]['replies']
+  ? ActorProtocols[KindOf<Id>]['replies'][T]
+  : never;
 /** The events actors of kind `K` emit. */
 export type EventOf<K extends ActorKind> = ActorProtocols[K]['events'];
 /** The notifications actors of kind `K` accept. */
@@ -82,12 +105,19 @@ export function acceptsOf<K extends ActorKind>(kind: K): NotificationOf<K>['type
 
 /** Anything that can call an actor by id (the supervisor). */
 interface Caller {
-  call<Request extends { type: string }, Reply>(id: string, request: Request, opts?: { waitMs?: number; timeoutMs?: number }): Promise<Reply>;
+  call<Request extends { type: string }, Reply>(
+    id: string,
+    request: Request,
+    opts?: { waitMs?: number; timeoutMs?: number },
+  ): Promise<Reply>;
 }
 
 /** Calls actor `id` with a request it answers, typed by the protocol map. */
 export function callActor<Id extends ActorId, R extends RequestOf<Id>>(
-  caller: Caller, id: Id, request: R, opts?: { waitMs?: number; timeoutMs?: number },
+  caller: Caller,
+  id: Id,
+  request: R,
+  opts?: { waitMs?: number; timeoutMs?: number },
 ): Promise<ReplyOf<Id, R['type']>> {
   return caller.call<R, ReplyOf<Id, R['type']>>(id, request, opts);
 }

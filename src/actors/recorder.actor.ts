@@ -18,16 +18,31 @@ runActor<RecorderRequest, RecorderReply, RecorderActorEvent, RecorderActorData>(
   const segments = createSegmentsRepo(db);
   const videos = createVideosRepo(db);
   const recorder = createRecorder({
-    camera: d.camera, recordingsDir: d.recordingsDir, segmentSeconds: d.segmentSeconds, ffmpegPath: d.ffmpegPath,
-    timeZone: d.timeZone, segments, logger: ctx.logger, onEvent: (e) => ctx.emit(e),
+    camera: d.camera,
+    recordingsDir: d.recordingsDir,
+    segmentSeconds: d.segmentSeconds,
+    ffmpegPath: d.ffmpegPath,
+    timeZone: d.timeZone,
+    segments,
+    logger: ctx.logger,
+    onEvent: (e) => ctx.emit(e),
   });
   const retention = { camera: d.camera.name, recordingsDir: d.recordingsDir, segments, logger: ctx.logger };
   const applyRetention = () => {
     try {
       applyRecordingRetention({
-        ...retention, retentionHours: d.retentionHours, minFreeDiskMb: d.minFreeDiskMb,
+        ...retention,
+        retentionHours: d.retentionHours,
+        minFreeDiskMb: d.minFreeDiskMb,
         // Footage that an undelivered video (or a booking not yet turned into one) needs stays.
-        protectedWindows: () => videos.undeliveredWindows(d.camera.name, d.camera.fieldId, Date.now() - d.retentionHours * 3_600_000 * 2, Date.now(), UNCUT),
+        protectedWindows: () =>
+          videos.undeliveredWindows(
+            d.camera.name,
+            d.camera.fieldId,
+            Date.now() - d.retentionHours * 3_600_000 * 2,
+            Date.now(),
+            UNCUT,
+          ),
       });
     } catch (e) {
       ctx.logger.error(`🧹 RETENTION: ${d.camera.name} failed: ${describeError(e)}`);
@@ -41,8 +56,10 @@ runActor<RecorderRequest, RecorderReply, RecorderActorEvent, RecorderActorData>(
   return {
     handle(req) {
       switch (req.type) {
-        case 'recorder:status': return recorder.status();
-        default: return assertNever(req.type);
+        case 'recorder:status':
+          return recorder.status();
+        default:
+          return assertNever(req.type);
       }
     },
     async stop() {

@@ -8,7 +8,12 @@ import { openDatabase } from '../db/index.js';
 import { PermanentError } from '../errors.js';
 import { assertNever, runActor } from '../supervisor/index.js';
 import {
-  applyBookingRetention, createAyoBookingSource, createBookingSync, createCameraActivity, createPartnerCalls, createSyncScheduler,
+  applyBookingRetention,
+  createAyoBookingSource,
+  createBookingSync,
+  createCameraActivity,
+  createPartnerCalls,
+  createSyncScheduler,
 } from '../sync/index.js';
 import { createResilience } from '../util/resilience.js';
 import { localDateOf } from '../util/venue-time.js';
@@ -29,7 +34,9 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification
   if (!d.ayo) {
     maintenance();
     const retention = setInterval(maintenance, 3_600_000);
-    ctx.logger.warn('📅 BOOKING: AYO credentials are not configured (AYO_API_BASE_URL, AYO_API_TOKEN, AYO_VENUE_CODE, AYO_VENUE_SECRET); booking sync is off');
+    ctx.logger.warn(
+      '📅 BOOKING: AYO credentials are not configured (AYO_API_BASE_URL, AYO_API_TOKEN, AYO_VENUE_CODE, AYO_VENUE_SECRET); booking sync is off',
+    );
     return {
       handle(req) {
         if (req.type !== 'sync:run') return assertNever(req.type);
@@ -43,7 +50,13 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification
   }
 
   const resilience = createResilience(
-    { name: 'AYO', maxAttempts: 3, baseDelayMs: d.ayo.retryBaseDelayMs, maxDelayMs: 30_000, breaker: { threshold: d.ayo.breakAfter, halfOpenAfterMs: d.ayo.halfOpenAfterMs } },
+    {
+      name: 'AYO',
+      maxAttempts: 3,
+      baseDelayMs: d.ayo.retryBaseDelayMs,
+      maxDelayMs: 30_000,
+      breaker: { threshold: d.ayo.breakAfter, halfOpenAfterMs: d.ayo.halfOpenAfterMs },
+    },
     ctx.logger,
   );
   resilience.onCircuitChange((state) => ctx.emit({ type: 'circuit:change', dependency: 'ayo', state }));
@@ -54,12 +67,22 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification
   const activity = createCameraActivity({ db, segmentSeconds: d.segmentSeconds });
   const announced = new Map<string, boolean>();
   const partner = createPartnerCalls({
-    client, resilience, logger: ctx.logger, healthIntervalMs: d.healthIntervalMs, cameraStatusIntervalMs: d.cameraStatusIntervalMs,
-    cameras: () => d.cameras.map((name) => ({ name, recording: activity.recording(name) })), onEvent: (e) => ctx.emit(e),
+    client,
+    resilience,
+    logger: ctx.logger,
+    healthIntervalMs: d.healthIntervalMs,
+    cameraStatusIntervalMs: d.cameraStatusIntervalMs,
+    cameras: () => d.cameras.map((name) => ({ name, recording: activity.recording(name) })),
+    onEvent: (e) => ctx.emit(e),
   });
   const sync = createBookingSync({
-    db, source: createAyoBookingSource(client, resilience, d.timeZone), timeZone: d.timeZone,
-    daysBack: d.daysBack, daysAhead: d.daysAhead, logger: ctx.logger, onEvent: (e) => ctx.emit(e),
+    db,
+    source: createAyoBookingSource(client, resilience, d.timeZone),
+    timeZone: d.timeZone,
+    daysBack: d.daysBack,
+    daysAhead: d.daysAhead,
+    logger: ctx.logger,
+    onEvent: (e) => ctx.emit(e),
   });
   const scheduler = createSyncScheduler({ sync, intervalMs: d.intervalMs, logger: ctx.logger, maintenance });
   scheduler.start();
@@ -67,8 +90,10 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification
   return {
     async handle(req) {
       switch (req.type) {
-        case 'sync:run': return sync.run(req.trigger);
-        default: return assertNever(req.type);
+        case 'sync:run':
+          return sync.run(req.trigger);
+        default:
+          return assertNever(req.type);
       }
     },
     notify(m) {

@@ -14,7 +14,8 @@ export type SyncRequest = { type: 'sync:run'; trigger: string };
 export type SyncReply = SyncRunRecord;
 
 /** What SyncActor reports: the sync's own events and its AYO circuit's transitions. */
-export type SyncActorEvent = SyncEvent | PartnerCallEvent | { type: 'circuit:change'; dependency: 'ayo'; state: CircuitName };
+export type SyncActorEvent =
+  SyncEvent | PartnerCallEvent | { type: 'circuit:change'; dependency: 'ayo'; state: CircuitName };
 
 /** A booking the sync created, changed or no longer finds at AYO: the actors that make videos look at once. */
 export type BookingChangeEvent = Extract<SyncEvent, { type: 'booking:changed' | 'booking:vanished' }>;

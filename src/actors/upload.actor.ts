@@ -14,5 +14,9 @@ runActor<DeliveryRequest, DeliveryReply, DeliveryEvent, DeliveryActorData, Notif
   const d = checkSlice('upload', ctx.data);
   if (!d.s3 && !d.localStore) throw new Error('UploadActor started without an object store configuration');
   const store = d.s3 ? createS3Store(d.s3) : createLocalStore(d.localStore!);
-  return deliveryActor(ctx, openDatabase(d.dbPath), uploadStage({ store, keyPrefix: d.s3?.keyPrefix ?? '', tried: new Set<number>() }));
+  return deliveryActor(
+    ctx,
+    openDatabase(d.dbPath),
+    uploadStage({ store, keyPrefix: d.s3?.keyPrefix ?? '', tried: new Set<number>() }),
+  );
 });

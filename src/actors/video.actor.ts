@@ -30,7 +30,10 @@ function taskModule(): string {
   const api = import.meta.resolve('tsx/esm/api');
   const code = `const { register } = await import(${JSON.stringify(api)}); register();
 const m = await import(${JSON.stringify(TASK.href)}); export const processClip = m.processClip;\n`;
-  const file = path.join(os.tmpdir(), `venue-recorder-clip-task-${createHash('sha1').update(code).digest('hex').slice(0, 12)}.mjs`);
+  const file = path.join(
+    os.tmpdir(),
+    `venue-recorder-clip-task-${createHash('sha1').update(code).digest('hex').slice(0, 12)}.mjs`,
+  );
   fs.writeFileSync(file, code);
   return pathToFileURL(file).href;
 }
@@ -40,7 +43,10 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
   const d = checkSlice('video', ctx.data);
   const db = openDatabase(d.dbPath);
   const pool = new Piscina({
-    filename: taskModule(), maxThreads: d.clipConcurrency, minThreads: 0, idleTimeout: 30_000,
+    filename: taskModule(),
+    maxThreads: d.clipConcurrency,
+    minThreads: 0,
+    idleTimeout: 30_000,
   });
   pool.on('error', (e: unknown) => ctx.logger.error(`🎬 VIDEO: clip pool error: ${describeError(e)}`));
   const runClip = async (input: Omit<ClipTaskInput, 'cancelPort'>, signal: AbortSignal): Promise<ClipTaskResult> => {
@@ -49,10 +55,21 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
     if (signal.aborted) cancel();
     else signal.addEventListener('abort', cancel, { once: true });
     try {
-      return (await pool.run({ ...input, cancelPort: port2 }, { name: 'processClip', transferList: [port2] })) as ClipTaskResult;
+      return (await pool.run(
+        { ...input, cancelPort: port2 },
+        { name: 'processClip', transferList: [port2] },
+      )) as ClipTaskResult;
     } catch (e) {
       // A pool failure (a task thread that died) is a failed attempt, not a crash of the actor.
-      return { ok: false, error: { name: 'ClipTaskError', message: `clip task failed: ${describeError(e)}`, retryable: true, code: 'transient' } };
+      return {
+        ok: false,
+        error: {
+          name: 'ClipTaskError',
+          message: `clip task failed: ${describeError(e)}`,
+          retryable: true,
+          code: 'transient',
+        },
+      };
     } finally {
       signal.removeEventListener('abort', cancel);
       port1.close();
@@ -65,11 +82,23 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
 
   const { runner, scanner, sweepFiles } = createVideoPipeline(deps, `video:${process.pid}`);
   const safely = (what: string, fn: () => void) => {
-    try { fn(); } catch (e) { ctx.logger.error(`🎬 VIDEO: ${what} failed: ${describeError(e)}`); }
+    try {
+      fn();
+    } catch (e) {
+      ctx.logger.error(`🎬 VIDEO: ${what} failed: ${describeError(e)}`);
+    }
   };
-  const scan = () => safely('scan', () => { scanner.scan(); sweepFiles(); runner.pump(); });
+  const scan = () =>
+    safely('scan', () => {
+      scanner.scan();
+      sweepFiles();
+      runner.pump();
+    });
   let soon: NodeJS.Timeout | undefined;
-  const scanSoon = () => { clearTimeout(soon); soon = setTimeout(scan, 200); };
+  const scanSoon = () => {
+    clearTimeout(soon);
+    soon = setTimeout(scan, 200);
+  };
   const scanTimer = setInterval(scan, d.scanIntervalMs);
   const pumpTimer = setInterval(() => safely('queue', () => runner.pump()), 1_000);
   scan();
@@ -87,15 +116,19 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
           runner.pump();
           return r;
         }
-        default: return assertNever(req);
+        default:
+          return assertNever(req);
       }
     },
     notify(message) {
       switch (message.type) {
         case 'booking:changed':
-        case 'booking:vanished': return scanSoon();
-        case 'queue:changed': return safely('queue', () => runner.pump());
-        default: return assertNever(message);
+        case 'booking:vanished':
+          return scanSoon();
+        case 'queue:changed':
+          return safely('queue', () => runner.pump());
+        default:
+          return assertNever(message);
       }
     },
     async stop() {

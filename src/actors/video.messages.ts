@@ -5,8 +5,7 @@ import type { VideoEvent, VideoPipelineDeps } from '../video/types.js';
 
 /** Requests VideoActor answers. */
 export type VideoRequest =
-  | { type: 'video:scan' }
-  | { type: 'video:request-clip'; fieldId: number; cameraName?: string };
+  { type: 'video:scan' } | { type: 'video:request-clip'; fieldId: number; cameraName?: string };
 
 /** The reply to `video:scan`. */
 export type ScanReply = { created: number; cancelled: number };

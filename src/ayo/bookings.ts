@@ -5,10 +5,16 @@ import { bookingWindow, isValidLocalDate, normalizeLocalTime } from '../util/ven
 import { AyoError, type AyoClient } from './client.js';
 
 /** A booking AYO sent that could not be stored, with the reason. */
-export interface SkippedBooking { bookingId: string | undefined; reason: string }
+export interface SkippedBooking {
+  bookingId: string | undefined;
+  reason: string;
+}
 
 /** The usable bookings of a response and the ones skipped. */
-export interface ParsedBookings { bookings: BookingInput[]; skipped: SkippedBooking[] }
+export interface ParsedBookings {
+  bookings: BookingInput[];
+  skipped: SkippedBooking[];
+}
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 const int = (v: unknown): number | null => {
@@ -19,13 +25,16 @@ const int = (v: unknown): number | null => {
 
 /** Parses one booking object; returns a reason string when it must be skipped. */
 export function parseBooking(item: unknown, timeZone: string): BookingInput | SkippedBooking {
-  if (!item || typeof item !== 'object' || Array.isArray(item)) return { bookingId: undefined, reason: 'not an object' };
+  if (!item || typeof item !== 'object' || Array.isArray(item))
+    return { bookingId: undefined, reason: 'not an object' };
   const b = item as Record<string, unknown>;
   const bookingId = text(b.booking_id)?.trim();
   if (!bookingId) return { bookingId: undefined, reason: 'missing booking_id' };
-  if (bookingId.length > 200) return { bookingId: bookingId.slice(0, 40) + '…', reason: 'booking_id longer than 200 characters' };
+  if (bookingId.length > 200)
+    return { bookingId: bookingId.slice(0, 40) + '…', reason: 'booking_id longer than 200 characters' };
   const date = text(b.date);
-  if (!date || !isValidLocalDate(date)) return { bookingId, reason: `unparseable date ${JSON.stringify(b.date ?? null)}` };
+  if (!date || !isValidLocalDate(date))
+    return { bookingId, reason: `unparseable date ${JSON.stringify(b.date ?? null)}` };
   const startTime = normalizeLocalTime(text(b.start_time) ?? '');
   if (!startTime) return { bookingId, reason: `unparseable start_time ${JSON.stringify(b.start_time ?? null)}` };
   const endTime = normalizeLocalTime(text(b.end_time) ?? '');
@@ -34,7 +43,11 @@ export function parseBooking(item: unknown, timeZone: string): BookingInput | Sk
   if (!status) return { bookingId, reason: 'missing status' };
   const { startAt, endAt } = bookingWindow(date, startTime, endTime, timeZone);
   return {
-    bookingId, date, startTime, endTime, status,
+    bookingId,
+    date,
+    startTime,
+    endTime,
+    status,
     orderDetailId: int(b.order_detail_id),
     fieldId: int(b.field_id),
     fieldName: text(b.field_name),
@@ -52,9 +65,15 @@ export function parseBooking(item: unknown, timeZone: string): BookingInput | Sk
  * `data` that is not a list, is an error (it must not read as "every booking of the date is gone").
  */
 export function parseBookings(data: unknown, timeZone: string): ParsedBookings {
-  if (data === undefined) throw new AyoError('AYO bookings answered without a data field', 'bookings', false, undefined, { code: 'bad-answer' });
+  if (data === undefined)
+    throw new AyoError('AYO bookings answered without a data field', 'bookings', false, undefined, {
+      code: 'bad-answer',
+    });
   if (data === null) return { bookings: [], skipped: [] };
-  if (!Array.isArray(data)) throw new AyoError('AYO bookings answered data that is not a list', 'bookings', false, undefined, { code: 'bad-answer' });
+  if (!Array.isArray(data))
+    throw new AyoError('AYO bookings answered data that is not a list', 'bookings', false, undefined, {
+      code: 'bad-answer',
+    });
   const out: ParsedBookings = { bookings: [], skipped: [] };
   for (const item of data) {
     const parsed = parseBooking(item, timeZone);
@@ -65,6 +84,11 @@ export function parseBookings(data: unknown, timeZone: string): ParsedBookings {
 }
 
 /** Fetches and parses the bookings of one venue-local date. */
-export async function fetchBookings(client: AyoClient, date: string, timeZone: string, signal?: AbortSignal): Promise<ParsedBookings> {
+export async function fetchBookings(
+  client: AyoClient,
+  date: string,
+  timeZone: string,
+  signal?: AbortSignal,
+): Promise<ParsedBookings> {
   return parseBookings(await client.call('GET', 'bookings', { date }, signal), timeZone);
 }

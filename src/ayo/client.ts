@@ -19,7 +19,9 @@ export class AyoError extends Error {
     options?: { cause?: unknown; code?: ErrorCode },
   ) {
     super(message, options);
-    this.code = options?.code ?? (status === undefined ? 'unreachable' : isRetryableStatus(status) ? 'partner-failed' : 'partner-rejected');
+    this.code =
+      options?.code ??
+      (status === undefined ? 'unreachable' : isRetryableStatus(status) ? 'partner-failed' : 'partner-rejected');
   }
 }
 
@@ -75,11 +77,13 @@ export function createAyoClient(options: AyoClientOptions): AyoClient {
         text = await response.text();
       } catch (e) {
         // A caller's cancellation (shutdown) is not a failure of AYO: not retried, not counted by the breaker.
-        if (signal?.aborted) throw new AyoError(`AYO ${endpoint} call cancelled`, endpoint, false, undefined, { code: 'cancelled' });
+        if (signal?.aborted)
+          throw new AyoError(`AYO ${endpoint} call cancelled`, endpoint, false, undefined, { code: 'cancelled' });
         // The URL carries the token: never put it in the message.
         const what = timeout.aborted ? `timed out after ${options.timeoutMs} ms` : `failed: ${networkReason(e)}`;
         throw new AyoError(`AYO ${endpoint} ${what}`, endpoint, true, undefined, {
-          cause: timeout.aborted ? { name: 'TimeoutError' } : stripUrl(e), code: timeout.aborted ? 'timeout' : 'unreachable',
+          cause: timeout.aborted ? { name: 'TimeoutError' } : stripUrl(e),
+          code: timeout.aborted ? 'timeout' : 'unreachable',
         });
       }
       return parseEnvelope(endpoint, response.status, text);
@@ -106,27 +110,43 @@ export function parseEnvelope(endpoint: string, status: number, text: string): u
     if (status < 200 || status >= 300) {
       throw new AyoError(`AYO ${endpoint} answered HTTP ${status}`, endpoint, isRetryableStatus(status), status);
     }
-    throw new AyoError(`AYO ${endpoint} answered a body that is not JSON`, endpoint, true, status, { code: 'bad-answer' });
+    throw new AyoError(`AYO ${endpoint} answered a body that is not JSON`, endpoint, true, status, {
+      code: 'bad-answer',
+    });
   }
   const env = (json && typeof json === 'object' && !Array.isArray(json) ? json : undefined) as
-    | { error?: unknown; is_error?: unknown; status_code?: unknown; message?: unknown; data?: unknown }
-    | undefined;
+    { error?: unknown; is_error?: unknown; status_code?: unknown; message?: unknown; data?: unknown } | undefined;
   const message = typeof env?.message === 'string' ? env.message.slice(0, 200) : undefined;
   if (status < 200 || status >= 300) {
     throw new AyoError(
-      `AYO ${endpoint} answered HTTP ${status}${message ? `: ${message}` : ''}`, endpoint, isRetryableStatus(status), status,
+      `AYO ${endpoint} answered HTTP ${status}${message ? `: ${message}` : ''}`,
+      endpoint,
+      isRetryableStatus(status),
+      status,
     );
   }
-  if (!env) throw new AyoError(`AYO ${endpoint} answered JSON that is not an object`, endpoint, false, status, { code: 'bad-answer' });
+  if (!env)
+    throw new AyoError(`AYO ${endpoint} answered JSON that is not an object`, endpoint, false, status, {
+      code: 'bad-answer',
+    });
   for (const flag of [env.error, env.is_error]) {
     if (flag !== undefined && typeof flag !== 'boolean') {
-      throw new AyoError(`AYO ${endpoint} answered an envelope whose error flag is ${JSON.stringify(flag).slice(0, 40)}, not true or false`, endpoint, false, status, { code: 'bad-answer' });
+      throw new AyoError(
+        `AYO ${endpoint} answered an envelope whose error flag is ${JSON.stringify(flag).slice(0, 40)}, not true or false`,
+        endpoint,
+        false,
+        status,
+        { code: 'bad-answer' },
+      );
     }
   }
   if (env.error === true || env.is_error === true) {
     const code = typeof env.status_code === 'number' ? env.status_code : 500;
     throw new AyoError(
-      `AYO ${endpoint} reported an error (${code})${message ? `: ${message}` : ''}`, endpoint, isRetryableStatus(code), code,
+      `AYO ${endpoint} reported an error (${code})${message ? `: ${message}` : ''}`,
+      endpoint,
+      isRetryableStatus(code),
+      code,
     );
   }
   return env.data;

@@ -18,7 +18,10 @@ export function renderValue(value: AyoParamValue): string {
   return value
     .map((item) => {
       if (typeof item === 'string') return item;
-      return Object.keys(item).sort(byteOrder).map((k) => `${k}:${renderValue(item[k] as string | number)}`).join(',');
+      return Object.keys(item)
+        .sort(byteOrder)
+        .map((k) => `${k}:${renderValue(item[k] as string | number)}`)
+        .join(',');
     })
     .join(',');
 }

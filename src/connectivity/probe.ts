@@ -24,21 +24,33 @@ export async function probe(url: string, timeoutMs: number, signal?: AbortSignal
   const started = Date.now();
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    const res = await fetch(url, { method: 'HEAD', redirect: 'manual', signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    const res = await fetch(url, {
+      method: 'HEAD',
+      redirect: 'manual',
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
     await res.body?.cancel();
     return { ok: true, status: res.status, ms: Date.now() - started };
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : cause?.code ?? cause?.message ?? (e as Error).message;
+    const reason = timeout.aborted
+      ? `no answer within ${timeoutMs} ms`
+      : (cause?.code ?? cause?.message ?? (e as Error).message);
     return { ok: false, reason, ms: Date.now() - started };
   }
 }
 
 /** Online/offline per target with a little hysteresis: offline after `failuresToOffline` failed probes in a row. */
 export class ConnectivityTracker {
-  private readonly state = new Map<string, { online: boolean | undefined; failures: number; reason: string | null; since: string | null }>();
+  private readonly state = new Map<
+    string,
+    { online: boolean | undefined; failures: number; reason: string | null; since: string | null }
+  >();
 
-  constructor(targets: readonly ProbeTarget[], private readonly failuresToOffline = 2) {
+  constructor(
+    targets: readonly ProbeTarget[],
+    private readonly failuresToOffline = 2,
+  ) {
     for (const t of targets) this.state.set(t.name, { online: undefined, failures: 0, reason: null, since: null });
   }
 
@@ -64,6 +76,8 @@ export class ConnectivityTracker {
 
   /** Every target's state as data. */
   snapshot(): Record<string, { online: boolean | null; reason: string | null; since: string | null }> {
-    return Object.fromEntries([...this.state].map(([k, v]) => [k, { online: v.online ?? null, reason: v.reason, since: v.since }]));
+    return Object.fromEntries(
+      [...this.state].map(([k, v]) => [k, { online: v.online ?? null, reason: v.reason, since: v.since }]),
+    );
   }
 }

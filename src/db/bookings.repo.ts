@@ -56,19 +56,45 @@ export interface UpsertResult {
 }
 
 /** Filters of {@link BookingsRepo.list}; every value is already validated. */
-export interface BookingFilter { status?: string; date?: string; limit: number }
+export interface BookingFilter {
+  status?: string;
+  date?: string;
+  limit: number;
+}
 
 /** The repository over `bookings` (one per connection). */
 export type BookingsRepo = ReturnType<typeof createBookingsRepo>;
 
 const COMPARED: readonly (keyof BookingInput)[] = [
-  'orderDetailId', 'fieldId', 'date', 'startTime', 'endTime', 'status', 'fieldName', 'userName', 'userPhone',
-  'bookingSource', 'startAt', 'endAt', 'rawJson',
+  'orderDetailId',
+  'fieldId',
+  'date',
+  'startTime',
+  'endTime',
+  'status',
+  'fieldName',
+  'userName',
+  'userPhone',
+  'bookingSource',
+  'startAt',
+  'endAt',
+  'rawJson',
 ];
 const COLUMN: Record<keyof BookingInput, keyof BookingRow> = {
-  bookingId: 'booking_id', orderDetailId: 'order_detail_id', fieldId: 'field_id', date: 'date',
-  startTime: 'start_time', endTime: 'end_time', status: 'status', fieldName: 'field_name', userName: 'user_name',
-  userPhone: 'user_phone', bookingSource: 'booking_source', startAt: 'start_at', endAt: 'end_at', rawJson: 'raw_json',
+  bookingId: 'booking_id',
+  orderDetailId: 'order_detail_id',
+  fieldId: 'field_id',
+  date: 'date',
+  startTime: 'start_time',
+  endTime: 'end_time',
+  status: 'status',
+  fieldName: 'field_name',
+  userName: 'user_name',
+  userPhone: 'user_phone',
+  bookingSource: 'booking_source',
+  startAt: 'start_at',
+  endAt: 'end_at',
+  rawJson: 'raw_json',
 };
 
 /** Creates the repository with its statements prepared once. */
@@ -87,7 +113,9 @@ export function createBookingsRepo(db: Db) {
       vanished_at = NULL, updated_at = @now, last_sync_at = @now
     WHERE booking_id = @bookingId`);
   const touch = db.prepare('UPDATE bookings SET last_sync_at = ? WHERE booking_id = ?');
-  const setStatus = db.prepare('UPDATE bookings SET status = ?, updated_at = ? WHERE booking_id = ? AND status IS NOT ?');
+  const setStatus = db.prepare(
+    'UPDATE bookings SET status = ?, updated_at = ? WHERE booking_id = ? AND status IS NOT ?',
+  );
   const deleteOld = db.prepare('DELETE FROM bookings WHERE date < ?');
   const onDate = db.prepare<[string], Pick<BookingRow, 'booking_id' | 'vanished_at'>>(
     'SELECT booking_id, vanished_at FROM bookings WHERE date = ?',
@@ -98,7 +126,9 @@ export function createBookingsRepo(db: Db) {
     WHERE field_id = ? AND status = 'success' AND vanished_at IS NULL AND start_at <= ? AND end_at > ? ORDER BY start_at DESC LIMIT 1`);
   const cancelledWithVideos = db.prepare<[], { booking_id: string }>(`SELECT DISTINCT b.booking_id FROM bookings b
     JOIN videos v ON v.booking_id = b.booking_id WHERE b.status = 'cancelled' AND v.status != 'cancelled'`);
-  const flag = db.prepare('UPDATE bookings SET vanished_at = ?, updated_at = ? WHERE booking_id = ? AND vanished_at IS NULL');
+  const flag = db.prepare(
+    'UPDATE bookings SET vanished_at = ?, updated_at = ? WHERE booking_id = ? AND vanished_at IS NULL',
+  );
 
   return {
     /** The seed's CreateOrUpdateBooking: inserts, updates only on a real change, else just stamps last_sync_at. */

@@ -2,14 +2,26 @@
 export { openDatabase, nowIso, type Db } from './connection.js';
 export { migrate, MIGRATIONS, type Migration } from './migrations.js';
 export {
-  createBookingsRepo, BOOKING_STATUSES, type BookingsRepo, type BookingRow, type BookingInput, type BookingStatus,
-  type BookingFilter, type UpsertResult,
+  createBookingsRepo,
+  BOOKING_STATUSES,
+  type BookingsRepo,
+  type BookingRow,
+  type BookingInput,
+  type BookingStatus,
+  type BookingFilter,
+  type UpsertResult,
 } from './bookings.repo.js';
 export { createSyncRunsRepo, type SyncRunsRepo, type SyncRunRecord } from './sync-runs.repo.js';
 export { createSegmentsRepo, type SegmentsRepo, type SegmentRow, type GapRow } from './segments.repo.js';
 export { createJobsRepo, type JobsRepo, type JobRow, type JobStatus } from './jobs.repo.js';
 export {
-  createVideosRepo, VIDEO_STATUSES, type VideosRepo, type VideoRow, type VideoStatus, type VideoEventRow, type VideoFilter,
+  createVideosRepo,
+  VIDEO_STATUSES,
+  type VideosRepo,
+  type VideoRow,
+  type VideoStatus,
+  type VideoEventRow,
+  type VideoFilter,
   type VideoResult,
 } from './videos.repo.js';
 export { createQueueRepo, type QueueRepo, type QueueSummary } from './queue.repo.js';

@@ -29,7 +29,8 @@ export type JobsRepo = ReturnType<typeof createJobsRepo>;
 
 /** Creates the repository with its statements prepared once. */
 export function createJobsRepo(db: Db) {
-  const insert = db.prepare(`INSERT INTO jobs (kind, payload, group_key, status, max_attempts, run_at_ms, dedupe_key, created_at, updated_at)
+  const insert =
+    db.prepare(`INSERT INTO jobs (kind, payload, group_key, status, max_attempts, run_at_ms, dedupe_key, created_at, updated_at)
     VALUES (@kind, @payload, @group_key, 'pending', @max_attempts, @run_at_ms, @dedupe_key, @now, @now)
     ON CONFLICT (dedupe_key) DO NOTHING`);
   const byKey = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE dedupe_key = ?');
@@ -45,46 +46,108 @@ export function createJobsRepo(db: Db) {
       ORDER BY run_at_ms, id LIMIT 1)
     RETURNING *`);
   // With an owner, only a job that owner still holds: one cancelled or restarted meanwhile keeps what was set.
-  const setState = db.prepare(`UPDATE jobs SET status = @status, run_at_ms = @run_at_ms, lease_until_ms = NULL, lease_owner = NULL,
+  const setState =
+    db.prepare(`UPDATE jobs SET status = @status, run_at_ms = @run_at_ms, lease_until_ms = NULL, lease_owner = NULL,
     last_error = @last_error, attempts = attempts - @refund, updated_at = @now
     WHERE id = @id AND (@owner IS NULL OR (status = 'running' AND lease_owner = @owner))`);
-  const pendingOf = db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE kind = ? AND status = 'pending' ORDER BY run_at_ms, id");
+  const pendingOf = db.prepare<[string], JobRow>(
+    "SELECT * FROM jobs WHERE kind = ? AND status = 'pending' ORDER BY run_at_ms, id",
+  );
   const dueNow = db.prepare("UPDATE jobs SET run_at_ms = ? WHERE kind = ? AND status = 'pending' AND run_at_ms > ?");
-  const release = db.prepare("UPDATE jobs SET status = 'pending', lease_until_ms = NULL WHERE kind = ? AND status = 'running'");
-  const fresh = db.prepare(`UPDATE jobs SET status = 'pending', attempts = 0, run_at_ms = ?, lease_until_ms = NULL, lease_owner = NULL,
+  const release = db.prepare(
+    "UPDATE jobs SET status = 'pending', lease_until_ms = NULL WHERE kind = ? AND status = 'running'",
+  );
+  const fresh =
+    db.prepare(`UPDATE jobs SET status = 'pending', attempts = 0, run_at_ms = ?, lease_until_ms = NULL, lease_owner = NULL,
     last_error = NULL, updated_at = ? WHERE id = ?`);
-  const reviveDead = db.prepare(`UPDATE jobs SET status = 'pending', attempts = 0, run_at_ms = ?, lease_until_ms = NULL, lease_owner = NULL,
+  const reviveDead =
+    db.prepare(`UPDATE jobs SET status = 'pending', attempts = 0, run_at_ms = ?, lease_until_ms = NULL, lease_owner = NULL,
     updated_at = ? WHERE id = ? AND status IN ('dead', 'pending')`);
-  const renew = db.prepare("UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND status = 'running' AND lease_owner = ?");
+  const renew = db.prepare(
+    "UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND status = 'running' AND lease_owner = ?",
+  );
   const cancelKeys = db.prepare(`UPDATE jobs SET status = 'cancelled', lease_until_ms = NULL, updated_at = ?
     WHERE dedupe_key = ? AND status IN ('pending', 'running', 'dead')`);
 
   return {
     /** Adds a job unless one with the same dedupe key exists; returns the job either way. */
-    enqueue(job: { kind: string; payload: unknown; dedupeKey: string; groupKey?: string; maxAttempts: number; runAtMs: number }, now: string): JobRow {
-      insert.run({ kind: job.kind, payload: JSON.stringify(job.payload), group_key: job.groupKey ?? null, max_attempts: job.maxAttempts, run_at_ms: job.runAtMs, dedupe_key: job.dedupeKey, now });
+    enqueue(
+      job: {
+        kind: string;
+        payload: unknown;
+        dedupeKey: string;
+        groupKey?: string;
+        maxAttempts: number;
+        runAtMs: number;
+      },
+      now: string,
+    ): JobRow {
+      insert.run({
+        kind: job.kind,
+        payload: JSON.stringify(job.payload),
+        group_key: job.groupKey ?? null,
+        max_attempts: job.maxAttempts,
+        run_at_ms: job.runAtMs,
+        dedupe_key: job.dedupeKey,
+        now,
+      });
       return byKey.get(job.dedupeKey)!;
     },
     /**
      * Leases the oldest due job of `kind` whose group is not busy; undefined when none is due. The claimer's
      * `maxAttempts` is stored on the job: the runner's delays decide, whoever enqueued it.
      */
-    claim(kind: string, owner: string, leaseMs: number, nowMs: number, opts: { busyGroups?: readonly string[]; excludeIds?: readonly number[]; maxAttempts?: number } = {}): JobRow | undefined {
+    claim(
+      kind: string,
+      owner: string,
+      leaseMs: number,
+      nowMs: number,
+      opts: { busyGroups?: readonly string[]; excludeIds?: readonly number[]; maxAttempts?: number } = {},
+    ): JobRow | undefined {
       return claim.get({
-        kind, owner, lease: nowMs + leaseMs, nowMs, now: new Date(nowMs).toISOString(), busy: JSON.stringify(opts.busyGroups ?? []),
-        exclude: JSON.stringify(opts.excludeIds ?? []), max: opts.maxAttempts ?? -1,
+        kind,
+        owner,
+        lease: nowMs + leaseMs,
+        nowMs,
+        now: new Date(nowMs).toISOString(),
+        busy: JSON.stringify(opts.busyGroups ?? []),
+        exclude: JSON.stringify(opts.excludeIds ?? []),
+        max: opts.maxAttempts ?? -1,
       });
     },
     /** Marks a job done (with `owner`: only if that owner still holds it). */
     complete(id: number, nowMs: number, owner: string | null = null): void {
-      setState.run({ id, status: 'done', run_at_ms: nowMs, last_error: null, refund: 0, now: new Date(nowMs).toISOString(), owner });
+      setState.run({
+        id,
+        status: 'done',
+        run_at_ms: nowMs,
+        last_error: null,
+        refund: 0,
+        now: new Date(nowMs).toISOString(),
+        owner,
+      });
     },
     /**
      * Puts a job back for later; `refund` undoes the attempt (waiting for footage or a dependency is not a failure).
      * With `owner`: only if that owner still holds it.
      */
-    retryAt(id: number, runAtMs: number, error: string | null, nowMs: number, refund = false, owner: string | null = null): void {
-      setState.run({ id, status: 'pending', run_at_ms: runAtMs, last_error: error, refund: refund ? 1 : 0, now: new Date(nowMs).toISOString(), owner });
+    retryAt(
+      id: number,
+      runAtMs: number,
+      error: string | null,
+      nowMs: number,
+      refund = false,
+      owner: string | null = null,
+    ): void {
+      setState.run({
+        id,
+        status: 'pending',
+        run_at_ms: runAtMs,
+        last_error: error,
+        refund: refund ? 1 : 0,
+        now: new Date(nowMs).toISOString(),
+        owner,
+      });
     },
     /** Starts a job over for new work under the same dedupe key (a video redone for a new window): due at `runAtMs`, no attempts spent. */
     restart(id: number, runAtMs: number, nowMs: number): void {
@@ -96,7 +159,15 @@ export function createJobsRepo(db: Db) {
     },
     /** Out of attempts: stays visible with its last error until an operator retries it. */
     deadLetter(id: number, error: string, nowMs: number, owner: string | null = null): void {
-      setState.run({ id, status: 'dead', run_at_ms: nowMs, last_error: error, refund: 0, now: new Date(nowMs).toISOString(), owner });
+      setState.run({
+        id,
+        status: 'dead',
+        run_at_ms: nowMs,
+        last_error: error,
+        refund: 0,
+        now: new Date(nowMs).toISOString(),
+        owner,
+      });
     },
     /** Cancels the job with this dedupe key if it has not finished. */
     cancelByKey(dedupeKey: string, now: string): boolean {

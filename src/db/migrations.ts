@@ -3,7 +3,11 @@
 import type { Database } from 'better-sqlite3';
 
 /** One schema step; `version` numbers are consecutive from 1 and never reused. */
-export interface Migration { version: number; name: string; sql: string }
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
 
 /** Every migration of the service, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [

@@ -8,7 +8,14 @@ import type { JobRow } from './jobs.repo.js';
 export interface QueueSummary {
   counts: { kind: string; status: string; count: number }[];
   oldestPendingAgeSeconds: Record<string, number>;
-  deadLetters: { id: number; kind: string; uniqueId: string | null; attempts: number; lastError: string | null; updatedAt: string }[];
+  deadLetters: {
+    id: number;
+    kind: string;
+    uniqueId: string | null;
+    attempts: number;
+    lastError: string | null;
+    updatedAt: string;
+  }[];
 }
 
 /** The repository of operator queue views. */
@@ -16,10 +23,16 @@ export type QueueRepo = ReturnType<typeof createQueueRepo>;
 
 /** Creates the repository with its statements prepared once. */
 export function createQueueRepo(db: Db) {
-  const counts = db.prepare<[], { kind: string; status: string; count: number }>('SELECT kind, status, COUNT(*) AS count FROM jobs GROUP BY kind, status ORDER BY kind, status');
-  const oldest = db.prepare<[], { kind: string; created: string }>("SELECT kind, MIN(created_at) AS created FROM jobs WHERE status IN ('pending', 'running') GROUP BY kind");
+  const counts = db.prepare<[], { kind: string; status: string; count: number }>(
+    'SELECT kind, status, COUNT(*) AS count FROM jobs GROUP BY kind, status ORDER BY kind, status',
+  );
+  const oldest = db.prepare<[], { kind: string; created: string }>(
+    "SELECT kind, MIN(created_at) AS created FROM jobs WHERE status IN ('pending', 'running') GROUP BY kind",
+  );
   const dead = db.prepare<[], JobRow>("SELECT * FROM jobs WHERE status = 'dead' ORDER BY updated_at DESC LIMIT 100");
-  const latestOf = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE dedupe_key IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT 1');
+  const latestOf = db.prepare<[string], JobRow>(
+    'SELECT * FROM jobs WHERE dedupe_key IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT 1',
+  );
   const prune = db.prepare("DELETE FROM jobs WHERE status IN ('done', 'cancelled') AND updated_at < ?");
 
   return {
@@ -27,8 +40,17 @@ export function createQueueRepo(db: Db) {
     summary(nowMs: number, videoOf: (payload: string) => string | null): QueueSummary {
       return {
         counts: counts.all(),
-        oldestPendingAgeSeconds: Object.fromEntries(oldest.all().map((r) => [r.kind, Math.max(0, Math.round((nowMs - Date.parse(r.created)) / 1000))])),
-        deadLetters: dead.all().map((j) => ({ id: j.id, kind: j.kind, uniqueId: videoOf(j.payload), attempts: j.attempts, lastError: j.last_error, updatedAt: j.updated_at })),
+        oldestPendingAgeSeconds: Object.fromEntries(
+          oldest.all().map((r) => [r.kind, Math.max(0, Math.round((nowMs - Date.parse(r.created)) / 1000))]),
+        ),
+        deadLetters: dead.all().map((j) => ({
+          id: j.id,
+          kind: j.kind,
+          uniqueId: videoOf(j.payload),
+          attempts: j.attempts,
+          lastError: j.last_error,
+          updatedAt: j.updated_at,
+        })),
       };
     },
     /** The newest of the jobs with these dedupe keys (a video's cut, upload and notify). */

@@ -36,8 +36,12 @@ export function createSegmentsRepo(db: Db) {
   const overlapping = db.prepare<[string, number, number], SegmentRow>(
     'SELECT * FROM segments WHERE camera = ? AND valid = 1 AND end_ms > ? AND start_ms < ? ORDER BY start_ms',
   );
-  const openGap = db.prepare<[string], GapRow>('SELECT * FROM recording_gaps WHERE camera = ? AND end_ms IS NULL ORDER BY id DESC LIMIT 1');
-  const insertGap = db.prepare('INSERT INTO recording_gaps (camera, start_ms, end_ms, reason, created_at) VALUES (?, ?, NULL, ?, ?)');
+  const openGap = db.prepare<[string], GapRow>(
+    'SELECT * FROM recording_gaps WHERE camera = ? AND end_ms IS NULL ORDER BY id DESC LIMIT 1',
+  );
+  const insertGap = db.prepare(
+    'INSERT INTO recording_gaps (camera, start_ms, end_ms, reason, created_at) VALUES (?, ?, NULL, ?, ?)',
+  );
   const closeGapStmt = db.prepare('UPDATE recording_gaps SET end_ms = ? WHERE id = ?');
   const gapsIn = db.prepare<[string, number, number], GapRow>(
     'SELECT * FROM recording_gaps WHERE camera = ? AND (end_ms IS NULL OR end_ms > ?) AND start_ms < ? ORDER BY start_ms',
@@ -45,7 +49,9 @@ export function createSegmentsRepo(db: Db) {
   const olderThan = db.prepare<[string, number, number], SegmentRow>(
     'SELECT * FROM segments WHERE camera = ? AND end_ms < ? ORDER BY start_ms LIMIT ?',
   );
-  const oldest = db.prepare<[string, number], SegmentRow>('SELECT * FROM segments WHERE camera = ? ORDER BY start_ms LIMIT ?');
+  const oldest = db.prepare<[string, number], SegmentRow>(
+    'SELECT * FROM segments WHERE camera = ? ORDER BY start_ms LIMIT ?',
+  );
   const del = db.prepare('DELETE FROM segments WHERE id = ?');
   const files = db.prepare<[string], { file: string }>('SELECT file FROM segments WHERE camera = ?');
   const countSince = db.prepare<[string, number], { n: number; bytes: number | null }>(
@@ -93,7 +99,9 @@ export function createSegmentsRepo(db: Db) {
     },
     /** Removes index rows (in one transaction). */
     deleteRows(ids: readonly number[]): void {
-      db.transaction(() => { for (const id of ids) del.run(id); })();
+      db.transaction(() => {
+        for (const id of ids) del.run(id);
+      })();
     },
     /** Every indexed file of a camera (relative paths). */
     files(camera: string): Set<string> {

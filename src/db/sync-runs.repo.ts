@@ -20,16 +20,36 @@ export interface SyncRunRecord {
 }
 
 interface SyncRunRow {
-  id: number; trigger: string; started_at: string; finished_at: string | null; dates: string;
-  fetched: number; created: number; updated: number; unchanged: number; skipped: number; vanished: number;
-  failed_dates: string; error: string | null;
+  id: number;
+  trigger: string;
+  started_at: string;
+  finished_at: string | null;
+  dates: string;
+  fetched: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  vanished: number;
+  failed_dates: string;
+  error: string | null;
 }
 
 function fromRow(r: SyncRunRow): SyncRunRecord {
   return {
-    id: r.id, trigger: r.trigger, startedAt: r.started_at, finishedAt: r.finished_at, dates: JSON.parse(r.dates),
-    fetched: r.fetched, created: r.created, updated: r.updated, unchanged: r.unchanged, skipped: r.skipped,
-    vanished: r.vanished, failedDates: JSON.parse(r.failed_dates), error: r.error,
+    id: r.id,
+    trigger: r.trigger,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    dates: JSON.parse(r.dates),
+    fetched: r.fetched,
+    created: r.created,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    skipped: r.skipped,
+    vanished: r.vanished,
+    failedDates: JSON.parse(r.failed_dates),
+    error: r.error,
   };
 }
 

@@ -5,17 +5,26 @@ import { whereEquals } from './filters.js';
 
 /** The life of a video (DESIGN.md section 3). */
 export type VideoStatus =
-  | 'pending'     // created, its cut is queued
-  | 'processing'  // being cut, previewed and thumbnailed
-  | 'uploading'   // files made, queued for the object store
-  | 'notifying'   // uploaded, AYO not yet told
-  | 'ready'       // AYO acknowledged it
-  | 'failed'      // failed with a reason; retried later with backoff, then stays failed
-  | 'cancelled'   // the booking was cancelled (or its window changed before delivery)
+  | 'pending' // created, its cut is queued
+  | 'processing' // being cut, previewed and thumbnailed
+  | 'uploading' // files made, queued for the object store
+  | 'notifying' // uploaded, AYO not yet told
+  | 'ready' // AYO acknowledged it
+  | 'failed' // failed with a reason; retried later with backoff, then stays failed
+  | 'cancelled' // the booking was cancelled (or its window changed before delivery)
   | 'unavailable'; // its files were removed by retention
 
 /** Every status, for validation of API filters. */
-export const VIDEO_STATUSES: readonly VideoStatus[] = ['pending', 'processing', 'uploading', 'notifying', 'ready', 'failed', 'cancelled', 'unavailable'];
+export const VIDEO_STATUSES: readonly VideoStatus[] = [
+  'pending',
+  'processing',
+  'uploading',
+  'notifying',
+  'ready',
+  'failed',
+  'cancelled',
+  'unavailable',
+];
 
 /** A row of `videos`. Intervals are JSON arrays of [startMs, endMs]. */
 export interface VideoRow {
@@ -45,15 +54,33 @@ export interface VideoRow {
 }
 
 /** One step of a video's history. */
-export interface VideoEventRow { id: number; video_id: number; at: string; status: string; reason: string | null }
+export interface VideoEventRow {
+  id: number;
+  video_id: number;
+  at: string;
+  status: string;
+  reason: string | null;
+}
 
 /** Filters of {@link VideosRepo.list}; values already validated. */
-export interface VideoFilter { bookingId?: string; status?: string; camera?: string; type?: string; limit: number }
+export interface VideoFilter {
+  bookingId?: string;
+  status?: string;
+  camera?: string;
+  type?: string;
+  limit: number;
+}
 
 /** What a finished cut wrote. */
 export interface VideoResult {
-  coverage: number; covered: unknown; missing: unknown; durationSec: number; sizeBytes: number;
-  file: string; previewFile: string; thumbnailFile: string;
+  coverage: number;
+  covered: unknown;
+  missing: unknown;
+  durationSec: number;
+  sizeBytes: number;
+  file: string;
+  previewFile: string;
+  thumbnailFile: string;
 }
 
 /** The repository over `videos` and `video_events`. */
@@ -61,7 +88,8 @@ export type VideosRepo = ReturnType<typeof createVideosRepo>;
 
 /** Creates the repository with its statements prepared once. */
 export function createVideosRepo(db: Db) {
-  const insert = db.prepare(`INSERT INTO videos (unique_id, booking_id, camera, field_id, type, status, window_start_ms, window_end_ms, created_at, updated_at)
+  const insert =
+    db.prepare(`INSERT INTO videos (unique_id, booking_id, camera, field_id, type, status, window_start_ms, window_end_ms, created_at, updated_at)
     VALUES (@unique_id, @booking_id, @camera, @field_id, @type, 'pending', @window_start_ms, @window_end_ms, @now, @now)
     ON CONFLICT (unique_id) DO NOTHING`);
   const byUid = db.prepare<[string], VideoRow>('SELECT * FROM videos WHERE unique_id = ?');
@@ -71,16 +99,23 @@ export function createVideosRepo(db: Db) {
   const setStatus = db.prepare('UPDATE videos SET status = ?, reason = ?, updated_at = ? WHERE id = ?');
   const setStatusIf = db.prepare(`UPDATE videos SET status = @status, reason = @reason, updated_at = @now
     WHERE id = @id AND status IN (SELECT value FROM json_each(@from))`);
-  const reopen = db.prepare(`UPDATE videos SET status = @status, reason = @reason, window_start_ms = @startMs, window_end_ms = @endMs,
+  const reopen =
+    db.prepare(`UPDATE videos SET status = @status, reason = @reason, window_start_ms = @startMs, window_end_ms = @endMs,
     updated_at = @now WHERE id = @id AND status IN (SELECT value FROM json_each(@from))`);
-  const reached = db.prepare<[number, string], { n: number }>('SELECT COUNT(*) AS n FROM video_events WHERE video_id = ? AND status IN (SELECT value FROM json_each(?))');
+  const reached = db.prepare<[number, string], { n: number }>(
+    'SELECT COUNT(*) AS n FROM video_events WHERE video_id = ? AND status IN (SELECT value FROM json_each(?))',
+  );
   const setResult = db.prepare(`UPDATE videos SET coverage = @coverage, covered = @covered, missing = @missing,
     duration_sec = @durationSec, size_bytes = @sizeBytes, file = @file, preview_file = @previewFile,
     thumbnail_file = @thumbnailFile, updated_at = @now WHERE id = @id`);
-  const setUrls = db.prepare('UPDATE videos SET mp4_url = ?, preview_url = ?, thumbnail_url = ?, updated_at = ? WHERE id = ?');
+  const setUrls = db.prepare(
+    'UPDATE videos SET mp4_url = ?, preview_url = ?, thumbnail_url = ?, updated_at = ? WHERE id = ?',
+  );
   const withFiles = db.prepare<[string, number], VideoRow>(`SELECT * FROM videos WHERE status = ? AND window_end_ms < ?
     AND (file IS NOT NULL OR preview_file IS NOT NULL OR thumbnail_file IS NOT NULL)`);
-  const clearFiles = db.prepare('UPDATE videos SET file = NULL, preview_file = NULL, thumbnail_file = NULL, updated_at = ? WHERE id = ?');
+  const clearFiles = db.prepare(
+    'UPDATE videos SET file = NULL, preview_file = NULL, thumbnail_file = NULL, updated_at = ? WHERE id = ?',
+  );
   const undelivered = db.prepare<[string, string, number, number, number, string], { s: number; e: number }>(`
     SELECT window_start_ms AS s, window_end_ms AS e FROM videos WHERE camera = ? AND status IN (SELECT value FROM json_each(?))
     UNION ALL
@@ -91,7 +126,13 @@ export function createVideosRepo(db: Db) {
 
   const repo = {
     /** Creates a pending video unless it exists; returns the row and whether it was new. */
-    create(v: Pick<VideoRow, 'unique_id' | 'booking_id' | 'camera' | 'field_id' | 'type' | 'window_start_ms' | 'window_end_ms'>, now: string): { video: VideoRow; created: boolean } {
+    create(
+      v: Pick<
+        VideoRow,
+        'unique_id' | 'booking_id' | 'camera' | 'field_id' | 'type' | 'window_start_ms' | 'window_end_ms'
+      >,
+      now: string,
+    ): { video: VideoRow; created: boolean } {
       const created = insert.run({ ...v, now }).changes > 0;
       const video = byUid.get(v.unique_id)!;
       if (created) event.run(video.id, now, 'pending', null);
@@ -112,13 +153,27 @@ export function createVideosRepo(db: Db) {
      * Moves a video to `status` only if it is in one of `from` (someone else may have moved it meanwhile, e.g. a
      * cancel); writes the step into its history when it moved. Returns whether it moved.
      */
-    setStatusIf(id: number, from: readonly VideoStatus[], status: VideoStatus, reason: string | null, now: string): boolean {
+    setStatusIf(
+      id: number,
+      from: readonly VideoStatus[],
+      status: VideoStatus,
+      reason: string | null,
+      now: string,
+    ): boolean {
       const moved = setStatusIf.run({ id, from: JSON.stringify(from), status, reason, now }).changes > 0;
       if (moved) event.run(id, now, status, reason);
       return moved;
     },
     /** Moves a video in one of `from` to `status` for the window [startMs, endMs]; returns whether it moved. */
-    reopen(id: number, from: readonly VideoStatus[], status: VideoStatus, startMs: number, endMs: number, reason: string | null, now: string): boolean {
+    reopen(
+      id: number,
+      from: readonly VideoStatus[],
+      status: VideoStatus,
+      startMs: number,
+      endMs: number,
+      reason: string | null,
+      now: string,
+    ): boolean {
       const moved = reopen.run({ id, from: JSON.stringify(from), status, startMs, endMs, reason, now }).changes > 0;
       if (moved) event.run(id, now, status, reason);
       return moved;
@@ -140,8 +195,16 @@ export function createVideosRepo(db: Db) {
     },
     /** Videos filtered, newest first. */
     list(f: VideoFilter): VideoRow[] {
-      const { where, params } = whereEquals({ booking_id: f.bookingId, status: f.status, camera: f.camera, type: f.type });
-      return db.prepare<[Record<string, string | number>], VideoRow>(`SELECT * FROM videos ${where} ORDER BY id DESC LIMIT @limit`)
+      const { where, params } = whereEquals({
+        booking_id: f.bookingId,
+        status: f.status,
+        camera: f.camera,
+        type: f.type,
+      });
+      return db
+        .prepare<[Record<string, string | number>], VideoRow>(
+          `SELECT * FROM videos ${where} ORDER BY id DESC LIMIT @limit`,
+        )
         .all({ ...params, limit: f.limit });
     },
     /** Videos in `status` whose window ended before `beforeMs` and that still have local files. */
@@ -156,7 +219,13 @@ export function createVideosRepo(db: Db) {
      * Windows whose footage must stay: the camera's videos in one of `uncut` (the lifecycle names them), and bookings
      * of its field not yet turned into a video.
      */
-    undeliveredWindows(camera: string, fieldId: number, sinceMs: number, nowMs: number, uncut: readonly VideoStatus[]): [number, number][] {
+    undeliveredWindows(
+      camera: string,
+      fieldId: number,
+      sinceMs: number,
+      nowMs: number,
+      uncut: readonly VideoStatus[],
+    ): [number, number][] {
       return undelivered.all(camera, JSON.stringify(uncut), fieldId, sinceMs, nowMs, camera).map((r) => [r.s, r.e]);
     },
   };

@@ -5,7 +5,12 @@ import type { DeliveryActorData, DeliveryEvent, DeliveryReply, DeliveryRequest }
 import type { NotificationOf } from '../actors/protocols.js';
 import { createJobsRepo, createVideosRepo, type Db, type JobRow, type VideoRow } from '../db/index.js';
 import {
-  createJobRunner, createVideoLifecycle, type ApplyOptions, type JobKindSpec, type VideoLifecycle, type VideoStatus,
+  createJobRunner,
+  createVideoLifecycle,
+  type ApplyOptions,
+  type JobKindSpec,
+  type VideoLifecycle,
+  type VideoStatus,
 } from '../pipeline/index.js';
 import { assertNever, type Actor, type ActorContext } from '../supervisor/index.js';
 
@@ -36,16 +41,23 @@ export interface DeliveryStage<K extends 'upload' | 'notify', R> {
 
 /** The job kind of a delivery stage, over one thread's lifecycle. */
 export function deliveryJobSpec<K extends 'upload' | 'notify', R>(
-  ctx: ActorContext<DeliveryEvent, DeliveryActorData>, db: Db, lifecycle: VideoLifecycle, stage: DeliveryStage<K, R>,
+  ctx: ActorContext<DeliveryEvent, DeliveryActorData>,
+  db: Db,
+  lifecycle: VideoLifecycle,
+  stage: DeliveryStage<K, R>,
 ): JobKindSpec<K, R> {
   const videos = createVideosRepo(db);
   const d = ctx.data;
   return {
-    kind: stage.kind, delaysMs: d.jobDelays[stage.kind], quickDelaysMs: d.quickDelaysMs, concurrency: d.concurrency,
+    kind: stage.kind,
+    delaysMs: d.jobDelays[stage.kind],
+    quickDelaysMs: d.quickDelaysMs,
+    concurrency: d.concurrency,
     dependency: { name: stage.dependency, breaker: d.breaker },
     label: (job) => `${stage.label} for ${job.payload.uniqueId}`,
     // Only a video waiting in this stage: one cancelled meanwhile is left alone.
-    admit: (job) => (videos.get(job.payload.uniqueId)?.status === stage.stage ? { run: true } : { skip: 'not in its stage' }),
+    admit: (job) =>
+      videos.get(job.payload.uniqueId)?.status === stage.stage ? { run: true } : { skip: 'not in its stage' },
     run: (job, signal) => stage.run(videos.get(job.payload.uniqueId)!, job.job, signal),
     onDone(job, r, ms) {
       const uid = job.payload.uniqueId;
@@ -55,10 +67,14 @@ export function deliveryJobSpec<K extends 'upload' | 'notify', R>(
     },
     onFailed(job, reason, final) {
       const uid = job.payload.uniqueId;
-      const r = lifecycle.apply(uid, final ? `${stage.kind}:failed` : `${stage.kind}:retry`, { reason: final ? `${stage.failure} failed: ${reason}` : `retrying later: ${reason}` });
+      const r = lifecycle.apply(uid, final ? `${stage.kind}:failed` : `${stage.kind}:retry`, {
+        reason: final ? `${stage.failure} failed: ${reason}` : `retrying later: ${reason}`,
+      });
       // Moved elsewhere while it ran (a cancelled booking, whose files went with it): not a failure of this stage.
       if (!r.moved) return ctx.logger.info(stage.lateLine(uid, r.video?.status ?? 'deleted'));
-      ctx.logger.error(`❌ ERROR: ${stage.kind} of ${uid} failed${final ? ' for good (dead letter)' : ', queued again'}: ${reason}`);
+      ctx.logger.error(
+        `❌ ERROR: ${stage.kind} of ${uid} failed${final ? ' for good (dead letter)' : ', queued again'}: ${reason}`,
+      );
       ctx.emit({ type: 'delivery:failed', kind: stage.kind, uniqueId: uid, reason, final });
     },
     onQueued: (job) => {
@@ -70,10 +86,16 @@ export function deliveryJobSpec<K extends 'upload' | 'notify', R>(
 
 /** Builds a delivery actor around its stage. */
 export function deliveryActor<K extends 'upload' | 'notify', R>(
-  ctx: ActorContext<DeliveryEvent, DeliveryActorData>, db: Db, stage: DeliveryStage<K, R>,
+  ctx: ActorContext<DeliveryEvent, DeliveryActorData>,
+  db: Db,
+  stage: DeliveryStage<K, R>,
 ): Actor<DeliveryRequest, DeliveryReply, NotificationOf<K>> {
   const lifecycle = createVideoLifecycle({ db, jobDelays: ctx.data.jobDelays });
-  const runner = createJobRunner(deliveryJobSpec(ctx, db, lifecycle, stage), { db, owner: `${stage.kind}:${process.pid}`, logger: ctx.logger });
+  const runner = createJobRunner(deliveryJobSpec(ctx, db, lifecycle, stage), {
+    db,
+    owner: `${stage.kind}:${process.pid}`,
+    logger: ctx.logger,
+  });
   runner.onCircuitChange((state) => ctx.emit({ type: 'circuit:change', dependency: stage.target, state }));
   ctx.emit({ type: 'circuit:change', dependency: stage.target, state: runner.circuit() });
   // Jobs a dead incarnation held go back to the queue at once (this actor is their only owner).
@@ -90,11 +112,16 @@ export function deliveryActor<K extends 'upload' | 'notify', R>(
       switch (m.type) {
         case 'connectivity:change':
           if (m.target !== stage.target) break;
-          if (m.online) ctx.logger.info(`🌐 CONNECTIVITY: Online - ${stage.dependency} is back; sending queued ${stage.kind} tasks, oldest first`);
+          if (m.online)
+            ctx.logger.info(
+              `🌐 CONNECTIVITY: Online - ${stage.dependency} is back; sending queued ${stage.kind} tasks, oldest first`,
+            );
           runner.setOnline(m.online);
           break;
-        case 'queue:changed': break;
-        default: assertNever(m);
+        case 'queue:changed':
+          break;
+        default:
+          assertNever(m);
       }
       runner.pump();
     },

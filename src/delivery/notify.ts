@@ -5,7 +5,19 @@ import { toVenueIso } from '../util/venue-time.js';
 import type { DeliveryStage } from './delivery-actor.js';
 
 /** The fields of save-video-available for a video. */
-export function saveVideoAvailableFields(v: { booking_id: string; type: string; preview_url: string | null; thumbnail_url: string | null; unique_id: string; window_start_ms: number; window_end_ms: number; duration_sec: number | null }, timeZone: string) {
+export function saveVideoAvailableFields(
+  v: {
+    booking_id: string;
+    type: string;
+    preview_url: string | null;
+    thumbnail_url: string | null;
+    unique_id: string;
+    window_start_ms: number;
+    window_end_ms: number;
+    duration_sec: number | null;
+  },
+  timeZone: string,
+) {
   return {
     booking_id: v.booking_id,
     type: v.type,
@@ -22,14 +34,24 @@ export function saveVideoAvailableFields(v: { booking_id: string; type: string; 
  * Tells AYO about the video. A crash between AYO's answer and the lifecycle's `notify:done` repeats the call after the
  * restart; the deterministic unique_id makes that repeat idempotent at AYO.
  */
-export async function notifyVideo(ayo: AyoClient, v: Parameters<typeof saveVideoAvailableFields>[0], timeZone: string, signal: AbortSignal): Promise<void> {
+export async function notifyVideo(
+  ayo: AyoClient,
+  v: Parameters<typeof saveVideoAvailableFields>[0],
+  timeZone: string,
+  signal: AbortSignal,
+): Promise<void> {
   await ayo.call('POST', 'save-video-available', saveVideoAvailableFields(v, timeZone), signal);
 }
 
 /** The notification stage: save-video-available, and its seed log lines. */
 export function notifyStage(ayo: AyoClient, timeZone: string): DeliveryStage<'notify', void> {
   return {
-    kind: 'notify', stage: 'notifying', target: 'ayo', dependency: 'AYO', label: 'API Notification', failure: 'AYO notification',
+    kind: 'notify',
+    stage: 'notifying',
+    target: 'ayo',
+    dependency: 'AYO',
+    label: 'API Notification',
+    failure: 'AYO notification',
     run: (v, _job, signal) => notifyVideo(ayo, v, timeZone, signal),
     doneLine: (id) => `🔔 SUCCESS: Direct API notification sent for ${id}`,
     lateLine: (id, status) => `🔔 NOTIFY: AYO accepted ${id}, but its video was ${status} meanwhile; left as it is`,

@@ -18,10 +18,18 @@ export interface UploadDeps {
 }
 
 /** What an upload did: the bytes sent (objects already stored are not sent again) and the objects' public URLs. */
-export interface UploadResult { sent: number; urls: { mp4: string; preview: string; thumbnail: string } }
+export interface UploadResult {
+  sent: number;
+  urls: { mp4: string; preview: string; thumbnail: string };
+}
 
 /** Uploads the three files of `v` for job `jobId` (its `attempts` say whether an earlier try may have stored some). */
-export async function uploadVideo(deps: UploadDeps, v: VideoRow, job: { id: number; attempts: number }, signal: AbortSignal): Promise<UploadResult> {
+export async function uploadVideo(
+  deps: UploadDeps,
+  v: VideoRow,
+  job: { id: number; attempts: number },
+  signal: AbortSignal,
+): Promise<UploadResult> {
   let sent = 0;
   const keys = videoObjectKeys(deps.keyPrefix, v.unique_id);
   const tried = deps.tried ?? new Set<number>();
@@ -31,7 +39,8 @@ export async function uploadVideo(deps: UploadDeps, v: VideoRow, job: { id: numb
   const files = { mp4: v.file, preview: v.preview_file, thumbnail: v.thumbnail_file };
   for (const part of ['mp4', 'preview', 'thumbnail'] as const) {
     const file = files[part];
-    if (!file || !fs.existsSync(file)) throw new PermanentError(`the local ${part} file of ${v.unique_id} is missing`, { code: 'file-missing' });
+    if (!file || !fs.existsSync(file))
+      throw new PermanentError(`the local ${part} file of ${v.unique_id} is missing`, { code: 'file-missing' });
     const local = fs.statSync(file).size;
     // A retry (in this process, or after a crash) first looks for what is already stored with the right size;
     // the very first try has nothing there and saves the request.
@@ -42,16 +51,30 @@ export async function uploadVideo(deps: UploadDeps, v: VideoRow, job: { id: numb
     if (put.verified) continue;
     const stored = await deps.store.size(keys[part], signal);
     if (stored !== local) {
-      throw new RetryableError(`${keys[part]} holds ${stored ?? 'nothing'} bytes after upload, expected ${local}`, { code: 'store-failed' });
+      throw new RetryableError(`${keys[part]} holds ${stored ?? 'nothing'} bytes after upload, expected ${local}`, {
+        code: 'store-failed',
+      });
     }
   }
-  return { sent, urls: { mp4: deps.store.publicUrl(keys.mp4), preview: deps.store.publicUrl(keys.preview), thumbnail: deps.store.publicUrl(keys.thumbnail) } };
+  return {
+    sent,
+    urls: {
+      mp4: deps.store.publicUrl(keys.mp4),
+      preview: deps.store.publicUrl(keys.preview),
+      thumbnail: deps.store.publicUrl(keys.thumbnail),
+    },
+  };
 }
 
 /** The upload stage: its I/O, the URLs `upload:done` records, and its seed log lines. */
 export function uploadStage(deps: UploadDeps): DeliveryStage<'upload', UploadResult> {
   return {
-    kind: 'upload', stage: 'uploading', target: 'object-store', dependency: 'object store', label: 'File Upload', failure: 'Upload',
+    kind: 'upload',
+    stage: 'uploading',
+    target: 'object-store',
+    dependency: 'object store',
+    label: 'File Upload',
+    failure: 'Upload',
     run: (v, job, signal) => uploadVideo(deps, v, job, signal),
     doneOptions: (r) => ({ urls: r.urls }),
     bytes: (r) => r.sent,

@@ -22,13 +22,23 @@ export interface SimulatorOptions {
 }
 
 /** A booking the simulator lists. */
-interface SimBooking { k: number; startMs: number; endMs: number; field: number; listedFrom: number }
+interface SimBooking {
+  k: number;
+  startMs: number;
+  endMs: number;
+  field: number;
+  listedFrom: number;
+}
 
 /** Starts the simulator; answers its AYO configuration (base URL and fresh credentials) and a stop function. */
 export async function startAyoSimulator(opts: SimulatorOptions) {
   const now = opts.now ?? Date.now;
   const t0 = now();
-  const creds = { token: randomBytes(24).toString('hex'), venueCode: 'DEMOVENUE1', secret: randomBytes(48).toString('hex') };
+  const creds = {
+    token: randomBytes(24).toString('hex'),
+    venueCode: 'DEMOVENUE1',
+    secret: randomBytes(48).toString('hex'),
+  };
   const received: { endpoint: string; uniqueId?: string; at: string }[] = [];
 
   // Booking ids carry the simulator's start (venue time), so that a second demo on the same DATA_DIR makes new
@@ -36,7 +46,13 @@ export async function startAyoSimulator(opts: SimulatorOptions) {
   const run = toVenueIso(new Date(t0), opts.timeZone).slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
   const booking = (k: number): SimBooking => {
     const startMs = t0 + opts.firstAfterMs + k * opts.intervalMs;
-    return { k, startMs, endMs: startMs + opts.bookingMs, field: (k % 2) + 1, listedFrom: Math.min(t0, startMs - 2 * opts.intervalMs) };
+    return {
+      k,
+      startMs,
+      endMs: startMs + opts.bookingMs,
+      field: (k % 2) + 1,
+      listedFrom: Math.min(t0, startMs - 2 * opts.intervalMs),
+    };
   };
   const toAyo = (b: SimBooking) => {
     const s = toVenueIso(new Date(b.startMs), opts.timeZone);
@@ -44,9 +60,17 @@ export async function startAyoSimulator(opts: SimulatorOptions) {
     // The second booking is cancelled once it is half over, as players sometimes do.
     const cancelled = b.k === 1 && now() >= b.startMs + opts.bookingMs / 2;
     return {
-      order_detail_id: 900_000 + b.k, booking_id: `DEMO/${run}/${String(b.k).padStart(4, '0')}`,
-      field_id: b.field, field_name: `Lapangan ${b.field}`, date: s.slice(0, 10), start_time: s.slice(11, 19), end_time: e.slice(11, 19),
-      booking_source: 'demo', status: cancelled ? 'CANCELLED' : 'SUCCESS', user_name: `Pemain ${b.k + 1}`, user_phone: '0800000000',
+      order_detail_id: 900_000 + b.k,
+      booking_id: `DEMO/${run}/${String(b.k).padStart(4, '0')}`,
+      field_id: b.field,
+      field_name: `Lapangan ${b.field}`,
+      date: s.slice(0, 10),
+      start_time: s.slice(11, 19),
+      end_time: e.slice(11, 19),
+      booking_source: 'demo',
+      status: cancelled ? 'CANCELLED' : 'SUCCESS',
+      user_name: `Pemain ${b.k + 1}`,
+      user_phone: '0800000000',
     };
   };
   const bookingsOn = (date: string) => {
@@ -67,32 +91,56 @@ export async function startAyoSimulator(opts: SimulatorOptions) {
   };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://sim');
-    if (!url.pathname.startsWith('/api/v1/')) return send(res, 404, { error: true, status_code: 404, message: 'Not Found' });
+    if (!url.pathname.startsWith('/api/v1/'))
+      return send(res, 404, { error: true, status_code: 404, message: 'Not Found' });
     const endpoint = url.pathname.slice('/api/v1/'.length);
     if (endpoint === '_demo/received') return send(res, 200, { error: false, data: received });
     let params: Record<string, unknown> = Object.fromEntries(url.searchParams);
     if (req.method === 'POST') {
       let body = '';
       for await (const c of req) body += c;
-      try { params = JSON.parse(body) as Record<string, unknown>; } catch { return send(res, 400, { error: true, status_code: 400, message: 'invalid JSON' }); }
+      try {
+        params = JSON.parse(body) as Record<string, unknown>;
+      } catch {
+        return send(res, 400, { error: true, status_code: 400, message: 'invalid JSON' });
+      }
     }
-    if (params.token !== creds.token || params.venue_code !== creds.venueCode) return send(res, 403, { error: true, status_code: 403, message: 'Unauthenticated: Invalid token' });
+    if (params.token !== creds.token || params.venue_code !== creds.venueCode)
+      return send(res, 403, { error: true, status_code: 403, message: 'Unauthenticated: Invalid token' });
     const { signature, ...rest } = params;
-    if (signature !== signParams(rest as never, creds.secret)) return send(res, 403, { error: true, status_code: 403, message: 'Invalid Signature' });
-    received.push({ endpoint, uniqueId: typeof params.unique_id === 'string' ? params.unique_id : undefined, at: new Date(now()).toISOString() });
+    if (signature !== signParams(rest as never, creds.secret))
+      return send(res, 403, { error: true, status_code: 403, message: 'Invalid Signature' });
+    received.push({
+      endpoint,
+      uniqueId: typeof params.unique_id === 'string' ? params.unique_id : undefined,
+      at: new Date(now()).toISOString(),
+    });
     if (received.length > 1000) received.shift();
-    if (endpoint === 'bookings') return send(res, 200, { error: false, status_code: 200, data: bookingsOn(String(params.date ?? '')) });
+    if (endpoint === 'bookings')
+      return send(res, 200, { error: false, status_code: 200, data: bookingsOn(String(params.date ?? '')) });
     return send(res, 200, { error: false, status_code: 200, message: 'success', data: null });
   };
-  const server = createServer((req, res) => { handle(req, res).catch(() => send(res, 500, { error: true, status_code: 500, message: 'simulator error' })); });
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => send(res, 500, { error: true, status_code: 500, message: 'simulator error' }));
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   const ayo: AyoConfig = {
-    baseUrl: `http://127.0.0.1:${port}/api/v1`, token: creds.token, venueCode: creds.venueCode, secret: creds.secret,
-    timeoutMs: 10_000, retryBaseDelayMs: 1_000, breakAfter: 5, halfOpenAfterMs: 30_000,
+    baseUrl: `http://127.0.0.1:${port}/api/v1`,
+    token: creds.token,
+    venueCode: creds.venueCode,
+    secret: creds.secret,
+    timeoutMs: 10_000,
+    retryBaseDelayMs: 1_000,
+    breakAfter: 5,
+    halfOpenAfterMs: 30_000,
   };
   return {
     ayo,
-    stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

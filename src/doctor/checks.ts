@@ -13,7 +13,12 @@ import { freeDiskBytes } from '../recording/retention.js';
 import { createS3Store } from '../storage/index.js';
 
 /** The outcome of one check. */
-export interface CheckResult { name: string; status: 'ok' | 'warn' | 'fail' | 'skip'; detail: string; hint?: string }
+export interface CheckResult {
+  name: string;
+  status: 'ok' | 'warn' | 'fail' | 'skip';
+  detail: string;
+  hint?: string;
+}
 
 /** `ffmpeg -version` / `ffprobe -version`: present, and which version. */
 export async function checkBinary(name: 'ffmpeg' | 'ffprobe', bin: string): Promise<CheckResult> {
@@ -22,7 +27,12 @@ export async function checkBinary(name: 'ffmpeg' | 'ffprobe', bin: string): Prom
     return { name, status: 'ok', detail: (out.split('\n')[0] ?? '').replace(/ Copyright.*$/, '') };
   } catch (e) {
     const env = name === 'ffmpeg' ? 'FFMPEG_PATH' : 'FFPROBE_PATH';
-    return { name, status: 'fail', detail: describeError(e), hint: `install it (apt-get install ffmpeg) or point ${env} at it` };
+    return {
+      name,
+      status: 'fail',
+      detail: describeError(e),
+      hint: `install it (apt-get install ffmpeg) or point ${env} at it`,
+    };
   }
 }
 
@@ -36,25 +46,52 @@ export function checkDataDir(config: Config): CheckResult {
     fs.rmSync(probe);
     const freeMb = Math.round(freeDiskBytes(config.dataDir) / 1048576);
     const detail = `${config.dataDir} writable, ${freeMb} MB free`;
-    if (freeMb < config.recording.minFreeDiskMb / 4) return { name, status: 'fail', detail, hint: `free disk is critically low: add disk or lower RECORDING_RETENTION_HOURS (floor MIN_FREE_DISK_MB=${config.recording.minFreeDiskMb})` };
-    if (freeMb < config.recording.minFreeDiskMb) return { name, status: 'warn', detail, hint: `under MIN_FREE_DISK_MB=${config.recording.minFreeDiskMb}: retention will delete the oldest recordings` };
+    if (freeMb < config.recording.minFreeDiskMb / 4)
+      return {
+        name,
+        status: 'fail',
+        detail,
+        hint: `free disk is critically low: add disk or lower RECORDING_RETENTION_HOURS (floor MIN_FREE_DISK_MB=${config.recording.minFreeDiskMb})`,
+      };
+    if (freeMb < config.recording.minFreeDiskMb)
+      return {
+        name,
+        status: 'warn',
+        detail,
+        hint: `under MIN_FREE_DISK_MB=${config.recording.minFreeDiskMb}: retention will delete the oldest recordings`,
+      };
     return { name, status: 'ok', detail };
   } catch (e) {
-    return { name, status: 'fail', detail: describeError(e), hint: `make DATA_DIR (${config.dataDir}) a directory this user can write` };
+    return {
+      name,
+      status: 'fail',
+      detail: describeError(e),
+      hint: `make DATA_DIR (${config.dataDir}) a directory this user can write`,
+    };
   }
 }
 
 /** A signed health-check call: proves the base URL, the token, the venue code and the secret. */
 export async function checkAyo(config: Config): Promise<CheckResult> {
   const name = 'AYO credentials';
-  if (!config.ayo) return { name, status: 'skip', detail: 'not configured: the booking sync is off', hint: 'set AYO_API_BASE_URL, AYO_API_TOKEN, AYO_VENUE_CODE and AYO_VENUE_SECRET' };
+  if (!config.ayo)
+    return {
+      name,
+      status: 'skip',
+      detail: 'not configured: the booking sync is off',
+      hint: 'set AYO_API_BASE_URL, AYO_API_TOKEN, AYO_VENUE_CODE and AYO_VENUE_SECRET',
+    };
   try {
-    await createAyoClient({ ...config.ayo, timeoutMs: Math.min(config.ayo.timeoutMs, 15_000) }).call('POST', 'health-check');
+    await createAyoClient({ ...config.ayo, timeoutMs: Math.min(config.ayo.timeoutMs, 15_000) }).call(
+      'POST',
+      'health-check',
+    );
     return { name, status: 'ok', detail: `signed health-check accepted by ${new URL(config.ayo.baseUrl).host}` };
   } catch (e) {
     const msg = describeError(e);
-    let hint = 'check the venue\'s internet connection and AYO_API_BASE_URL';
-    if (isAyoError(e) && e.status === 403 && /signature/i.test(msg)) hint = 'AYO rejects the signature: check AYO_VENUE_SECRET';
+    let hint = "check the venue's internet connection and AYO_API_BASE_URL";
+    if (isAyoError(e) && e.status === 403 && /signature/i.test(msg))
+      hint = 'AYO rejects the signature: check AYO_VENUE_SECRET';
     else if (isAyoError(e) && e.status === 403) hint = 'AYO rejects the token: check AYO_API_TOKEN and AYO_VENUE_CODE';
     else if (isAyoError(e) && e.status === 404) hint = 'the endpoint does not exist there: check AYO_API_BASE_URL';
     return { name, status: 'fail', detail: msg, hint };
@@ -64,7 +101,13 @@ export async function checkAyo(config: Config): Promise<CheckResult> {
 /** Writes, reads back and deletes a probe object; also fetches it at its public URL. */
 export async function checkBucket(config: Config): Promise<CheckResult> {
   const name = 'object store';
-  if (!config.s3) return { name, status: 'skip', detail: 'not configured: videos wait in the upload queue', hint: 'set S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY and S3_PUBLIC_BASE_URL' };
+  if (!config.s3)
+    return {
+      name,
+      status: 'skip',
+      detail: 'not configured: videos wait in the upload queue',
+      hint: 'set S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY and S3_PUBLIC_BASE_URL',
+    };
   const store = createS3Store(config.s3, { timeoutMs: 15_000 });
   const key = `${config.s3.keyPrefix}doctor/${randomUUID()}.txt`;
   const file = path.join(config.dataDir, `.doctor-${randomUUID()}.txt`);
@@ -83,12 +126,18 @@ export async function checkBucket(config: Config): Promise<CheckResult> {
     } catch (e) {
       status = 'warn';
       publicNote = `public URL does not serve it (${describeError(e)})`;
-      hint = 'players reach videos through S3_PUBLIC_BASE_URL: check it points at this bucket (R2 custom domain or r2.dev URL)';
+      hint =
+        'players reach videos through S3_PUBLIC_BASE_URL: check it points at this bucket (R2 custom domain or r2.dev URL)';
     }
     await store.remove(key);
     return { name, status, detail: `bucket ${config.s3.bucket}: write, read back and delete ok; ${publicNote}`, hint };
   } catch (e) {
-    return { name, status: 'fail', detail: describeError(e), hint: 'check S3_ENDPOINT, S3_BUCKET and the keys (the key needs object read and write on the bucket)' };
+    return {
+      name,
+      status: 'fail',
+      detail: describeError(e),
+      hint: 'check S3_ENDPOINT, S3_BUCKET and the keys (the key needs object read and write on the bucket)',
+    };
   } finally {
     fs.rmSync(file, { force: true });
   }
@@ -104,11 +153,25 @@ export async function checkCamera(config: Config, camera: CameraConfig): Promise
     const args = url.startsWith('rtsp') ? ['-rtsp_transport', 'tcp'] : [];
     const probed = await probeMedia(config.recording.ffprobePath, url, 15_000, args);
     const v = probed.streams.find((s) => s.type === 'video');
-    if (!v) return { name, status: 'fail', detail: `${redactUrl(camera.url)}: no video stream`, hint: 'point the URL at the camera\'s video stream (main or sub stream)' };
-    return { name, status: 'ok', detail: `${redactUrl(camera.url)}: ${v.codec} ${v.width}x${v.height}${v.fps ? ` @ ${Math.round(v.fps * 100) / 100} fps` : ''}` };
+    if (!v)
+      return {
+        name,
+        status: 'fail',
+        detail: `${redactUrl(camera.url)}: no video stream`,
+        hint: "point the URL at the camera's video stream (main or sub stream)",
+      };
+    return {
+      name,
+      status: 'ok',
+      detail: `${redactUrl(camera.url)}: ${v.codec} ${v.width}x${v.height}${v.fps ? ` @ ${Math.round(v.fps * 100) / 100} fps` : ''}`,
+    };
   } catch (e) {
     const msg = describeError(e).split(camera.url).join(redactUrl(camera.url));
-    return { name, status: 'fail', detail: msg, hint: 'check the camera\'s power, network address, port, path and password' };
+    return {
+      name,
+      status: 'fail',
+      detail: msg,
+      hint: "check the camera's power, network address, port, path and password",
+    };
   }
 }
-

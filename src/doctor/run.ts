@@ -5,7 +5,9 @@ import { ConfigError, loadConfig, secretsOf, type Config } from '../config.js';
 import { checkAyo, checkBinary, checkBucket, checkCamera, checkDataDir, type CheckResult } from './checks.js';
 
 /** Runs the checks against `env` (the process environment by default); configuration problems come first. */
-export async function runChecks(env?: Record<string, string | undefined>): Promise<{ results: CheckResult[]; config?: Config }> {
+export async function runChecks(
+  env?: Record<string, string | undefined>,
+): Promise<{ results: CheckResult[]; config?: Config }> {
   let config: Config;
   try {
     config = env ? loadConfig(env) : loadConfig();
@@ -15,15 +17,31 @@ export async function runChecks(env?: Record<string, string | undefined>): Promi
     const get = (name: string) => (env ?? process.env)[name];
     return {
       results: [
-        { name: 'configuration', status: 'fail', detail: e.problems.join('; '), hint: 'fix the variables named; README lists every one' },
+        {
+          name: 'configuration',
+          status: 'fail',
+          detail: e.problems.join('; '),
+          hint: 'fix the variables named; README lists every one',
+        },
         await checkBinary('ffmpeg', get('FFMPEG_PATH') || 'ffmpeg'),
         await checkBinary('ffprobe', get('FFPROBE_PATH') || 'ffprobe'),
       ],
     };
   }
-  const results: CheckResult[] = [{ name: 'configuration', status: 'ok', detail: `${config.cameras.length} camera(s), venue time zone ${config.venueTimezone}` }];
+  const results: CheckResult[] = [
+    {
+      name: 'configuration',
+      status: 'ok',
+      detail: `${config.cameras.length} camera(s), venue time zone ${config.venueTimezone}`,
+    },
+  ];
   if (config.cameras.length === 0) {
-    results.push({ name: 'cameras', status: 'warn', detail: 'none configured: nothing is recorded and no booking gets a video', hint: 'set CAMERAS or CAMERAS_FILE' });
+    results.push({
+      name: 'cameras',
+      status: 'warn',
+      detail: 'none configured: nothing is recorded and no booking gets a video',
+      hint: 'set CAMERAS or CAMERAS_FILE',
+    });
   }
   results.push(await checkBinary('ffmpeg', config.recording.ffmpegPath));
   results.push(await checkBinary('ffprobe', config.recording.ffprobePath));
@@ -46,8 +64,14 @@ export function formatTable(results: CheckResult[], secrets: readonly string[] =
   const failed = results.filter((r) => r.status === 'fail').length;
   const warned = results.filter((r) => r.status === 'warn').length;
   const skipped = results.filter((r) => r.status === 'skip').length;
-  const notes = [warned ? `${warned} warning(s)` : '', skipped ? `${skipped} skipped (not configured)` : ''].filter(Boolean).join(', ');
-  return [...lines, '', failed ? `${failed} check(s) failed${notes ? `, ${notes}` : ''}` : `all checks passed${notes ? `, ${notes}` : ''}`].join('\n');
+  const notes = [warned ? `${warned} warning(s)` : '', skipped ? `${skipped} skipped (not configured)` : '']
+    .filter(Boolean)
+    .join(', ');
+  return [
+    ...lines,
+    '',
+    failed ? `${failed} check(s) failed${notes ? `, ${notes}` : ''}` : `all checks passed${notes ? `, ${notes}` : ''}`,
+  ].join('\n');
 }
 
 /** The command: prints the table and sets the exit code (1 when a check failed). */

@@ -1,7 +1,14 @@
 // The h3 application: routes, API key check and JSON error mapping. Nothing listens here (see server.ts).
 
 import { createApp, createRouter, defineEventHandler, type App } from 'h3';
-import { createBookingsRepo, createQueueRepo, createSegmentsRepo, createSyncRunsRepo, createVideosRepo, type Db } from '../db/index.js';
+import {
+  createBookingsRepo,
+  createQueueRepo,
+  createSegmentsRepo,
+  createSyncRunsRepo,
+  createVideosRepo,
+  type Db,
+} from '../db/index.js';
 import type { Logger } from '../log.js';
 import { createVideoLifecycle, type JobDelays } from '../pipeline/index.js';
 import { createApiKeyCheck } from './auth.js';
@@ -49,27 +56,42 @@ export function createHttpApp(deps: HttpAppDeps): App {
       countRequest?.(event);
       checkKey(event);
       // Shutdown stops intake: no new work (a sync, a clip, a retry) is accepted; reads go on until the server closes.
-      if (event.method === 'POST' && deps.control && !deps.control.accepting()) throw httpError(503, 'The service is shutting down');
+      if (event.method === 'POST' && deps.control && !deps.control.accepting())
+        throw httpError(503, 'The service is shutting down');
     },
     onError: createErrorResponder(deps.logger),
   });
   const router = createRouter();
   const started = Date.now();
-  router.get('/healthz', defineEventHandler(() => ({ status: 'ok', uptimeSeconds: Math.round((Date.now() - started) / 1000) })));
+  router.get(
+    '/healthz',
+    defineEventHandler(() => ({ status: 'ok', uptimeSeconds: Math.round((Date.now() - started) / 1000) })),
+  );
   registerBookingRoutes(router, { bookings: createBookingsRepo(deps.db) });
   registerSyncRoutes(router, { syncRuns: createSyncRunsRepo(deps.db) });
   if (deps.control) registerRuntimeRoutes(router, deps.control);
   if (deps.objectsDir) registerObjectRoutes(router, deps.objectsDir);
   registerDashboardRoutes(router);
-  registerStatusRoute(router, { syncRuns: createSyncRunsRepo(deps.db), timeZone: deps.venue?.timeZone ?? 'UTC', demo: deps.venue?.demo ?? false });
+  registerStatusRoute(router, {
+    syncRuns: createSyncRunsRepo(deps.db),
+    timeZone: deps.venue?.timeZone ?? 'UTC',
+    demo: deps.venue?.demo ?? false,
+  });
   if (deps.snapshots) registerSnapshotRoute(router, { segments: createSegmentsRepo(deps.db), ...deps.snapshots });
   if (deps.metrics) registerMetricsRoute(router, deps.metrics.metrics, deps.metrics.collect);
   registerQueueRoutes(router, {
-    db: deps.db, queue: createQueueRepo(deps.db), videos: createVideosRepo(deps.db), wake: () => deps.control?.wake?.(),
+    db: deps.db,
+    queue: createQueueRepo(deps.db),
+    videos: createVideosRepo(deps.db),
+    wake: () => deps.control?.wake?.(),
     // An operator's retry restarts an existing job; no job is created here, so the delays only matter for the record.
     lifecycle: createVideoLifecycle({ db: deps.db, jobDelays: deps.jobDelays ?? { cut: [], upload: [], notify: [] } }),
   });
-  registerVideoRoutes(router, { videos: createVideosRepo(deps.db), dataDir: deps.dataDir ?? process.cwd(), requestClip: deps.control?.requestClip });
+  registerVideoRoutes(router, {
+    videos: createVideosRepo(deps.db),
+    dataDir: deps.dataDir ?? process.cwd(),
+    requestClip: deps.control?.requestClip,
+  });
   app.use(router);
   return app;
 }

@@ -22,38 +22,56 @@ function bookingIdOf(event: H3Event): string {
 
 /** Registers GET /api/bookings, /api/bookings/status/:status, /api/bookings/date/:date and /api/bookings/:booking_id. */
 export function registerBookingRoutes(router: Router, deps: { bookings: BookingsRepo }): void {
-  router.get('/api/bookings', defineEventHandler((event) => {
-    const q = readQuery(event, ['status', 'date', 'limit']);
-    return list(deps.bookings.list({
-      status: q.status === undefined ? undefined : parseStatus(q.status),
-      date: q.date === undefined ? undefined : parseDate(q.date),
-      limit: parseLimit(q.limit),
-    }));
-  }));
+  router.get(
+    '/api/bookings',
+    defineEventHandler((event) => {
+      const q = readQuery(event, ['status', 'date', 'limit']);
+      return list(
+        deps.bookings.list({
+          status: q.status === undefined ? undefined : parseStatus(q.status),
+          date: q.date === undefined ? undefined : parseDate(q.date),
+          limit: parseLimit(q.limit),
+        }),
+      );
+    }),
+  );
 
-  router.get('/api/bookings/status/:status', defineEventHandler((event) => {
-    const q = readQuery(event, ['date', 'limit']);
-    return list(deps.bookings.list({
-      status: parseStatus(pathParam(event, 'status')),
-      date: q.date === undefined ? undefined : parseDate(q.date),
-      limit: parseLimit(q.limit),
-    }));
-  }));
+  router.get(
+    '/api/bookings/status/:status',
+    defineEventHandler((event) => {
+      const q = readQuery(event, ['date', 'limit']);
+      return list(
+        deps.bookings.list({
+          status: parseStatus(pathParam(event, 'status')),
+          date: q.date === undefined ? undefined : parseDate(q.date),
+          limit: parseLimit(q.limit),
+        }),
+      );
+    }),
+  );
 
-  router.get('/api/bookings/date/:date', defineEventHandler((event) => {
-    const q = readQuery(event, ['status', 'limit']);
-    return list(deps.bookings.list({
-      date: parseDate(pathParam(event, 'date')),
-      status: q.status === undefined ? undefined : parseStatus(q.status),
-      limit: parseLimit(q.limit),
-    }));
-  }));
+  router.get(
+    '/api/bookings/date/:date',
+    defineEventHandler((event) => {
+      const q = readQuery(event, ['status', 'limit']);
+      return list(
+        deps.bookings.list({
+          date: parseDate(pathParam(event, 'date')),
+          status: q.status === undefined ? undefined : parseStatus(q.status),
+          limit: parseLimit(q.limit),
+        }),
+      );
+    }),
+  );
 
-  router.get('/api/bookings/**', defineEventHandler((event) => {
-    readQuery(event, []);
-    const id = parseBookingId(bookingIdOf(event));
-    const row = deps.bookings.getById(id);
-    if (!row) throw httpError(404, `Booking ${quote(id)} not found`);
-    return { status: 'success', data: toBookingDto(row) };
-  }));
+  router.get(
+    '/api/bookings/**',
+    defineEventHandler((event) => {
+      readQuery(event, []);
+      const id = parseBookingId(bookingIdOf(event));
+      const row = deps.bookings.getById(id);
+      if (!row) throw httpError(404, `Booking ${quote(id)} not found`);
+      return { status: 'success', data: toBookingDto(row) };
+    }),
+  );
 }

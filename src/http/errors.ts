@@ -10,7 +10,19 @@ export function httpError(statusCode: number, message: string): H3Error {
 }
 
 function statusText(code: number): string {
-  return ({ 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 429: 'Too Many Requests', 503: 'Service Unavailable' } as Record<number, string>)[code] ?? 'Error';
+  return (
+    (
+      {
+        400: 'Bad Request',
+        401: 'Unauthorized',
+        404: 'Not Found',
+        405: 'Method Not Allowed',
+        409: 'Conflict',
+        429: 'Too Many Requests',
+        503: 'Service Unavailable',
+      } as Record<number, string>
+    )[code] ?? 'Error'
+  );
 }
 
 /**
@@ -18,7 +30,12 @@ function statusText(code: number): string {
  * failure (500, logged). `unavailable` is a part of the service that is not running now.
  */
 const STATUS_OF: Partial<Record<ErrorCode, number>> = {
-  'not-found': 404, invalid: 400, unavailable: 503, 'partner-rejected': 409, 'bad-answer': 409, permanent: 409,
+  'not-found': 404,
+  invalid: 400,
+  unavailable: 503,
+  'partner-rejected': 409,
+  'bad-answer': 409,
+  permanent: 409,
 };
 
 /**
@@ -49,7 +66,9 @@ export function createErrorResponder(logger: Logger) {
       else {
         status = 500;
         message = 'Internal server error';
-        logger.error(`🌐 HTTP: ${event.method} ${event.path.split('?')[0]} failed: ${describeError(error.cause ?? error)}`);
+        logger.error(
+          `🌐 HTTP: ${event.method} ${event.path.split('?')[0]} failed: ${describeError(error.cause ?? error)}`,
+        );
       }
     }
     setResponseStatus(event, status);

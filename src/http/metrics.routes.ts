@@ -5,11 +5,14 @@ import type { Metrics } from '../metrics/registry.js';
 
 /** Registers GET /metrics; `collect` refreshes the scrape-time gauges first. */
 export function registerMetricsRoute(router: Router, metrics: Metrics, collect: () => void): void {
-  router.get('/metrics', defineEventHandler(async (event) => {
-    collect();
-    setResponseHeader(event, 'content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
-  }));
+  router.get(
+    '/metrics',
+    defineEventHandler(async (event) => {
+      collect();
+      setResponseHeader(event, 'content-type', metrics.registry.contentType);
+      return metrics.registry.metrics();
+    }),
+  );
 }
 
 /** An onRequest hook that counts every request by its route pattern (never the raw path: ids stay out). */
@@ -24,4 +27,3 @@ export function httpMetricsHook(metrics: Metrics): (event: H3Event) => void {
     });
   };
 }
-

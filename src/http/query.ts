@@ -11,9 +11,12 @@ export function readQuery(event: H3Event, allowed: readonly string[]): Record<st
   const out: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(query)) {
     if (!allowed.includes(key)) {
-      throw httpError(400, allowed.length
-        ? `Unknown parameter ${quote(key)}: allowed are ${allowed.join(', ')}`
-        : `Unknown parameter ${quote(key)}: this endpoint takes no query parameters`);
+      throw httpError(
+        400,
+        allowed.length
+          ? `Unknown parameter ${quote(key)}: allowed are ${allowed.join(', ')}`
+          : `Unknown parameter ${quote(key)}: this endpoint takes no query parameters`,
+      );
     }
     if (typeof value !== 'string') throw httpError(400, `Parameter ${key} must be given once`);
     out[key] = value;
@@ -41,7 +44,8 @@ export function parseStatus(value: string): string {
 
 /** A real calendar date `YYYY-MM-DD`; 400 otherwise. */
 export function parseDate(value: string): string {
-  if (!isValidLocalDate(value)) throw httpError(400, `Invalid date ${quote(value)}: expected a real calendar date as YYYY-MM-DD`);
+  if (!isValidLocalDate(value))
+    throw httpError(400, `Invalid date ${quote(value)}: expected a real calendar date as YYYY-MM-DD`);
   return value;
 }
 
@@ -59,7 +63,10 @@ const BOOKING_ID_RE = /^[A-Za-z0-9/_.:#+-]{1,200}$/;
 /** A booking id as AYO writes them (`BK/0042/230228/0000118`); quotes, spaces and SQL are refused. */
 export function parseBookingId(value: string): string {
   if (!BOOKING_ID_RE.test(value)) {
-    throw httpError(400, `Invalid booking id ${quote(value)}: only letters, digits and / _ - . : # + are allowed (at most 200)`);
+    throw httpError(
+      400,
+      `Invalid booking id ${quote(value)}: only letters, digits and / _ - . : # + are allowed (at most 200)`,
+    );
   }
   return value;
 }

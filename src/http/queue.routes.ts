@@ -8,42 +8,67 @@ import { httpError, quote } from './errors.js';
 import { pathParam, readQuery } from './query.js';
 
 /** What the queue endpoints need; `wake` tells the actors that work is due. */
-export interface QueueRouteDeps { db: Db; queue: QueueRepo; videos: VideosRepo; lifecycle: VideoLifecycle; wake: () => void; now?: () => number }
+export interface QueueRouteDeps {
+  db: Db;
+  queue: QueueRepo;
+  videos: VideosRepo;
+  lifecycle: VideoLifecycle;
+  wake: () => void;
+  now?: () => number;
+}
 
 /** Registers the queue endpoints. */
 export function registerQueueRoutes(router: Router, deps: QueueRouteDeps): void {
   const now = deps.now ?? Date.now;
-  router.get('/api/queue', defineEventHandler((event) => {
-    readQuery(event, []);
-    return { status: 'success', data: deps.queue.summary(now(), videoOfJob) };
-  }));
+  router.get(
+    '/api/queue',
+    defineEventHandler((event) => {
+      readQuery(event, []);
+      return { status: 'success', data: deps.queue.summary(now(), videoOfJob) };
+    }),
+  );
 
-  router.post('/api/queue/:id/retry', defineEventHandler((event) => {
-    readQuery(event, []);
-    const raw = event.context.params?.id ?? '';
-    if (!/^\d{1,12}$/.test(raw)) throw httpError(400, `Invalid job id ${quote(raw)}: must be a whole number`);
-    const result = retryJobByOperator(deps.db, deps.lifecycle, Number(raw), now());
-    if (!result) throw httpError(404, `Job ${raw} not found`);
-    if ('refused' in result) throw httpError(409, `Job ${raw} cannot be retried: ${result.refused}`);
-    deps.wake();
-    const { job } = result;
-    return { status: 'success', data: { id: job.id, kind: job.kind, status: job.status, attempts: job.attempts } };
-  }));
+  router.post(
+    '/api/queue/:id/retry',
+    defineEventHandler((event) => {
+      readQuery(event, []);
+      const raw = event.context.params?.id ?? '';
+      if (!/^\d{1,12}$/.test(raw)) throw httpError(400, `Invalid job id ${quote(raw)}: must be a whole number`);
+      const result = retryJobByOperator(deps.db, deps.lifecycle, Number(raw), now());
+      if (!result) throw httpError(404, `Job ${raw} not found`);
+      if ('refused' in result) throw httpError(409, `Job ${raw} cannot be retried: ${result.refused}`);
+      deps.wake();
+      const { job } = result;
+      return { status: 'success', data: { id: job.id, kind: job.kind, status: job.status, attempts: job.attempts } };
+    }),
+  );
 
-  router.post('/api/videos/:unique_id/retry', defineEventHandler((event) => {
-    readQuery(event, []);
-    const id = pathParam(event, 'unique_id');
-    if (!/^[A-Za-z0-9_-]{1,300}$/.test(id)) throw httpError(400, `Invalid video id ${quote(id)}`);
-    const v = deps.videos.get(id);
-    if (!v) throw httpError(404, `Video ${quote(id)} not found`);
-    const job = deps.queue.latestOf(VIDEO_JOB_KINDS.map((k) => jobKey(k, id)));
-    if (!job) throw httpError(409, `Video ${id} has no job to retry`);
-    if (v.status === 'ready' || v.status === 'cancelled') throw httpError(409, `Video ${id} is ${v.status}; there is nothing to retry`);
-    if (job.status !== 'dead' && v.status !== 'failed') throw httpError(409, `Video ${id} is ${v.status} and its ${job.kind} job is ${job.status}; it will run by itself`);
-    const result = retryJobByOperator(deps.db, deps.lifecycle, job.id, now())!;
-    if ('refused' in result) throw httpError(409, `Video ${id} cannot be retried: its ${job.kind} job ${result.refused}`);
-    const retried = result.job;
-    deps.wake();
-    return { status: 'success', data: { uniqueId: id, job: { id: retried.id, kind: retried.kind, status: retried.status } } };
-  }));
+  router.post(
+    '/api/videos/:unique_id/retry',
+    defineEventHandler((event) => {
+      readQuery(event, []);
+      const id = pathParam(event, 'unique_id');
+      if (!/^[A-Za-z0-9_-]{1,300}$/.test(id)) throw httpError(400, `Invalid video id ${quote(id)}`);
+      const v = deps.videos.get(id);
+      if (!v) throw httpError(404, `Video ${quote(id)} not found`);
+      const job = deps.queue.latestOf(VIDEO_JOB_KINDS.map((k) => jobKey(k, id)));
+      if (!job) throw httpError(409, `Video ${id} has no job to retry`);
+      if (v.status === 'ready' || v.status === 'cancelled')
+        throw httpError(409, `Video ${id} is ${v.status}; there is nothing to retry`);
+      if (job.status !== 'dead' && v.status !== 'failed')
+        throw httpError(
+          409,
+          `Video ${id} is ${v.status} and its ${job.kind} job is ${job.status}; it will run by itself`,
+        );
+      const result = retryJobByOperator(deps.db, deps.lifecycle, job.id, now())!;
+      if ('refused' in result)
+        throw httpError(409, `Video ${id} cannot be retried: its ${job.kind} job ${result.refused}`);
+      const retried = result.job;
+      deps.wake();
+      return {
+        status: 'success',
+        data: { uniqueId: id, job: { id: retried.id, kind: retried.kind, status: retried.status } },
+      };
+    }),
+  );
 }

@@ -37,31 +37,44 @@ export interface CameraDto {
 
 /** Registers the runtime endpoints. */
 export function registerRuntimeRoutes(router: Router, control: ServiceControl): void {
-  router.get('/readyz', defineEventHandler((event) => {
-    const reason = control.notReadyReason();
-    if (reason === undefined) return { status: 'ready', actors: control.actors().map((a) => ({ id: a.id, state: a.state })) };
-    setResponseStatus(event, 503);
-    return { status: 'error', message: `not ready: ${reason}` };
-  }));
+  router.get(
+    '/readyz',
+    defineEventHandler((event) => {
+      const reason = control.notReadyReason();
+      if (reason === undefined)
+        return { status: 'ready', actors: control.actors().map((a) => ({ id: a.id, state: a.state })) };
+      setResponseStatus(event, 503);
+      return { status: 'error', message: `not ready: ${reason}` };
+    }),
+  );
 
-  router.get('/api/actors', defineEventHandler((event) => {
-    readQuery(event, []);
-    const data = control.actors();
-    return { status: 'success', count: data.length, data };
-  }));
+  router.get(
+    '/api/actors',
+    defineEventHandler((event) => {
+      readQuery(event, []);
+      const data = control.actors();
+      return { status: 'success', count: data.length, data };
+    }),
+  );
 
-  router.get('/api/cameras', defineEventHandler((event) => {
-    readQuery(event, []);
-    const data = control.cameras();
-    return { status: 'success', count: data.length, data };
-  }));
+  router.get(
+    '/api/cameras',
+    defineEventHandler((event) => {
+      readQuery(event, []);
+      const data = control.cameras();
+      return { status: 'success', count: data.length, data };
+    }),
+  );
 
-  router.post('/api/sync', defineEventHandler(async (event) => {
-    readQuery(event, []);
-    try {
-      return { status: 'success', data: await control.runSync() };
-    } catch (e) {
-      throw httpErrorFrom(e, 'Booking sync');
-    }
-  }));
+  router.post(
+    '/api/sync',
+    defineEventHandler(async (event) => {
+      readQuery(event, []);
+      try {
+        return { status: 'success', data: await control.runSync() };
+      } catch (e) {
+        throw httpErrorFrom(e, 'Booking sync');
+      }
+    }),
+  );
 }

@@ -27,12 +27,18 @@ export function startHttpServer(app: App, opts: { port: number; host: string }):
       const { port } = server.address() as AddressInfo;
       const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
       resolve({
-        server, port, url: `http://${host}:${port}`,
-        close: (graceMs = 5_000) => new Promise<void>((done) => {
-          const force = setTimeout(() => server.closeAllConnections(), graceMs);
-          server.close(() => { clearTimeout(force); done(); });
-          server.closeIdleConnections();
-        }),
+        server,
+        port,
+        url: `http://${host}:${port}`,
+        close: (graceMs = 5_000) =>
+          new Promise<void>((done) => {
+            const force = setTimeout(() => server.closeAllConnections(), graceMs);
+            server.close(() => {
+              clearTimeout(force);
+              done();
+            });
+            server.closeIdleConnections();
+          }),
       });
     });
   });

@@ -6,10 +6,13 @@ import { readQuery } from './query.js';
 
 /** Registers GET /api/sync. */
 export function registerSyncRoutes(router: Router, deps: { syncRuns: SyncRunsRepo }): void {
-  router.get('/api/sync', defineEventHandler((event) => {
-    readQuery(event, []);
-    const latest = deps.syncRuns.latest() ?? null;
-    const lastSuccessful = deps.syncRuns.latestSuccessful() ?? null;
-    return { status: 'success', data: latest, lastSuccessfulAt: lastSuccessful?.finishedAt ?? null };
-  }));
+  router.get(
+    '/api/sync',
+    defineEventHandler((event) => {
+      readQuery(event, []);
+      const latest = deps.syncRuns.latest() ?? null;
+      const lastSuccessful = deps.syncRuns.latestSuccessful() ?? null;
+      return { status: 'success', data: latest, lastSuccessfulAt: lastSuccessful?.finishedAt ?? null };
+    }),
+  );
 }

@@ -9,88 +9,133 @@ import { parseLimit, pathParam, readQuery } from './query.js';
 
 /** A video as the API answers it; times ISO-8601 UTC, files relative to DATA_DIR. */
 export function toVideoDto(v: VideoRow, dataDir: string) {
-  const interval = (json: string | null) => (json ? (JSON.parse(json) as [number, number][]) : null)?.map(([a, b]) => ({
-    start: new Date(a).toISOString(), end: new Date(b).toISOString(),
-  })) ?? null;
+  const interval = (json: string | null) =>
+    (json ? (JSON.parse(json) as [number, number][]) : null)?.map(([a, b]) => ({
+      start: new Date(a).toISOString(),
+      end: new Date(b).toISOString(),
+    })) ?? null;
   const rel = (f: string | null) => (f ? path.relative(dataDir, f) : null);
   return {
-    uniqueId: v.unique_id, bookingId: v.booking_id, camera: v.camera, fieldId: v.field_id, type: v.type, status: v.status,
-    reason: v.reason, windowStart: new Date(v.window_start_ms).toISOString(), windowEnd: new Date(v.window_end_ms).toISOString(),
-    coverage: v.coverage, covered: interval(v.covered), missing: interval(v.missing), durationSec: v.duration_sec,
-    sizeBytes: v.size_bytes, files: { mp4: rel(v.file), preview: rel(v.preview_file), thumbnail: rel(v.thumbnail_file) },
+    uniqueId: v.unique_id,
+    bookingId: v.booking_id,
+    camera: v.camera,
+    fieldId: v.field_id,
+    type: v.type,
+    status: v.status,
+    reason: v.reason,
+    windowStart: new Date(v.window_start_ms).toISOString(),
+    windowEnd: new Date(v.window_end_ms).toISOString(),
+    coverage: v.coverage,
+    covered: interval(v.covered),
+    missing: interval(v.missing),
+    durationSec: v.duration_sec,
+    sizeBytes: v.size_bytes,
+    files: { mp4: rel(v.file), preview: rel(v.preview_file), thumbnail: rel(v.thumbnail_file) },
     urls: { mp4: v.mp4_url, preview: v.preview_url, thumbnail: v.thumbnail_url },
-    createdAt: v.created_at, updatedAt: v.updated_at,
+    createdAt: v.created_at,
+    updatedAt: v.updated_at,
   };
 }
 
 /** What the manual clip endpoint asks of the running service. */
-export type RequestClip = (fieldId: number, cameraName: string | undefined) => Promise<{ bookingId: string; windowStart: string; windowEnd: string; videos: string[] }>;
+export type RequestClip = (
+  fieldId: number,
+  cameraName: string | undefined,
+) => Promise<{ bookingId: string; windowStart: string; windowEnd: string; videos: string[] }>;
 
 const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const UID_RE = /^[A-Za-z0-9_-]{1,300}$/;
 
 /** Registers the video endpoints. */
-export function registerVideoRoutes(router: Router, deps: { videos: VideosRepo; dataDir: string; requestClip?: RequestClip; now?: () => number }): void {
+export function registerVideoRoutes(
+  router: Router,
+  deps: { videos: VideosRepo; dataDir: string; requestClip?: RequestClip; now?: () => number },
+): void {
   const now = deps.now ?? Date.now;
-  router.get('/api/videos', defineEventHandler((event) => {
-    const q = readQuery(event, ['booking_id', 'status', 'camera', 'type', 'limit']);
-    if (q.status !== undefined && !(VIDEO_STATUSES as readonly string[]).includes(q.status)) {
-      throw httpError(400, `Invalid status ${quote(q.status)}: must be one of ${VIDEO_STATUSES.join(', ')}`);
-    }
-    if (q.type !== undefined && q.type !== 'full' && q.type !== 'clip') throw httpError(400, `Invalid type ${quote(q.type)}: must be full or clip`);
-    if (q.camera !== undefined && !NAME_RE.test(q.camera)) throw httpError(400, `Invalid camera ${quote(q.camera)}`);
-    if (q.booking_id !== undefined && !/^[A-Za-z0-9/_.:#+-]{1,200}$/.test(q.booking_id)) throw httpError(400, `Invalid booking_id ${quote(q.booking_id)}`);
-    const rows = deps.videos.list({ bookingId: q.booking_id, status: q.status, camera: q.camera, type: q.type, limit: parseLimit(q.limit) });
-    return { status: 'success', count: rows.length, data: rows.map((v) => toVideoDto(v, deps.dataDir)) };
-  }));
+  router.get(
+    '/api/videos',
+    defineEventHandler((event) => {
+      const q = readQuery(event, ['booking_id', 'status', 'camera', 'type', 'limit']);
+      if (q.status !== undefined && !(VIDEO_STATUSES as readonly string[]).includes(q.status)) {
+        throw httpError(400, `Invalid status ${quote(q.status)}: must be one of ${VIDEO_STATUSES.join(', ')}`);
+      }
+      if (q.type !== undefined && q.type !== 'full' && q.type !== 'clip')
+        throw httpError(400, `Invalid type ${quote(q.type)}: must be full or clip`);
+      if (q.camera !== undefined && !NAME_RE.test(q.camera)) throw httpError(400, `Invalid camera ${quote(q.camera)}`);
+      if (q.booking_id !== undefined && !/^[A-Za-z0-9/_.:#+-]{1,200}$/.test(q.booking_id))
+        throw httpError(400, `Invalid booking_id ${quote(q.booking_id)}`);
+      const rows = deps.videos.list({
+        bookingId: q.booking_id,
+        status: q.status,
+        camera: q.camera,
+        type: q.type,
+        limit: parseLimit(q.limit),
+      });
+      return { status: 'success', count: rows.length, data: rows.map((v) => toVideoDto(v, deps.dataDir)) };
+    }),
+  );
 
-  router.get('/api/videos/:unique_id', defineEventHandler((event) => {
-    readQuery(event, []);
-    const id = pathParam(event, 'unique_id');
-    if (!UID_RE.test(id)) throw httpError(400, `Invalid video id ${quote(id)}: only letters, digits, _ and - are allowed`);
-    const v = deps.videos.get(id);
-    if (!v) throw httpError(404, `Video ${quote(id)} not found`);
-    const history = deps.videos.history(v.id).map((h) => ({ at: h.at, status: h.status, reason: h.reason }));
-    return { status: 'success', data: { ...toVideoDto(v, deps.dataDir), history } };
-  }));
+  router.get(
+    '/api/videos/:unique_id',
+    defineEventHandler((event) => {
+      readQuery(event, []);
+      const id = pathParam(event, 'unique_id');
+      if (!UID_RE.test(id))
+        throw httpError(400, `Invalid video id ${quote(id)}: only letters, digits, _ and - are allowed`);
+      const v = deps.videos.get(id);
+      if (!v) throw httpError(404, `Video ${quote(id)} not found`);
+      const history = deps.videos.history(v.id).map((h) => ({ at: h.at, status: h.status, reason: h.reason }));
+      return { status: 'success', data: { ...toVideoDto(v, deps.dataDir), history } };
+    }),
+  );
 
   // One manual clip per field every 30 s: a second press of the button at the venue must not double the work.
   const lastRequest = new Map<number, number>();
-  router.post('/api/request-booking-video', defineEventHandler(async (event) => {
-    readQuery(event, []);
-    if (!deps.requestClip) throw httpError(503, 'Manual clips are not available');
-    let body: unknown;
-    try {
-      body = await readBody(event);
-    } catch {
-      throw httpError(400, 'Body must be JSON like {"field_id": 50, "camera_name": "CAMERA_1"}');
-    }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw httpError(400, 'Body must be JSON like {"field_id": 50, "camera_name": "CAMERA_1"}');
-    const b = body as Record<string, unknown>;
-    const fieldId = b.field_id;
-    if (typeof fieldId !== 'number' || !Number.isSafeInteger(fieldId) || fieldId < 0) throw httpError(400, 'field_id must be a whole number');
-    const camera = b.camera_name;
-    if (camera !== undefined && (typeof camera !== 'string' || !NAME_RE.test(camera))) throw httpError(400, 'camera_name must match ^[A-Za-z0-9_-]{1,64}$');
-    const unknown = Object.keys(b).filter((k) => k !== 'field_id' && k !== 'camera_name');
-    if (unknown.length) throw httpError(400, `Unknown field ${quote(unknown[0]!)}: allowed are field_id, camera_name`);
-    const last = lastRequest.get(fieldId);
-    const t = now();
-    if (last !== undefined && t - last < 30_000) {
-      const retry = Math.ceil((30_000 - (t - last)) / 1000);
-      setResponseHeader(event, 'retry-after', retry);
-      throw httpError(429, `A clip of field ${fieldId} was requested ${Math.floor((t - last) / 1000)}s ago; try again in ${retry}s`);
-    }
-    // Claimed before the await: a second request arriving while this one runs sees it and gets a 429.
-    lastRequest.set(fieldId, t);
-    try {
-      const result = await deps.requestClip(fieldId, camera as string | undefined);
-      setResponseStatus(event, 202);
-      return { status: 'success', data: result };
-    } catch (e) {
-      // Refused before anything was made (no such camera, no booking running): the next press may go ahead. Any
-      // other failure keeps the claim, since a clip may have been made before the reply was lost.
-      if (hasCode(e, 'not-found') && lastRequest.get(fieldId) === t) lastRequest.delete(fieldId);
-      throw httpErrorFrom(e, 'Video processing');
-    }
-  }));
+  router.post(
+    '/api/request-booking-video',
+    defineEventHandler(async (event) => {
+      readQuery(event, []);
+      if (!deps.requestClip) throw httpError(503, 'Manual clips are not available');
+      let body: unknown;
+      try {
+        body = await readBody(event);
+      } catch {
+        throw httpError(400, 'Body must be JSON like {"field_id": 50, "camera_name": "CAMERA_1"}');
+      }
+      if (!body || typeof body !== 'object' || Array.isArray(body))
+        throw httpError(400, 'Body must be JSON like {"field_id": 50, "camera_name": "CAMERA_1"}');
+      const b = body as Record<string, unknown>;
+      const fieldId = b.field_id;
+      if (typeof fieldId !== 'number' || !Number.isSafeInteger(fieldId) || fieldId < 0)
+        throw httpError(400, 'field_id must be a whole number');
+      const camera = b.camera_name;
+      if (camera !== undefined && (typeof camera !== 'string' || !NAME_RE.test(camera)))
+        throw httpError(400, 'camera_name must match ^[A-Za-z0-9_-]{1,64}$');
+      const unknown = Object.keys(b).filter((k) => k !== 'field_id' && k !== 'camera_name');
+      if (unknown.length)
+        throw httpError(400, `Unknown field ${quote(unknown[0]!)}: allowed are field_id, camera_name`);
+      const last = lastRequest.get(fieldId);
+      const t = now();
+      if (last !== undefined && t - last < 30_000) {
+        const retry = Math.ceil((30_000 - (t - last)) / 1000);
+        setResponseHeader(event, 'retry-after', retry);
+        throw httpError(
+          429,
+          `A clip of field ${fieldId} was requested ${Math.floor((t - last) / 1000)}s ago; try again in ${retry}s`,
+        );
+      }
+      // Claimed before the await: a second request arriving while this one runs sees it and gets a 429.
+      lastRequest.set(fieldId, t);
+      try {
+        const result = await deps.requestClip(fieldId, camera as string | undefined);
+        setResponseStatus(event, 202);
+        return { status: 'success', data: result };
+      } catch (e) {
+        // Refused before anything was made (no such camera, no booking running): the next press may go ahead. Any
+        // other failure keeps the claim, since a clip may have been made before the reply was lost.
+        if (hasCode(e, 'not-found') && lastRequest.get(fieldId) === t) lastRequest.delete(fieldId);
+        throw httpErrorFrom(e, 'Video processing');
+      }
+    }),
+  );
 }

@@ -13,16 +13,52 @@ export function concatList(files: readonly string[]): string {
  */
 export function cutArgs(listFile: string, startSec: number, durationSec: number, out: string): string[] {
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
-    '-f', 'concat', '-safe', '0', '-i', listFile, '-ss', startSec.toFixed(3),
-    '-t', durationSec.toFixed(3), '-map', '0:v', '-map', '0:a?', '-c', 'copy',
-    '-avoid_negative_ts', 'make_zero', '-movflags', '+faststart', '-f', 'mp4', out,
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    listFile,
+    '-ss',
+    startSec.toFixed(3),
+    '-t',
+    durationSec.toFixed(3),
+    '-map',
+    '0:v',
+    '-map',
+    '0:a?',
+    '-c',
+    'copy',
+    '-avoid_negative_ts',
+    'make_zero',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    out,
   ];
 }
 
 /** Lists the keyframe times of a file's first video stream (ffprobe reads only keyframes). */
 export function keyframeArgs(file: string): string[] {
-  return ['-v', 'error', '-select_streams', 'v:0', '-skip_frame', 'nokey', '-show_entries', 'frame=pts_time:format=start_time', '-of', 'json', file];
+  return [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-skip_frame',
+    'nokey',
+    '-show_entries',
+    'frame=pts_time:format=start_time',
+    '-of',
+    'json',
+    file,
+  ];
 }
 
 /** The largest 16:9 frame of at most 480 lines that does not upscale a source of `height`. */
@@ -48,32 +84,105 @@ export function excerptStarts(durationSec: number, count: number, length: number
  * A preview: short excerpts spread across the video, each read with input-side seeking (so the cost does not grow
  * with the video's length), scaled into one 16:9 frame of at most 480 lines, concatenated, without sound.
  */
-export function previewArgs(input: string, starts: readonly number[], excerptSec: number, size: { width: number; height: number }, out: string): string[] {
+export function previewArgs(
+  input: string,
+  starts: readonly number[],
+  excerptSec: number,
+  size: { width: number; height: number },
+  out: string,
+): string[] {
   const inputs = starts.flatMap((s) => ['-ss', s.toFixed(3), '-t', excerptSec.toFixed(3), '-i', input]);
   const chains = starts.map((_, i) => `[${i}:v]${fit(size)},fps=15,format=yuv420p[v${i}]`);
   const concat = `${starts.map((_, i) => `[v${i}]`).join('')}concat=n=${starts.length}:v=1:a=0[out]`;
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...inputs,
-    '-filter_complex', [...chains, concat].join(';'), '-map', '[out]',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '28', '-movflags', '+faststart', '-f', 'mp4', out,
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    ...inputs,
+    '-filter_complex',
+    [...chains, concat].join(';'),
+    '-map',
+    '[out]',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '28',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    out,
   ];
 }
 
 /** The same excerpts cut with output-side seeking (`-i in -ss t`): the usual approach, kept as the benchmark's baseline. */
-export function previewArgsOutputSeek(input: string, starts: readonly number[], excerptSec: number, size: { width: number; height: number }, out: string): string[] {
-  const trims = starts.map((s, i) => `[0:v]trim=start=${s}:duration=${excerptSec},setpts=PTS-STARTPTS,${fit(size)},fps=15,format=yuv420p[v${i}]`);
+export function previewArgsOutputSeek(
+  input: string,
+  starts: readonly number[],
+  excerptSec: number,
+  size: { width: number; height: number },
+  out: string,
+): string[] {
+  const trims = starts.map(
+    (s, i) =>
+      `[0:v]trim=start=${s}:duration=${excerptSec},setpts=PTS-STARTPTS,${fit(size)},fps=15,format=yuv420p[v${i}]`,
+  );
   const concat = `${starts.map((_, i) => `[v${i}]`).join('')}concat=n=${starts.length}:v=1:a=0[out]`;
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', input,
-    '-filter_complex', [...trims, concat].join(';'), '-map', '[out]',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '28', '-movflags', '+faststart', '-f', 'mp4', out,
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    input,
+    '-filter_complex',
+    [...trims, concat].join(';'),
+    '-map',
+    '[out]',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '28',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    out,
   ];
 }
 
 /** A 16:9 JPEG thumbnail of the frame at `atSec`, read with input-side seeking. */
-export function thumbnailArgs(input: string, atSec: number, size: { width: number; height: number }, out: string): string[] {
+export function thumbnailArgs(
+  input: string,
+  atSec: number,
+  size: { width: number; height: number },
+  out: string,
+): string[] {
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-ss', atSec.toFixed(3), '-i', input,
-    '-frames:v', '1', '-vf', fit(size), '-q:v', '3', '-f', 'image2', out,
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-ss',
+    atSec.toFixed(3),
+    '-i',
+    input,
+    '-frames:v',
+    '1',
+    '-vf',
+    fit(size),
+    '-q:v',
+    '3',
+    '-f',
+    'image2',
+    out,
   ];
 }

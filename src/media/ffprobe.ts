@@ -3,14 +3,34 @@
 import { runMediaToEnd } from './process.js';
 
 /** One stream as ffprobe reports it. */
-export interface ProbedStream { type: string; codec: string; width?: number; height?: number; fps?: number }
+export interface ProbedStream {
+  type: string;
+  codec: string;
+  width?: number;
+  height?: number;
+  fps?: number;
+}
 
 /** What ffprobe says of a file. */
-export interface ProbedMedia { durationSec: number; sizeBytes: number; startSec: number; streams: ProbedStream[] }
+export interface ProbedMedia {
+  durationSec: number;
+  sizeBytes: number;
+  startSec: number;
+  streams: ProbedStream[];
+}
 
 /** Probes `file` (or a URL, with `inputArgs` such as `-rtsp_transport tcp`) with a timeout. */
-export async function probeMedia(ffprobe: string, file: string, timeoutMs = 20_000, inputArgs: readonly string[] = []): Promise<ProbedMedia> {
-  const out = await runMediaToEnd(ffprobe, ['-v', 'error', ...inputArgs, '-print_format', 'json', '-show_format', '-show_streams', file], timeoutMs);
+export async function probeMedia(
+  ffprobe: string,
+  file: string,
+  timeoutMs = 20_000,
+  inputArgs: readonly string[] = [],
+): Promise<ProbedMedia> {
+  const out = await runMediaToEnd(
+    ffprobe,
+    ['-v', 'error', ...inputArgs, '-print_format', 'json', '-show_format', '-show_streams', file],
+    timeoutMs,
+  );
   const json = JSON.parse(out) as {
     format?: { duration?: string; size?: string; start_time?: string };
     streams?: { codec_type?: string; codec_name?: string; width?: number; height?: number; avg_frame_rate?: string }[];
@@ -24,7 +44,11 @@ export async function probeMedia(ffprobe: string, file: string, timeoutMs = 20_0
     sizeBytes: Number(json.format?.size ?? 0),
     startSec: Number(json.format?.start_time ?? 0),
     streams: (json.streams ?? []).map((s) => ({
-      type: s.codec_type ?? 'unknown', codec: s.codec_name ?? 'unknown', width: s.width, height: s.height, fps: fps(s.avg_frame_rate),
+      type: s.codec_type ?? 'unknown',
+      codec: s.codec_name ?? 'unknown',
+      width: s.width,
+      height: s.height,
+      fps: fps(s.avg_frame_rate),
     })),
   };
 }

@@ -6,7 +6,11 @@ import { createInterface } from 'node:readline';
 import type { ErrorCode } from '../errors.js';
 
 /** How a child process ended; `stderrTail` holds its last lines for the log. */
-export interface ProcessExit { code: number | null; signal: NodeJS.Signals | null; stderrTail: string[] }
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderrTail: string[];
+}
 
 /** A running ffmpeg/ffprobe. */
 export interface MediaProcess {
@@ -29,7 +33,9 @@ export function runMedia(bin: string, args: readonly string[], onLine?: (line: s
   });
   const exited = new Promise<ProcessExit>((resolve) => {
     child.once('error', (e: NodeJS.ErrnoException) => {
-      stderrTail.push(`${bin}: ${e.code === 'ENOENT' ? 'not found (install ffmpeg or set FFMPEG_PATH/FFPROBE_PATH)' : e.message}`);
+      stderrTail.push(
+        `${bin}: ${e.code === 'ENOENT' ? 'not found (install ffmpeg or set FFMPEG_PATH/FFPROBE_PATH)' : e.message}`,
+      );
       resolve({ code: 127, signal: null, stderrTail });
     });
     child.once('close', (code, signal) => resolve({ code, signal, stderrTail }));
@@ -72,7 +78,12 @@ export class MediaFailedError extends Error {
  * Runs to completion and collects stdout as bytes (an image, say); rejects with the stderr tail on a non-zero exit
  * or after `timeoutMs`, and kills the process at once when `signal` aborts.
  */
-export async function runMediaToBuffer(bin: string, args: readonly string[], timeoutMs = 60_000, signal?: AbortSignal): Promise<Buffer> {
+export async function runMediaToBuffer(
+  bin: string,
+  args: readonly string[],
+  timeoutMs = 60_000,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   if (signal?.aborted) throw new MediaCancelledError(`${bin} cancelled before it started`);
   const chunks: Buffer[] = [];
   const p = runMedia(bin, args);
@@ -86,13 +97,23 @@ export async function runMediaToBuffer(bin: string, args: readonly string[], tim
   signal?.removeEventListener('abort', onAbort);
   if (signal?.aborted) throw new MediaCancelledError(`${bin} cancelled`);
   if (exit.code !== 0) {
-    const why = exit.signal ? `killed (${exit.signal}${exit.signal === 'SIGKILL' ? `, timeout ${timeoutMs} ms` : ''})` : `exit ${exit.code}`;
-    throw new MediaFailedError(`${bin} failed (${why}): ${exit.stderrTail.slice(-3).join(' | ') || 'no output'}`, exit.code);
+    const why = exit.signal
+      ? `killed (${exit.signal}${exit.signal === 'SIGKILL' ? `, timeout ${timeoutMs} ms` : ''})`
+      : `exit ${exit.code}`;
+    throw new MediaFailedError(
+      `${bin} failed (${why}): ${exit.stderrTail.slice(-3).join(' | ') || 'no output'}`,
+      exit.code,
+    );
   }
   return Buffer.concat(chunks);
 }
 
 /** {@link runMediaToBuffer} for text output (ffprobe's JSON, a segment list). */
-export async function runMediaToEnd(bin: string, args: readonly string[], timeoutMs = 60_000, signal?: AbortSignal): Promise<string> {
+export async function runMediaToEnd(
+  bin: string,
+  args: readonly string[],
+  timeoutMs = 60_000,
+  signal?: AbortSignal,
+): Promise<string> {
   return (await runMediaToBuffer(bin, args, timeoutMs, signal)).toString('utf8').replace(/\n$/, '');
 }

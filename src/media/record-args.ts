@@ -18,8 +18,16 @@ export function inputArgs(url: string, testsrc = { width: 640, height: 360, fps:
   if (url === 'testsrc') {
     // A synthetic pattern with a running seconds counter and a tone, paced at real time.
     return [
-      '-re', '-f', 'lavfi', '-i', `testsrc=size=${testsrc.width}x${testsrc.height}:rate=${testsrc.fps}`,
-      '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=16000',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc=size=${testsrc.width}x${testsrc.height}:rate=${testsrc.fps}`,
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:sample_rate=16000',
     ];
   }
   const u = new URL(url);
@@ -35,10 +43,26 @@ export function inputArgs(url: string, testsrc = { width: 640, height: 360, fps:
 export function codecArgs(url: string, segmentSeconds: number, fps = 15): string[] {
   if (url === 'testsrc') {
     return [
-      '-map', '0:v', '-map', '1:a',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
-      '-g', String(fps), '-force_key_frames', `expr:gte(t,n_forced*${segmentSeconds})`,
-      '-c:a', 'aac', '-b:a', '32k',
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-tune',
+      'zerolatency',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      String(fps),
+      '-force_key_frames',
+      `expr:gte(t,n_forced*${segmentSeconds})`,
+      '-c:a',
+      'aac',
+      '-b:a',
+      '32k',
     ];
   }
   return ['-map', '0:v', '-map', '0:a?', '-c', 'copy'];
@@ -53,14 +77,28 @@ export function recordArgs(input: RecordArgsInput): string[] {
     ...COMMON,
     ...inputArgs(input.url, input.testsrc),
     ...codecArgs(input.url, input.segmentSeconds, input.testsrc?.fps),
-    '-f', 'segment', '-segment_time', String(input.segmentSeconds), '-segment_format', 'mpegts',
-    '-reset_timestamps', '0', '-segment_list', 'pipe:1', '-segment_list_type', 'csv',
+    '-f',
+    'segment',
+    '-segment_time',
+    String(input.segmentSeconds),
+    '-segment_format',
+    'mpegts',
+    '-reset_timestamps',
+    '0',
+    '-segment_list',
+    'pipe:1',
+    '-segment_list_type',
+    'csv',
     input.outputPattern,
   ];
 }
 
 /** One line of the segment list: the file and its start and end on the run's timeline, in seconds. */
-export interface SegmentListEntry { file: string; start: number; end: number }
+export interface SegmentListEntry {
+  file: string;
+  start: number;
+  end: number;
+}
 
 /** Parses `run_000001.ts,2.064000,4.064000`; undefined for anything else. */
 export function parseSegmentListLine(line: string): SegmentListEntry | undefined {

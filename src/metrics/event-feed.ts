@@ -8,7 +8,11 @@ import type { Metrics } from './registry.js';
 const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2, isolated: 2 } as const;
 
 /** The metric's label for each restart code (the labels predate the codes, and dashboards use them). */
-const RESTART_LABEL: Record<RestartCode, 'stall' | 'missing' | 'exit'> = { stall: 'stall', 'ffmpeg-missing': 'missing', 'ffmpeg-failed': 'exit' };
+const RESTART_LABEL: Record<RestartCode, 'stall' | 'missing' | 'exit'> = {
+  stall: 'stall',
+  'ffmpeg-missing': 'missing',
+  'ffmpeg-failed': 'exit',
+};
 
 /** Subscribes the metrics to the supervisor's events. */
 export function feedMetrics(events: TypedEmitter<SupervisorEvents<ActorEvent>>, m: Metrics): void {
@@ -37,22 +41,34 @@ function onDomainEvent(e: ActorEvent, m: Metrics): void {
       const r = e.record;
       const outcome = r.error ? 'failed' : r.failedDates.length ? 'partial' : 'success';
       m.syncRuns.inc({ outcome });
-      for (const result of ['created', 'updated', 'unchanged', 'skipped'] as const) m.syncBookings.inc({ result }, r[result]);
+      for (const result of ['created', 'updated', 'unchanged', 'skipped'] as const)
+        m.syncBookings.inc({ result }, r[result]);
       if (r.finishedAt) {
         m.syncDuration.observe((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000);
         if (outcome === 'success') m.syncLastSuccess.set(Date.parse(r.finishedAt) / 1000);
       }
       return;
     }
-    case 'ayo:call': m.ayoCalls.inc({ endpoint: e.endpoint, outcome: e.outcome }); return;
-    case 'connectivity:change': m.connectivity.set({ dependency: e.target }, e.online ? 1 : 0); return;
+    case 'ayo:call':
+      m.ayoCalls.inc({ endpoint: e.endpoint, outcome: e.outcome });
+      return;
+    case 'connectivity:change':
+      m.connectivity.set({ dependency: e.target }, e.online ? 1 : 0);
+      return;
     case 'recorder:state':
       m.cameraRecording.set({ camera: e.camera }, e.state === 'recording' ? 1 : 0);
-      for (const state of ['recording', 'reconnecting', 'offline', 'disabled']) m.cameraState.set({ camera: e.camera, state }, state === e.state ? 1 : 0);
+      for (const state of ['recording', 'reconnecting', 'offline', 'disabled'])
+        m.cameraState.set({ camera: e.camera, state }, state === e.state ? 1 : 0);
       return;
-    case 'segment:closed': m.segments.inc({ camera: e.camera }); return;
-    case 'recorder:restart': m.ffmpegRestarts.inc({ camera: e.camera, reason: RESTART_LABEL[e.code] }); return;
-    case 'recording:gap': m.gapSeconds.inc({ camera: e.camera }, (e.endMs - e.startMs) / 1000); return;
+    case 'segment:closed':
+      m.segments.inc({ camera: e.camera });
+      return;
+    case 'recorder:restart':
+      m.ffmpegRestarts.inc({ camera: e.camera, reason: RESTART_LABEL[e.code] });
+      return;
+    case 'recording:gap':
+      m.gapSeconds.inc({ camera: e.camera }, (e.endMs - e.startMs) / 1000);
+      return;
     case 'clip:done':
       m.clipSeconds.observe({ camera: e.camera }, e.seconds);
       m.clipCoverage.observe({ camera: e.camera }, e.coverage);

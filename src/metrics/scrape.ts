@@ -9,11 +9,21 @@ const JOB_STATUSES = ['pending', 'running', 'done', 'dead', 'cancelled'];
 
 /** Returns the function the /metrics handler calls before rendering. */
 export function createScrapeCollector(db: Db, m: Metrics, opts: { cameras: readonly string[]; dataDir: string }) {
-  const bookings = db.prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM bookings GROUP BY status');
-  const videos = db.prepare<[], { status: string; type: string; n: number }>('SELECT status, type, COUNT(*) AS n FROM videos GROUP BY status, type');
-  const jobs = db.prepare<[], { kind: string; status: string; n: number }>('SELECT kind, status, COUNT(*) AS n FROM jobs GROUP BY kind, status');
-  const oldest = db.prepare<[], { kind: string; created: string }>("SELECT kind, MIN(created_at) AS created FROM jobs WHERE status IN ('pending', 'running') GROUP BY kind");
-  const lastEnd = db.prepare<[string], { end_ms: number | null }>('SELECT MAX(end_ms) AS end_ms FROM segments WHERE camera = ?');
+  const bookings = db.prepare<[], { status: string; n: number }>(
+    'SELECT status, COUNT(*) AS n FROM bookings GROUP BY status',
+  );
+  const videos = db.prepare<[], { status: string; type: string; n: number }>(
+    'SELECT status, type, COUNT(*) AS n FROM videos GROUP BY status, type',
+  );
+  const jobs = db.prepare<[], { kind: string; status: string; n: number }>(
+    'SELECT kind, status, COUNT(*) AS n FROM jobs GROUP BY kind, status',
+  );
+  const oldest = db.prepare<[], { kind: string; created: string }>(
+    "SELECT kind, MIN(created_at) AS created FROM jobs WHERE status IN ('pending', 'running') GROUP BY kind",
+  );
+  const lastEnd = db.prepare<[string], { end_ms: number | null }>(
+    'SELECT MAX(end_ms) AS end_ms FROM segments WHERE camera = ?',
+  );
 
   return (): void => {
     const now = Date.now();

@@ -45,7 +45,10 @@ export interface ApplyOptions {
 export type ApplyResult = { moved: true; video: VideoRow } | { moved: false; video: VideoRow | undefined };
 
 /** The new video of a booking × camera (or a manual clip). */
-export type NewVideo = Pick<VideoRow, 'unique_id' | 'booking_id' | 'camera' | 'field_id' | 'type' | 'window_start_ms' | 'window_end_ms'>;
+export type NewVideo = Pick<
+  VideoRow,
+  'unique_id' | 'booking_id' | 'camera' | 'field_id' | 'type' | 'window_start_ms' | 'window_end_ms'
+>;
 
 /** The group a job of `kind` belongs to: one cut per camera at a time, since cuts of one camera read one disk. */
 export function jobGroupOf(kind: JobKind, video: Pick<VideoRow, 'camera'>): string | undefined {
@@ -61,10 +64,18 @@ export function createVideoLifecycle(deps: LifecycleDeps) {
   const jobs = createJobsRepo(deps.db);
   const now = deps.now ?? Date.now;
 
-  const enqueue = (kind: JobKind, v: VideoRow, iso: string) => jobs.enqueue({
-    kind, payload: { uniqueId: v.unique_id }, dedupeKey: jobKey(kind, v.unique_id), groupKey: jobGroupOf(kind, v),
-    maxAttempts: attemptsOf(deps.jobDelays[kind]), runAtMs: Date.parse(iso),
-  }, iso);
+  const enqueue = (kind: JobKind, v: VideoRow, iso: string) =>
+    jobs.enqueue(
+      {
+        kind,
+        payload: { uniqueId: v.unique_id },
+        dedupeKey: jobKey(kind, v.unique_id),
+        groupKey: jobGroupOf(kind, v),
+        maxAttempts: attemptsOf(deps.jobDelays[kind]),
+        runAtMs: Date.parse(iso),
+      },
+      iso,
+    );
 
   const changeJobs = (t: Transition, v: VideoRow, iso: string) => {
     for (const kind of t.cancel ?? []) jobs.cancelByKey(jobKey(kind, v.unique_id), iso);
@@ -75,8 +86,18 @@ export function createVideoLifecycle(deps: LifecycleDeps) {
 
   const report = (v: VideoRow) => {
     try {
-      deps.onStatus?.({ type: 'video:status', uniqueId: v.unique_id, bookingId: v.booking_id, camera: v.camera, videoType: v.type, status: v.status, reason: v.reason });
-    } catch { /* a listener cannot break the lifecycle */ }
+      deps.onStatus?.({
+        type: 'video:status',
+        uniqueId: v.unique_id,
+        bookingId: v.booking_id,
+        camera: v.camera,
+        videoType: v.type,
+        status: v.status,
+        reason: v.reason,
+      });
+    } catch {
+      /* a listener cannot break the lifecycle */
+    }
   };
 
   const self = {

@@ -45,19 +45,24 @@ export function sweepVideoFiles(o: FileSweepOptions): { videos: number; orphans:
   const videos = createVideosRepo(o.db);
   const jobs = createJobsRepo(o.db);
   const before = o.nowMs - o.retentionMs;
-  const live = (v: VideoRow) => VIDEO_JOB_KINDS.some((k) => {
-    const s = jobs.byKey(jobKey(k, v.unique_id))?.status;
-    return s === 'pending' || s === 'running';
-  });
+  const live = (v: VideoRow) =>
+    VIDEO_JOB_KINDS.some((k) => {
+      const s = jobs.byKey(jobKey(k, v.unique_id))?.status;
+      return s === 'pending' || s === 'running';
+    });
   let delivered = 0;
   for (const v of videos.withFiles('ready', before)) if (o.lifecycle.dropFiles(v)) delivered++;
-  if (delivered > 0) o.logger.info(`🧹 RETENTION: removed the local files of ${delivered} delivered videos (the object store keeps them)`);
+  if (delivered > 0)
+    o.logger.info(
+      `🧹 RETENTION: removed the local files of ${delivered} delivered videos (the object store keeps them)`,
+    );
   let settled = 0;
   for (const v of videos.withFiles('cancelled', Number.MAX_SAFE_INTEGER)) if (o.lifecycle.dropFiles(v)) settled++;
   for (const v of videos.withFiles('failed', before)) if (!live(v) && o.lifecycle.dropFiles(v)) settled++;
   if (settled > 0) o.logger.info(`🧹 RETENTION: removed the local files of ${settled} cancelled or failed videos`);
   const orphans = sweepOrphans(o, videos);
-  if (orphans > 0) o.logger.info(`🧹 RETENTION: removed ${orphans} video file(s) no video claims (left by an interrupted cut)`);
+  if (orphans > 0)
+    o.logger.info(`🧹 RETENTION: removed ${orphans} video file(s) no video claims (left by an interrupted cut)`);
   return { videos: delivered + settled, orphans };
 }
 
@@ -80,7 +85,8 @@ function sweepOrphans(o: FileSweepOptions, videos: ReturnType<typeof createVideo
       n++;
     }
     // An empty day folder goes too, unless a cut may have just made it.
-    if (fs.readdirSync(dir).length === 0 && fs.statSync(dir).mtimeMs <= cutoff) fs.rmSync(dir, { recursive: true, force: true });
+    if (fs.readdirSync(dir).length === 0 && fs.statSync(dir).mtimeMs <= cutoff)
+      fs.rmSync(dir, { recursive: true, force: true });
   }
   return n;
 }

@@ -9,16 +9,45 @@
 // - group: at most one job of a group runs at a time (one cut per camera).
 
 export {
-  VIDEO_TRANSITIONS, VIDEO_JOB_KINDS, UNCUT, HANDED_TO_DELIVERY, SETTLED, allows, operatorRetryEvent,
-  type Transition, type VideoLifecycleEvent, type VideoStatus,
+  VIDEO_TRANSITIONS,
+  VIDEO_JOB_KINDS,
+  UNCUT,
+  HANDED_TO_DELIVERY,
+  SETTLED,
+  allows,
+  operatorRetryEvent,
+  type Transition,
+  type VideoLifecycleEvent,
+  type VideoStatus,
 } from './video-lifecycle.js';
 export {
-  createVideoLifecycle, jobGroupOf, type VideoLifecycle, type LifecycleDeps, type ApplyOptions, type ApplyResult,
-  type NewVideo, type VideoStatusChange,
+  createVideoLifecycle,
+  jobGroupOf,
+  type VideoLifecycle,
+  type LifecycleDeps,
+  type ApplyOptions,
+  type ApplyResult,
+  type NewVideo,
+  type VideoStatusChange,
 } from './apply.js';
-export { JOB_KINDS, jobKey, attemptsOf, videoOfJob, isJobKind, type JobKind, type JobPayloads, type JobDelays } from './job-kinds.js';
 export {
-  createJobRunner, type JobRunner, type JobKindSpec, type JobContext, type Admission, type JobDependency, type JobRunnerOptions,
+  JOB_KINDS,
+  jobKey,
+  attemptsOf,
+  videoOfJob,
+  isJobKind,
+  type JobKind,
+  type JobPayloads,
+  type JobDelays,
+} from './job-kinds.js';
+export {
+  createJobRunner,
+  type JobRunner,
+  type JobKindSpec,
+  type JobContext,
+  type Admission,
+  type JobDependency,
+  type JobRunnerOptions,
 } from './job-runner.js';
 export { retryJobByOperator, type OperatorRetry } from './operator.js';
 export { sweepVideoFiles, type FileSweepOptions } from './files.js';

@@ -75,7 +75,13 @@ const RECHECK_MS = 10_000;
 const LEASE_MS = 10 * 60_000;
 
 type StopWhy = 'cancel' | 'stop';
-interface Slot { abort: AbortController; why: StopWhy | undefined; group: string | null; video: string | null; done: Promise<void> }
+interface Slot {
+  abort: AbortController;
+  why: StopWhy | undefined;
+  group: string | null;
+  video: string | null;
+  done: Promise<void>;
+}
 
 /** Creates a runner of one kind; `pump()` claims due jobs, `setOnline()` follows ConnectivityActor. */
 export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, opts: JobRunnerOptions) {
@@ -88,10 +94,16 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
   let openedAt = 0;
   // The circuit counts the dependency's own failures (5xx, bad answers); an unreachable link is ConnectivityActor's.
   const makePolicy = (): Resilience => {
-    const p = createResilience({
-      name: dep?.name ?? spec.policyName ?? spec.kind, maxAttempts: spec.quickDelaysMs.length + 1, delaysMs: spec.quickDelaysMs,
-      breaker: dep?.breaker, breakOn: (e) => !isUnreachable(e),
-    }, opts.logger);
+    const p = createResilience(
+      {
+        name: dep?.name ?? spec.policyName ?? spec.kind,
+        maxAttempts: spec.quickDelaysMs.length + 1,
+        delaysMs: spec.quickDelaysMs,
+        breaker: dep?.breaker,
+        breakOn: (e) => !isUnreachable(e),
+      },
+      opts.logger,
+    );
     p.onCircuitChange((s) => {
       if (s === 'open') openedAt = now();
       circuitListeners.forEach((l) => l(s));
@@ -116,7 +128,8 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
     spec.onQueued?.(job);
   };
   /** Waiting keeps the job's place in the queue (its run_at) unless a later time is given; the attempt is refunded. */
-  const wait = (job: JobRow, runAtMs: number, why: string | null) => jobs.retryAt(job.id, runAtMs, why, now(), true, opts.owner);
+  const wait = (job: JobRow, runAtMs: number, why: string | null) =>
+    jobs.retryAt(job.id, runAtMs, why, now(), true, opts.owner);
 
   function settle(ctx: JobContext<K>, e: unknown): void {
     const { job } = ctx;
@@ -138,24 +151,35 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
 
   async function run(job: JobRow, slot: Slot): Promise<void> {
     const renewal = setInterval(() => {
-      try { jobs.renewLease(job.id, opts.owner, now() + leaseMs); } catch { /* closing: the job ends with the actor */ }
+      try {
+        jobs.renewLease(job.id, opts.owner, now() + leaseMs);
+      } catch {
+        /* closing: the job ends with the actor */
+      }
     }, leaseMs / 5);
     let ctx: JobContext<K> | undefined;
     try {
       ctx = { job, payload: JSON.parse(job.payload) as JobPayloads[K] };
       // A job whose worker died on every attempt (a crash, a kill) comes back with its attempts spent: it must not
       // take the worker down forever.
-      if (job.attempts > maxAttempts) throw new PermanentError(`gave up after ${job.attempts - 1} attempts whose worker stopped`, { code: 'gave-up' });
+      if (job.attempts > maxAttempts)
+        throw new PermanentError(`gave up after ${job.attempts - 1} attempts whose worker stopped`, {
+          code: 'gave-up',
+        });
       const admission = spec.admit?.(ctx) ?? { run: true };
       if ('skip' in admission) return jobs.complete(job.id, now(), opts.owner);
       if ('wait' in admission) return wait(job, now() + admission.wait, null);
       const started = now();
       const c = ctx;
-      const result = await policy.execute(spec.label(c), (signal) => {
-        const stop = () => slot.abort.abort();
-        signal.addEventListener('abort', stop, { once: true });
-        return spec.run(c, slot.abort.signal).finally(() => signal.removeEventListener('abort', stop));
-      }, slot.abort.signal);
+      const result = await policy.execute(
+        spec.label(c),
+        (signal) => {
+          const stop = () => slot.abort.abort();
+          signal.addEventListener('abort', stop, { once: true });
+          return spec.run(c, slot.abort.signal).finally(() => signal.removeEventListener('abort', stop));
+        },
+        slot.abort.signal,
+      );
       // Even a cancelled job's result goes to onDone: the lifecycle refuses it there and the stage cleans up after it.
       // Completing is conditional on still holding the job, so a cancel or restart meanwhile keeps what it set.
       spec.onDone?.(c, result, now() - started);
@@ -190,16 +214,33 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
       while (running.size < slots() && available()) {
         const busy = [...new Set([...running.values()].map((r) => r.group).filter((g): g is string => g !== null))];
         // Never its own running jobs again, even if a renewal was missed and the lease ran out.
-        const job = jobs.claim(spec.kind, opts.owner, leaseMs, now(), { busyGroups: busy, excludeIds: [...running.keys()], maxAttempts });
+        const job = jobs.claim(spec.kind, opts.owner, leaseMs, now(), {
+          busyGroups: busy,
+          excludeIds: [...running.keys()],
+          maxAttempts,
+        });
         if (!job) break;
-        const slot: Slot = { abort: new AbortController(), why: undefined, group: job.group_key, video: videoOfJob(job.payload), done: Promise.resolve() };
+        const slot: Slot = {
+          abort: new AbortController(),
+          why: undefined,
+          group: job.group_key,
+          video: videoOfJob(job.payload),
+          done: Promise.resolve(),
+        };
         running.set(job.id, slot);
         slot.done = run(job, slot)
           .catch((e) => opts.logger.error(`${spec.kind} job ${job.id} crashed: ${describeError(e)}`))
           .finally(() => {
             running.delete(job.id);
             // A free slot takes the next due job at once rather than at the next poll.
-            if (!stopped) setImmediate(() => { try { self.pump(); } catch { /* closed meanwhile: the next poll retries */ } });
+            if (!stopped)
+              setImmediate(() => {
+                try {
+                  self.pump();
+                } catch {
+                  /* closed meanwhile: the next poll retries */
+                }
+              });
           });
         started++;
       }
@@ -241,7 +282,10 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
     /** Interrupts running jobs; they go back to the queue without spending an attempt. */
     async stop(): Promise<void> {
       stopped = true;
-      for (const r of running.values()) { r.why = 'stop'; r.abort.abort(); }
+      for (const r of running.values()) {
+        r.why = 'stop';
+        r.abort.abort();
+      }
       await self.idle();
     },
   };

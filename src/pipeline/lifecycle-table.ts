@@ -3,14 +3,21 @@
 
 import { VIDEO_TRANSITIONS, type Transition } from './video-lifecycle.js';
 
-const jobs = (label: string, kinds: readonly string[] | undefined) => (kinds?.length ? `${label} ${kinds.join(', ')}` : '');
+const jobs = (label: string, kinds: readonly string[] | undefined) =>
+  kinds?.length ? `${label} ${kinds.join(', ')}` : '';
 
 /** One markdown row per lifecycle event: from, to, and what it does to the video's jobs and files. */
 export function lifecycleTableMarkdown(): string {
   const rows = Object.entries(VIDEO_TRANSITIONS).map(([event, row]) => {
     const t: Transition = row;
-    const effects = [jobs('enqueues', t.enqueue), jobs('restarts', t.restart), jobs('cancels', t.cancel), t.dropFiles ? 'deletes the local files' : '']
-      .filter(Boolean).join('; ');
+    const effects = [
+      jobs('enqueues', t.enqueue),
+      jobs('restarts', t.restart),
+      jobs('cancels', t.cancel),
+      t.dropFiles ? 'deletes the local files' : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
     return `| \`${event}\` | ${t.from.map((s) => `\`${s}\``).join(', ')} | \`${t.to}\` | ${effects || '–'} |`;
   });
   return ['| event | from | to | jobs and files |', '|---|---|---|---|', ...rows].join('\n');

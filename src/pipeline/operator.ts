@@ -27,21 +27,23 @@ export function retryJobByOperator(db: Db, lifecycle: VideoLifecycle, id: number
   const jobs = createJobsRepo(db);
   const videos = createVideosRepo(db);
   // IMMEDIATE: the job's state is read under the write lock, so a runner cannot claim it between check and change.
-  return db.transaction((): OperatorRetry => {
-    const job = jobs.get(id);
-    if (!job) return undefined;
-    if (!RETRYABLE.includes(job.status)) return { refused: refusalOf(job) };
-    const uid = videoOfJob(job.payload);
-    const video = uid ? videos.get(uid) : undefined;
-    if (video?.status === 'cancelled') return { refused: 'its video was cancelled with its booking' };
-    if (video?.status === 'ready') return { refused: 'its video is delivered already' };
-    if (video && isJobKind(job.kind)) {
-      const r = lifecycle.apply(video, operatorRetryEvent(job.kind));
-      if (!r.moved) return { refused: `its video is ${r.video?.status ?? 'gone'}` };
-    } else {
-      jobs.revive(id, nowMs);
-    }
-    const after = jobs.get(id)!;
-    return after.status === 'pending' ? { job: after } : { refused: refusalOf(after) };
-  }).immediate();
+  return db
+    .transaction((): OperatorRetry => {
+      const job = jobs.get(id);
+      if (!job) return undefined;
+      if (!RETRYABLE.includes(job.status)) return { refused: refusalOf(job) };
+      const uid = videoOfJob(job.payload);
+      const video = uid ? videos.get(uid) : undefined;
+      if (video?.status === 'cancelled') return { refused: 'its video was cancelled with its booking' };
+      if (video?.status === 'ready') return { refused: 'its video is delivered already' };
+      if (video && isJobKind(job.kind)) {
+        const r = lifecycle.apply(video, operatorRetryEvent(job.kind));
+        if (!r.moved) return { refused: `its video is ${r.video?.status ?? 'gone'}` };
+      } else {
+        jobs.revive(id, nowMs);
+      }
+      const after = jobs.get(id)!;
+      return after.status === 'pending' ? { job: after } : { refused: refusalOf(after) };
+    })
+    .immediate();
 }

@@ -49,7 +49,12 @@ export const VIDEO_TRANSITIONS = {
   /** A shutdown interrupted the cut: not a failure, the next start runs it again. */
   'cut:interrupted': { from: ['processing'], to: 'pending', reason: 'interrupted by shutdown' },
   /** The cut found its booking gone, cancelled or no longer listed: nothing is made. */
-  'cut:void': { from: ['pending', 'processing', 'failed'], to: 'cancelled', cancel: ['cut', 'upload', 'notify'], dropFiles: true },
+  'cut:void': {
+    from: ['pending', 'processing', 'failed'],
+    to: 'cancelled',
+    cancel: ['cut', 'upload', 'notify'],
+    dropFiles: true,
+  },
   /** All three objects are in the store, verified: queue the announcement. */
   'upload:done': { from: ['uploading'], to: 'notifying', enqueue: ['notify'] },
   /** An upload attempt failed; its job retries later. */
@@ -64,24 +69,50 @@ export const VIDEO_TRANSITIONS = {
   'notify:failed': { from: ['notifying', 'failed'], to: 'failed' },
   /** The booking was cancelled: every unfinished job stops and the video's local files go. */
   'booking:cancelled': {
-    from: ['pending', 'processing', 'uploading', 'notifying', 'ready', 'failed', 'unavailable'], to: 'cancelled',
-    cancel: ['cut', 'upload', 'notify'], dropFiles: true, reason: 'Booking cancelled via API',
+    from: ['pending', 'processing', 'uploading', 'notifying', 'ready', 'failed', 'unavailable'],
+    to: 'cancelled',
+    cancel: ['cut', 'upload', 'notify'],
+    dropFiles: true,
+    reason: 'Booking cancelled via API',
   },
   /** The booking's start moved: the video of the old window is superseded by a new one. */
   'window:superseded': {
-    from: ['pending', 'processing', 'failed'], to: 'cancelled', cancel: ['cut', 'upload', 'notify'], dropFiles: true,
+    from: ['pending', 'processing', 'failed'],
+    to: 'cancelled',
+    cancel: ['cut', 'upload', 'notify'],
+    dropFiles: true,
     reason: 'booking window changed',
   },
   /** The booking's end moved before the cut was handed on: cut again for the new window. */
-  'window:changed': { from: ['pending', 'processing', 'failed'], to: 'pending', restart: ['cut'], reason: 'booking window changed' },
+  'window:changed': {
+    from: ['pending', 'processing', 'failed'],
+    to: 'pending',
+    restart: ['cut'],
+    reason: 'booking window changed',
+  },
   /** A cancelled video whose booking is eligible again (reinstated, window moved back). */
   'booking:eligible': { from: ['cancelled'], to: 'pending', restart: ['cut'], reason: 'booking eligible again' },
   /** An operator retries a dead or backing-off cut. */
-  'operator:retry-cut': { from: ['failed', 'pending'], to: 'pending', restart: ['cut'], reason: 'retried by an operator' },
+  'operator:retry-cut': {
+    from: ['failed', 'pending'],
+    to: 'pending',
+    restart: ['cut'],
+    reason: 'retried by an operator',
+  },
   /** An operator retries a dead or backing-off upload. */
-  'operator:retry-upload': { from: ['failed', 'uploading'], to: 'uploading', restart: ['upload'], reason: 'retried by an operator' },
+  'operator:retry-upload': {
+    from: ['failed', 'uploading'],
+    to: 'uploading',
+    restart: ['upload'],
+    reason: 'retried by an operator',
+  },
   /** An operator retries a dead or backing-off notification. */
-  'operator:retry-notify': { from: ['failed', 'notifying'], to: 'notifying', restart: ['notify'], reason: 'retried by an operator' },
+  'operator:retry-notify': {
+    from: ['failed', 'notifying'],
+    to: 'notifying',
+    restart: ['notify'],
+    reason: 'retried by an operator',
+  },
 } as const satisfies Record<string, Transition>;
 
 /** An event of the video lifecycle. */

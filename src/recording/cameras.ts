@@ -62,12 +62,16 @@ export function parseCameras(text: string, source: string): { cameras: CameraCon
     if (names.has(name)) problems.push(`${at}.name ${name} is used twice`);
     names.add(name);
     const fieldId = c.fieldId;
-    if (typeof fieldId !== 'number' || !Number.isSafeInteger(fieldId) || fieldId < 0) problems.push(`${at}.fieldId must be a whole number (camera ${name})`);
+    if (typeof fieldId !== 'number' || !Number.isSafeInteger(fieldId) || fieldId < 0)
+      problems.push(`${at}.fieldId must be a whole number (camera ${name})`);
     const url = c.url;
     if (typeof url !== 'string' || !isCameraUrl(url)) {
-      problems.push(`${at}.url must be rtsp://, rtsps://, http(s)://, file:// or testsrc (camera ${name}, got ${typeof url === 'string' ? redactUrl(url) : typeof url})`);
+      problems.push(
+        `${at}.url must be rtsp://, rtsps://, http(s)://, file:// or testsrc (camera ${name}, got ${typeof url === 'string' ? redactUrl(url) : typeof url})`,
+      );
     }
-    if (c.enabled !== undefined && typeof c.enabled !== 'boolean') problems.push(`${at}.enabled must be true or false (camera ${name})`);
+    if (c.enabled !== undefined && typeof c.enabled !== 'boolean')
+      problems.push(`${at}.enabled must be true or false (camera ${name})`);
     cameras.push({ name, fieldId: fieldId as number, url: url as string, enabled: c.enabled !== false });
   });
   return { cameras, problems };

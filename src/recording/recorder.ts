@@ -78,7 +78,13 @@ export function createRecorder(deps: RecorderDeps) {
   let restartTimer: NodeJS.Timeout | undefined;
   let watchdog: NodeJS.Timeout | undefined;
 
-  const emit = (e: RecorderEvent) => { try { deps.onEvent?.(e); } catch { /* listeners cannot break recording */ } };
+  const emit = (e: RecorderEvent) => {
+    try {
+      deps.onEvent?.(e);
+    } catch {
+      /* listeners cannot break recording */
+    }
+  };
   let stateReason: string | null = null;
   const setState = (next: RecorderState, reason: string | null = null) => {
     if (next === state && reason === stateReason) return;
@@ -109,7 +115,12 @@ export function createRecorder(deps: RecorderDeps) {
     stallReason = undefined;
     launchedAt = now();
     logger.info(`🎥 RECORDING: ${camera.name} starting ffmpeg on ${redactUrl(camera.url)}`);
-    const args = recordArgs({ url: camera.url, segmentSeconds: deps.segmentSeconds, outputPattern: path.join(incoming, `${runId}_%06d.ts`), testsrc: deps.testsrc });
+    const args = recordArgs({
+      url: camera.url,
+      segmentSeconds: deps.segmentSeconds,
+      outputPattern: path.join(incoming, `${runId}_%06d.ts`),
+      testsrc: deps.testsrc,
+    });
     const p = runMedia(deps.ffmpegPath, args, (line) => onSegmentLine(line));
     proc = p;
     void p.exited.then((exit) => onExit(p, exit));
@@ -120,7 +131,8 @@ export function createRecorder(deps: RecorderDeps) {
     if (!entry) return;
     const arrival = now();
     try {
-      if (anchor === undefined || Math.abs(arrival - (anchor + entry.end * 1000)) > MAX_DRIFT_MS) anchor = arrival - entry.end * 1000;
+      if (anchor === undefined || Math.abs(arrival - (anchor + entry.end * 1000)) > MAX_DRIFT_MS)
+        anchor = arrival - entry.end * 1000;
       const startMs = Math.round(anchor + entry.start * 1000);
       const endMs = Math.round(anchor + entry.end * 1000);
       const src = path.join(incoming, path.basename(entry.file));
@@ -129,22 +141,51 @@ export function createRecorder(deps: RecorderDeps) {
         fs.rmSync(src, { force: true });
         return;
       }
-      const rel = path.join(camera.name, localDateOf(new Date(startMs), deps.timeZone), `${camera.name}_${compact(startMs)}.ts`);
+      const rel = path.join(
+        camera.name,
+        localDateOf(new Date(startMs), deps.timeZone),
+        `${camera.name}_${compact(startMs)}.ts`,
+      );
       fs.mkdirSync(path.dirname(path.join(deps.recordingsDir, rel)), { recursive: true });
       fs.renameSync(src, path.join(deps.recordingsDir, rel));
-      segments.insert({ camera: camera.name, file: rel, start_ms: startMs, end_ms: endMs, duration_ms: endMs - startMs, size_bytes: size, created_at: new Date(arrival).toISOString() });
+      segments.insert({
+        camera: camera.name,
+        file: rel,
+        start_ms: startMs,
+        end_ms: endMs,
+        duration_ms: endMs - startMs,
+        size_bytes: size,
+        created_at: new Date(arrival).toISOString(),
+      });
       const gap = segments.closeGap(camera.name, startMs);
       if (gap && gap.end_ms !== null) {
-        logger.info(`🎥 RECORDING: ${camera.name} recording again after a gap of ${((gap.end_ms - gap.start_ms) / 1000).toFixed(1)}s (${gap.reason})`);
-        emit({ type: 'recording:gap', camera: camera.name, startMs: gap.start_ms, endMs: gap.end_ms, reason: gap.reason });
+        logger.info(
+          `🎥 RECORDING: ${camera.name} recording again after a gap of ${((gap.end_ms - gap.start_ms) / 1000).toFixed(1)}s (${gap.reason})`,
+        );
+        emit({
+          type: 'recording:gap',
+          camera: camera.name,
+          startMs: gap.start_ms,
+          endMs: gap.end_ms,
+          reason: gap.reason,
+        });
       }
       lastEndMs = endMs;
       lastSegmentAt = arrival;
       failures = 0;
       setState('recording');
-      emit({ type: 'segment:closed', camera: camera.name, startMs, endMs, durationMs: endMs - startMs, sizeBytes: size });
+      emit({
+        type: 'segment:closed',
+        camera: camera.name,
+        startMs,
+        endMs,
+        durationMs: endMs - startMs,
+        sizeBytes: size,
+      });
     } catch (e) {
-      logger.error(`🎥 RECORDING: ${camera.name} could not index segment ${path.basename(entry.file)}: ${describeError(e)}`);
+      logger.error(
+        `🎥 RECORDING: ${camera.name} could not index segment ${path.basename(entry.file)}: ${describeError(e)}`,
+      );
     }
   }
 
@@ -155,8 +196,11 @@ export function createRecorder(deps: RecorderDeps) {
     const tail = exit.stderrTail.at(-1);
     // Classified here, where it is known, so that metrics never read the log text.
     const code: RestartCode = stallReason ? 'stall' : exit.code === 127 ? 'ffmpeg-missing' : 'ffmpeg-failed';
-    const reason = stallReason
-      ?? (exit.code === 127 && tail ? tail : `ffmpeg exited (${exit.signal ?? `code ${exit.code}`})${tail ? `: ${redactAll(tail, camera.url)}` : ''}`);
+    const reason =
+      stallReason ??
+      (exit.code === 127 && tail
+        ? tail
+        : `ffmpeg exited (${exit.signal ?? `code ${exit.code}`})${tail ? `: ${redactAll(tail, camera.url)}` : ''}`);
     lastError = reason;
     segments.openGap(camera.name, lastEndMs ?? launchedAt, reason, new Date(now()).toISOString());
     failures++;
@@ -172,7 +216,7 @@ export function createRecorder(deps: RecorderDeps) {
     if (!proc || stallReason) return;
     const running = lastSegmentAt !== null && lastSegmentAt > launchedAt;
     const silentMs = now() - (running ? lastSegmentAt! : launchedAt);
-    if (silentMs > 2 * segmentMs + (running ? 0 : deps.startupGraceMs ?? 10_000)) {
+    if (silentMs > 2 * segmentMs + (running ? 0 : (deps.startupGraceMs ?? 10_000))) {
       stallReason = `no segment closed for ${(silentMs / 1000).toFixed(1)}s`;
       proc.kill();
     }
@@ -185,7 +229,8 @@ export function createRecorder(deps: RecorderDeps) {
         setState('disabled');
         return;
       }
-      if (lastEndMs !== undefined) segments.openGap(camera.name, lastEndMs, 'service was not recording', new Date(now()).toISOString());
+      if (lastEndMs !== undefined)
+        segments.openGap(camera.name, lastEndMs, 'service was not recording', new Date(now()).toISOString());
       emit({ type: 'recorder:state', camera: camera.name, state, reason: null });
       watchdog = setInterval(checkStall, Math.max(100, segmentMs / 4));
       launch();

@@ -26,7 +26,13 @@ export interface RecordingRetentionDeps {
 }
 
 /** What one pass deleted. */
-export interface RetentionResult { expired: number; forSpace: number; critical: number; orphans: number; missing: number }
+export interface RetentionResult {
+  expired: number;
+  forSpace: number;
+  critical: number;
+  orphans: number;
+  missing: number;
+}
 
 const BATCH = 50;
 
@@ -49,7 +55,9 @@ export function applyRecordingRetention(deps: RecordingRetentionDeps): Retention
   };
 
   // 1. Age.
-  const expired = deps.segments.olderThan(deps.camera, now - deps.retentionHours * 3_600_000, Number.MAX_SAFE_INTEGER).filter((r) => !isProtected(r));
+  const expired = deps.segments
+    .olderThan(deps.camera, now - deps.retentionHours * 3_600_000, Number.MAX_SAFE_INTEGER)
+    .filter((r) => !isProtected(r));
   for (let i = 0; i < expired.length; i += BATCH) remove(expired.slice(i, i + BATCH));
   result.expired = expired.length;
 
@@ -70,10 +78,18 @@ export function applyRecordingRetention(deps: RecordingRetentionDeps): Retention
     }
   }
   if (result.critical > 0) {
-    deps.logger.error(`🚨 DISK: critically full (under ${Math.round(critical / 1048576)} MB free): deleted ${result.critical} segments of ${deps.camera} that undelivered videos still needed`);
+    deps.logger.error(
+      `🚨 DISK: critically full (under ${Math.round(critical / 1048576)} MB free): deleted ${result.critical} segments of ${deps.camera} that undelivered videos still needed`,
+    );
   }
-  if (result.forSpace > 0) deps.logger.warn(`🧹 RETENTION: ${deps.camera}: deleted ${result.forSpace} oldest segments, free disk under ${deps.minFreeDiskMb} MB`);
-  if (result.expired > 0) deps.logger.info(`🧹 RETENTION: ${deps.camera}: deleted ${result.expired} segments older than ${deps.retentionHours}h`);
+  if (result.forSpace > 0)
+    deps.logger.warn(
+      `🧹 RETENTION: ${deps.camera}: deleted ${result.forSpace} oldest segments, free disk under ${deps.minFreeDiskMb} MB`,
+    );
+  if (result.expired > 0)
+    deps.logger.info(
+      `🧹 RETENTION: ${deps.camera}: deleted ${result.expired} segments older than ${deps.retentionHours}h`,
+    );
   return result;
 }
 
@@ -81,10 +97,15 @@ export function applyRecordingRetention(deps: RecordingRetentionDeps): Retention
  * Makes index and files agree for one camera: rows whose file is gone are dropped, and finished files that no
  * row names (left by a crash between a file operation and its index write) are deleted.
  */
-export function sweepRecordings(deps: Pick<RecordingRetentionDeps, 'camera' | 'recordingsDir' | 'segments' | 'logger'>, graceMs = 60_000): Pick<RetentionResult, 'orphans' | 'missing'> {
+export function sweepRecordings(
+  deps: Pick<RecordingRetentionDeps, 'camera' | 'recordingsDir' | 'segments' | 'logger'>,
+  graceMs = 60_000,
+): Pick<RetentionResult, 'orphans' | 'missing'> {
   const dir = path.join(deps.recordingsDir, deps.camera);
   const indexed = deps.segments.files(deps.camera);
-  const missing = deps.segments.oldest(deps.camera, Number.MAX_SAFE_INTEGER).filter((r) => !fs.existsSync(path.join(deps.recordingsDir, r.file)));
+  const missing = deps.segments
+    .oldest(deps.camera, Number.MAX_SAFE_INTEGER)
+    .filter((r) => !fs.existsSync(path.join(deps.recordingsDir, r.file)));
   deps.segments.deleteRows(missing.map((r) => r.id));
   let orphans = 0;
   if (fs.existsSync(dir)) {
@@ -102,7 +123,9 @@ export function sweepRecordings(deps: Pick<RecordingRetentionDeps, 'camera' | 'r
     }
   }
   if (orphans + missing.length > 0) {
-    deps.logger.warn(`🧹 RETENTION: ${deps.camera}: swept ${orphans} unindexed files and ${missing.length} index rows without a file`);
+    deps.logger.warn(
+      `🧹 RETENTION: ${deps.camera}: swept ${orphans} unindexed files and ${missing.length} index rows without a file`,
+    );
   }
   return { orphans, missing: missing.length };
 }

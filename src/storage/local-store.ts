@@ -6,12 +6,16 @@ import path from 'node:path';
 import type { ObjectStore } from './object-store.js';
 
 /** Where the local store keeps objects and where the service serves them. */
-export interface LocalStoreConfig { dir: string; publicBaseUrl: string }
+export interface LocalStoreConfig {
+  dir: string;
+  publicBaseUrl: string;
+}
 
 /** The file of `key` inside `dir`; refuses keys that would leave it. */
 export function localObjectPath(dir: string, key: string): string {
   const full = path.resolve(dir, key);
-  if (!full.startsWith(path.resolve(dir) + path.sep)) throw new Error(`object key ${JSON.stringify(key)} leaves the store`);
+  if (!full.startsWith(path.resolve(dir) + path.sep))
+    throw new Error(`object key ${JSON.stringify(key)} leaves the store`);
   return full;
 }
 

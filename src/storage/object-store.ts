@@ -7,7 +7,12 @@ export interface ObjectStore {
    * the store's answer already proves the stored bytes equal the file's (an ETag equal to the local MD5); the
    * caller checks the stored size otherwise.
    */
-  put(key: string, file: string, contentType: string, signal?: AbortSignal): Promise<{ size: number; verified: boolean }>;
+  put(
+    key: string,
+    file: string,
+    contentType: string,
+    signal?: AbortSignal,
+  ): Promise<{ size: number; verified: boolean }>;
   /** The stored size of `key`, or undefined when it does not exist. */
   size(key: string, signal?: AbortSignal): Promise<number | undefined>;
   /** Removes `key` (a missing key is not an error). */

@@ -19,8 +19,12 @@ export function classifyS3Error(e: unknown, what: string): Error {
   const status = err.$metadata?.httpStatusCode;
   const reason = `${err.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}${err.code ? ` ${err.code}` : ''}`;
   if (err.name === 'AbortError') return new PermanentError(`${what} cancelled`, { code: 'cancelled' });
-  if (status !== undefined && !isRetryableStatus(status)) return new PermanentError(`${what} failed: ${reason}`, { cause: e, code: 'store-failed' });
-  return new RetryableError(`${what} failed: ${reason}`, { cause: e, code: isUnreachable(e) ? 'unreachable' : 'store-failed' });
+  if (status !== undefined && !isRetryableStatus(status))
+    return new PermanentError(`${what} failed: ${reason}`, { cause: e, code: 'store-failed' });
+  return new RetryableError(`${what} failed: ${reason}`, {
+    cause: e,
+    code: isUnreachable(e) ? 'unreachable' : 'store-failed',
+  });
 }
 
 /**
@@ -48,13 +52,18 @@ export async function localEtags(file: string, partSize: number): Promise<{ sing
     }
   }
   if (inPart > 0 || parts.length === 0) parts.push(part.digest());
-  return { single: whole.digest('hex'), multipart: `${createHash('md5').update(Buffer.concat(parts)).digest('hex')}-${parts.length}` };
+  return {
+    single: whole.digest('hex'),
+    multipart: `${createHash('md5').update(Buffer.concat(parts)).digest('hex')}-${parts.length}`,
+  };
 }
 
 /** Creates the store. */
 export function createS3Store(cfg: S3Config, opts: { timeoutMs?: number } = {}): ObjectStore {
   const client = new S3Client({
-    endpoint: cfg.endpoint, region: cfg.region, forcePathStyle: cfg.forcePathStyle,
+    endpoint: cfg.endpoint,
+    region: cfg.region,
+    forcePathStyle: cfg.forcePathStyle,
     credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey },
     maxAttempts: 1, // retries are the service's own (cockatiel), counted and logged
     requestHandler: { requestTimeout: opts.timeoutMs ?? 60_000, connectionTimeout: 10_000 },
@@ -66,13 +75,31 @@ export function createS3Store(cfg: S3Config, opts: { timeoutMs?: number } = {}):
         if (size < PART_SIZE) {
           // One request, without lib-storage's chunking: the body is read into memory (under 8 MiB).
           const body = fs.readFileSync(file);
-          const out = await client.send(new PutObjectCommand({ Bucket: cfg.bucket, Key: key, Body: body, ContentType: contentType, ContentLength: size }), { abortSignal: signal });
+          const out = await client.send(
+            new PutObjectCommand({
+              Bucket: cfg.bucket,
+              Key: key,
+              Body: body,
+              ContentType: contentType,
+              ContentLength: size,
+            }),
+            { abortSignal: signal },
+          );
           const etag = out.ETag?.replace(/"/g, '').toLowerCase();
           return { size, verified: etag === createHash('md5').update(body).digest('hex') };
         }
         const upload = new Upload({
-          client, queueSize: QUEUE_SIZE, partSize: PART_SIZE, leavePartsOnError: false,
-          params: { Bucket: cfg.bucket, Key: key, Body: fs.createReadStream(file), ContentType: contentType, ContentLength: size },
+          client,
+          queueSize: QUEUE_SIZE,
+          partSize: PART_SIZE,
+          leavePartsOnError: false,
+          params: {
+            Bucket: cfg.bucket,
+            Key: key,
+            Body: fs.createReadStream(file),
+            ContentType: contentType,
+            ContentLength: size,
+          },
         });
         const onAbort = () => void upload.abort();
         signal?.addEventListener('abort', onAbort, { once: true });
@@ -90,7 +117,9 @@ export function createS3Store(cfg: S3Config, opts: { timeoutMs?: number } = {}):
     },
     async size(key, signal) {
       try {
-        const head = await client.send(new HeadObjectCommand({ Bucket: cfg.bucket, Key: key }), { abortSignal: signal });
+        const head = await client.send(new HeadObjectCommand({ Bucket: cfg.bucket, Key: key }), {
+          abortSignal: signal,
+        });
         return head.ContentLength;
       } catch (e) {
         const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

@@ -58,7 +58,10 @@ export class ActorHandle {
   constructor(private readonly options: ActorHandleOptions) {
     const channel = new MessageChannel();
     const boot: ActorBoot = {
-      actorId: options.id, rpcPort: channel.port2, heartbeatIntervalMs: options.heartbeatIntervalMs, data: options.data,
+      actorId: options.id,
+      rpcPort: channel.port2,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      data: options.data,
     };
     const entry = typeof options.entry === 'string' ? options.entry : fileURLToPath(options.entry);
     // A TypeScript entry (tests, `tsx` runs) is imported after tsx registers its hooks inside the worker:
@@ -78,10 +81,16 @@ export class ActorHandle {
 
     let resolveReady!: () => void;
     let rejectReady!: (e: Error) => void;
-    this.ready = new Promise<void>((res, rej) => { resolveReady = res; rejectReady = rej; });
+    this.ready = new Promise<void>((res, rej) => {
+      resolveReady = res;
+      rejectReady = rej;
+    });
     this.ready.catch(() => undefined);
 
-    const startTimer = setTimeout(() => this.kill(`did not become ready within ${options.startTimeoutMs} ms`), options.startTimeoutMs);
+    const startTimer = setTimeout(
+      () => this.kill(`did not become ready within ${options.startTimeoutMs} ms`),
+      options.startTimeoutMs,
+    );
     this.worker.on('message', (m: ActorToMain) => {
       switch (m.t) {
         case 'ready':
@@ -91,11 +100,21 @@ export class ActorHandle {
           this.watchHeartbeats();
           resolveReady();
           break;
-        case 'init-failed': this.lastError = m.error; break;
-        case 'heartbeat': this.lastHeartbeat = Date.now(); break;
-        case 'event': safe(() => options.onEvent(m.event)); break;
-        case 'log': safe(() => options.onLog(m.level, m.msg, m.fields)); break;
-        case 'stopped': this.stoppedMessage = true; break;
+        case 'init-failed':
+          this.lastError = m.error;
+          break;
+        case 'heartbeat':
+          this.lastHeartbeat = Date.now();
+          break;
+        case 'event':
+          safe(() => options.onEvent(m.event));
+          break;
+        case 'log':
+          safe(() => options.onLog(m.level, m.msg, m.fields));
+          break;
+        case 'stopped':
+          this.stoppedMessage = true;
+          break;
       }
     });
     this.worker.on('error', (e: Error & { code?: string }) => {
@@ -109,8 +128,9 @@ export class ActorHandle {
         clearTimeout(startTimer);
         clearInterval(this.monitor);
         const expected = this.stopRequested && this.killReason === undefined;
-        const reason = this.killReason
-          ?? (this.lastError ? `${this.lastError.name}: ${this.lastError.message}` : `exited with code ${code}`);
+        const reason =
+          this.killReason ??
+          (this.lastError ? `${this.lastError.name}: ${this.lastError.message}` : `exited with code ${code}`);
         const info: ExitInfo = { code, expected, wasReady: this.isReady, reason, error: this.lastError };
         const err = new ActorUnavailableError(`actor ${options.id} ${expected ? 'stopped' : `went away (${reason})`}`);
         rejectReady(err);
@@ -129,10 +149,14 @@ export class ActorHandle {
   private watchHeartbeats(): void {
     if (this.hasExited || this.killReason !== undefined || this.monitor) return;
     const { heartbeatIntervalMs, heartbeatTimeoutMs } = this.options;
-    this.monitor = setInterval(() => {
-      const silentFor = Date.now() - this.lastHeartbeat;
-      if (silentFor > heartbeatTimeoutMs) this.kill(`no heartbeat for ${silentFor} ms (limit ${heartbeatTimeoutMs} ms)`);
-    }, Math.max(10, Math.min(heartbeatIntervalMs, heartbeatTimeoutMs / 2)));
+    this.monitor = setInterval(
+      () => {
+        const silentFor = Date.now() - this.lastHeartbeat;
+        if (silentFor > heartbeatTimeoutMs)
+          this.kill(`no heartbeat for ${silentFor} ms (limit ${heartbeatTimeoutMs} ms)`);
+      },
+      Math.max(10, Math.min(heartbeatIntervalMs, heartbeatTimeoutMs / 2)),
+    );
   }
 
   /** Resolves when the actor says it is ready; rejects if it ends first. */
@@ -156,10 +180,22 @@ export class ActorHandle {
     await this.ready;
     return new Promise<Reply>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const fail = (e: Error) => { clearTimeout(timer); this.pending.delete(fail); reject(e); };
+      const fail = (e: Error) => {
+        clearTimeout(timer);
+        this.pending.delete(fail);
+        reject(e);
+      };
       this.pending.add(fail);
       if (timeoutMs !== undefined) {
-        timer = setTimeout(() => fail(new ActorUnavailableError(`actor ${this.options.id} did not answer ${request.type} within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () =>
+            fail(
+              new ActorUnavailableError(
+                `actor ${this.options.id} did not answer ${request.type} within ${timeoutMs} ms`,
+              ),
+            ),
+          timeoutMs,
+        );
       }
       this.remote.handle(request).then(
         (result) => {
@@ -188,7 +224,9 @@ export class ActorHandle {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       this.exited.then(() => false),
-      new Promise<boolean>((r) => { timer = setTimeout(() => r(true), deadlineMs); }),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(true), deadlineMs);
+      }),
     ]);
     clearTimeout(timer);
     if (timedOut) {
@@ -208,10 +246,18 @@ export class ActorHandle {
 
   /** Releases the comlink proxy (after exit). */
   dispose(): void {
-    try { this.remote[releaseProxy](); } catch { /* the port is already closed */ }
+    try {
+      this.remote[releaseProxy]();
+    } catch {
+      /* the port is already closed */
+    }
   }
 }
 
 function safe(fn: () => void): void {
-  try { fn(); } catch { /* a listener cannot break the handle */ }
+  try {
+    fn();
+  } catch {
+    /* a listener cannot break the handle */
+  }
 }

@@ -24,7 +24,11 @@ export interface ActorContext<Event extends { type: string }, Data> {
  * union the actor accepts (its child spec's `accepts` keeps the others away, so `notify` can end in assertNever);
  * it defaults to any `{ type }` for actors that have not declared theirs.
  */
-export interface Actor<Request extends { type: string }, Reply, Notification extends { type: string } = { type: string }> {
+export interface Actor<
+  Request extends { type: string },
+  Reply,
+  Notification extends { type: string } = { type: string },
+> {
   handle(request: Request): Promise<Reply> | Reply;
   notify?(message: Notification): void;
   stop?(): Promise<void> | void;
@@ -35,11 +39,18 @@ export interface Actor<Request extends { type: string }, Reply, Notification ext
  * `runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification>(async (ctx) => ({ handle: (req) => ... }))`.
  */
 export function runActor<
-  Request extends { type: string }, Reply, Event extends { type: string }, Data, Notification extends { type: string } = { type: string },
+  Request extends { type: string },
+  Reply,
+  Event extends { type: string },
+  Data,
+  Notification extends { type: string } = { type: string },
 >(
-  init: (ctx: ActorContext<Event, Data>) => Promise<Actor<Request, Reply, Notification>> | Actor<Request, Reply, Notification>,
+  init: (
+    ctx: ActorContext<Event, Data>,
+  ) => Promise<Actor<Request, Reply, Notification>> | Actor<Request, Reply, Notification>,
 ): void {
-  if (isMainThread || !parentPort) throw new Error('runActor() must run inside a worker thread started by the supervisor');
+  if (isMainThread || !parentPort)
+    throw new Error('runActor() must run inside a worker thread started by the supervisor');
   const port = parentPort;
   const boot = workerData as ActorBoot<Data>;
   const post = (m: ActorToMain) => port.postMessage(m);

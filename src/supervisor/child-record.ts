@@ -39,8 +39,17 @@ export interface Child {
 /** A fresh record of a child that has not started yet. */
 export function newChild(spec: ChildSpec): Child {
   return {
-    spec, state: 'stopped', handle: undefined, spawnedBy: undefined, pending: undefined, restarts: 0,
-    consecutive: 0, lastError: null, startedAt: null, readyAt: null, waiters: [],
+    spec,
+    state: 'stopped',
+    handle: undefined,
+    spawnedBy: undefined,
+    pending: undefined,
+    restarts: 0,
+    consecutive: 0,
+    lastError: null,
+    startedAt: null,
+    readyAt: null,
+    waiters: [],
   };
 }
 

@@ -38,11 +38,11 @@ export interface ChildSpec<Data = unknown> {
 
 /** Lifecycle of a child, as `GET /api/actors` shows it. */
 export type ChildState =
-  | 'starting'   // spawned, waiting for the ready handshake
-  | 'running'    // ready and answering heartbeats
-  | 'stopping'   // asked to stop, within its shutdownMs
-  | 'stopped'    // ended on purpose (or not restarted by its restart type)
-  | 'crashed'    // ended abnormally; a restart is being decided
+  | 'starting' // spawned, waiting for the ready handshake
+  | 'running' // ready and answering heartbeats
+  | 'stopping' // asked to stop, within its shutdownMs
+  | 'stopped' // ended on purpose (or not restarted by its restart type)
+  | 'crashed' // ended abnormally; a restart is being decided
   | 'restarting'; // waiting out its backoff before the next start
 
 /** A child's state as data. */

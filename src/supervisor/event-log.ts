@@ -5,10 +5,17 @@ import type { TypedEmitter } from './events.js';
 import type { SupervisorEvents } from './supervisor-events.js';
 
 /** Logs crashes, restarts, forced stops and the give-up; returns the unsubscribe function. */
-export function logSupervisorEvents<Event extends { type: string }>(events: TypedEmitter<SupervisorEvents<Event>>, logger: Logger): () => void {
+export function logSupervisorEvents<Event extends { type: string }>(
+  events: TypedEmitter<SupervisorEvents<Event>>,
+  logger: Logger,
+): () => void {
   const offs = [
-    events.on('actor:crash', (e) => logger.error(`💥 ACTOR: ${e.id} crashed${e.duringStartup ? ' during start-up' : ''}: ${e.reason}`)),
-    events.on('actor:restart', (e) => logger.warn(`🔁 ACTOR: restarting ${e.id} in ${e.delayMs} ms (restart ${e.restarts})`)),
+    events.on('actor:crash', (e) =>
+      logger.error(`💥 ACTOR: ${e.id} crashed${e.duringStartup ? ' during start-up' : ''}: ${e.reason}`),
+    ),
+    events.on('actor:restart', (e) =>
+      logger.warn(`🔁 ACTOR: restarting ${e.id} in ${e.delayMs} ms (restart ${e.restarts})`),
+    ),
     events.on('actor:stop', (e) => {
       if (!e.graceful) logger.warn(`🛑 ACTOR: ${e.id} did not stop within ${e.shutdownMs} ms; terminated`);
     }),

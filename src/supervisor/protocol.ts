@@ -26,9 +26,7 @@ export type ActorToMain =
   | { t: 'stopped' };
 
 /** Main → worker control messages. */
-export type MainToActor =
-  | { t: 'stop' }
-  | { t: 'notify'; message: { type: string } };
+export type MainToActor = { t: 'stop' } | { t: 'notify'; message: { type: string } };
 
 /** The API the runtime exposes over comlink. */
 export interface ActorRpc {

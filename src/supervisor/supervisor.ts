@@ -18,7 +18,10 @@ import type { SupervisorOptions } from './supervisor-options.js';
  * `Event` is the union of the children's domain events (`actor:event`), `Notification` the union of what
  * {@link Supervisor.broadcast} may send; both default to any `{ type }` (the service passes its actors' unions).
  */
-export class Supervisor<Event extends { type: string } = { type: string }, Notification extends { type: string } = { type: string }> {
+export class Supervisor<
+  Event extends { type: string } = { type: string },
+  Notification extends { type: string } = { type: string },
+> {
   readonly events = new TypedEmitter<SupervisorEvents<Event>>();
   /** Resolves with the reason when the supervisor gives up; the process should then exit non-zero. */
   readonly gaveUp: Promise<string>;
@@ -50,7 +53,9 @@ export class Supervisor<Event extends { type: string } = { type: string }, Notif
     this.window = new IntensityWindow(this.intensity);
     this.startupWindow = new IntensityWindow(this.startupIntensity);
     this.backoff = options.backoff ?? { initialMs: 100, maxMs: 30_000, jitter: 0.2 };
-    this.gaveUp = new Promise((r) => { this.resolveGaveUp = r; });
+    this.gaveUp = new Promise((r) => {
+      this.resolveGaveUp = r;
+    });
     logSupervisorEvents(this.events, options.logger);
   }
 
@@ -83,15 +88,23 @@ export class Supervisor<Event extends { type: string } = { type: string }, Notif
   }
 
   /** Sends a request to a child, waiting up to `waitMs` for it to be running (it may be restarting). */
-  async call<Request extends { type: string }, Reply = unknown>(id: string, request: Request, opts: { waitMs?: number; timeoutMs?: number } = {}): Promise<Reply> {
+  async call<Request extends { type: string }, Reply = unknown>(
+    id: string,
+    request: Request,
+    opts: { waitMs?: number; timeoutMs?: number } = {},
+  ): Promise<Reply> {
     const child = this.child(id);
     if (child.state !== 'running') {
-      if (this.stopping || (child.state === 'stopped' && !child.pending)) throw new ActorUnavailableError(`actor ${id} is ${child.state}`);
+      if (this.stopping || (child.state === 'stopped' && !child.pending))
+        throw new ActorUnavailableError(`actor ${id} is ${child.state}`);
       let timer: ClockTimer;
       await Promise.race([
         this.whenRunning(child),
         new Promise((_, reject) => {
-          timer = this.clock.setTimeout(() => reject(new ActorUnavailableError(`actor ${id} is ${child.state}`)), opts.waitMs ?? 5_000);
+          timer = this.clock.setTimeout(
+            () => reject(new ActorUnavailableError(`actor ${id} is ${child.state}`)),
+            opts.waitMs ?? 5_000,
+          );
         }),
       ]).finally(() => this.clock.clearTimeout(timer));
     }
@@ -123,7 +136,11 @@ export class Supervisor<Event extends { type: string } = { type: string }, Notif
   /** Every child's state as data. */
   status(): ChildStatus[] {
     return this.children.map((c) => ({
-      id: c.spec.id, state: c.state, restart: c.spec.restart, restarts: c.restarts, lastError: c.lastError,
+      id: c.spec.id,
+      state: c.state,
+      restart: c.spec.restart,
+      restarts: c.restarts,
+      lastError: c.lastError,
       startedAt: c.startedAt === null ? null : new Date(c.startedAt).toISOString(),
       lastHeartbeat: c.handle && c.state === 'running' ? new Date(c.handle.lastHeartbeat).toISOString() : null,
     }));
@@ -131,8 +148,11 @@ export class Supervisor<Event extends { type: string } = { type: string }, Notif
 
   /** True while every permanent child is running and the supervisor is neither stopping nor given up. */
   allPermanentRunning(): boolean {
-    return !this.stopping && !this.giveUpReason
-      && this.children.every((c) => c.spec.restart !== 'permanent' || c.state === 'running');
+    return (
+      !this.stopping &&
+      !this.giveUpReason &&
+      this.children.every((c) => c.spec.restart !== 'permanent' || c.state === 'running')
+    );
   }
 
   private child(id: string): Child {
@@ -143,7 +163,12 @@ export class Supervisor<Event extends { type: string } = { type: string }, Notif
 
   /** Resolves when the child is running, has ended for good, or the supervisor stops or gives up. */
   private async whenRunning(child: Child): Promise<void> {
-    while (!(child.state === 'running' || this.stopping || this.giveUpReason || (child.state === 'stopped' && !child.pending))) {
+    while (!(
+      child.state === 'running' ||
+      this.stopping ||
+      this.giveUpReason ||
+      (child.state === 'stopped' && !child.pending)
+    )) {
       await new Promise<void>((r) => child.waiters.push(r));
     }
   }
@@ -172,8 +197,12 @@ export class Supervisor<Event extends { type: string } = { type: string }, Notif
     this.setState(child, 'starting');
     this.events.emit('actor:start', { id: spec.id, attempt });
     const handle = new ActorHandle({
-      id: spec.id, entry: spec.entry, data: spec.data ?? {}, resourceLimits: spec.resourceLimits,
-      heartbeatIntervalMs: spec.heartbeatIntervalMs ?? 1_000, heartbeatTimeoutMs: spec.heartbeatTimeoutMs ?? 10_000,
+      id: spec.id,
+      entry: spec.entry,
+      data: spec.data ?? {},
+      resourceLimits: spec.resourceLimits,
+      heartbeatIntervalMs: spec.heartbeatIntervalMs ?? 1_000,
+      heartbeatTimeoutMs: spec.heartbeatTimeoutMs ?? 10_000,
       startTimeoutMs: spec.startTimeoutMs ?? 15_000,
       // The one place an event from a worker becomes typed: the child spec's entry is the actor that emits `Event`.
       onEvent: (event) => this.events.emit('actor:event', { id: spec.id, event: event as Event }),
@@ -230,13 +259,22 @@ export class Supervisor<Event extends { type: string } = { type: string }, Notif
     const limits = duringStartup ? this.startupIntensity : this.intensity;
     const during = duringStartup ? ' during start-up' : '';
     if (!budget.record(now)) {
-      this.giveUp(spec.id, `${spec.id} crashed ${limits.maxRestarts + 1} times within ${limits.withinMs / 1000}s${during}; last: ${info.reason}`);
+      this.giveUp(
+        spec.id,
+        `${spec.id} crashed ${limits.maxRestarts + 1} times within ${limits.withinMs / 1000}s${during}; last: ${info.reason}`,
+      );
       return;
     }
     if (child.readyAt !== null && now - child.readyAt >= (this.options.stableAfterMs ?? 30_000)) child.consecutive = 0;
     const delayMs = restartDelay(child.consecutive++, this.backoff, this.options.random);
 
-    const restart: Restart = { children: [child, ...dependents], delayMs, cancelled: false, timer: undefined, wake: undefined };
+    const restart: Restart = {
+      children: [child, ...dependents],
+      delayMs,
+      cancelled: false,
+      timer: undefined,
+      wake: undefined,
+    };
     for (const c of restart.children) {
       if (c.pending) this.cancel(c.pending);
       c.pending = restart;
@@ -272,7 +310,10 @@ export class Supervisor<Event extends { type: string } = { type: string }, Notif
         if (live(c)) await this.stopChild(c, 'restarting');
         if (over()) return;
         const handle = this.spawn(c, restart);
-        const ready = await handle.start().then(() => true, () => false);
+        const ready = await handle.start().then(
+          () => true,
+          () => false,
+        );
         // A failed start is a crash: its exit handler starts a newer restart (or gives up).
         if (!ready || over()) return;
         if (c.pending === restart) c.pending = undefined;

@@ -14,7 +14,13 @@ export interface BookingSource {
 
 /** What the sync reports as it works; the actor forwards these to the main thread. */
 export type SyncEvent =
-  | { type: 'booking:changed'; bookingId: string; outcome: 'created' | 'updated'; status: string; previousStatus: string | null }
+  | {
+      type: 'booking:changed';
+      bookingId: string;
+      outcome: 'created' | 'updated';
+      status: string;
+      previousStatus: string | null;
+    }
   | { type: 'booking:vanished'; bookingId: string; date: string }
   | { type: 'sync:run'; record: SyncRunRecord };
 
@@ -52,7 +58,11 @@ export function createBookingSync(deps: BookingSyncDeps): BookingSync {
   const runs = createSyncRunsRepo(deps.db);
   const now = deps.now ?? (() => new Date());
   const emit = (e: SyncEvent) => {
-    try { deps.onEvent?.(e); } catch { /* a listener cannot break the sync */ }
+    try {
+      deps.onEvent?.(e);
+    } catch {
+      /* a listener cannot break the sync */
+    }
   };
   let current: Promise<SyncRunRecord> | undefined;
   let abort: AbortController | undefined;
@@ -61,8 +71,19 @@ export function createBookingSync(deps: BookingSyncDeps): BookingSync {
     const started = now();
     const dates = syncDates(started, deps.timeZone, deps.daysBack, deps.daysAhead);
     const record: SyncRunRecord = {
-      id: runs.start(trigger, started.toISOString(), dates), trigger, startedAt: started.toISOString(), finishedAt: null,
-      dates, fetched: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, vanished: 0, failedDates: [], error: null,
+      id: runs.start(trigger, started.toISOString(), dates),
+      trigger,
+      startedAt: started.toISOString(),
+      finishedAt: null,
+      dates,
+      fetched: 0,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      vanished: 0,
+      failedDates: [],
+      error: null,
     };
     abort = new AbortController();
     const fetched: { date: string; result: ParsedBookings }[] = [];
@@ -110,7 +131,13 @@ export function createBookingSync(deps: BookingSyncDeps): BookingSync {
           const { outcome, previous } = bookings.upsert(b, stamp);
           record[outcome]++;
           if (outcome !== 'unchanged') {
-            changes.push({ type: 'booking:changed', bookingId: b.bookingId, outcome, status: b.status, previousStatus: previous?.status ?? null });
+            changes.push({
+              type: 'booking:changed',
+              bookingId: b.bookingId,
+              outcome,
+              status: b.status,
+              previousStatus: previous?.status ?? null,
+            });
           }
         }
       }
@@ -123,9 +150,13 @@ export function createBookingSync(deps: BookingSyncDeps): BookingSync {
     })();
     for (const c of changes) {
       if (c.type === 'booking:changed') {
-        deps.logger.info(`📅 BOOKING: ${c.outcome === 'created' ? 'Created new' : 'Updated'} booking ${c.bookingId} (status: ${c.status})`);
+        deps.logger.info(
+          `📅 BOOKING: ${c.outcome === 'created' ? 'Created new' : 'Updated'} booking ${c.bookingId} (status: ${c.status})`,
+        );
       } else if (c.type === 'booking:vanished') {
-        deps.logger.warn(`📅 BOOKING: Booking ${c.bookingId} is no longer listed by AYO for ${c.date}; flagged, no video will be made`);
+        deps.logger.warn(
+          `📅 BOOKING: Booking ${c.bookingId} is no longer listed by AYO for ${c.date}; flagged, no video will be made`,
+        );
       }
       emit(c);
     }

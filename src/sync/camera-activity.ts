@@ -31,7 +31,9 @@ export function createCameraActivity(deps: CameraActivityDeps): CameraActivity {
   const windowMs = RECORDING_WITHIN_SEGMENTS * deps.segmentSeconds * 1000;
   // When the newest segment closed: its `created_at` is the moment the recorder indexed it (its wall-clock end may
   // be anchored up to a second or so away from that moment).
-  const last = deps.db.prepare<[string], { created_at: string }>('SELECT created_at FROM segments WHERE camera = ? ORDER BY end_ms DESC LIMIT 1');
+  const last = deps.db.prepare<[string], { created_at: string }>(
+    'SELECT created_at FROM segments WHERE camera = ? ORDER BY end_ms DESC LIMIT 1',
+  );
   // A stop is known at once from the announcement, seconds before the index shows it: it wins over older segments.
   const stoppedAt = new Map<string, number>();
   return {

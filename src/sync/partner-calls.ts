@@ -26,7 +26,11 @@ export function createPartnerCalls(deps: PartnerCallsDeps) {
   const abort = new AbortController();
   const call = async (endpoint: string, fields: Record<string, string> = {}) => {
     try {
-      await deps.resilience.execute(`AYO ${endpoint}`, (s) => deps.client.call('POST', endpoint, fields, s), abort.signal);
+      await deps.resilience.execute(
+        `AYO ${endpoint}`,
+        (s) => deps.client.call('POST', endpoint, fields, s),
+        abort.signal,
+      );
       deps.onEvent?.({ type: 'ayo:call', endpoint, outcome: 'success' });
     } catch (e) {
       if (abort.signal.aborted) return;
@@ -35,7 +39,8 @@ export function createPartnerCalls(deps: PartnerCallsDeps) {
     }
   };
   const health = () => void call('health-check');
-  const camera = (name: string, recording: boolean) => void call('update-camera-status', { camera_id: name, status: recording ? 'ACTIVE' : 'INACTIVE' });
+  const camera = (name: string, recording: boolean) =>
+    void call('update-camera-status', { camera_id: name, status: recording ? 'ACTIVE' : 'INACTIVE' });
   const cameras = () => {
     for (const c of deps.cameras()) camera(c.name, c.recording);
   };

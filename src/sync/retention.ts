@@ -5,7 +5,10 @@ import type { Logger } from '../log.js';
 import { addDays, localDateOf } from '../util/venue-time.js';
 
 /** Deletes what is past retention; returns the number of bookings deleted. */
-export function applyBookingRetention(db: Db, opts: { retentionDays: number; timeZone: string; logger: Logger; now?: Date }): number {
+export function applyBookingRetention(
+  db: Db,
+  opts: { retentionDays: number; timeZone: string; logger: Logger; now?: Date },
+): number {
   const now = opts.now ?? new Date();
   const cutoff = addDays(localDateOf(now, opts.timeZone), -opts.retentionDays);
   const deleted = createBookingsRepo(db).deleteOlderThan(cutoff);

@@ -1,8 +1,16 @@
 // Retry and circuit-breaker policies (cockatiel) for one dependency, with the seed's 🔄 RETRY log lines.
 
 import {
-  circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleWhen, isBrokenCircuitError,
-  IterableBackoff, retry, wrap, type CircuitBreakerPolicy,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  isBrokenCircuitError,
+  IterableBackoff,
+  retry,
+  wrap,
+  type CircuitBreakerPolicy,
 } from 'cockatiel';
 import { describeError, isRetryable } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -62,18 +70,25 @@ export function createResilience(options: ResilienceOptions, logger: Logger): Re
     { maxAttempts: Math.max(0, options.maxAttempts - 1), backoff },
   );
   const counts = options.breakOn ?? (() => true);
-  const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen((e) => isRetryable(e) && !isBrokenCircuitError(e) && counts(e)), {
-    halfOpenAfter: options.breaker?.halfOpenAfterMs ?? 30_000,
-    // Without a breaker option the circuit never opens (work that depends on no remote service).
-    breaker: new ConsecutiveBreaker(options.breaker?.threshold ?? Number.MAX_SAFE_INTEGER),
-  });
+  const breaker: CircuitBreakerPolicy = circuitBreaker(
+    handleWhen((e) => isRetryable(e) && !isBrokenCircuitError(e) && counts(e)),
+    {
+      halfOpenAfter: options.breaker?.halfOpenAfterMs ?? 30_000,
+      // Without a breaker option the circuit never opens (work that depends on no remote service).
+      breaker: new ConsecutiveBreaker(options.breaker?.threshold ?? Number.MAX_SAFE_INTEGER),
+    },
+  );
   const listeners: ((s: CircuitName) => void)[] = [];
   breaker.onStateChange((state) => {
     const name = CIRCUIT_NAMES[state];
     if (name === 'open') logger.warn(`⚡ CIRCUIT: ${options.name} circuit opened after repeated failures`);
     if (name === 'closed') logger.info(`⚡ CIRCUIT: ${options.name} circuit closed again`);
     for (const l of listeners) {
-      try { l(name); } catch { /* a listener cannot break the policy */ }
+      try {
+        l(name);
+      } catch {
+        /* a listener cannot break the policy */
+      }
     }
   });
   const policy = wrap(retryPolicy, breaker);
@@ -101,7 +116,11 @@ export function createResilience(options: ResilienceOptions, logger: Logger): Re
         if (isBrokenCircuitError(e)) {
           // Refused before any call: the dependency was not tried. Refused on a retry (the circuit opened on this
           // call's own failures): the call failed, with its own last error.
-          if (attempt === 0) throw new CircuitOpenError(`${options.name} circuit is open after repeated failures; not calling it for now`, { cause: e });
+          if (attempt === 0)
+            throw new CircuitOpenError(
+              `${options.name} circuit is open after repeated failures; not calling it for now`,
+              { cause: e },
+            );
           if (!outer?.aborted) logger.warn(`🔄 RETRY: ${label} ❌ Gagal setelah ${attempt} percobaan`);
           throw lastFailure;
         }

@@ -8,8 +8,14 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     formatters.set(timeZone, f);
   }
@@ -53,11 +59,17 @@ export function normalizeLocalTime(text: string): string | undefined {
 /** Offset of `timeZone` from UTC at `instantMs`, in minutes (Asia/Jakarta → 420). */
 export function zoneOffsetMinutes(instantMs: number, timeZone: string): number {
   const parts = Object.fromEntries(
-    formatterFor(timeZone).formatToParts(new Date(instantMs)).map((p) => [p.type, p.value]),
+    formatterFor(timeZone)
+      .formatToParts(new Date(instantMs))
+      .map((p) => [p.type, p.value]),
   );
   const asUtc = Date.UTC(
-    Number(parts.year), Number(parts.month) - 1, Number(parts.day),
-    Number(parts.hour), Number(parts.minute), Number(parts.second),
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
   );
   return Math.round((asUtc - Math.floor(instantMs / 1000) * 1000) / 60_000);
 }
@@ -89,11 +101,17 @@ export function addDays(date: string, days: number): string {
 }
 
 /** The UTC start and end of a booking; an end at or before the start means the booking runs past midnight. */
-export function bookingWindow(date: string, start: string, end: string, timeZone: string): { startAt: Date; endAt: Date } {
+export function bookingWindow(
+  date: string,
+  start: string,
+  end: string,
+  timeZone: string,
+): { startAt: Date; endAt: Date } {
   const startAt = localToUtc(date, start, timeZone);
   const endSameDay = normalizeLocalTime(end);
   const startNorm = normalizeLocalTime(start);
-  const endDate = endSameDay !== undefined && startNorm !== undefined && endSameDay <= startNorm ? addDays(date, 1) : date;
+  const endDate =
+    endSameDay !== undefined && startNorm !== undefined && endSameDay <= startNorm ? addDays(date, 1) : date;
   return { startAt, endAt: localToUtc(endDate, end, timeZone) };
 }
 

@@ -24,8 +24,14 @@ export interface ClipTaskInput {
 
 /** What the task produced. */
 export interface ClipTaskOutput {
-  file: string; previewFile: string; thumbnailFile: string; durationSec: number; sizeBytes: number;
-  covered: Interval[]; missing: Interval[]; coverage: number;
+  file: string;
+  previewFile: string;
+  thumbnailFile: string;
+  durationSec: number;
+  sizeBytes: number;
+  covered: Interval[];
+  missing: Interval[];
+  coverage: number;
 }
 
 /** The task's answer as data. */
@@ -39,17 +45,34 @@ export async function processClip(input: ClipTaskInput): Promise<ClipTaskResult>
   try {
     fs.mkdirSync(input.outDir, { recursive: true });
     const cut = await cutClip({
-      segments: input.segments, windowStartMs: input.windowStartMs, windowEndMs: input.windowEndMs, out: `${base}.mp4`,
-      ffmpeg: input.ffmpeg, ffprobe: input.ffprobe, signal: abort.signal,
+      segments: input.segments,
+      windowStartMs: input.windowStartMs,
+      windowEndMs: input.windowEndMs,
+      out: `${base}.mp4`,
+      ffmpeg: input.ffmpeg,
+      ffprobe: input.ffprobe,
+      signal: abort.signal,
     });
-    const media = { clip: cut.file, durationSec: cut.durationSec, height: cut.height, ffmpeg: input.ffmpeg, signal: abort.signal };
+    const media = {
+      clip: cut.file,
+      durationSec: cut.durationSec,
+      height: cut.height,
+      ffmpeg: input.ffmpeg,
+      signal: abort.signal,
+    };
     const previewFile = await makePreview({ ...media, out: `${base}_preview.mp4` });
     const thumbnailFile = await makeThumbnail({ ...media, out: `${base}_thumbnail.jpg` });
     return {
       ok: true,
       value: {
-        file: cut.file, previewFile, thumbnailFile, durationSec: cut.durationSec, sizeBytes: cut.sizeBytes,
-        covered: cut.covered, missing: cut.missing, coverage: cut.coverage,
+        file: cut.file,
+        previewFile,
+        thumbnailFile,
+        durationSec: cut.durationSec,
+        sizeBytes: cut.sizeBytes,
+        covered: cut.covered,
+        missing: cut.missing,
+        coverage: cut.coverage,
       },
     };
   } catch (e) {

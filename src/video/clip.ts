@@ -5,12 +5,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PermanentError } from '../errors.js';
 import {
-  concatList, cutArgs, excerptStarts, keyframeArgs, previewArgs, previewSize, probeMedia, runMediaToEnd, thumbnailArgs,
+  concatList,
+  cutArgs,
+  excerptStarts,
+  keyframeArgs,
+  previewArgs,
+  previewSize,
+  probeMedia,
+  runMediaToEnd,
+  thumbnailArgs,
 } from '../media/index.js';
 import { coverageOf, coveredIntervals, missingIntervals, type Interval } from './coverage.js';
 
 /** A recorded segment as the cut needs it: its absolute file and wall-clock interval. */
-export interface ClipSegment { file: string; startMs: number; endMs: number }
+export interface ClipSegment {
+  file: string;
+  startMs: number;
+  endMs: number;
+}
 
 /** What one cut needs. */
 export interface CutInput {
@@ -53,10 +65,14 @@ export function concatPosition(segments: readonly ClipSegment[], ms: number): nu
 /** Keyframe times of `file`, in seconds from its start. */
 export async function keyframeOffsets(ffprobe: string, file: string, signal?: AbortSignal): Promise<number[]> {
   const json = JSON.parse(await runMediaToEnd(ffprobe, keyframeArgs(file), 60_000, signal)) as {
-    frames?: { pts_time?: string }[]; format?: { start_time?: string };
+    frames?: { pts_time?: string }[];
+    format?: { start_time?: string };
   };
   const start = Number(json.format?.start_time ?? 0);
-  return (json.frames ?? []).map((f) => Number(f.pts_time) - start).filter((t) => Number.isFinite(t)).sort((a, b) => a - b);
+  return (json.frames ?? [])
+    .map((f) => Number(f.pts_time) - start)
+    .filter((t) => Number.isFinite(t))
+    .sort((a, b) => a - b);
 }
 
 /** Cuts the window. Throws a permanent "no footage" error when no segment overlaps it. */
@@ -78,14 +94,25 @@ export async function cutClip(input: CutInput): Promise<CutResult> {
     const keyframes = await keyframeOffsets(input.ffprobe, segments[0]!.file, input.signal);
     const start = keyframes.filter((k) => k <= offset + 0.001).at(-1) ?? 0;
     const end = concatPosition(segments, input.windowEndMs);
-    await runMediaToEnd(input.ffmpeg, cutArgs(list, Math.max(0, start - 0.001), end - start + TAIL_MARGIN_SEC, tmp), 600_000, input.signal);
+    await runMediaToEnd(
+      input.ffmpeg,
+      cutArgs(list, Math.max(0, start - 0.001), end - start + TAIL_MARGIN_SEC, tmp),
+      600_000,
+      input.signal,
+    );
     const probed = await probeMedia(input.ffprobe, tmp);
     const video = probed.streams.find((s) => s.type === 'video');
     if (!video || probed.durationSec <= 0) throw new PermanentError('the cut has no video', { code: 'ffmpeg-failed' });
     fs.renameSync(tmp, input.out);
     return {
-      file: input.out, durationSec: probed.durationSec, sizeBytes: fs.statSync(input.out).size, width: video.width,
-      height: video.height, covered, missing, coverage: coverageOf(covered, input.windowStartMs, input.windowEndMs),
+      file: input.out,
+      durationSec: probed.durationSec,
+      sizeBytes: fs.statSync(input.out).size,
+      width: video.width,
+      height: video.height,
+      covered,
+      missing,
+      coverage: coverageOf(covered, input.windowStartMs, input.windowEndMs),
     };
   } finally {
     fs.rmSync(list, { force: true });
@@ -97,12 +124,24 @@ export async function cutClip(input: CutInput): Promise<CutResult> {
 export const PREVIEW = { excerpts: 6, excerptSec: 2 };
 
 /** A 16:9 preview of at most 480 lines made of short excerpts spread over the clip. */
-export async function makePreview(opts: { clip: string; durationSec: number; height?: number; out: string; ffmpeg: string; signal?: AbortSignal }): Promise<string> {
+export async function makePreview(opts: {
+  clip: string;
+  durationSec: number;
+  height?: number;
+  out: string;
+  ffmpeg: string;
+  signal?: AbortSignal;
+}): Promise<string> {
   const starts = excerptStarts(opts.durationSec, PREVIEW.excerpts, PREVIEW.excerptSec);
   const len = Math.min(PREVIEW.excerptSec, opts.durationSec);
   const tmp = `${opts.out}.part`;
   try {
-    await runMediaToEnd(opts.ffmpeg, previewArgs(opts.clip, starts, len, previewSize(opts.height), tmp), 300_000, opts.signal);
+    await runMediaToEnd(
+      opts.ffmpeg,
+      previewArgs(opts.clip, starts, len, previewSize(opts.height), tmp),
+      300_000,
+      opts.signal,
+    );
     fs.renameSync(tmp, opts.out);
     return opts.out;
   } finally {
@@ -111,10 +150,22 @@ export async function makePreview(opts: { clip: string; durationSec: number; hei
 }
 
 /** A 16:9 JPEG of the frame in the middle of the clip. */
-export async function makeThumbnail(opts: { clip: string; durationSec: number; height?: number; out: string; ffmpeg: string; signal?: AbortSignal }): Promise<string> {
+export async function makeThumbnail(opts: {
+  clip: string;
+  durationSec: number;
+  height?: number;
+  out: string;
+  ffmpeg: string;
+  signal?: AbortSignal;
+}): Promise<string> {
   const tmp = `${opts.out}.part.jpg`;
   try {
-    await runMediaToEnd(opts.ffmpeg, thumbnailArgs(opts.clip, opts.durationSec / 2, previewSize(opts.height), tmp), 60_000, opts.signal);
+    await runMediaToEnd(
+      opts.ffmpeg,
+      thumbnailArgs(opts.clip, opts.durationSec / 2, previewSize(opts.height), tmp),
+      60_000,
+      opts.signal,
+    );
     fs.renameSync(tmp, opts.out);
     return opts.out;
   } finally {

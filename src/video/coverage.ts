@@ -7,7 +7,11 @@ export type Interval = readonly [number, number];
 const JOIN_MS = 250;
 
 /** Merges the segments' intervals clipped to the window. */
-export function coveredIntervals(segments: readonly { startMs: number; endMs: number }[], windowStart: number, windowEnd: number): Interval[] {
+export function coveredIntervals(
+  segments: readonly { startMs: number; endMs: number }[],
+  windowStart: number,
+  windowEnd: number,
+): Interval[] {
   const clipped = segments
     .map((s) => [Math.max(s.startMs, windowStart), Math.min(s.endMs, windowEnd)] as const)
     .filter(([a, b]) => b > a)

@@ -12,7 +12,10 @@ import type { ClipTaskOutput } from './clip.task.js';
 import type { VideoPipelineDeps } from './types.js';
 
 /** Why a video's booking no longer wants it, or undefined while it does. */
-function voidReason(booking: ReturnType<ReturnType<typeof createBookingsRepo>['getById']>, v: VideoRow): string | undefined {
+function voidReason(
+  booking: ReturnType<ReturnType<typeof createBookingsRepo>['getById']>,
+  v: VideoRow,
+): string | undefined {
   if (!booking) return 'booking deleted';
   if (booking.status === 'cancelled') return 'Booking cancelled via API';
   if (booking.status !== 'success') return `booking is ${booking.status}`;
@@ -67,20 +70,30 @@ export function cutJobSpec(deps: VideoPipelineDeps, lifecycle: VideoLifecycle): 
     },
     async run(ctx, signal) {
       const v = videoOf(ctx)!;
-      const segs = segments.overlapping(v.camera, v.window_start_ms, v.window_end_ms)
+      const segs = segments
+        .overlapping(v.camera, v.window_start_ms, v.window_end_ms)
         .map((s) => ({ file: path.join(deps.recordingsDir, s.file), startMs: s.start_ms, endMs: s.end_ms }));
       const outDir = path.join(deps.videosDir, localDateOf(new Date(v.window_start_ms), deps.timeZone));
-      const r = await deps.runClip({
-        uniqueId: v.unique_id, segments: segs, windowStartMs: v.window_start_ms, windowEndMs: v.window_end_ms, outDir,
-        ffmpeg: deps.ffmpeg, ffprobe: deps.ffprobe,
-      }, signal);
+      const r = await deps.runClip(
+        {
+          uniqueId: v.unique_id,
+          segments: segs,
+          windowStartMs: v.window_start_ms,
+          windowEndMs: v.window_end_ms,
+          outDir,
+          ffmpeg: deps.ffmpeg,
+          ffprobe: deps.ffprobe,
+        },
+        signal,
+      );
       if (r.ok) return r.value;
       // The seed retries every error; only missing footage and a cancellation are final.
       const final = hasCode(r.error, 'no-footage') || hasCode(r.error, 'cancelled') || signal.aborted;
       if (final) throw new PermanentError(r.error.message, { code: r.error.code });
       throw new RemoteError({ ...r.error, retryable: true });
     },
-    failureReason: (_ctx, e) => (hasCode(e, 'no-footage') ? 'no footage' : `Video processing failed: ${describeError(e)}`),
+    failureReason: (_ctx, e) =>
+      hasCode(e, 'no-footage') ? 'no footage' : `Video processing failed: ${describeError(e)}`,
     // A cut moves its video only out of `processing`. Anything else means the video was taken from it while it ran
     // (cancelled, or put back to `pending` for a changed window): the lifecycle refuses, and the cut's files go.
     onDone(ctx, out, ms) {
@@ -88,12 +101,22 @@ export function cutJobSpec(deps: VideoPipelineDeps, lifecycle: VideoLifecycle): 
       const { moved, video } = lifecycle.apply(v, 'cut:done', { reason: null, result: { ...out } });
       if (!moved) {
         for (const f of [out.file, out.previewFile, out.thumbnailFile]) fs.rmSync(f, { force: true });
-        deps.logger.info(`🎬 VIDEO: ${v.unique_id} cut dropped: the video became ${video?.status ?? 'deleted'} while it was cut`);
+        deps.logger.info(
+          `🎬 VIDEO: ${v.unique_id} cut dropped: the video became ${video?.status ?? 'deleted'} while it was cut`,
+        );
         return;
       }
       const missing = out.coverage < 1 ? `, ${Math.round((1 - out.coverage) * 100)}% of the window has no footage` : '';
-      deps.logger.info(`🎬 VIDEO: ${v.unique_id} cut: ${out.durationSec.toFixed(1)}s, coverage ${(out.coverage * 100).toFixed(1)}%${missing}`);
-      deps.onEvent?.({ type: 'clip:done', uniqueId: v.unique_id, camera: v.camera, seconds: ms / 1000, coverage: out.coverage });
+      deps.logger.info(
+        `🎬 VIDEO: ${v.unique_id} cut: ${out.durationSec.toFixed(1)}s, coverage ${(out.coverage * 100).toFixed(1)}%${missing}`,
+      );
+      deps.onEvent?.({
+        type: 'clip:done',
+        uniqueId: v.unique_id,
+        camera: v.camera,
+        seconds: ms / 1000,
+        coverage: out.coverage,
+      });
     },
     onFailed(ctx, reason, _final, e) {
       const v = videoOf(ctx)!;

@@ -11,9 +11,13 @@ export function createVideoPipeline(deps: VideoPipelineDeps, owner: string) {
   const now = deps.now ?? Date.now;
   let abortCut: (uniqueId: string) => void = () => {};
   const lifecycle = createVideoLifecycle({
-    db: deps.db, jobDelays: deps.jobDelays, now,
+    db: deps.db,
+    jobDelays: deps.jobDelays,
+    now,
     onStatus: (e) => deps.onEvent?.(e),
-    onJobsStopped: (uid, kinds) => { if (kinds.includes('cut')) abortCut(uid); },
+    onJobsStopped: (uid, kinds) => {
+      if (kinds.includes('cut')) abortCut(uid);
+    },
   });
   const runner = createJobRunner(cutJobSpec(deps, lifecycle), { db: deps.db, owner, logger: deps.logger, now });
   abortCut = (uid) => runner.abortVideo(uid);
@@ -23,9 +27,15 @@ export function createVideoPipeline(deps: VideoPipelineDeps, owner: string) {
     runner,
     scanner,
     /** Applies the file rules of every terminal status (see pipeline/files.ts). */
-    sweepFiles: () => sweepVideoFiles({
-      db: deps.db, lifecycle, logger: deps.logger, videosDir: deps.videosDir, retentionMs: deps.retentionHours * 3_600_000, nowMs: now(),
-    }),
+    sweepFiles: () =>
+      sweepVideoFiles({
+        db: deps.db,
+        lifecycle,
+        logger: deps.logger,
+        videosDir: deps.videosDir,
+        retentionMs: deps.retentionHours * 3_600_000,
+        nowMs: now(),
+      }),
   };
 }
 

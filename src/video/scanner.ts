@@ -15,13 +15,25 @@ export function createVideoScanner(deps: VideoPipelineDeps, lifecycle: VideoLife
   const now = deps.now ?? Date.now;
 
   /** Creates the video and its cut job in one transaction (a crash cannot leave one without the other). */
-  const createVideo = (booking: BookingRow, camera: string, type: 'full' | 'clip', startMs: number, endMs: number): { video: VideoRow; created: boolean } => {
+  const createVideo = (
+    booking: BookingRow,
+    camera: string,
+    type: 'full' | 'clip',
+    startMs: number,
+    endMs: number,
+  ): { video: VideoRow; created: boolean } => {
     const uniqueId = videoUniqueId(booking.booking_id, camera, startMs, deps.timeZone, type);
     const made = lifecycle.create({
-      unique_id: uniqueId, booking_id: booking.booking_id, camera, field_id: booking.field_id, type,
-      window_start_ms: startMs, window_end_ms: endMs,
+      unique_id: uniqueId,
+      booking_id: booking.booking_id,
+      camera,
+      field_id: booking.field_id,
+      type,
+      window_start_ms: startMs,
+      window_end_ms: endMs,
     });
-    if (made.created) deps.logger.info(`🎬 VIDEO: ${uniqueId} created for booking ${booking.booking_id} (${type}, camera ${camera})`);
+    if (made.created)
+      deps.logger.info(`🎬 VIDEO: ${uniqueId} created for booking ${booking.booking_id} (${type}, camera ${camera})`);
     return made;
   };
 
@@ -33,7 +45,9 @@ export function createVideoScanner(deps: VideoPipelineDeps, lifecycle: VideoLife
   const reopenVideo = (v: VideoRow, event: VideoLifecycleEvent, startMs: number, endMs: number): boolean => {
     const r = lifecycle.apply(v, event, { window: { startMs, endMs } });
     if (!r.moved) return false;
-    deps.logger.info(`🎬 VIDEO: ${v.unique_id} queued again for ${new Date(startMs).toISOString()} → ${new Date(endMs).toISOString()} (${r.video.reason})`);
+    deps.logger.info(
+      `🎬 VIDEO: ${v.unique_id} queued again for ${new Date(startMs).toISOString()} → ${new Date(endMs).toISOString()} (${r.video.reason})`,
+    );
     return true;
   };
 
@@ -53,7 +67,9 @@ export function createVideoScanner(deps: VideoPipelineDeps, lifecycle: VideoLife
       reopenVideo(v, 'window:changed', startMs, endMs);
     } else if (v.status !== 'ready' && v.status !== 'unavailable' && !warnedLate.has(v.unique_id)) {
       warnedLate.add(v.unique_id);
-      deps.logger.warn(`🎬 VIDEO: ${v.unique_id}: the booking now ends at ${new Date(endMs).toISOString()}, after its cut; it is delivered with the window it was cut for`);
+      deps.logger.warn(
+        `🎬 VIDEO: ${v.unique_id}: the booking now ends at ${new Date(endMs).toISOString()}, after its cut; it is delivered with the window it was cut for`,
+      );
     }
   };
 
@@ -76,7 +92,10 @@ export function createVideoScanner(deps: VideoPipelineDeps, lifecycle: VideoLife
       let cancelled = 0;
       for (const id of bookings.cancelledWithLiveVideos()) cancelled += this.cancelBooking(id);
       const t = now();
-      const due = bookings.dueForVideo(new Date(t - deps.clipGraceMs).toISOString(), new Date(t - deps.retentionHours * 3_600_000).toISOString());
+      const due = bookings.dueForVideo(
+        new Date(t - deps.clipGraceMs).toISOString(),
+        new Date(t - deps.retentionHours * 3_600_000).toISOString(),
+      );
       for (const b of due) {
         const startMs = Date.parse(b.start_at!);
         const endMs = Date.parse(b.end_at!);
@@ -106,7 +125,10 @@ export function createVideoScanner(deps: VideoPipelineDeps, lifecycle: VideoLife
     },
 
     /** A manual clip of the last `clipSeconds` of the booking running now on a field. */
-    requestClip(fieldId: number, cameraName?: string): { bookingId: string; windowStart: string; windowEnd: string; videos: string[] } {
+    requestClip(
+      fieldId: number,
+      cameraName?: string,
+    ): { bookingId: string; windowStart: string; windowEnd: string; videos: string[] } {
       const cams = deps.cameras.filter((c) => c.enabled && c.fieldId === fieldId);
       if (cams.length === 0) throw new NotFoundError(`No camera records field ${fieldId}`);
       const chosen = cameraName === undefined ? cams : cams.filter((c) => c.name === cameraName);
@@ -117,7 +139,9 @@ export function createVideoScanner(deps: VideoPipelineDeps, lifecycle: VideoLife
       const startMs = Math.max(Date.parse(booking.start_at!), t - deps.clipSeconds * 1000);
       const made = chosen.map((c) => createVideo(booking, c.name, 'clip', startMs, t).video);
       return {
-        bookingId: booking.booking_id, windowStart: new Date(startMs).toISOString(), windowEnd: new Date(t).toISOString(),
+        bookingId: booking.booking_id,
+        windowStart: new Date(startMs).toISOString(),
+        windowEnd: new Date(t).toISOString(),
         videos: made.map((v) => v.unique_id),
       };
     },

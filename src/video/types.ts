@@ -8,8 +8,7 @@ import type { ClipTaskInput, ClipTaskResult } from './clip.task.js';
 
 /** Events of the video pipeline (metrics and logs subscribe on the main thread). */
 export type VideoEvent =
-  | VideoStatusChange
-  | { type: 'clip:done'; uniqueId: string; camera: string; seconds: number; coverage: number };
+  VideoStatusChange | { type: 'clip:done'; uniqueId: string; camera: string; seconds: number; coverage: number };
 
 /** Dependencies of the scanner and the cut worker. */
 export interface VideoPipelineDeps {

@@ -9,7 +9,13 @@ export function safeId(text: string): string {
 }
 
 /** `<booking id, '/' → '-'>_<camera>_<window start in venue time, YYYYMMDDhhmmss>` (+ `_clip` for a manual clip). */
-export function videoUniqueId(bookingId: string, camera: string, windowStartMs: number, timeZone: string, type: 'full' | 'clip'): string {
+export function videoUniqueId(
+  bookingId: string,
+  camera: string,
+  windowStartMs: number,
+  timeZone: string,
+  type: 'full' | 'clip',
+): string {
   const local = toVenueIso(new Date(windowStartMs), timeZone).slice(0, 19).replace(/[-:T]/g, '');
   return `${safeId(bookingId)}_${safeId(camera)}_${local}${type === 'clip' ? '_clip' : ''}`;
 }
