@@ -23,6 +23,9 @@ export default tseslint.config(
       // Off: an `async` method without `await` is how this code implements a Promise-returning interface
       // (LocalStore's ObjectStore methods, fake actors and runners in tests): a throw becomes a rejection.
       '@typescript-eslint/require-await': 'off',
+      // A `let` assigned once, later than closures that read it (a shutdown handler set up before the service it
+      // stops exists), is how such wiring reads best.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Named exports only (CONVENTIONS "Shape").
       'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true, named: true, defaultFrom: true } }],
     },

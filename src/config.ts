@@ -4,6 +4,7 @@
 import { buildConfig } from './config/build.js';
 import { createReader, type Env } from './config/reader.js';
 import type { Config } from './config/types.js';
+import type { VariableName } from './config/variables.js';
 
 export type { AyoConfig, Config, S3Config } from './config/types.js';
 export type { Env } from './config/reader.js';
@@ -37,4 +38,12 @@ export function secretsOf(config: Config): string[] {
   const secrets = SECRETS.get(config);
   if (!secrets) throw new Error('secretsOf() needs the Config that loadConfig() returned, not a copy of it');
   return [...secrets];
+}
+
+/**
+ * The raw text of one variable, unparsed: for the doctor's checks that still run when the configuration as a whole
+ * is invalid (the ffmpeg paths).
+ */
+export function rawVariable(name: VariableName, env: Env = process.env): string | undefined {
+  return env[name];
 }

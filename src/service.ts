@@ -52,7 +52,7 @@ function actorEntry(name: string): URL {
 }
 
 /** Where the recorders write: `$DATA_DIR/media/recordings/<camera>/<venue date>/`. */
-export function recordingsDir(config: Config): string {
+function recordingsDir(config: Config): string {
   return path.join(config.dataDir, 'media', 'recordings');
 }
 

@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config.js';
 import { createBookingsRepo, openDatabase } from '../src/db/index.js';
 import { startService, type RunningService } from '../src/service.js';
 import type { ChildSpec } from '../src/supervisor/index.js';
-import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
+import { startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
 import { captureLogger, tempDir, waitFor, freePort } from './fixtures/helpers.js';
 
 const API_KEY = 'actors-test-key-0123456789';

@@ -227,6 +227,7 @@ describe('configuration', () => {
       } catch (err) {
         return err;
       }
+      return undefined;
     })();
     expect(isConfigError(e)).toBe(true);
     expect(isConfigError(structuredClone({ name: (e as Error).name, message: (e as Error).message }))).toBe(true);

@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
 import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
 import { partnerEnv, venueLocal } from './fixtures/env.js';
-import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
+import { captureLogger, tempDir } from './fixtures/helpers.js';
 import { startFakeS3, type FakeS3 } from './fixtures/s3.js';
 
 const API_KEY = 'dashboard-test-key-0123456789';
@@ -162,7 +162,7 @@ describe('the web dashboard in a real browser', () => {
     await page.addInitScript({ content: `localStorage.setItem('venue-recorder-api-key', ${JSON.stringify(API_KEY)})` });
     await page.goto(service.url + '/');
     await page.locator('#today').waitFor();
-    const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(1);
     await page.screenshot({ path: 'reports/dashboard-phone.png', fullPage: true });
     await page.close();

@@ -85,7 +85,7 @@ describe('demo mode', () => {
         'the cancelled demo booking',
         60_000,
       );
-      expect(await (await fetch(`${url}/objects/..%2F..%2Fetc%2Fpasswd`)).status).toBe(400);
+      expect((await fetch(`${url}/objects/..%2F..%2Fetc%2Fpasswd`)).status).toBe(400);
 
       // A second demo on the same data directory makes bookings of its own, and delivers a new clip.
       p.child.kill('SIGTERM');

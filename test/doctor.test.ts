@@ -118,7 +118,7 @@ describe('venue-recorder doctor', () => {
     const { code, out } = await runDoctor({ DATA_DIR: tmp.dir });
     expect(code).toBe(0);
     expect(out).toMatch(
-      /cameras\s+⚠️  warn\s+none configured: nothing is recorded and no booking gets a video\n\s+→ fix: set CAMERAS or CAMERAS_FILE/,
+      /cameras\s+⚠️ {2}warn\s+none configured: nothing is recorded and no booking gets a video\n\s+→ fix: set CAMERAS or CAMERAS_FILE/,
     );
     expect(out).toMatch(/AYO credentials\s+➖ skip\s+not configured/);
     expect(out).toMatch(/all checks passed, 1 warning\(s\), 2 skipped \(not configured\)$/m);

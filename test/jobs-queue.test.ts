@@ -54,11 +54,11 @@ describe('the durable job queue', () => {
       for (let i = 0; i < 3000; i++) enqueue(`v${i}`, 0);
     })();
     const [a, b] = await Promise.all([claimer('a'), claimer('b')]);
-    const all = [...a!, ...b!];
+    const all = [...a, ...b];
     expect(new Set(all).size).toBe(all.length);
     expect(all.length).toBe(3000);
-    expect(a!.length).toBeGreaterThan(0);
-    expect(b!.length).toBeGreaterThan(0);
+    expect(a.length).toBeGreaterThan(0);
+    expect(b.length).toBeGreaterThan(0);
   });
 
   it("a dead worker's lease expires and the job runs again; due time and order are kept", () => {

@@ -381,8 +381,7 @@ describe('video pipeline', () => {
   });
 
   it('a cancel that lands just after the cut finished wins: the video is not handed to upload', async () => {
-    let f!: ReturnType<typeof pipelineFixture>;
-    f = pipelineFixture(tmp.dir, [CAMS[3]!], {
+    const f: ReturnType<typeof pipelineFixture> = pipelineFixture(tmp.dir, [CAMS[3]!], {
       runClip: async (input, signal) => {
         const r = await runClipDirect(input, signal);
         // The booking is cancelled between the end of the cut and its result being recorded.

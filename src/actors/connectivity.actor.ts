@@ -43,7 +43,7 @@ runActor<ConnectivityRequest, ConnectivitySnapshot, ConnectivityEvent, Connectiv
   };
   const loop = async () => {
     await probeAll();
-    if (!abort.signal.aborted) timer = setTimeout(loop, intervalMs);
+    if (!abort.signal.aborted) timer = setTimeout(() => void loop(), intervalMs);
   };
   if (targets.length === 0) ctx.logger.info('🌐 CONNECTIVITY: no targets configured; nothing to probe');
   else void loop();

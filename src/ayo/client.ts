@@ -102,7 +102,7 @@ function stripUrl(e: unknown): unknown {
 }
 
 /** Checks the status and the `{error, status_code, message, data}` envelope and returns `data`. */
-export function parseEnvelope(endpoint: string, status: number, text: string): unknown {
+function parseEnvelope(endpoint: string, status: number, text: string): unknown {
   let json: unknown;
   try {
     json = JSON.parse(text);

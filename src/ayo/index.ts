@@ -1,12 +1,4 @@
 // Public names of the AYO partner API client.
 export { formEncode, renderValue, signParams, stringToSign, type AyoParams, type AyoParamValue } from './signature.js';
-export {
-  AyoError,
-  createAyoClient,
-  isAyoError,
-  normalizeBaseUrl,
-  parseEnvelope,
-  type AyoClient,
-  type AyoClientOptions,
-} from './client.js';
+export { createAyoClient, isAyoError, normalizeBaseUrl, type AyoClient, type AyoClientOptions } from './client.js';
 export { fetchBookings, parseBooking, parseBookings, type ParsedBookings, type SkippedBooking } from './bookings.js';

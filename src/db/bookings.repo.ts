@@ -5,8 +5,6 @@ import { whereEquals } from './filters.js';
 
 /** Booking statuses as the local store keeps them (AYO sends them upper case). */
 export const BOOKING_STATUSES = ['success', 'cancelled', 'pending', 'expired'] as const;
-/** A known booking status. */
-export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
 /** A row of `bookings` as stored. */
 export interface BookingRow {

@@ -24,8 +24,3 @@ export function openDatabase(file: string, options: { busyTimeoutMs?: number } =
   }
   return db;
 }
-
-/** The current instant as stored in the database: ISO-8601 UTC with milliseconds. */
-export function nowIso(now: Date = new Date()): string {
-  return now.toISOString();
-}

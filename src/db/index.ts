@@ -1,5 +1,5 @@
 // Public names of the database layer.
-export { openDatabase, nowIso, type Db } from './connection.js';
+export { openDatabase, type Db } from './connection.js';
 export { migrate, MIGRATIONS, type Migration } from './migrations.js';
 export {
   createBookingsRepo,
@@ -7,13 +7,12 @@ export {
   type BookingsRepo,
   type BookingRow,
   type BookingInput,
-  type BookingStatus,
   type BookingFilter,
   type UpsertResult,
 } from './bookings.repo.js';
 export { createSyncRunsRepo, type SyncRunsRepo, type SyncRunRecord } from './sync-runs.repo.js';
 export { createSegmentsRepo, type SegmentsRepo, type SegmentRow, type GapRow } from './segments.repo.js';
-export { createJobsRepo, type JobsRepo, type JobRow, type JobStatus } from './jobs.repo.js';
+export { createJobsRepo, type JobRow, type JobStatus } from './jobs.repo.js';
 export {
   createVideosRepo,
   VIDEO_STATUSES,

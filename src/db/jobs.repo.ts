@@ -24,9 +24,6 @@ export interface JobRow {
   updated_at: string;
 }
 
-/** The repository over `jobs`. */
-export type JobsRepo = ReturnType<typeof createJobsRepo>;
-
 /** Creates the repository with its statements prepared once. */
 export function createJobsRepo(db: Db) {
   const insert =

@@ -41,14 +41,14 @@ function fromRow(r: SyncRunRow): SyncRunRecord {
     trigger: r.trigger,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
-    dates: JSON.parse(r.dates),
+    dates: JSON.parse(r.dates) as string[],
     fetched: r.fetched,
     created: r.created,
     updated: r.updated,
     unchanged: r.unchanged,
     skipped: r.skipped,
     vanished: r.vanished,
-    failedDates: JSON.parse(r.failed_dates),
+    failedDates: JSON.parse(r.failed_dates) as SyncRunRecord['failedDates'],
     error: r.error,
   };
 }

@@ -5,7 +5,7 @@ import { toVenueIso } from '../util/venue-time.js';
 import type { DeliveryStage } from './delivery-actor.js';
 
 /** The fields of save-video-available for a video. */
-export function saveVideoAvailableFields(
+function saveVideoAvailableFields(
   v: {
     booking_id: string;
     type: string;
@@ -34,7 +34,7 @@ export function saveVideoAvailableFields(
  * Tells AYO about the video. A crash between AYO's answer and the lifecycle's `notify:done` repeats the call after the
  * restart; the deterministic unique_id makes that repeat idempotent at AYO.
  */
-export async function notifyVideo(
+async function notifyVideo(
   ayo: AyoClient,
   v: Parameters<typeof saveVideoAvailableFields>[0],
   timeZone: string,

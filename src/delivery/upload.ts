@@ -24,7 +24,7 @@ export interface UploadResult {
 }
 
 /** Uploads the three files of `v` for job `jobId` (its `attempts` say whether an earlier try may have stored some). */
-export async function uploadVideo(
+async function uploadVideo(
   deps: UploadDeps,
   v: VideoRow,
   job: { id: number; attempts: number },

@@ -117,7 +117,11 @@ export async function startAyoSimulator(opts: SimulatorOptions) {
     });
     if (received.length > 1000) received.shift();
     if (endpoint === 'bookings')
-      return send(res, 200, { error: false, status_code: 200, data: bookingsOn(String(params.date ?? '')) });
+      return send(res, 200, {
+        error: false,
+        status_code: 200,
+        data: bookingsOn(typeof params.date === 'string' ? params.date : ''),
+      });
     return send(res, 200, { error: false, status_code: 200, message: 'success', data: null });
   };
   const server = createServer((req, res) => {

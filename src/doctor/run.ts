@@ -1,11 +1,11 @@
 // `venue-recorder doctor`: runs every check, prints a table with a fix hint per problem, and exits non-zero
 // when anything failed. Meant for the person installing the box, before they leave the venue.
 
-import { ConfigError, loadConfig, secretsOf, type Config } from '../config.js';
+import { ConfigError, loadConfig, rawVariable, secretsOf, type Config } from '../config.js';
 import { checkAyo, checkBinary, checkBucket, checkCamera, checkDataDir, type CheckResult } from './checks.js';
 
 /** Runs the checks against `env` (the process environment by default); configuration problems come first. */
-export async function runChecks(
+async function runChecks(
   env?: Record<string, string | undefined>,
 ): Promise<{ results: CheckResult[]; config?: Config }> {
   let config: Config;
@@ -14,7 +14,6 @@ export async function runChecks(
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     // The checks that need no valid configuration still run: one visit to the venue can fix everything at once.
-    const get = (name: string) => (env ?? process.env)[name];
     return {
       results: [
         {
@@ -23,8 +22,8 @@ export async function runChecks(
           detail: e.problems.join('; '),
           hint: 'fix the variables named; README lists every one',
         },
-        await checkBinary('ffmpeg', get('FFMPEG_PATH') || 'ffmpeg'),
-        await checkBinary('ffprobe', get('FFPROBE_PATH') || 'ffprobe'),
+        await checkBinary('ffmpeg', rawVariable('FFMPEG_PATH', env) || 'ffmpeg'),
+        await checkBinary('ffprobe', rawVariable('FFPROBE_PATH', env) || 'ffprobe'),
       ],
     };
   }
@@ -53,7 +52,7 @@ export async function runChecks(
 }
 
 /** Renders the results as an aligned table; secrets are scrubbed from every cell. */
-export function formatTable(results: CheckResult[], secrets: readonly string[] = []): string {
+function formatTable(results: CheckResult[], secrets: readonly string[] = []): string {
   const scrub = (t: string) => secrets.filter((s) => s.length >= 4).reduce((x, s) => x.split(s).join('***'), t);
   const mark = { ok: '✅ ok', warn: '⚠️  warn', fail: '❌ FAIL', skip: '➖ skip' } as const;
   const w = Math.max(...results.map((r) => r.name.length), 5);

@@ -22,7 +22,7 @@ export interface BookingDto {
 }
 
 /** SQLite's `CURRENT_TIMESTAMP` (`2025-01-23 08:00:00`, UTC) or an ISO string → ISO-8601 UTC. */
-export function isoUtc(value: string | null): string {
+function isoUtc(value: string | null): string {
   if (!value) return '';
   if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value)) return `${value.replace(' ', 'T')}Z`;
   return value;

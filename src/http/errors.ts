@@ -42,7 +42,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
  * Maps an error from the service (an actor's answer, say) to the API's answer: its status from the code table, its
  * message prefixed with what the caller asked for (e.g. `Booking sync`). Unknown codes are rethrown as they are.
  */
-export function httpErrorFrom(e: unknown, what: string): H3Error | unknown {
+export function httpErrorFrom(e: unknown, what: string): unknown {
   const status = STATUS_OF[errorCode(e)];
   if (status === undefined) return e;
   const message = (e as { message?: string } | null)?.message ?? 'failed';

@@ -7,7 +7,7 @@ import { httpError, quote } from './errors.js';
 
 /** Reads the query, rejecting unknown and repeated parameters. */
 export function readQuery(event: H3Event, allowed: readonly string[]): Record<string, string | undefined> {
-  const query = getQuery(event) as Record<string, unknown>;
+  const query = getQuery<Record<string, unknown>>(event);
   const out: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(query)) {
     if (!allowed.includes(key)) {

@@ -3,7 +3,7 @@
 import { defineEventHandler, setResponseStatus, type Router } from 'h3';
 import type { SyncRunRecord } from '../db/index.js';
 import type { ChildStatus } from '../supervisor/index.js';
-import { httpError, httpErrorFrom } from './errors.js';
+import { httpErrorFrom } from './errors.js';
 import type { RequestClip } from './videos.routes.js';
 import { readQuery } from './query.js';
 

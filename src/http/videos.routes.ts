@@ -8,7 +8,7 @@ import { httpError, httpErrorFrom, quote } from './errors.js';
 import { parseLimit, pathParam, readQuery } from './query.js';
 
 /** A video as the API answers it; times ISO-8601 UTC, files relative to DATA_DIR. */
-export function toVideoDto(v: VideoRow, dataDir: string) {
+function toVideoDto(v: VideoRow, dataDir: string) {
   const interval = (json: string | null) =>
     (json ? (JSON.parse(json) as [number, number][]) : null)?.map(([a, b]) => ({
       start: new Date(a).toISOString(),
@@ -127,7 +127,7 @@ export function registerVideoRoutes(
       // Claimed before the await: a second request arriving while this one runs sees it and gets a 429.
       lastRequest.set(fieldId, t);
       try {
-        const result = await deps.requestClip(fieldId, camera as string | undefined);
+        const result = await deps.requestClip(fieldId, camera);
         setResponseStatus(event, 202);
         return { status: 'success', data: result };
       } catch (e) {

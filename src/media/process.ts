@@ -25,9 +25,9 @@ export interface MediaProcess {
 export function runMedia(bin: string, args: readonly string[], onLine?: (line: string) => void): MediaProcess {
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderrTail: string[] = [];
-  if (onLine) createInterface({ input: child.stdout! }).on('line', onLine);
-  else child.stdout!.resume();
-  createInterface({ input: child.stderr! }).on('line', (l) => {
+  if (onLine) createInterface({ input: child.stdout }).on('line', onLine);
+  else child.stdout.resume();
+  createInterface({ input: child.stderr }).on('line', (l) => {
     stderrTail.push(l);
     if (stderrTail.length > 20) stderrTail.shift();
   });
@@ -57,14 +57,14 @@ export function runMedia(bin: string, args: readonly string[], onLine?: (line: s
 }
 
 /** A media run stopped on purpose (a cancelled booking, a shutdown). */
-export class MediaCancelledError extends Error {
+class MediaCancelledError extends Error {
   override readonly name = 'MediaCancelledError';
   readonly retryable = false;
   readonly code = 'cancelled' satisfies ErrorCode;
 }
 
 /** ffmpeg or ffprobe failed: `ffmpeg-missing` when the binary is not there (exit 127), else `ffmpeg-failed`. */
-export class MediaFailedError extends Error {
+class MediaFailedError extends Error {
   override readonly name = 'MediaFailedError';
   readonly retryable = false;
   readonly code: ErrorCode;

@@ -14,7 +14,7 @@ export interface RecordArgsInput {
 const COMMON = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
 
 /** The input side: how ffmpeg reads the camera. */
-export function inputArgs(url: string, testsrc = { width: 640, height: 360, fps: 15 }): string[] {
+function inputArgs(url: string, testsrc = { width: 640, height: 360, fps: 15 }): string[] {
   if (url === 'testsrc') {
     // A synthetic pattern with a running seconds counter and a tone, paced at real time.
     return [
@@ -40,7 +40,7 @@ export function inputArgs(url: string, testsrc = { width: 640, height: 360, fps:
 }
 
 /** The codec side: stream copy from cameras; a cheap H.264 encode (keyframe every second) for testsrc. */
-export function codecArgs(url: string, segmentSeconds: number, fps = 15): string[] {
+function codecArgs(url: string, segmentSeconds: number, fps = 15): string[] {
   if (url === 'testsrc') {
     return [
       '-map',

@@ -51,7 +51,7 @@ export type NewVideo = Pick<
 >;
 
 /** The group a job of `kind` belongs to: one cut per camera at a time, since cuts of one camera read one disk. */
-export function jobGroupOf(kind: JobKind, video: Pick<VideoRow, 'camera'>): string | undefined {
+function jobGroupOf(kind: JobKind, video: Pick<VideoRow, 'camera'>): string | undefined {
   return kind === 'cut' ? video.camera : undefined;
 }
 

@@ -13,16 +13,12 @@ export {
   VIDEO_JOB_KINDS,
   UNCUT,
   HANDED_TO_DELIVERY,
-  SETTLED,
-  allows,
-  operatorRetryEvent,
   type Transition,
   type VideoLifecycleEvent,
   type VideoStatus,
 } from './video-lifecycle.js';
 export {
   createVideoLifecycle,
-  jobGroupOf,
   type VideoLifecycle,
   type LifecycleDeps,
   type ApplyOptions,
@@ -30,19 +26,9 @@ export {
   type NewVideo,
   type VideoStatusChange,
 } from './apply.js';
-export {
-  JOB_KINDS,
-  jobKey,
-  attemptsOf,
-  videoOfJob,
-  isJobKind,
-  type JobKind,
-  type JobPayloads,
-  type JobDelays,
-} from './job-kinds.js';
+export { jobKey, attemptsOf, videoOfJob, type JobKind, type JobPayloads, type JobDelays } from './job-kinds.js';
 export {
   createJobRunner,
-  type JobRunner,
   type JobKindSpec,
   type JobContext,
   type Admission,

@@ -15,7 +15,7 @@ export interface JobPayloads {
 export type JobKind = keyof JobPayloads;
 
 /** Every job kind. */
-export const JOB_KINDS: readonly JobKind[] = ['cut', 'upload', 'notify'];
+const JOB_KINDS: readonly JobKind[] = ['cut', 'upload', 'notify'];
 
 /** The durable retry delays of each kind (the first run is not delayed). */
 export type JobDelays = Record<JobKind, readonly number[]>;

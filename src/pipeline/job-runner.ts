@@ -291,6 +291,3 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
   };
   return self;
 }
-
-/** A runner of one kind. */
-export type JobRunner<K extends JobKind = JobKind> = ReturnType<typeof createJobRunner<K, unknown>>;

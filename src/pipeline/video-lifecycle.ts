@@ -14,8 +14,6 @@ export const VIDEO_JOB_KINDS = ['cut', 'upload', 'notify'] as const satisfies re
 export const UNCUT: readonly VideoStatus[] = ['pending', 'processing', 'failed'];
 /** Statuses that say the cut finished and delivery took the video over (its history tells a `failed` apart). */
 export const HANDED_TO_DELIVERY: readonly VideoStatus[] = ['uploading', 'notifying', 'ready'];
-/** Statuses a video leaves only through an operator or a booking change. */
-export const SETTLED: readonly VideoStatus[] = ['ready', 'cancelled', 'unavailable'];
 
 /** One row of the table: which statuses it leaves, where it goes, and what it does to the video's jobs. */
 export interface Transition {
@@ -121,9 +119,4 @@ export type VideoLifecycleEvent = keyof typeof VIDEO_TRANSITIONS;
 /** The operator's retry event for a job of `kind`: it takes the video back to that job's stage. */
 export function operatorRetryEvent(kind: JobKind): VideoLifecycleEvent {
   return `operator:retry-${kind}`;
-}
-
-/** Whether `event` may move a video that is `status` now. */
-export function allows(event: VideoLifecycleEvent, status: VideoStatus): boolean {
-  return (VIDEO_TRANSITIONS[event].from as readonly VideoStatus[]).includes(status);
 }

@@ -1,4 +1,4 @@
 // Public names of the object store layer.
 export { videoObjectKeys, type ObjectStore } from './object-store.js';
-export { classifyS3Error, createS3Store, localEtags } from './s3-store.js';
+export { createS3Store } from './s3-store.js';
 export { createLocalStore, localObjectPath, type LocalStoreConfig } from './local-store.js';

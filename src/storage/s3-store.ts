@@ -14,7 +14,7 @@ const PART_SIZE = 8 * 1024 * 1024;
 const QUEUE_SIZE = 4;
 
 /** Turns an SDK error into the service's retryable/permanent vocabulary, without the request's details. */
-export function classifyS3Error(e: unknown, what: string): Error {
+function classifyS3Error(e: unknown, what: string): Error {
   const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; code?: string };
   const status = err.$metadata?.httpStatusCode;
   const reason = `${err.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}${err.code ? ` ${err.code}` : ''}`;
@@ -31,7 +31,7 @@ export function classifyS3Error(e: unknown, what: string): Error {
  * The ETags S3 gives `file`: the MD5 of a single-part upload, and the multipart form (MD5 of the parts' MD5s,
  * `-<parts>`) for parts of `partSize`. Computed while reading the file once.
  */
-export async function localEtags(file: string, partSize: number): Promise<{ single: string; multipart: string }> {
+async function localEtags(file: string, partSize: number): Promise<{ single: string; multipart: string }> {
   const whole = createHash('md5');
   const parts: Buffer[] = [];
   let part = createHash('md5');

@@ -14,11 +14,11 @@
 //   that the service manager or container runtime restarts it.
 
 export { runActor, assertNever, type Actor, type ActorContext } from './actor-runtime.js';
-export { ActorHandle, ActorUnavailableError, type ActorHandleOptions, type ExitInfo } from './actor-handle.js';
+export { ActorUnavailableError, type ActorHandleOptions, type ExitInfo } from './actor-handle.js';
 export type { ChildSpec, ChildState, ChildStatus, RestartType } from './child-spec.js';
 export { TypedEmitter, type Listener } from './events.js';
 export type { Result } from './protocol.js';
-export { IntensityWindow, restartDelay, type BackoffOptions, type IntensityOptions } from './restart-policy.js';
+export { restartDelay, type BackoffOptions, type IntensityOptions } from './restart-policy.js';
 export type { Clock, ClockTimer } from './clock.js';
 export { Supervisor } from './supervisor.js';
 export type { SupervisorEvents } from './supervisor-events.js';

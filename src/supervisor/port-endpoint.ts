@@ -4,18 +4,21 @@
 import type { Endpoint } from 'comlink';
 import type { MessagePort } from 'node:worker_threads';
 
-type Handler = Parameters<Endpoint['addEventListener']>[1];
+/**
+ * What comlink hands `addEventListener`: a function or an object with `handleEvent`, called with `{ data }`.
+ * (comlink types it with DOM event types, which this Node project does not load.)
+ */
+type Handler = ((event: { data: unknown }) => void) | { handleEvent(event: { data: unknown }): void };
 
 /** Wraps `port` for comlink's `wrap` and `expose`. */
 export function portEndpoint(port: MessagePort): Endpoint {
   const listeners = new WeakMap<Handler, (data: unknown) => void>();
-  return {
+  const endpoint = {
     postMessage: (message: unknown, transfer?: unknown[]) => port.postMessage(message, transfer as never),
     addEventListener: (_type: string, handler: Handler) => {
       const l = (data: unknown) => {
-        const event = { data } as Parameters<Extract<Handler, (...args: never[]) => unknown>>[0];
-        if (typeof handler === 'function') handler(event);
-        else handler.handleEvent(event);
+        if (typeof handler === 'function') handler({ data });
+        else handler.handleEvent({ data });
       };
       port.on('message', l);
       listeners.set(handler, l);
@@ -28,4 +31,5 @@ export function portEndpoint(port: MessagePort): Endpoint {
     },
     start: () => port.start(),
   };
+  return endpoint;
 }

@@ -37,7 +37,7 @@ export interface BookingSyncDeps {
 }
 
 /** The venue-local dates a run fetches: today minus `back` to today plus `ahead`. */
-export function syncDates(now: Date, timeZone: string, back: number, ahead: number): string[] {
+function syncDates(now: Date, timeZone: string, back: number, ahead: number): string[] {
   const today = localDateOf(now, timeZone);
   const dates: string[] = [];
   for (let d = -back; d <= ahead; d++) dates.push(addDays(today, d));

@@ -1,7 +1,6 @@
 // Public names of the booking sync.
 export {
   createBookingSync,
-  syncDates,
   type BookingSource,
   type BookingSync,
   type BookingSyncDeps,

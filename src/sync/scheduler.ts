@@ -33,14 +33,14 @@ export function createSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
     } catch (e) {
       deps.logger.error(`📅 BOOKING: Sync run failed: ${describeError(e)}`);
     }
-    if (!stopped) timer = setTimeout(tick, deps.intervalMs);
+    if (!stopped) timer = setTimeout(() => void tick(), deps.intervalMs);
   };
 
   return {
     start() {
       if (!stopped) return;
       stopped = false;
-      timer = setTimeout(tick, 0);
+      timer = setTimeout(() => void tick(), 0);
     },
     async stop() {
       stopped = true;

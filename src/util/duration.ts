@@ -10,11 +10,3 @@ export function parseDuration(text: string): number | undefined {
   const value = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
   return Number.isFinite(value) && value > 0 ? Math.round(value) : undefined;
 }
-
-/** Formats milliseconds for log lines: 1500 → "1.5s", 120000 → "2m". */
-export function formatDuration(ms: number): string {
-  if (ms < 1_000) return `${ms}ms`;
-  if (ms < 60_000) return `${+(ms / 1_000).toFixed(1)}s`;
-  if (ms < 3_600_000) return `${+(ms / 60_000).toFixed(1)}m`;
-  return `${+(ms / 3_600_000).toFixed(1)}h`;
-}

@@ -16,7 +16,7 @@ import { describeError, isRetryable } from '../errors.js';
 import type { Logger } from '../log.js';
 
 /** A call refused because the dependency's circuit is open; retryable once it half-opens. */
-export class CircuitOpenError extends Error {
+class CircuitOpenError extends Error {
   override readonly name = 'CircuitOpenError';
   readonly retryable = true;
 }

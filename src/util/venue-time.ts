@@ -33,7 +33,7 @@ export function isValidTimeZone(timeZone: string): boolean {
 }
 
 /** Parses `YYYY-MM-DD` and rejects dates that do not exist (`2025-02-30`). */
-export function parseLocalDate(text: string): { year: number; month: number; day: number } | undefined {
+function parseLocalDate(text: string): { year: number; month: number; day: number } | undefined {
   const m = DATE_RE.exec(text);
   if (!m) return undefined;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -57,7 +57,7 @@ export function normalizeLocalTime(text: string): string | undefined {
 }
 
 /** Offset of `timeZone` from UTC at `instantMs`, in minutes (Asia/Jakarta → 420). */
-export function zoneOffsetMinutes(instantMs: number, timeZone: string): number {
+function zoneOffsetMinutes(instantMs: number, timeZone: string): number {
   const parts = Object.fromEntries(
     formatterFor(timeZone)
       .formatToParts(new Date(instantMs))

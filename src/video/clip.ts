@@ -52,7 +52,7 @@ export interface CutResult {
 const TAIL_MARGIN_SEC = 0.25;
 
 /** Position of wall-clock `ms` on the concatenated timeline of `segments` (gaps between files collapse). */
-export function concatPosition(segments: readonly ClipSegment[], ms: number): number {
+function concatPosition(segments: readonly ClipSegment[], ms: number): number {
   let pos = 0;
   for (const s of segments) {
     if (ms <= s.startMs) return pos / 1000;
@@ -63,7 +63,7 @@ export function concatPosition(segments: readonly ClipSegment[], ms: number): nu
 }
 
 /** Keyframe times of `file`, in seconds from its start. */
-export async function keyframeOffsets(ffprobe: string, file: string, signal?: AbortSignal): Promise<number[]> {
+async function keyframeOffsets(ffprobe: string, file: string, signal?: AbortSignal): Promise<number[]> {
   const json = JSON.parse(await runMediaToEnd(ffprobe, keyframeArgs(file), 60_000, signal)) as {
     frames?: { pts_time?: string }[];
     format?: { start_time?: string };

@@ -38,6 +38,3 @@ export function createVideoPipeline(deps: VideoPipelineDeps, owner: string) {
       }),
   };
 }
-
-/** The video pipeline of one thread. */
-export type VideoPipeline = ReturnType<typeof createVideoPipeline>;

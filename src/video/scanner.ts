@@ -147,6 +147,3 @@ export function createVideoScanner(deps: VideoPipelineDeps, lifecycle: VideoLife
     },
   };
 }
-
-/** The scanner's interface. */
-export type VideoScanner = ReturnType<typeof createVideoScanner>;

@@ -4,7 +4,7 @@
 import { toVenueIso } from '../util/venue-time.js';
 
 /** Keeps `[A-Za-z0-9_-]`; `/` becomes `-`, anything else `_`. */
-export function safeId(text: string): string {
+function safeId(text: string): string {
   return text.replace(/\//g, '-').replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
