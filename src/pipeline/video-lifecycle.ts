@@ -39,7 +39,7 @@ export interface Transition {
  */
 export const VIDEO_TRANSITIONS = {
   /** A cut job starts (again, after a crash or a backoff). */
-  'cut:start': { from: ['pending', 'processing', 'failed'], to: 'processing' },
+  'cut:start': { from: UNCUT, to: 'processing' },
   /** The clip, preview and thumbnail exist: hand the video to upload. */
   'cut:done': { from: ['processing'], to: 'uploading', enqueue: ['upload'] },
   /** The cut failed; its job waits out a backoff (or is a dead letter) and the video shows why. */
@@ -48,7 +48,7 @@ export const VIDEO_TRANSITIONS = {
   'cut:interrupted': { from: ['processing'], to: 'pending', reason: 'interrupted by shutdown' },
   /** The cut found its booking gone, cancelled or no longer listed: nothing is made. */
   'cut:void': {
-    from: ['pending', 'processing', 'failed'],
+    from: UNCUT,
     to: 'cancelled',
     cancel: ['cut', 'upload', 'notify'],
     dropFiles: true,
@@ -75,7 +75,7 @@ export const VIDEO_TRANSITIONS = {
   },
   /** The booking's start moved: the video of the old window is superseded by a new one. */
   'window:superseded': {
-    from: ['pending', 'processing', 'failed'],
+    from: UNCUT,
     to: 'cancelled',
     cancel: ['cut', 'upload', 'notify'],
     dropFiles: true,
@@ -83,7 +83,7 @@ export const VIDEO_TRANSITIONS = {
   },
   /** The booking's end moved before the cut was handed on: cut again for the new window. */
   'window:changed': {
-    from: ['pending', 'processing', 'failed'],
+    from: UNCUT,
     to: 'pending',
     restart: ['cut'],
     reason: 'booking window changed',

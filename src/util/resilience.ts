@@ -12,18 +12,19 @@ import {
   wrap,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
-import { describeError, isRetryable } from '../errors.js';
+import { describeError, hasCode, isRetryable, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 
 /** A call refused because the dependency's circuit is open; retryable once it half-opens. */
 class CircuitOpenError extends Error {
   override readonly name = 'CircuitOpenError';
   readonly retryable = true;
+  readonly code = 'circuit-open' satisfies ErrorCode;
 }
 
 /** Guard for {@link CircuitOpenError}, also for errors that crossed a thread as data. */
 export function isCircuitOpenError(e: unknown): boolean {
-  return (e as { name?: unknown } | null)?.name === 'CircuitOpenError';
+  return hasCode(e, 'circuit-open');
 }
 
 /** How one dependency is retried and when its circuit opens. */
