@@ -92,18 +92,19 @@ beforeAll(async () => {
     40_000,
   );
   await fetch(`${service.url}/api/bookings`);
-  // Two more scrapes after the delivery.
+  // Scrapes after the delivery, and enough of them for rate() over the panels' 1m window: a Prometheus that started
+  // late on a busy machine may have taken its first sample only after the scenario.
   const since = Date.now();
+  const sample = async (expr: string) =>
+    Number(((await prom.query(expr)).data?.result[0] as { value?: [number, string] } | undefined)?.value?.[1] ?? 0);
   await waitFor(
-    async () => {
-      const r = await prom.query('timestamp(up{job="venue-recorder"})');
-      const ts = Number((r.data?.result[0] as { value?: [number, string] } | undefined)?.value?.[1] ?? 0) * 1000;
-      return ts > since + 1_500;
-    },
-    'Prometheus to scrape after the scenario',
-    20_000,
+    async () =>
+      (await sample('timestamp(up{job="venue-recorder"})')) * 1000 > since + 1_500 &&
+      (await sample('count_over_time(up{job="venue-recorder"}[1m])')) >= 3,
+    'Prometheus to scrape after the scenario, three samples within a minute',
+    60_000,
   );
-}, 120_000);
+}, 180_000);
 afterAll(async () => {
   await prom?.stop();
   await service?.stop();
