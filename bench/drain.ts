@@ -314,7 +314,7 @@ async function main(): Promise<void> {
         `objects of a video in turn; median of ${REPEATS} runs, alternating`,
     );
     console.log(
-      `service (job runner + uploadVideo): ${fmt(mReal / 1000, 2)} s = ${fmt(vps(mReal), 1)} videos/s, ` +
+      `service (job runner + upload stage): ${fmt(mReal / 1000, 2)} s = ${fmt(vps(mReal), 1)} videos/s, ` +
         `${fmt((objects / mReal) * 1000, 1)} objects/s ${runs(real)}`,
     );
     console.log(
