@@ -1,51 +1,34 @@
 // The service's error vocabulary: every error carries a stable `code` and its retryability, checked with guards
 // (instanceof fails across threads). Guards, metric labels and HTTP statuses read the code, never the message.
 
-/** Stable codes of the service's failures; each adapter (AYO, S3, ffmpeg) classifies its own. */
-export type ErrorCode =
-  | 'no-footage' // a clip window that no recorded segment overlaps
-  | 'cancelled' // the work was cancelled (a cancelled booking, a shutdown)
-  | 'ffmpeg-missing' // ffmpeg or ffprobe is not installed where configured
-  | 'ffmpeg-failed' // ffmpeg ran and failed
-  | 'stall' // a camera or a process stopped making progress
-  | 'unreachable' // the remote side could not be reached at all (refused, reset, DNS)
-  | 'timeout' // the remote side did not answer in time
-  | 'circuit-open' // not called: the dependency's circuit is open
-  | 'partner-rejected' // AYO refused the request (4xx, an error flag)
-  | 'partner-failed' // AYO failed (5xx)
-  | 'bad-answer' // an answer that is not what the contract says
-  | 'store-failed' // the object store refused or failed
-  | 'file-missing' // a local file the work needs is gone
-  | 'not-found' // what the caller asked for does not exist
-  | 'unavailable' // the part of the service that would answer is not running now
-  | 'invalid' // the caller's input is invalid
-  | 'gave-up' // the supervisor gave up after too many restarts
-  | 'transient' // any other failure worth another attempt
-  | 'permanent' // any other failure that repeats until something is fixed
-  | 'internal'; // a failure nobody classified
+/** Stable codes of the service's failures, each with what it means; each adapter (AYO, S3, ffmpeg) classifies its own. */
+const ERROR_CODES = {
+  'no-footage': 'a clip window that no recorded segment overlaps',
+  cancelled: 'the work was cancelled (a cancelled booking, a shutdown)',
+  'ffmpeg-missing': 'ffmpeg or ffprobe is not installed where configured',
+  'ffmpeg-failed': 'ffmpeg ran and failed',
+  stall: 'a camera or a process stopped making progress',
+  unreachable: 'the remote side could not be reached at all (refused, reset, DNS)',
+  timeout: 'the remote side did not answer in time',
+  'circuit-open': "not called: the dependency's circuit is open",
+  'partner-rejected': 'AYO refused the request (4xx, an error flag)',
+  'partner-failed': 'AYO failed (5xx)',
+  'bad-answer': 'an answer that is not what the contract says',
+  'store-failed': 'the object store refused or failed',
+  'file-missing': 'a local file the work needs is gone',
+  'not-found': 'what the caller asked for does not exist',
+  unavailable: 'the part of the service that would answer is not running now',
+  invalid: "the caller's input is invalid",
+  'gave-up': 'given up after too many restarts or attempts',
+  transient: 'any other failure worth another attempt',
+  permanent: 'any other failure that repeats until something is fixed',
+  internal: 'a failure nobody classified',
+} as const;
 
-const CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  'no-footage',
-  'cancelled',
-  'ffmpeg-missing',
-  'ffmpeg-failed',
-  'stall',
-  'unreachable',
-  'timeout',
-  'circuit-open',
-  'partner-rejected',
-  'partner-failed',
-  'bad-answer',
-  'store-failed',
-  'file-missing',
-  'not-found',
-  'unavailable',
-  'invalid',
-  'gave-up',
-  'transient',
-  'permanent',
-  'internal',
-]);
+/** A stable code of the service's failures (see ERROR_CODES for what each means). */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
 
 /** Options of the service's errors. */
 export interface ErrorOptions {
@@ -118,7 +101,7 @@ function errnoOf(e: unknown): string | undefined {
   for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
     const code = (cur as { code?: unknown }).code;
     // Our own codes classify; an errno (ECONNRESET, UND_ERR_SOCKET) says what the system saw.
-    if (typeof code === 'string' && !CODES.has(code)) return code;
+    if (typeof code === 'string' && !isErrorCode(code)) return code;
     cur = (cur as { cause?: unknown }).cause;
   }
   return undefined;
@@ -156,7 +139,7 @@ export function isUnreachable(e: unknown): boolean {
  */
 export function errorCode(e: unknown): ErrorCode {
   const own = (e as { code?: unknown } | null)?.code;
-  if (typeof own === 'string' && CODES.has(own)) return own as ErrorCode;
+  if (isErrorCode(own)) return own;
   const name = (e as { name?: unknown } | null)?.name;
   if (name === 'CircuitOpenError') return 'circuit-open';
   if (name === 'TimeoutError') return 'timeout';

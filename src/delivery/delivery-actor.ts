@@ -11,6 +11,7 @@ import {
   type JobKindSpec,
   type VideoLifecycle,
   type VideoStatus,
+  videoOfJob,
 } from '../pipeline/index.js';
 import { assertNever, type Actor, type ActorContext } from '../supervisor/index.js';
 
@@ -78,8 +79,8 @@ export function deliveryJobSpec<K extends 'upload' | 'notify', R>(
       ctx.emit({ type: 'delivery:failed', kind: stage.kind, uniqueId: uid, reason, final });
     },
     onQueued: (job) => {
-      const uid = (JSON.parse(job.payload) as { uniqueId: string }).uniqueId;
-      for (const line of stage.queuedLines(uid)) ctx.logger.info(line);
+      const uid = videoOfJob(job.payload);
+      if (uid) for (const line of stage.queuedLines(uid)) ctx.logger.info(line);
     },
   };
 }

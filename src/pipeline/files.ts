@@ -25,19 +25,10 @@ export interface FileSweepOptions {
   /** How long after its window a delivered or dead video keeps its files. */
   retentionMs: number;
   nowMs: number;
+  /** The video a file in `videosDir` belongs to, from its name; undefined for a file no cut makes. */
+  videoOfFile(name: string): string | undefined;
   /** How old an unclaimed file must be before it goes (a cut may be writing it now). Default 1 h. */
   orphanGraceMs?: number;
-}
-
-/** Files a cut leaves for a video: the clip, its preview and its thumbnail, and their work files while made. */
-const SUFFIXES = ['_preview.mp4', '_thumbnail.jpg', '.mp4'];
-const WORK_SUFFIXES = ['.part.jpg', '.part', '.ffconcat'];
-
-/** The video a file in the videos folder belongs to, or undefined for a file no cut makes. */
-function videoOfFile(name: string): string | undefined {
-  const base = WORK_SUFFIXES.reduce((n, w) => (n.endsWith(w) ? n.slice(0, -w.length) : n), name);
-  const suffix = SUFFIXES.find((s) => base.endsWith(s));
-  return suffix ? base.slice(0, -suffix.length) : undefined;
 }
 
 /** Runs every rule once; returns how many videos lost their files and how many unclaimed files went. */
@@ -75,7 +66,7 @@ function sweepOrphans(o: FileSweepOptions, videos: ReturnType<typeof createVideo
     const dir = path.join(o.videosDir, day.name);
     for (const name of fs.readdirSync(dir)) {
       const file = path.join(dir, name);
-      const uid = videoOfFile(name);
+      const uid = o.videoOfFile(name);
       const st = fs.statSync(file, { throwIfNoEntry: false });
       if (!uid || !st?.isFile() || st.mtimeMs > cutoff) continue;
       const v = videos.get(uid);

@@ -7,6 +7,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { toErrorData, type ErrorData } from '../errors.js';
 import { cutClip, makePreview, makeThumbnail, type ClipSegment } from './clip.js';
 import type { Interval } from './coverage.js';
+import { clipFiles } from './file-names.js';
 
 /** What the task needs. */
 export interface ClipTaskInput {
@@ -41,14 +42,14 @@ export type ClipTaskResult = { ok: true; value: ClipTaskOutput } | { ok: false; 
 export async function processClip(input: ClipTaskInput): Promise<ClipTaskResult> {
   const abort = new AbortController();
   input.cancelPort?.once('message', () => abort.abort());
-  const base = path.join(input.outDir, input.uniqueId);
+  const files = clipFiles(path.join(input.outDir, input.uniqueId));
   try {
     fs.mkdirSync(input.outDir, { recursive: true });
     const cut = await cutClip({
       segments: input.segments,
       windowStartMs: input.windowStartMs,
       windowEndMs: input.windowEndMs,
-      out: `${base}.mp4`,
+      out: files.mp4,
       ffmpeg: input.ffmpeg,
       ffprobe: input.ffprobe,
       signal: abort.signal,
@@ -60,8 +61,8 @@ export async function processClip(input: ClipTaskInput): Promise<ClipTaskResult>
       ffmpeg: input.ffmpeg,
       signal: abort.signal,
     };
-    const previewFile = await makePreview({ ...media, out: `${base}_preview.mp4` });
-    const thumbnailFile = await makeThumbnail({ ...media, out: `${base}_thumbnail.jpg` });
+    const previewFile = await makePreview({ ...media, out: files.preview });
+    const thumbnailFile = await makeThumbnail({ ...media, out: files.thumbnail });
     return {
       ok: true,
       value: {
@@ -76,7 +77,7 @@ export async function processClip(input: ClipTaskInput): Promise<ClipTaskResult>
       },
     };
   } catch (e) {
-    for (const f of [`${base}.mp4`, `${base}_preview.mp4`, `${base}_thumbnail.jpg`]) fs.rmSync(f, { force: true });
+    for (const f of Object.values(files)) fs.rmSync(f, { force: true });
     return { ok: false, error: toErrorData(e) };
   } finally {
     input.cancelPort?.close();

@@ -16,6 +16,7 @@ import {
   thumbnailArgs,
 } from '../media/index.js';
 import { coverageOf, coveredIntervals, missingIntervals, type Interval } from './coverage.js';
+import { workFile } from './file-names.js';
 
 /** A recorded segment as the cut needs it: its absolute file and wall-clock interval. */
 export interface ClipSegment {
@@ -84,8 +85,8 @@ export async function cutClip(input: CutInput): Promise<CutResult> {
   if (covered.length === 0) throw new PermanentError('no footage', { code: 'no-footage' });
   const missing = missingIntervals(covered, input.windowStartMs, input.windowEndMs);
   fs.mkdirSync(path.dirname(input.out), { recursive: true });
-  const tmp = `${input.out}.part`;
-  const list = `${input.out}.ffconcat`;
+  const tmp = workFile(input.out, 'part');
+  const list = workFile(input.out, 'list');
   fs.writeFileSync(list, concatList(segments.map((s) => s.file)));
   try {
     // Start on the last keyframe at or before the window's start (in the first segment), so the clip never
@@ -134,19 +135,14 @@ export async function makePreview(opts: {
 }): Promise<string> {
   const starts = excerptStarts(opts.durationSec, PREVIEW.excerpts, PREVIEW.excerptSec);
   const len = Math.min(PREVIEW.excerptSec, opts.durationSec);
-  const tmp = `${opts.out}.part`;
-  try {
-    await runMediaToEnd(
+  return renderTo(opts.out, 'part', (tmp) =>
+    runMediaToEnd(
       opts.ffmpeg,
       previewArgs(opts.clip, starts, len, previewSize(opts.height), tmp),
       300_000,
       opts.signal,
-    );
-    fs.renameSync(tmp, opts.out);
-    return opts.out;
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
+    ),
+  );
 }
 
 /** A 16:9 JPEG of the frame in the middle of the clip. */
@@ -158,16 +154,23 @@ export async function makeThumbnail(opts: {
   ffmpeg: string;
   signal?: AbortSignal;
 }): Promise<string> {
-  const tmp = `${opts.out}.part.jpg`;
-  try {
-    await runMediaToEnd(
+  return renderTo(opts.out, 'image', (tmp) =>
+    runMediaToEnd(
       opts.ffmpeg,
       thumbnailArgs(opts.clip, opts.durationSec / 2, previewSize(opts.height), tmp),
       60_000,
       opts.signal,
-    );
-    fs.renameSync(tmp, opts.out);
-    return opts.out;
+    ),
+  );
+}
+
+/** Has `make` write a work file, then moves it to `out`; the work file never outlives a failure. */
+async function renderTo(out: string, work: 'part' | 'image', make: (tmp: string) => Promise<unknown>): Promise<string> {
+  const tmp = workFile(out, work);
+  try {
+    await make(tmp);
+    fs.renameSync(tmp, out);
+    return out;
   } finally {
     fs.rmSync(tmp, { force: true });
   }

@@ -3,6 +3,7 @@
 
 import { createJobRunner, createVideoLifecycle, sweepVideoFiles } from '../pipeline/index.js';
 import { cutJobSpec } from './cut-job.js';
+import { videoOfFile } from './file-names.js';
 import { createVideoScanner } from './scanner.js';
 import type { VideoPipelineDeps } from './types.js';
 
@@ -33,6 +34,7 @@ export function createVideoPipeline(deps: VideoPipelineDeps, owner: string) {
         lifecycle,
         logger: deps.logger,
         videosDir: deps.videosDir,
+        videoOfFile,
         retentionMs: deps.retentionHours * 3_600_000,
         nowMs: now(),
       }),
