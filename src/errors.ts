@@ -115,7 +115,8 @@ export function isRetryable(e: unknown): boolean {
   const name = (e as { name?: unknown } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return true;
   const code = errnoOf(e);
-  return code !== undefined && RETRYABLE_ERRNO.has(code);
+  // A database lock held by another connection (a backup, an operator's sqlite3) passes: try again later.
+  return code !== undefined && (RETRYABLE_ERRNO.has(code) || code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
 /**
