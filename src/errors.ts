@@ -116,7 +116,10 @@ export function isRetryable(e: unknown): boolean {
   if (name === 'TimeoutError' || name === 'AbortError') return true;
   const code = errnoOf(e);
   // A database lock held by another connection (a backup, an operator's sqlite3) passes: try again later.
-  return code !== undefined && (RETRYABLE_ERRNO.has(code) || code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+  return (
+    code !== undefined &&
+    (RETRYABLE_ERRNO.has(code) || code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+  );
 }
 
 /**
