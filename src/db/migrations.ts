@@ -164,6 +164,6 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
   db.transaction(() => {
     for (const m of pending) db.exec(m.sql);
     db.pragma(`user_version = ${pending[pending.length - 1]!.version}`);
-  })();
+  }).immediate();
   return pending.map((m) => m.version);
 }

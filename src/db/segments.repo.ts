@@ -101,7 +101,7 @@ export function createSegmentsRepo(db: Db) {
     deleteRows(ids: readonly number[]): void {
       db.transaction(() => {
         for (const id of ids) del.run(id);
-      })();
+      }).immediate();
     },
     /** Every indexed file of a camera (relative paths). */
     files(camera: string): Set<string> {

@@ -108,7 +108,7 @@ export function createVideoLifecycle(deps: LifecycleDeps) {
         const made = videos.create(input, iso);
         if (made.created) enqueue('cut', made.video, iso);
         return made;
-      })();
+      }).immediate();
       if (out.created) report(out.video);
       return out;
     },
@@ -134,7 +134,7 @@ export function createVideoLifecycle(deps: LifecycleDeps) {
         if (opts.urls) videos.setUrls(before.id, opts.urls, iso);
         changeJobs(t, before, iso);
         return true;
-      })();
+      }).immediate();
       if (!moved || !before) return { moved: false, video: videos.get(uid) };
       const stopped = [...(t.cancel ?? []), ...(t.restart ?? [])];
       if (stopped.length > 0) deps.onJobsStopped?.(uid, stopped);
