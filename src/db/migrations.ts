@@ -150,6 +150,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idx_jobs_claim ON jobs (kind, status, run_at_ms);
     `,
   },
+  {
+    version: 5,
+    // Why a pending job waits (the queue lists it), and after which dependency's failure (a recovery brings it forward).
+    sql: `
+      ALTER TABLE jobs ADD COLUMN wait_reason TEXT;
+      ALTER TABLE jobs ADD COLUMN wait_dependency TEXT;
+      ALTER TABLE jobs ADD COLUMN failure_class TEXT;
+      ALTER TABLE jobs ADD COLUMN waiting_since_ms INTEGER;
+      ALTER TABLE jobs ADD COLUMN forwarded_from_ms INTEGER;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version, all in one transaction. Returns the versions applied. */
