@@ -152,7 +152,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
-    // Why a pending job waits (the queue lists it), and after which dependency's failure (a recovery brings it forward).
+    name: "why a job waits, and after which dependency's failure (the queue lists it; a recovery brings it forward)",
     sql: `
       ALTER TABLE jobs ADD COLUMN wait_reason TEXT;
       ALTER TABLE jobs ADD COLUMN wait_dependency TEXT;
