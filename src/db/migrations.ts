@@ -159,6 +159,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE jobs ADD COLUMN failure_class TEXT;
       ALTER TABLE jobs ADD COLUMN waiting_since_ms INTEGER;
       ALTER TABLE jobs ADD COLUMN forwarded_from_ms INTEGER;
+      ALTER TABLE jobs ADD COLUMN wait_note TEXT;
     `,
   },
 ];
