@@ -1,5 +1,10 @@
 // The service's error vocabulary: every error carries a stable `code` and its retryability, checked with guards
 // (instanceof fails across threads). Guards, metric labels and HTTP statuses read the code, never the message.
+// An error's text leaves the service only through describeError or toErrorData, both redacted (src/redact.ts):
+// that is what the log, the database (sync runs, jobs, videos, actors' last errors) and the API receive.
+
+import { capText } from './log.js';
+import { redact } from './redact.js';
 
 /** Stable codes of the service's failures, each with what it means; each adapter (AYO, S3, ffmpeg) classifies its own. */
 const ERROR_CODES = {
@@ -159,6 +164,13 @@ export function hasCode(e: unknown, code: ErrorCode): boolean {
 /** Converts anything thrown into plain data. */
 export function toErrorData(e: unknown): ErrorData {
   if (e instanceof Error) return { name: e.name, message: e.message, retryable: isRetryable(e), code: errorCode(e) };
+  // An error that crossed a thread as a plain object (Node's worker 'error' event): its fields, not "[object Object]".
+  const o = e as { name?: unknown; message?: unknown; code?: unknown } | null;
+  if (o && typeof o === 'object' && (typeof o.message === 'string' || typeof o.code === 'string')) {
+    const message = typeof o.message === 'string' ? o.message : `failed with ${String(o.code)}`;
+    const name = typeof o.name === 'string' ? o.name : 'Error';
+    return { name, message, retryable: isRetryable(e), code: errorCode(e) };
+  }
   return { name: 'Error', message: String(e), retryable: false, code: 'internal' };
 }
 
@@ -175,8 +187,18 @@ export class RemoteError extends Error {
   }
 }
 
-/** A one-line description of an error for logs: its message and, when it adds something, its cause's. */
+/**
+ * A one-line description of an error for logs and stored reasons: its message and, when it adds something, its
+ * cause's; redacted and capped, so it is safe to log, store and serve.
+ */
 export function describeError(e: unknown): string {
+  return capText(redact(rawDescription(e)), MAX_ERROR_CHARS);
+}
+
+/** The longest error text stored or shown: an answer AYO echoes can be any size. */
+const MAX_ERROR_CHARS = 2_000;
+
+function rawDescription(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const cause = e.cause instanceof Error ? e.cause : undefined;
   const code = errnoOf(e);

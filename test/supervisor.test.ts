@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   restartDelay,
@@ -552,5 +554,132 @@ describe('supervisor time (a manual clock)', () => {
     await waitFor(() => of('actor:ready').length === 5 && stateOf(sup, 'a').state === 'running', 'restart 4 running');
     await sup.call('a', { type: 'echo', value: 5 }).catch(() => undefined);
     expect(await sup.gaveUp).toMatch(/^a crashed 2 times within 5s; last: Error: crash after 0$/);
+  });
+});
+
+describe('failure domains', () => {
+  const settle = () => new Promise<void>((r) => setImmediate(r));
+  const domainOf = (sup: Supervisor, name: string) => sup.domainStatus().find((d) => d.name === name)!;
+
+  it('a domain past its intensity fails alone: the others run on, calls to it are refused, it is retried after its long backoff', async () => {
+    const clock = manualClock();
+    const { sup, of, log } = supervise(
+      [spec('rec', {}, { domain: 'recording' }), spec('s', { crashAfter: 0 }, { domain: 'sync' })],
+      {
+        clock,
+        backoff: { initialMs: 0, maxMs: 0, jitter: 0 },
+        intensity: { maxRestarts: 1, withinMs: 60_000 },
+        domains: { recording: { critical: true }, sync: {} },
+        domainRetry: { initialMs: 120_000, maxMs: 900_000, jitter: 0 },
+      },
+    );
+    await sup.start();
+    expect(sup.domainStatus().map((d) => [d.name, d.state, d.critical, d.children])).toEqual([
+      ['recording', 'running', true, ['rec']],
+      ['sync', 'running', false, ['s']],
+    ]);
+    // One restart is within the intensity; the second crash is past it.
+    await sup.call('s', { type: 'echo', value: 1 }).catch(() => undefined);
+    await waitFor(() => of('actor:restart').length === 1, 'the restart');
+    clock.advance(0);
+    await waitFor(() => stateOf(sup, 's').state === 'running', 's running again');
+    await sup.call('s', { type: 'echo', value: 2 }).catch(() => undefined);
+    await waitFor(() => of('domain:failed').length === 1, 'the domain failure');
+
+    expect(of('domain:failed')[0]).toMatchObject({ domain: 'sync', retryInMs: 120_000 });
+    expect(of('domain:failed')[0]!.reason).toMatch(/^s crashed 2 times within 60s; last: Error: crash after 0$/);
+    expect(of('supervisor:give-up')).toEqual([]);
+    expect(log.lines.some((l) => l.includes('🧯 SUPERVISOR: domain sync failed'))).toBe(true);
+    await waitFor(() => stateOf(sup, 's').state === 'stopped', 's stopped');
+    expect(stateOf(sup, 's')).toMatchObject({ domain: 'sync', domainState: 'failed' });
+    expect(stateOf(sup, 'rec')).toMatchObject({ state: 'running', domain: 'recording', domainState: 'running' });
+    expect(domainOf(sup, 'sync')).toMatchObject({ state: 'failed', failures: 1 });
+    expect(domainOf(sup, 'sync').retryAt).toBe(new Date(clock.now() + 120_000).toISOString());
+    await expect(sup.call('s', { type: 'echo', value: 3 })).rejects.toThrow(/domain sync failed and is retried at/);
+    expect(await sup.call('rec', { type: 'echo', value: 'still here' })).toBe('still here');
+    expect(sup.allPermanentRunning()).toBe(false);
+
+    // Nothing before its backoff has passed on the clock; then the whole domain starts again with a fresh budget.
+    clock.advance(119_999);
+    await settle();
+    expect(of('domain:retry')).toEqual([]);
+    clock.advance(1);
+    await waitFor(() => of('domain:recovered').length === 1, 'the domain back');
+    expect(of('domain:retry')).toEqual([{ domain: 'sync', failures: 1 }]);
+    expect(stateOf(sup, 's')).toMatchObject({ state: 'running', domainState: 'running' });
+    expect(domainOf(sup, 'sync')).toMatchObject({ state: 'running', reason: null, retryAt: null });
+    expect(await sup.call('s', { type: 'count' }).catch(() => 'crashed')).toBe(1);
+
+    // Failing again soon after: the retry backoff doubles.
+    await waitFor(() => of('actor:restart').length === 2, 'the restart after the retry');
+    clock.advance(0);
+    await waitFor(() => stateOf(sup, 's').state === 'running', 's running again');
+    await sup.call('s', { type: 'echo', value: 4 }).catch(() => undefined);
+    await waitFor(() => of('domain:failed').length === 2, 'the second failure');
+    expect(of('domain:failed')[1]).toMatchObject({ domain: 'sync', retryInMs: 240_000 });
+
+    // The critical domain past its intensity gives up the supervisor, as before domains.
+    await sup.call('rec', { type: 'crash-async' });
+    await waitFor(() => of('actor:restart').filter((r) => r.id === 'rec').length === 1, 'rec restart');
+    clock.advance(0);
+    await waitFor(() => stateOf(sup, 'rec').state === 'running', 'rec running again');
+    await sup.call('rec', { type: 'crash-async' });
+    expect(await sup.gaveUp).toMatch(/^rec crashed 2 times within 60s/);
+  });
+
+  it('a domain that cannot start does not hold up the start of the others; it comes back once its cause is gone', async () => {
+    const tmp = tempDir();
+    try {
+      const file = path.join(tmp.dir, 'count');
+      const { sup, of } = supervise(
+        [
+          spec('s', { crashOnStart: true, crashOnStartTimes: 1_000_000, crashFile: file }, { domain: 'sync' }),
+          spec('rec', {}, { domain: 'recording' }),
+        ],
+        {
+          startupIntensity: { maxRestarts: 1, withinMs: 60_000 },
+          domains: { recording: { critical: true } },
+          domainRetry: { initialMs: 300, maxMs: 300, jitter: 0 },
+        },
+      );
+      await sup.start();
+      expect(stateOf(sup, 'rec').state).toBe('running');
+      expect(of('domain:failed')[0]?.domain).toBe('sync');
+      expect(of('domain:failed')[0]!.reason).toMatch(/during start-up; last: Error: crash on start #2$/);
+      // It keeps failing while the cause lasts...
+      await waitFor(() => of('domain:failed').length >= 2, 'a failed retry');
+      expect(stateOf(sup, 'rec').state).toBe('running');
+      // ...and is back once the cause is gone.
+      fs.writeFileSync(file, '1000000');
+      await waitFor(() => of('domain:recovered').length === 1, 'the domain back', 30_000);
+      expect(stateOf(sup, 's')).toMatchObject({ state: 'running', domainState: 'running' });
+      expect(of('supervisor:give-up')).toEqual([]);
+    } finally {
+      await current?.stop();
+      tmp.cleanup();
+    }
+  });
+
+  it('an uncaught SQLITE_BUSY keeps its name, message and code across the thread boundary', async () => {
+    const tmp = tempDir();
+    const dbPath = path.join(tmp.dir, 'busy.db');
+    const holder = new Database(dbPath);
+    try {
+      holder.pragma('journal_mode = WAL');
+      holder.exec('CREATE TABLE IF NOT EXISTS t (x INTEGER)');
+      const busy = new URL('./fixtures/actors/sqlite-busy.actor.ts', import.meta.url);
+      const { sup, of } = supervise([{ ...spec('db'), entry: busy, data: { dbPath } }]);
+      await sup.start();
+      holder.exec('BEGIN IMMEDIATE');
+      await sup.call('db', { type: 'write-uncaught' });
+      await waitFor(() => of('actor:crash').length === 1, 'the crash');
+      holder.exec('ROLLBACK');
+      // On main, Node's copy of the error arrived as `{ code }`: "SQLITE_BUSY: undefined".
+      expect(of('actor:crash')[0]!.reason).toBe('SqliteError: database is locked (SQLITE_BUSY)');
+      await sup.stop();
+    } finally {
+      holder.close();
+      tmp.cleanup();
+    }
   });
 });

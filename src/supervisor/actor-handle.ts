@@ -101,6 +101,7 @@ export class ActorHandle {
           resolveReady();
           break;
         case 'init-failed':
+        case 'fatal':
           this.lastError = m.error;
           break;
         case 'heartbeat':
@@ -118,8 +119,10 @@ export class ActorHandle {
       }
     });
     this.worker.on('error', (e: Error & { code?: string }) => {
+      // The runtime's own 'fatal' message (the whole error as data) wins over Node's lossy copy of it.
+      if (this.lastError) return;
       // Named by Node's code (ERR_WORKER_OUT_OF_MEMORY, ...): the crash reason and the logs say what happened.
-      this.lastError = { ...toErrorData(e), name: e.code ?? e.name, retryable: true };
+      this.lastError = { ...toErrorData(e), name: e.code ?? e.name ?? 'Error', retryable: true };
     });
 
     this.exited = new Promise<ExitInfo>((resolve) => {

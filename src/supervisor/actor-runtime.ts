@@ -3,7 +3,7 @@
 
 import { expose } from 'comlink';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { toErrorData } from '../errors.js';
+import { describeError, toErrorData } from '../errors.js';
 import type { LogFields, LogLevel, Logger } from '../log.js';
 import { portEndpoint } from './port-endpoint.js';
 import type { ActorBoot, ActorRpc, ActorToMain, MainToActor, Result } from './protocol.js';
@@ -54,6 +54,12 @@ export function runActor<
   const port = parentPort;
   const boot = workerData as ActorBoot<Data>;
   const post = (m: ActorToMain) => port.postMessage(m);
+  // An uncaught exception reaches the main thread's 'error' event through Node's serializer, which keeps only some
+  // errors' message (a better-sqlite3 error arrives as `{ code }`): it is sent as data first, message and code kept.
+  process.on('uncaughtException', (e) => {
+    post({ t: 'fatal', error: { ...toErrorData(e), message: describeError(e) } });
+    process.exit(1);
+  });
   const heartbeat = setInterval(() => post({ t: 'heartbeat' }), boot.heartbeatIntervalMs);
   post({ t: 'heartbeat' });
 
@@ -101,7 +107,7 @@ export function runActor<
     try {
       actor = await init(ctx);
     } catch (e) {
-      post({ t: 'init-failed', error: toErrorData(e) });
+      post({ t: 'init-failed', error: { ...toErrorData(e), message: describeError(e) } });
       clearInterval(heartbeat);
       process.exit(1);
     }

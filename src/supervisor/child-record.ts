@@ -1,8 +1,30 @@
 // What the supervisor keeps per child and per restart in flight (internal to the supervisor).
 
 import type { ActorHandle } from './actor-handle.js';
-import type { ChildSpec, ChildState } from './child-spec.js';
+import type { ChildSpec, ChildState, DomainState } from './child-spec.js';
 import type { ClockTimer } from './clock.js';
+import type { BackoffOptions, IntensityOptions, IntensityWindow } from './restart-policy.js';
+
+/** One failure domain: its children, its own restart budgets, and its failure and retry. */
+export interface Domain {
+  name: string;
+  critical: boolean;
+  children: Child[];
+  intensity: IntensityOptions;
+  startupIntensity: IntensityOptions;
+  window: IntensityWindow;
+  startupWindow: IntensityWindow;
+  retry: BackoffOptions;
+  state: DomainState;
+  /** Failures since the domain last ran stably: the exponent of its retry backoff. */
+  failures: number;
+  reason: string | null;
+  failedAt: number | null;
+  retryAt: number | null;
+  /** When every permanent child of it last became running after a retry. */
+  recoveredAt: number | null;
+  timer: ClockTimer;
+}
 
 /**
  * One restart in flight: it stops the live children after the crashed one (rest-for-one), waits out the backoff,
@@ -20,6 +42,8 @@ export interface Restart {
 /** One child of the supervisor and its current incarnation. */
 export interface Child {
   spec: ChildSpec;
+  /** The name of its failure domain (`default` when the spec names none). */
+  domain: string;
   state: ChildState;
   handle: ActorHandle | undefined;
   /** The restart that spawned `handle` (undefined: spawned by start()). */
@@ -40,6 +64,7 @@ export interface Child {
 export function newChild(spec: ChildSpec): Child {
   return {
     spec,
+    domain: spec.domain ?? 'default',
     state: 'stopped',
     handle: undefined,
     spawnedBy: undefined,

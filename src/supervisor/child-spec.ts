@@ -34,6 +34,11 @@ export interface ChildSpec<Data = unknown> {
    * exhaustive switch. Without it the actor gets every broadcast.
    */
   accepts?: readonly string[];
+  /**
+   * The failure domain the child belongs to (see SupervisorOptions.domains): its crashes count against that domain's
+   * restart intensity only. Children without one share the `default` domain, which is critical.
+   */
+  domain?: string;
 }
 
 /** Lifecycle of a child, as `GET /api/actors` shows it. */
@@ -45,10 +50,35 @@ export type ChildState =
   | 'crashed' // ended abnormally; a restart is being decided
   | 'restarting'; // waiting out its backoff before the next start
 
+/** Lifecycle of a failure domain, as `GET /api/actors` and `/readyz` show it. */
+export type DomainState =
+  | 'running' // within its restart intensity
+  | 'failed' // exhausted its intensity: its actors are stopped until its retry (a critical one gives up instead)
+  | 'retrying'; // started again after a failure, not every permanent actor of it is running yet
+
+/** A failure domain's state as data. */
+export interface DomainStatus {
+  name: string;
+  state: DomainState;
+  /** Whether exhausting its intensity gives up the whole supervisor (the process exits) instead of failing it. */
+  critical: boolean;
+  children: string[];
+  /** How many times it failed since it last ran stably. */
+  failures: number;
+  /** Why it failed last (while failed or retrying), else null. */
+  reason: string | null;
+  failedAt: string | null;
+  /** When it is started again (while failed), else null. */
+  retryAt: string | null;
+}
+
 /** A child's state as data. */
 export interface ChildStatus {
   id: string;
   state: ChildState;
+  /** Its failure domain and that domain's state. */
+  domain: string;
+  domainState: DomainState;
   restart: RestartType;
   restarts: number;
   lastError: string | null;

@@ -1,10 +1,10 @@
-// The log lines of the supervision tree, written by a subscriber to its events (metrics subscribe the same way).
+// The log lines of the supervision tree (actors and failure domains), written by a subscriber to its events (metrics subscribe the same way).
 
 import type { Logger } from '../log.js';
 import type { TypedEmitter } from './events.js';
 import type { SupervisorEvents } from './supervisor-events.js';
 
-/** Logs crashes, restarts, forced stops and the give-up; returns the unsubscribe function. */
+/** Logs crashes, restarts, forced stops, domain failures and retries, and the give-up; returns the unsubscribe function. */
 export function logSupervisorEvents<Event extends { type: string }>(
   events: TypedEmitter<SupervisorEvents<Event>>,
   logger: Logger,
@@ -20,6 +20,15 @@ export function logSupervisorEvents<Event extends { type: string }>(
       if (!e.graceful) logger.warn(`🛑 ACTOR: ${e.id} did not stop within ${e.shutdownMs} ms; terminated`);
     }),
     events.on('supervisor:give-up', (e) => logger.error(`💀 SUPERVISOR: giving up: ${e.reason}`)),
+    events.on('domain:failed', (e) =>
+      logger.error(
+        `🧯 SUPERVISOR: domain ${e.domain} failed and is stopped; the other domains keep running; retrying it in ${Math.round(e.retryInMs / 1000)} s: ${e.reason}`,
+      ),
+    ),
+    events.on('domain:retry', (e) =>
+      logger.warn(`🔁 SUPERVISOR: starting the failed domain ${e.domain} again (failure ${e.failures})`),
+    ),
+    events.on('domain:recovered', (e) => logger.info(`✅ SUPERVISOR: domain ${e.domain} is running again`)),
   ];
   return () => offs.forEach((off) => off());
 }

@@ -20,6 +20,8 @@ export interface ActorBoot<Data = unknown> {
 export type ActorToMain =
   | { t: 'ready' }
   | { t: 'init-failed'; error: ErrorData }
+  /** An uncaught exception, sent as data before the worker exits (Node's own 'error' event loses its message). */
+  | { t: 'fatal'; error: ErrorData }
   | { t: 'heartbeat' }
   | { t: 'event'; event: { type: string } }
   | { t: 'log'; level: LogLevel; msg: string; fields?: LogFields }

@@ -13,4 +13,10 @@ export type SupervisorEvents<Event extends { type: string } = { type: string }> 
   'actor:stop': { id: string; graceful: boolean; shutdownMs: number };
   'actor:event': { id: string; event: Event };
   'supervisor:give-up': { id: string; reason: string };
+  /** A non-critical domain exhausted its restart intensity: its actors are stopped until the retry. */
+  'domain:failed': { domain: string; reason: string; retryInMs: number };
+  /** A failed domain is started again. */
+  'domain:retry': { domain: string; failures: number };
+  /** Every permanent actor of a retried domain is running again. */
+  'domain:recovered': { domain: string };
 };

@@ -1,15 +1,16 @@
-// The supervisor: starts children in order, restarts crashed ones by their child spec with backoff, gives up
-// past the restart intensity, and stops children in reverse order, each within its shutdownMs. Its own time
-// (backoff, stable runs, intensity windows) comes from an injectable clock; heartbeats stay on real time.
+// The supervisor: starts children in order, restarts crashed ones by their child spec with backoff, counts restarts
+// per failure domain (a non-critical domain past its intensity is stopped and retried after a long backoff; a critical
+// one gives up), and stops children in reverse order, each within its shutdownMs. Its own time (backoff, stable runs,
+// intensity windows, domain retries) comes from an injectable clock; heartbeats stay on real time.
 
 import { PermanentError } from '../errors.js';
 import { ActorHandle, ActorUnavailableError, type ExitInfo } from './actor-handle.js';
-import { live, newChild, type Child, type Restart } from './child-record.js';
-import type { ChildState, ChildStatus } from './child-spec.js';
+import { live, newChild, type Child, type Domain, type Restart } from './child-record.js';
+import type { ChildState, ChildStatus, DomainStatus } from './child-spec.js';
 import { realClock, type Clock, type ClockTimer } from './clock.js';
 import { TypedEmitter } from './events.js';
 import { logSupervisorEvents } from './event-log.js';
-import { IntensityWindow, restartDelay, type BackoffOptions, type IntensityOptions } from './restart-policy.js';
+import { IntensityWindow, restartDelay, type BackoffOptions } from './restart-policy.js';
 import type { SupervisorEvents } from './supervisor-events.js';
 import type { SupervisorOptions } from './supervisor-options.js';
 
@@ -26,10 +27,7 @@ export class Supervisor<
   /** Resolves with the reason when the supervisor gives up; the process should then exit non-zero. */
   readonly gaveUp: Promise<string>;
   private readonly children: Child[];
-  private readonly window: IntensityWindow;
-  private readonly startupWindow: IntensityWindow;
-  private readonly intensity: IntensityOptions;
-  private readonly startupIntensity: IntensityOptions;
+  private readonly domains = new Map<string, Domain>();
   private readonly backoff: BackoffOptions;
   private readonly clock: Clock;
   /** Restarts in flight (so that stop() can cancel their backoff). */
@@ -48,10 +46,34 @@ export class Supervisor<
     }
     this.children = options.children.map(newChild);
     this.clock = options.clock ?? realClock;
-    this.intensity = options.intensity ?? { maxRestarts: 5, withinMs: 60_000 };
-    this.startupIntensity = options.startupIntensity ?? { maxRestarts: 3, withinMs: 60_000 };
-    this.window = new IntensityWindow(this.intensity);
-    this.startupWindow = new IntensityWindow(this.startupIntensity);
+    const intensity = options.intensity ?? { maxRestarts: 5, withinMs: 60_000 };
+    const startupIntensity = options.startupIntensity ?? { maxRestarts: 3, withinMs: 60_000 };
+    const retry = options.domainRetry ?? { initialMs: 120_000, maxMs: 900_000, jitter: 0.2 };
+    for (const child of this.children) {
+      let d = this.domains.get(child.domain);
+      if (!d) {
+        const o = options.domains?.[child.domain] ?? {};
+        const own = { intensity: o.intensity ?? intensity, startupIntensity: o.startupIntensity ?? startupIntensity };
+        d = {
+          name: child.domain,
+          critical: o.critical ?? child.domain === 'default',
+          children: [],
+          ...own,
+          window: new IntensityWindow(own.intensity),
+          startupWindow: new IntensityWindow(own.startupIntensity),
+          retry: o.retry ?? retry,
+          state: 'running',
+          failures: 0,
+          reason: null,
+          failedAt: null,
+          retryAt: null,
+          recoveredAt: null,
+          timer: undefined,
+        };
+        this.domains.set(child.domain, d);
+      }
+      d.children.push(child);
+    }
     this.backoff = options.backoff ?? { initialMs: 100, maxMs: 30_000, jitter: 0.2 };
     this.gaveUp = new Promise((r) => {
       this.resolveGaveUp = r;
@@ -63,6 +85,8 @@ export class Supervisor<
   async start(): Promise<void> {
     for (const child of this.children) {
       if (this.stopping || this.giveUpReason) break;
+      // A failed domain's children wait for its retry; the other domains start meanwhile.
+      if (this.domainOf(child).state === 'failed') continue;
       // A child that is live or has a restart pending (a rest-for-one cascade) is not started a second time.
       if (!live(child) && !child.pending) this.spawn(child, undefined);
       await this.whenRunning(child);
@@ -73,6 +97,7 @@ export class Supervisor<
   /** Stops every child in reverse order, each within its shutdownMs, then any worker still alive. */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const d of this.domains.values()) this.clock.clearTimeout(d.timer);
     for (const r of [...this.restarts]) this.cancel(r);
     for (const c of this.children) {
       c.pending = undefined;
@@ -94,6 +119,11 @@ export class Supervisor<
     opts: { waitMs?: number; timeoutMs?: number } = {},
   ): Promise<Reply> {
     const child = this.child(id);
+    const domain = this.domainOf(child);
+    if (domain.state === 'failed')
+      throw new ActorUnavailableError(
+        `actor ${id} is stopped: its domain ${domain.name} failed and is retried at ${iso(domain.retryAt)}`,
+      );
     if (child.state !== 'running') {
       if (this.stopping || (child.state === 'stopped' && !child.pending))
         throw new ActorUnavailableError(`actor ${id} is ${child.state}`);
@@ -138,11 +168,27 @@ export class Supervisor<
     return this.children.map((c) => ({
       id: c.spec.id,
       state: c.state,
+      domain: c.domain,
+      domainState: this.domainOf(c).state,
       restart: c.spec.restart,
       restarts: c.restarts,
       lastError: c.lastError,
       startedAt: c.startedAt === null ? null : new Date(c.startedAt).toISOString(),
       lastHeartbeat: c.handle && c.state === 'running' ? new Date(c.handle.lastHeartbeat).toISOString() : null,
+    }));
+  }
+
+  /** Every failure domain's state as data, in the order of their first child. */
+  domainStatus(): DomainStatus[] {
+    return [...this.domains.values()].map((d) => ({
+      name: d.name,
+      state: d.state,
+      critical: d.critical,
+      children: d.children.map((c) => c.spec.id),
+      failures: d.failures,
+      reason: d.state === 'running' ? null : d.reason,
+      failedAt: d.state === 'running' ? null : iso(d.failedAt),
+      retryAt: d.state === 'failed' ? iso(d.retryAt) : null,
     }));
   }
 
@@ -161,12 +207,17 @@ export class Supervisor<
     return c;
   }
 
-  /** Resolves when the child is running, has ended for good, or the supervisor stops or gives up. */
+  private domainOf(child: Child): Domain {
+    return this.domains.get(child.domain)!;
+  }
+
+  /** Resolves when the child is running, has ended for good, its domain failed, or the supervisor stops or gives up. */
   private async whenRunning(child: Child): Promise<void> {
     while (!(
       child.state === 'running' ||
       this.stopping ||
       this.giveUpReason ||
+      this.domainOf(child).state === 'failed' ||
       (child.state === 'stopped' && !child.pending)
     )) {
       await new Promise<void>((r) => child.waiters.push(r));
@@ -231,6 +282,13 @@ export class Supervisor<
     if (child.handle !== handle) return;
     if (info.expected || this.stopping || this.giveUpReason) return;
     const spec = child.spec;
+    const domain = this.domainOf(child);
+    if (domain.state === 'failed') {
+      // A worker of a failed domain that ended while the domain was being stopped: it waits for the domain's retry.
+      child.lastError = info.reason;
+      this.setState(child, 'stopped');
+      return;
+    }
     const duringStartup = !info.wasReady;
     child.lastError = info.reason;
     this.setState(child, 'crashed');
@@ -248,21 +306,24 @@ export class Supervisor<
       return;
     }
 
-    const later = this.options.strategy === 'rest-for-one' ? this.children.slice(this.children.indexOf(child) + 1) : [];
+    // A cascade stays within the crashed child's domain: other domains are not its dependents.
+    const later =
+      this.options.strategy === 'rest-for-one'
+        ? this.children.slice(this.children.indexOf(child) + 1).filter((c) => c.domain === child.domain)
+        : [];
     // Later children to restart with it: not temporary, and live or already waiting for a restart.
     const dependents = later.filter((c) => c.spec.restart !== 'temporary' && (live(c) || c.pending !== undefined));
     // Those whose current worker this crash interrupts (a child already waiting was counted when it was stopped).
     const interrupted = dependents.filter((c) => live(c) && !(c.pending && c.spawnedBy !== c.pending));
 
     const now = this.clock.now();
-    const budget = duringStartup ? this.startupWindow : this.window;
-    const limits = duringStartup ? this.startupIntensity : this.intensity;
+    const budget = duringStartup ? domain.startupWindow : domain.window;
+    const limits = duringStartup ? domain.startupIntensity : domain.intensity;
     const during = duringStartup ? ' during start-up' : '';
     if (!budget.record(now)) {
-      this.giveUp(
-        spec.id,
-        `${spec.id} crashed ${limits.maxRestarts + 1} times within ${limits.withinMs / 1000}s${during}; last: ${info.reason}`,
-      );
+      const reason = `${spec.id} crashed ${limits.maxRestarts + 1} times within ${limits.withinMs / 1000}s${during}; last: ${info.reason}`;
+      if (domain.critical) this.giveUp(spec.id, reason);
+      else this.failDomain(domain, reason);
       return;
     }
     if (child.readyAt !== null && now - child.readyAt >= (this.options.stableAfterMs ?? 30_000)) child.consecutive = 0;
@@ -346,6 +407,55 @@ export class Supervisor<
     if (first) this.events.emit('actor:stop', { id: child.spec.id, graceful, shutdownMs: child.spec.shutdownMs });
   }
 
+  /**
+   * A non-critical domain past its intensity: its restarts in flight are cancelled, its live workers stopped in
+   * reverse order, and the whole domain is started again after its retry backoff. The other domains are untouched.
+   */
+  private failDomain(domain: Domain, reason: string): void {
+    const now = this.clock.now();
+    if (domain.recoveredAt !== null && now - domain.recoveredAt >= (this.options.stableAfterMs ?? 30_000))
+      domain.failures = 0;
+    const retryInMs = restartDelay(domain.failures++, domain.retry, this.options.random);
+    domain.state = 'failed';
+    domain.reason = reason;
+    domain.failedAt = now;
+    domain.retryAt = now + retryInMs;
+    for (const c of domain.children) {
+      if (c.pending) this.cancel(c.pending);
+      c.pending = undefined;
+      if (!live(c)) this.setState(c, 'stopped');
+      else this.settle(c);
+    }
+    this.events.emit('domain:failed', { domain: domain.name, reason, retryInMs });
+    domain.timer = this.clock.setTimeout(() => void this.retryDomain(domain), retryInMs);
+    void (async () => {
+      for (const c of [...domain.children].reverse()) if (live(c)) await this.stopChild(c, 'stopped');
+    })();
+  }
+
+  /** Starts a failed domain again, in order, with fresh restart budgets. */
+  private async retryDomain(domain: Domain): Promise<void> {
+    domain.timer = undefined;
+    if (this.stopping || this.giveUpReason || domain.state !== 'failed') return;
+    // Its workers were being stopped when it failed: none may be left when it starts again.
+    for (const c of [...domain.children].reverse()) if (live(c)) await this.stopChild(c, 'stopped');
+    if (this.stopping || this.giveUpReason) return;
+    domain.state = 'retrying';
+    domain.window = new IntensityWindow(domain.intensity);
+    domain.startupWindow = new IntensityWindow(domain.startupIntensity);
+    this.events.emit('domain:retry', { domain: domain.name, failures: domain.failures });
+    for (const c of domain.children) {
+      if (this.stopping || this.giveUpReason || domain.state !== 'retrying') return;
+      c.consecutive = 0;
+      if (!live(c) && !c.pending) this.spawn(c, undefined);
+      await this.whenRunning(c);
+    }
+    if (this.stopping || this.giveUpReason || domain.state !== 'retrying') return;
+    domain.state = 'running';
+    domain.recoveredAt = this.clock.now();
+    this.events.emit('domain:recovered', { domain: domain.name });
+  }
+
   private giveUp(id: string, reason: string): void {
     this.giveUpReason = reason;
     this.events.emit('supervisor:give-up', { id, reason });
@@ -353,3 +463,5 @@ export class Supervisor<
     void this.stop().finally(() => this.resolveGaveUp(reason));
   }
 }
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
