@@ -252,6 +252,8 @@ export async function startService(
       createHttpApp({
         db,
         apiKey: config.apiKey,
+        allowedHosts: config.allowedHosts,
+        boundHost: config.host,
         logger,
         control,
         dataDir: config.dataDir,

@@ -174,14 +174,17 @@ describe('REST API', () => {
     ["/api/bookings/status/success'--", /Invalid status/],
     ['/api/bookings/date/2025-13-01', /Invalid date "2025-13-01"/],
     ["/api/bookings/date/2025-01-01'%20OR%201=1", /Invalid date/],
-    ["/api/bookings/BK'%20OR%20'1'='1", /Invalid booking id/],
-    ['/api/bookings/1%3B%20DROP%20TABLE%20bookings', /Invalid booking id/],
     ['/api/bookings/%E0%A4%A', /malformed percent-encoding/],
     ['/api/bookings/status/%ZZ', /Invalid status: malformed percent-encoding/],
     ['/api/bookings/date/%E0%A4%A', /Invalid date: malformed percent-encoding/],
     ['/api/videos/%ZZ', /Invalid unique id: malformed percent-encoding/],
     ['/api/sync?x=1', /Unknown parameter "x": this endpoint takes no query parameters/],
-    [`/api/bookings/${'A'.repeat(300)}`, /Invalid booking id/],
+    [`/api/bookings/${'A'.repeat(513)}`, /Invalid booking id "A+…": must be 1 to 512 characters long/],
+    ['/api/bookings?__proto__=1', /Unknown parameter "__proto__": allowed are status, date, limit/],
+    ['/api/bookings?constructor=1', /Unknown parameter "constructor"/],
+    ['/api/bookings?prototype=1', /Unknown parameter "prototype"/],
+    ['/api/sync?__proto__[x]=1', /Unknown parameter "__proto__\[x\]"/],
+    ['/api/videos?__proto__=1&status=ready', /Unknown parameter "__proto__"/],
   ])('GET %s → 400 naming the problem', async (path, message) => {
     const r = await get(path);
     expect(r.status).toBe(400);
@@ -190,6 +193,18 @@ describe('REST API', () => {
     expect(r.text).not.toMatch(/at .*\.(ts|js):\d+/);
     expect(r.headers.get('content-type')).toMatch(/application\/json/);
   });
+
+  it.each([
+    ["BK'%20OR%20'1'='1", "BK' OR '1'='1"],
+    ['1%3B%20DROP%20TABLE%20bookings', '1; DROP TABLE bookings'],
+  ])(
+    'GET /api/bookings/%s is an id like any other: 404, not found (the queries are parameterised)',
+    async (path, id) => {
+      const r = await get(`/api/bookings/${path}`);
+      expect(r.status).toBe(404);
+      expect(r.body).toEqual({ status: 'error', message: `Booking ${JSON.stringify(id)} not found` });
+    },
+  );
 
   it('the table survives the SQL thrown at it', async () => {
     expect((await get('/api/bookings')).body.count).toBe(4);

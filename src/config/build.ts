@@ -23,6 +23,7 @@ export function buildConfig(r: Reader): Config {
   const dataDir = r.get('DATA_DIR');
   const venueTimezone = r.get('VENUE_TIMEZONE');
   const apiKey = r.get('API_KEY');
+  const allowedHosts = r.get('ALLOWED_HOSTS') ?? [];
   if (!r.isSet('API_KEY') && !isLoopbackHost(host)) {
     problems.push(
       `HOST is ${host}, reachable from the network, but API_KEY is not set: bookings carry players' names and phone numbers`,
@@ -95,6 +96,7 @@ export function buildConfig(r: Reader): Config {
     ayo,
     sync,
     apiKey,
+    allowedHosts,
     log,
     connectivity,
     s3Endpoint,

@@ -40,6 +40,8 @@ export interface Config {
   ayo: AyoConfig | undefined;
   sync: { intervalMs: number; daysBack: number; daysAhead: number; retentionDays: number };
   apiKey: string | undefined;
+  /** ALLOWED_HOSTS: names and addresses clients use for the HTTP API beside loopback ones and HOST. */
+  allowedHosts: string[];
   log: { level: LogLevel; format: LogFormat };
   connectivity: { intervalMs: number; timeoutMs: number };
   /** Object store endpoint (R2/S3); ConnectivityActor probes it when set. */

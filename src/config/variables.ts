@@ -21,6 +21,7 @@ import {
   timeZone,
   wholeNumber,
 } from './parsers.js';
+import { hostList } from './host-list.js';
 import { variable as v, type ComputedDefault, type Variable } from './variable.js';
 import type { LogFormat, LogLevel } from '../log.js';
 
@@ -51,6 +52,7 @@ export const VARIABLES = [
   v({ env: 'BOOKING_SYNC_DAYS_AHEAD', parse: wholeNumber(0, 30), default: '1', doc: 'venue-local days after today fetched by each sync' }),
   v({ env: 'BOOKING_RETENTION_DAYS', parse: wholeNumber(1, 3650), default: '90', doc: 'bookings whose date is older are deleted daily' }),
   v({ env: 'API_KEY', parse: secretText(16), secret: true, doc: 'when set, every `/api/...` route requires `Authorization: Bearer <key>`; 16+ characters, compared in constant time' }),
+  v({ env: 'ALLOWED_HOSTS', parse: hostList(), doc: 'comma-separated host names and IP addresses clients use to reach the API (`venue-box.lan,192.168.1.20`), beside loopback names and `HOST` (unless `0.0.0.0`/`::`); any other `Host` is refused (421), which closes DNS rebinding. With `HOST=0.0.0.0`, list the LAN IP or name the tablets and browsers use' }),
   v({ env: 'CONNECTIVITY_INTERVAL', parse: duration(100), default: '30s', doc: 'how often ConnectivityActor probes the AYO host and the object store' }),
   v({ env: 'CONNECTIVITY_TIMEOUT', parse: duration(50), default: '5s', doc: 'timeout of one probe' }),
   v({ env: 'S3_ENDPOINT', parse: httpUrl(), doc: 'object store endpoint, e.g. `https://<account>.r2.cloudflarestorage.com`' }),

@@ -12,6 +12,8 @@ import {
 import type { Logger } from '../log.js';
 import { createVideoLifecycle, type JobDelays } from '../pipeline/index.js';
 import { createApiKeyCheck } from './auth.js';
+import { readBodyWithin } from './body-limit.js';
+import { answersOnlyLoopback, createBrowserGuard } from './browser-guard.js';
 import { registerBookingRoutes } from './bookings.routes.js';
 import { createErrorResponder, httpError } from './errors.js';
 import type { Metrics } from '../metrics/registry.js';
@@ -45,19 +47,32 @@ export interface HttpAppDeps {
   jobDelays?: JobDelays;
   /** Metrics and the scrape-time collector; absent: no /metrics and no HTTP metrics. */
   metrics?: { metrics: Metrics; collect: () => void };
+  /** ALLOWED_HOSTS: names and addresses clients use for the service beside the loopback ones. */
+  allowedHosts?: readonly string[];
+  /** HOST, the bound address (a name clients may use unless it is a wildcard). */
+  boundHost?: string;
 }
 
 /** Builds the app. Example: `startHttpServer(createHttpApp({ db, apiKey, logger }), { port: 0, host: '127.0.0.1' })`. */
 export function createHttpApp(deps: HttpAppDeps): App {
   const checkKey = createApiKeyCheck(deps.apiKey);
   const countRequest = deps.metrics ? httpMetricsHook(deps.metrics.metrics) : undefined;
+  const hosts = { allowedHosts: deps.allowedHosts, boundHost: deps.boundHost };
+  const guardBrowser = createBrowserGuard(hosts);
+  if (answersOnlyLoopback(hosts)) {
+    deps.logger.warn(
+      `🌐 HTTP: HOST is ${deps.boundHost} but ALLOWED_HOSTS is empty: only loopback names are answered; add the names and addresses clients use (the box's LAN IP) to ALLOWED_HOSTS`,
+    );
+  }
   const app = createApp({
-    onRequest: (event) => {
+    onRequest: async (event) => {
       countRequest?.(event);
+      guardBrowser(event);
       checkKey(event);
       // Shutdown stops intake: no new work (a sync, a clip, a retry) is accepted; reads go on until the server closes.
       if (event.method === 'POST' && deps.control && !deps.control.accepting())
         throw httpError(503, 'The service is shutting down');
+      await readBodyWithin(event);
     },
     onError: createErrorResponder(deps.logger),
   });

@@ -5,7 +5,7 @@ import { defineEventHandler, readBody, setResponseHeader, setResponseStatus, typ
 import { VIDEO_STATUSES, type VideoRow, type VideosRepo } from '../db/index.js';
 import { hasCode } from '../errors.js';
 import { httpError, httpErrorFrom, quote } from './errors.js';
-import { parseLimit, pathParam, readQuery } from './query.js';
+import { parseLimit, parseStoredId, pathParam, readQuery } from './query.js';
 
 /** A video as the API answers it; times ISO-8601 UTC, files relative to DATA_DIR. */
 function toVideoDto(v: VideoRow, dataDir: string) {
@@ -44,7 +44,6 @@ export type RequestClip = (
 ) => Promise<{ bookingId: string; windowStart: string; windowEnd: string; videos: string[] }>;
 
 const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
-const UID_RE = /^[A-Za-z0-9_-]{1,300}$/;
 
 /** Registers the video endpoints. */
 export function registerVideoRoutes(
@@ -62,8 +61,7 @@ export function registerVideoRoutes(
       if (q.type !== undefined && q.type !== 'full' && q.type !== 'clip')
         throw httpError(400, `Invalid type ${quote(q.type)}: must be full or clip`);
       if (q.camera !== undefined && !NAME_RE.test(q.camera)) throw httpError(400, `Invalid camera ${quote(q.camera)}`);
-      if (q.booking_id !== undefined && !/^[A-Za-z0-9/_.:#+-]{1,200}$/.test(q.booking_id))
-        throw httpError(400, `Invalid booking_id ${quote(q.booking_id)}`);
+      if (q.booking_id !== undefined) parseStoredId(q.booking_id, 'booking_id');
       const rows = deps.videos.list({
         bookingId: q.booking_id,
         status: q.status,
@@ -79,9 +77,7 @@ export function registerVideoRoutes(
     '/api/videos/:unique_id',
     defineEventHandler((event) => {
       readQuery(event, []);
-      const id = pathParam(event, 'unique_id');
-      if (!UID_RE.test(id))
-        throw httpError(400, `Invalid video id ${quote(id)}: only letters, digits, _ and - are allowed`);
+      const id = parseStoredId(pathParam(event, 'unique_id'), 'video id');
       const v = deps.videos.get(id);
       if (!v) throw httpError(404, `Video ${quote(id)} not found`);
       const history = deps.videos.history(v.id).map((h) => ({ at: h.at, status: h.status, reason: h.reason }));

@@ -17,7 +17,10 @@ async function api(path, method = 'GET') {
   const headers = {};
   const key = localStorage.getItem(KEY);
   if (key) headers.Authorization = 'Bearer ' + key;
-  const res = await fetch(path, { method, headers });
+  // The API takes a state change only with a JSON body (or none): what a form on another site cannot send.
+  const init = { method, headers };
+  if (method !== 'GET') { headers['Content-Type'] = 'application/json'; init.body = '{}'; }
+  const res = await fetch(path, init);
   if (res.status === 401) { showLogin(localStorage.getItem(KEY) ? 'That key was not accepted.' : ''); throw new Error('unauthorized'); }
   const body = await res.json();
   if (!res.ok) throw new Error(body.message || ('HTTP ' + res.status));
