@@ -31,7 +31,7 @@ function makeSync(opts: { attempts?: number; timeoutMs?: number } = {}) {
   );
   return createBookingSync({
     db,
-    source: createAyoBookingSource(client, resilience, TZ),
+    source: createAyoBookingSource(client, resilience),
     timeZone: TZ,
     daysBack: 1,
     daysAhead: 1,
@@ -87,7 +87,12 @@ describe('booking sync', () => {
     expect(log.lines.some((l) => l.includes('📅 BOOKING: Created new booking BK/B (status: success)'))).toBe(true);
     expect(log.lines.some((l) => l.includes('📅 BOOKING: Created new booking BK/C (status: cancelled)'))).toBe(true);
     expect(createSyncRunsRepo(db).latest()).toMatchObject({ id: record.id, created: 3, finishedAt: NOW.toISOString() });
-    expect(events.filter((e) => e.type === 'booking:changed')).toHaveLength(3);
+    // One event per date, listing its changed bookings.
+    const changed = events.flatMap((e) => (e.type === 'booking:changed' ? [e] : []));
+    expect(changed.map((e) => [e.date, e.created, e.changes.map((c) => c.bookingId)])).toEqual([
+      ['2025-04-09', 1, ['BK/A']],
+      ['2025-04-10', 2, ['BK/B', 'BK/C']],
+    ]);
   });
 
   it('touches only last_sync_at when nothing changed, and updates with the seed line when something did', async () => {
@@ -117,10 +122,11 @@ describe('booking sync', () => {
     expect(log.lines.some((l) => l.includes('📅 BOOKING: Updated booking BK/B (status: cancelled)'))).toBe(true);
     expect(events).toContainEqual({
       type: 'booking:changed',
-      bookingId: 'BK/B',
-      outcome: 'updated',
-      status: 'cancelled',
-      previousStatus: 'success',
+      date: '2025-04-10',
+      created: 0,
+      updated: 1,
+      changes: [{ bookingId: 'BK/B', outcome: 'updated', status: 'cancelled', previousStatus: 'success' }],
+      more: 0,
     });
   });
 
@@ -236,7 +242,6 @@ describe('booking sync', () => {
       source: createAyoBookingSource(
         createAyoClient({ ...TEST_AYO, baseUrl: ayo.baseUrl, timeoutMs: 30_000 }),
         createResilience({ name: 'AYO', maxAttempts: 1 }, log.logger),
-        TZ,
       ),
     });
     const running = sync.run('test');

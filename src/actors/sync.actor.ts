@@ -4,8 +4,8 @@
 
 import { checkSlice } from '../config.js';
 import { createAyoClient } from '../ayo/index.js';
-import { openDatabase } from '../db/index.js';
-import { PermanentError } from '../errors.js';
+import { openDatabase, retryWhileBusy } from '../db/index.js';
+import { describeError, PermanentError } from '../errors.js';
 import { assertNever, runActor } from '../supervisor/index.js';
 import {
   applyBookingRetention,
@@ -24,16 +24,25 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification
   const d = checkSlice('sync', ctx.data);
   const db = openDatabase(d.dbPath);
   let lastRetentionDate: string | undefined;
-  const maintenance = () => {
+  // A held database lock (an operator's sqlite3, a backup) delays the retention; it never fails the actor's start.
+  const maintenance = async () => {
     const today = localDateOf(new Date(), d.timeZone);
     if (today === lastRetentionDate) return;
-    lastRetentionDate = today;
-    applyBookingRetention(db, { retentionDays: d.retentionDays, timeZone: d.timeZone, logger: ctx.logger });
+    try {
+      await retryWhileBusy(
+        () => applyBookingRetention(db, { retentionDays: d.retentionDays, timeZone: d.timeZone, logger: ctx.logger }),
+        { what: '📅 sync: booking retention', logger: ctx.logger, signal: stopped.signal },
+      );
+      lastRetentionDate = today;
+    } catch (e) {
+      ctx.logger.error(`🧹 RETENTION: Booking retention failed: ${describeError(e)}`);
+    }
   };
+  const stopped = new AbortController();
 
   if (!d.ayo) {
-    maintenance();
-    const retention = setInterval(maintenance, 3_600_000);
+    void maintenance();
+    const retention = setInterval(() => void maintenance(), 3_600_000);
     ctx.logger.warn(
       '📅 BOOKING: AYO credentials are not configured (AYO_API_BASE_URL, AYO_API_TOKEN, AYO_VENUE_CODE, AYO_VENUE_SECRET); booking sync is off',
     );
@@ -43,6 +52,7 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification
         throw new PermanentError('AYO credentials are not configured; booking sync is off');
       },
       stop() {
+        stopped.abort();
         clearInterval(retention);
         db.close();
       },
@@ -77,7 +87,7 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification
   });
   const sync = createBookingSync({
     db,
-    source: createAyoBookingSource(client, resilience, d.timeZone),
+    source: createAyoBookingSource(client, resilience, d.ayo.maxBookingsPerDate),
     timeZone: d.timeZone,
     daysBack: d.daysBack,
     daysAhead: d.daysAhead,
@@ -114,6 +124,7 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification
       }
     },
     async stop() {
+      stopped.abort();
       partner.stop();
       await scheduler.stop();
       db.close();

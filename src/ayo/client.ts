@@ -37,7 +37,12 @@ export interface AyoClientOptions {
   venueCode: string;
   secret: string;
   timeoutMs: number;
+  /** Largest answer read (AYO_MAX_RESPONSE_BYTES); past it the read is aborted. Default {@link DEFAULT_MAX_RESPONSE_BYTES}. */
+  maxResponseBytes?: number;
 }
+
+/** AYO_MAX_RESPONSE_BYTES's default: about 10× a busy venue's day of bookings (see src/config/variables.ts). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** The partner API: one signed call; endpoint helpers live beside it (bookings.ts). */
 export interface AyoClient {
@@ -53,8 +58,18 @@ export function normalizeBaseUrl(base: string): string {
 /** Creates the client. Example: `await createAyoClient(cfg).call('GET', 'bookings', { date: '2025-04-10' })`. */
 export function createAyoClient(options: AyoClientOptions): AyoClient {
   const base = normalizeBaseUrl(options.baseUrl);
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return {
     async call(method, endpoint, fields = {}, signal) {
+      // fetch refuses a URL with user:pass@ and quotes it whole in its error: refuse it here, naming nothing of it.
+      if (hasCredentials(base))
+        throw new AyoError(
+          `AYO ${endpoint} not called: the AYO base URL carries credentials (user:pass@), which are never sent`,
+          endpoint,
+          false,
+          undefined,
+          { code: 'permanent' },
+        );
       const params: AyoParams = { ...fields, token: options.token, venue_code: options.venueCode };
       const signature = signParams(params, options.secret);
       let url = `${base}/${endpoint}`;
@@ -65,6 +80,8 @@ export function createAyoClient(options: AyoClientOptions): AyoClient {
         body = JSON.stringify({ ...params, signature });
       }
       const timeout = AbortSignal.timeout(options.timeoutMs);
+      // Aborted when the answer grows past the cap: the connection is dropped rather than read to its end.
+      const tooLarge = new AbortController();
       let response: Response;
       let text: string;
       try {
@@ -72,10 +89,23 @@ export function createAyoClient(options: AyoClientOptions): AyoClient {
           method,
           headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
           body,
-          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+          // A redirect is answered as an error, never followed: the signed request must not go to another origin.
+          redirect: 'manual',
+          signal: AbortSignal.any([tooLarge.signal, timeout, ...(signal ? [signal] : [])]),
         });
-        text = await response.text();
+        if (response.status >= 300 && response.status < 400) {
+          await response.body?.cancel().catch(() => undefined);
+          throw new AyoError(
+            `AYO ${endpoint} answered a redirect (HTTP ${response.status}), which is not followed`,
+            endpoint,
+            false,
+            response.status,
+            { code: 'bad-answer' },
+          );
+        }
+        text = await readCapped(response, maxBytes, tooLarge, endpoint);
       } catch (e) {
+        if (isAyoError(e)) throw e;
         // A caller's cancellation (shutdown) is not a failure of AYO: not retried, not counted by the breaker.
         if (signal?.aborted)
           throw new AyoError(`AYO ${endpoint} call cancelled`, endpoint, false, undefined, { code: 'cancelled' });
@@ -91,9 +121,59 @@ export function createAyoClient(options: AyoClientOptions): AyoClient {
   };
 }
 
+/**
+ * Reads the body, at most `maxBytes` of it: a `Content-Length` past the cap is refused before reading, and a body
+ * that grows past it while streaming is aborted there (a partner cannot make the actor buffer without bound).
+ */
+async function readCapped(response: Response, maxBytes: number, abort: AbortController, endpoint: string) {
+  const refuse = (what: string) => {
+    abort.abort();
+    return new AyoError(
+      `AYO ${endpoint} answered ${what}, more than AYO_MAX_RESPONSE_BYTES (${maxBytes} bytes); the answer was refused`,
+      endpoint,
+      false,
+      response.status,
+      { code: 'bad-answer' },
+    );
+  };
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) throw refuse(`${declared} bytes`);
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw refuse(`more than ${maxBytes} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
+
+function hasCredentials(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The reason of a network failure: its errno code, else its message with any URL cut to its origin and path. */
 function networkReason(e: unknown): string {
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (e as Error).message ?? 'network error';
+  return withoutUrls(cause?.code ?? cause?.message ?? (e as Error).message ?? 'network error');
+}
+
+/** Replaces every URL in `text` by its scheme, host and path: no `user:pass@`, no query (the token and signature). */
+function withoutUrls(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi, (found) => {
+    try {
+      const u = new URL(found);
+      return `${u.protocol}//${u.host}${u.pathname}`;
+    } catch {
+      return '(a URL)';
+    }
+  });
 }
 
 function stripUrl(e: unknown): unknown {

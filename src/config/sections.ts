@@ -12,6 +12,8 @@ export function loadAyo(r: Reader): AyoConfig | undefined {
   const retryBaseDelayMs = r.get('AYO_RETRY_BASE_DELAY');
   const breakAfter = r.get('AYO_CIRCUIT_BREAK_AFTER');
   const halfOpenAfterMs = r.get('AYO_CIRCUIT_HALF_OPEN_AFTER');
+  const maxResponseBytes = r.get('AYO_MAX_RESPONSE_BYTES');
+  const maxBookingsPerDate = r.get('AYO_MAX_BOOKINGS_PER_DATE');
   const names = ['AYO_API_BASE_URL', 'AYO_API_TOKEN', 'AYO_VENUE_CODE', 'AYO_VENUE_SECRET'] as const;
   if (names.every((n) => !r.isSet(n))) return undefined;
   const missing = names.filter((n) => !r.isSet(n));
@@ -21,7 +23,18 @@ export function loadAyo(r: Reader): AyoConfig | undefined {
   }
   const [baseUrl, token, venueCode, secret] = names.map((n) => r.get(n));
   if (baseUrl === undefined || token === undefined || venueCode === undefined || secret === undefined) return undefined;
-  return { baseUrl, token, venueCode, secret, timeoutMs, retryBaseDelayMs, breakAfter, halfOpenAfterMs };
+  return {
+    baseUrl,
+    token,
+    venueCode,
+    secret,
+    timeoutMs,
+    retryBaseDelayMs,
+    breakAfter,
+    halfOpenAfterMs,
+    maxResponseBytes,
+    maxBookingsPerDate,
+  };
 }
 
 // The demo's cameras when none are configured: two synthetic ones, on fields 1 and 2.

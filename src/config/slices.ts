@@ -47,6 +47,8 @@ const ayo: Shape = {
   retryBaseDelayMs: 'AYO_RETRY_BASE_DELAY',
   breakAfter: 'AYO_CIRCUIT_BREAK_AFTER',
   halfOpenAfterMs: 'AYO_CIRCUIT_HALF_OPEN_AFTER',
+  maxResponseBytes: 'AYO_MAX_RESPONSE_BYTES',
+  maxBookingsPerDate: 'AYO_MAX_BOOKINGS_PER_DATE',
 };
 const s3: Shape = {
   endpoint: 'S3_ENDPOINT',

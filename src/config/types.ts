@@ -15,6 +15,9 @@ export interface AyoConfig {
   /** Consecutive retryable failures that open the circuit, and how long it stays open. */
   breakAfter: number;
   halfOpenAfterMs: number;
+  /** Bounds on what AYO may send: bytes of one answer, bookings listed for one date. */
+  maxResponseBytes: number;
+  maxBookingsPerDate: number;
 }
 
 /** Cloudflare R2 (or any S3 API) settings. */

@@ -115,9 +115,9 @@ export function createBookingsRepo(db: Db) {
     'UPDATE bookings SET status = ?, updated_at = ? WHERE booking_id = ? AND status IS NOT ?',
   );
   const deleteOld = db.prepare('DELETE FROM bookings WHERE date < ?');
-  const onDate = db.prepare<[string], Pick<BookingRow, 'booking_id' | 'vanished_at'>>(
-    'SELECT booking_id, vanished_at FROM bookings WHERE date = ?',
-  );
+  const listedOnDate = db
+    .prepare<[string], string>('SELECT booking_id FROM bookings WHERE date = ? AND vanished_at IS NULL')
+    .pluck();
   const eligible = db.prepare<[string, string], BookingRow>(`SELECT * FROM bookings
     WHERE status = 'success' AND vanished_at IS NULL AND field_id IS NOT NULL AND end_at <= ? AND end_at >= ? ORDER BY end_at`);
   const running = db.prepare<[number, string, string], BookingRow>(`SELECT * FROM bookings
@@ -187,18 +187,17 @@ export function createBookingsRepo(db: Db) {
       return cancelledWithVideos.all().map((r) => r.booking_id);
     },
 
+    /** Ids of the bookings on `date` that are not flagged as vanished. */
+    listedOn(date: string): string[] {
+      return listedOnDate.all(date);
+    },
+
     /**
-     * Flags bookings on `date` that AYO no longer lists (ids not in `seen`), so no video is made for them.
-     * Returns the ids newly flagged.
+     * Flags bookings AYO no longer lists, so no video is made for them (the sync passes the ids of a date it fetched
+     * that were not in the answer). Returns the ids newly flagged.
      */
-    flagVanished(date: string, seen: ReadonlySet<string>, now: string): string[] {
-      const flagged: string[] = [];
-      for (const row of onDate.all(date)) {
-        if (!seen.has(row.booking_id) && row.vanished_at === null && flag.run(now, now, row.booking_id).changes > 0) {
-          flagged.push(row.booking_id);
-        }
-      }
-      return flagged;
+    flagVanished(ids: readonly string[], now: string): string[] {
+      return ids.filter((id) => flag.run(now, now, id).changes > 0);
     },
   };
 }

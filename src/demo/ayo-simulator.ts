@@ -138,6 +138,8 @@ export async function startAyoSimulator(opts: SimulatorOptions) {
     retryBaseDelayMs: 1_000,
     breakAfter: 5,
     halfOpenAfterMs: 30_000,
+    maxResponseBytes: 4 * 1024 * 1024,
+    maxBookingsPerDate: 20_000,
   };
   return {
     ayo,

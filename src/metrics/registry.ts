@@ -41,7 +41,7 @@ export function createMetrics() {
     }),
     bookings: new Gauge({
       name: `${P}bookings`,
-      help: 'Bookings in the local store by status.',
+      help: 'Bookings in the local store by status (success, cancelled, pending, expired, other: any status AYO sends besides).',
       labelNames: ['status'],
       registers: r,
     }),

@@ -1,11 +1,17 @@
 // Metrics read at scrape time from the database and the file system (their truth lives there, not in events).
 
-import type { Db } from '../db/index.js';
+import { BOOKING_STATUSES, type Db } from '../db/index.js';
 import { freeDiskBytes } from '../recording/retention.js';
 import type { Metrics } from './registry.js';
 
 const JOB_KINDS = ['cut', 'upload', 'notify'];
 const JOB_STATUSES = ['pending', 'running', 'done', 'dead', 'cancelled'];
+const KNOWN_STATUSES: ReadonlySet<string> = new Set(BOOKING_STATUSES);
+
+/** A booking's status as a metric label: AYO may send any text, and each distinct one would be a series of its own. */
+function bookingStatusLabel(status: string | null): string {
+  return status !== null && KNOWN_STATUSES.has(status) ? status : 'other';
+}
 
 /** Returns the function the /metrics handler calls before rendering. */
 export function createScrapeCollector(db: Db, m: Metrics, opts: { cameras: readonly string[]; dataDir: string }) {
@@ -28,7 +34,12 @@ export function createScrapeCollector(db: Db, m: Metrics, opts: { cameras: reado
   return (): void => {
     const now = Date.now();
     m.bookings.reset();
-    for (const r of bookings.all()) m.bookings.set({ status: r.status ?? 'unknown' }, r.n);
+    const byLabel = new Map<string, number>();
+    for (const r of bookings.all()) {
+      const label = bookingStatusLabel(r.status);
+      byLabel.set(label, (byLabel.get(label) ?? 0) + r.n);
+    }
+    for (const [status, n] of byLabel) m.bookings.set({ status }, n);
     m.videos.reset();
     for (const r of videos.all()) m.videos.set({ status: r.status, type: r.type }, r.n);
     m.queueJobs.reset();

@@ -1,14 +1,18 @@
 // The production BookingSource: the AYO client behind the AYO dependency's retry and circuit policies.
 
-import { fetchBookings, type AyoClient } from '../ayo/index.js';
+import { fetchBookingItems, type AyoClient } from '../ayo/index.js';
 import type { Resilience } from '../util/resilience.js';
 import type { BookingSource } from './booking-sync.js';
 
-/** Bookings from AYO, each date's call retried and guarded by the circuit breaker. */
-export function createAyoBookingSource(client: AyoClient, resilience: Resilience, timeZone: string): BookingSource {
+/** Bookings from AYO, each date's call retried and guarded by the circuit breaker; at most `maxPerDate` a date. */
+export function createAyoBookingSource(client: AyoClient, resilience: Resilience, maxPerDate?: number): BookingSource {
   return {
-    fetchBookings(date, signal) {
-      return resilience.execute(`Booking sync for ${date}`, (s) => fetchBookings(client, date, timeZone, s), signal);
+    fetchDate(date, signal) {
+      return resilience.execute(
+        `Booking sync for ${date}`,
+        (s) => fetchBookingItems(client, date, maxPerDate, s),
+        signal,
+      );
     },
   };
 }

@@ -1,28 +1,59 @@
-// The booking sync: fetch each venue-local date from AYO and upsert into SQLite in one transaction.
+// The booking sync: fetch each venue-local date from AYO and upsert it into SQLite in bounded chunks, each chunk its
+// own short transaction, yielding to the event loop between chunks: a 250,000-booking answer neither blocks the
+// actor's heartbeat nor holds the write lock for more than a moment. Logs and events are summarised per date.
 // A plain module with its dependencies as parameters; SyncActor runs it on its own thread.
 
-import type { ParsedBookings } from '../ayo/index.js';
-import { createBookingsRepo, createSyncRunsRepo, type Db, type SyncRunRecord } from '../db/index.js';
+import { parseBooking } from '../ayo/index.js';
+import {
+  createBookingsRepo,
+  createSyncRunsRepo,
+  retryWhileBusy,
+  type BookingInput,
+  type Db,
+  type SyncRunRecord,
+  type UpsertResult,
+} from '../db/index.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { addDays, localDateOf } from '../util/venue-time.js';
 
 /** Where bookings come from: the AYO client with its policies, or a test double speaking the same shape. */
 export interface BookingSource {
-  fetchBookings(date: string, signal: AbortSignal): Promise<ParsedBookings>;
+  /** The booking objects listed for `date`, checked as a list within its caps; the sync parses them as it stores. */
+  fetchDate(date: string, signal: AbortSignal): Promise<unknown[]>;
 }
 
-/** What the sync reports as it works; the actor forwards these to the main thread. */
+/** One booking the sync created or changed. */
+export interface BookingChange {
+  bookingId: string;
+  outcome: 'created' | 'updated';
+  status: string;
+  previousStatus: string | null;
+}
+
+/**
+ * What the sync reports as it works; the actor forwards these to the main thread. Booking events come once per date:
+ * they list the first {@link EVENT_LIST_LIMIT} bookings and count the rest in `more` (thousands of changes are one
+ * message, not thousands).
+ */
 export type SyncEvent =
   | {
       type: 'booking:changed';
-      bookingId: string;
-      outcome: 'created' | 'updated';
-      status: string;
-      previousStatus: string | null;
+      date: string;
+      created: number;
+      updated: number;
+      changes: BookingChange[];
+      more: number;
     }
-  | { type: 'booking:vanished'; bookingId: string; date: string }
+  | { type: 'booking:vanished'; date: string; bookingIds: string[]; more: number }
   | { type: 'sync:run'; record: SyncRunRecord };
+
+/** Bookings listed by id in one booking event. */
+export const EVENT_LIST_LIMIT = 100;
+/** Bookings of a date logged one line each (created, updated, vanished, skipped); the rest are counted in one line. */
+export const LOGGED_PER_DATE = 20;
+/** Bookings stored per transaction: a few milliseconds of work between two turns of the event loop. */
+export const DEFAULT_CHUNK_SIZE = 500;
 
 /** Dependencies of {@link createBookingSync}. */
 export interface BookingSyncDeps {
@@ -34,6 +65,8 @@ export interface BookingSyncDeps {
   logger: Logger;
   now?: () => Date;
   onEvent?: (event: SyncEvent) => void;
+  /** Bookings per transaction (default {@link DEFAULT_CHUNK_SIZE}). */
+  chunkSize?: number;
 }
 
 /** The venue-local dates a run fetches: today minus `back` to today plus `ahead`. */
@@ -44,10 +77,13 @@ function syncDates(now: Date, timeZone: string, back: number, ahead: number): st
   return dates;
 }
 
+/** Lets timers (the heartbeat) and messages run before the next chunk. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** A booking sync: `run()` never overlaps itself (a second caller shares the running run). */
 export interface BookingSync {
   run(trigger: string): Promise<SyncRunRecord>;
-  /** Aborts the fetches of a running run (its write of what was fetched still completes) and waits for it. */
+  /** Aborts a running run between two chunks (what is stored stays; the next run stores the rest) and waits for it. */
   stop(): Promise<void>;
   readonly running: boolean;
 }
@@ -57,6 +93,8 @@ export function createBookingSync(deps: BookingSyncDeps): BookingSync {
   const bookings = createBookingsRepo(deps.db);
   const runs = createSyncRunsRepo(deps.db);
   const now = deps.now ?? (() => new Date());
+  const chunkSize = Math.max(1, deps.chunkSize ?? DEFAULT_CHUNK_SIZE);
+  const log = deps.logger;
   const emit = (e: SyncEvent) => {
     try {
       deps.onEvent?.(e);
@@ -67,11 +105,19 @@ export function createBookingSync(deps: BookingSyncDeps): BookingSync {
   let current: Promise<SyncRunRecord> | undefined;
   let abort: AbortController | undefined;
 
+  /** Database work that waits out a held lock (an operator's sqlite3, a backup) instead of failing. */
+  const whenFree = <T>(what: string, work: () => T, signal?: AbortSignal) =>
+    retryWhileBusy(work, { what: `📅 sync: ${what}`, logger: log, signal });
+  const stopping = (signal: AbortSignal) => {
+    if (signal.aborted) throw new Error('the service is stopping; the next sync stores the rest');
+  };
+
   async function runOnce(trigger: string): Promise<SyncRunRecord> {
     const started = now();
     const dates = syncDates(started, deps.timeZone, deps.daysBack, deps.daysAhead);
+    const id = await whenFree('record the start of a run', () => runs.start(trigger, started.toISOString(), dates));
     const record: SyncRunRecord = {
-      id: runs.start(trigger, started.toISOString(), dates),
+      id,
       trigger,
       startedAt: started.toISOString(),
       finishedAt: null,
@@ -86,25 +132,44 @@ export function createBookingSync(deps: BookingSyncDeps): BookingSync {
       error: null,
     };
     abort = new AbortController();
-    const fetched: { date: string; result: ParsedBookings }[] = [];
+    const signal = abort.signal;
+    const seen = new Set<string>();
+    const stored: string[] = [];
     for (const date of dates) {
-      if (abort.signal.aborted) {
+      if (signal.aborted) {
         record.failedDates.push({ date, error: 'not fetched: the service is stopping' });
         continue;
       }
+      let items: unknown[];
       try {
-        fetched.push({ date, result: await deps.source.fetchBookings(date, abort.signal) });
+        items = await deps.source.fetchDate(date, signal);
       } catch (e) {
         const error = describeError(e);
         record.failedDates.push({ date, error });
-        deps.logger.warn(`📅 BOOKING: Sync of ${date} failed: ${error}`);
+        log.warn(`📅 BOOKING: Sync of ${date} failed: ${error}`);
+        continue;
+      }
+      try {
+        await storeDate(record, date, items, seen, signal);
+        stored.push(date);
+      } catch (e) {
+        const error = `not fully stored: ${describeError(e)}`;
+        record.failedDates.push({ date, error });
+        log.warn(`📅 BOOKING: Sync of ${date} failed: ${error}`);
       }
     }
-    write(record, fetched);
+    // After every date is in: a booking that moved to another date of this run is seen there, not flagged here.
+    for (const date of stored) {
+      try {
+        await flagUnlisted(record, date, seen, signal);
+      } catch (e) {
+        log.warn(`📅 BOOKING: Bookings no longer listed for ${date} are not flagged yet: ${describeError(e)}`);
+      }
+    }
     if (record.failedDates.length === dates.length) record.error = `all ${dates.length} dates failed`;
     record.finishedAt = now().toISOString();
-    runs.finish(record);
-    deps.logger.info(
+    await whenFree('record the end of a run', () => runs.finish(record));
+    log.info(
       `📅 BOOKING: Sync finished: ${record.fetched} fetched, ${record.created} created, ${record.updated} updated, ` +
         `${record.unchanged} unchanged, ${record.skipped} skipped, ${record.failedDates.length} of ${dates.length} dates failed`,
       { trigger },
@@ -113,53 +178,101 @@ export function createBookingSync(deps: BookingSyncDeps): BookingSync {
     return record;
   }
 
-  function write(record: SyncRunRecord, fetched: { date: string; result: ParsedBookings }[]): void {
+  /** Parses and upserts one date's bookings, a chunk per transaction; counts into `record` as chunks commit. */
+  async function storeDate(
+    record: SyncRunRecord,
+    date: string,
+    items: unknown[],
+    seen: Set<string>,
+    signal: AbortSignal,
+  ): Promise<void> {
     const stamp = now().toISOString();
-    const changes: SyncEvent[] = [];
-    deps.db.transaction(() => {
-      const seen = new Set<string>();
-      for (const { result } of fetched) {
-        for (const s of result.skipped) {
+    const event = { type: 'booking:changed' as const, date, created: 0, updated: 0, changes: [] as BookingChange[] };
+    let skipped = 0;
+    let unchanged = 0;
+    for (let start = 0; start < items.length; start += chunkSize) {
+      if (start > 0) await nextTurn();
+      stopping(signal);
+      const end = Math.min(items.length, start + chunkSize);
+      const rows: BookingInput[] = [];
+      for (let i = start; i < end; i++) {
+        const parsed = parseBooking(items[i], deps.timeZone);
+        items[i] = undefined; // AYO's object is garbage once parsed: a large answer is not held twice
+        if ('reason' in parsed) {
+          skipped++;
           record.skipped++;
           // Still listed, only unusable this time: the stored booking stays as it was, not flagged as gone.
-          if (s.bookingId !== undefined) seen.add(s.bookingId);
-          deps.logger.warn(`📅 BOOKING: Skipped booking ${s.bookingId ?? '(no id)'}: ${s.reason}`);
-        }
-        for (const b of result.bookings) {
-          record.fetched++;
-          seen.add(b.bookingId);
-          const { outcome, previous } = bookings.upsert(b, stamp);
-          record[outcome]++;
-          if (outcome !== 'unchanged') {
-            changes.push({
-              type: 'booking:changed',
-              bookingId: b.bookingId,
-              outcome,
-              status: b.status,
-              previousStatus: previous?.status ?? null,
-            });
-          }
+          if (parsed.bookingId !== undefined) seen.add(parsed.bookingId);
+          if (skipped <= LOGGED_PER_DATE)
+            log.warn(`📅 BOOKING: Skipped booking ${parsed.bookingId ?? '(no id)'}: ${parsed.reason}`);
+        } else {
+          rows.push(parsed);
         }
       }
-      for (const { date } of fetched) {
-        for (const id of bookings.flagVanished(date, seen, stamp)) {
-          record.vanished++;
-          changes.push({ type: 'booking:vanished', bookingId: id, date });
+      const results = await whenFree(
+        `store the bookings of ${date}`,
+        () => deps.db.transaction(() => rows.map((b) => bookings.upsert(b, stamp)))(),
+        signal,
+      );
+      results.forEach((r: UpsertResult, i) => {
+        const b = rows[i]!;
+        seen.add(b.bookingId);
+        record.fetched++;
+        record[r.outcome]++;
+        if (r.outcome === 'unchanged') {
+          unchanged++;
+          return;
         }
-      }
-    })();
-    for (const c of changes) {
-      if (c.type === 'booking:changed') {
-        deps.logger.info(
-          `📅 BOOKING: ${c.outcome === 'created' ? 'Created new' : 'Updated'} booking ${c.bookingId} (status: ${c.status})`,
-        );
-      } else if (c.type === 'booking:vanished') {
-        deps.logger.warn(
-          `📅 BOOKING: Booking ${c.bookingId} is no longer listed by AYO for ${c.date}; flagged, no video will be made`,
-        );
-      }
-      emit(c);
+        event[r.outcome]++;
+        const change = { bookingId: b.bookingId, outcome: r.outcome, status: b.status };
+        if (event.changes.length < EVENT_LIST_LIMIT)
+          event.changes.push({ ...change, previousStatus: r.previous?.status ?? null });
+        if (event.created + event.updated <= LOGGED_PER_DATE)
+          log.info(
+            `📅 BOOKING: ${r.outcome === 'created' ? 'Created new' : 'Updated'} booking ${b.bookingId} (status: ${b.status})`,
+          );
+      });
     }
+    const changed = event.created + event.updated;
+    if (changed > LOGGED_PER_DATE || skipped > LOGGED_PER_DATE)
+      log.info(
+        `📅 BOOKING: ${date}: ${event.created} created, ${event.updated} updated, ${unchanged} unchanged, ` +
+          `${skipped} skipped (the first ${LOGGED_PER_DATE} of each are named above)`,
+      );
+    if (changed > 0) emit({ ...event, more: changed - event.changes.length });
+  }
+
+  /** Flags the bookings stored on `date` that AYO's answer no longer lists, a chunk per transaction. */
+  async function flagUnlisted(record: SyncRunRecord, date: string, seen: Set<string>, signal: AbortSignal) {
+    const stamp = now().toISOString();
+    const gone = (await whenFree(`read the bookings of ${date}`, () => bookings.listedOn(date))).filter(
+      (id) => !seen.has(id),
+    );
+    const flagged: string[] = [];
+    for (let start = 0; start < gone.length; start += chunkSize) {
+      if (start > 0) await nextTurn();
+      const ids = gone.slice(start, start + chunkSize);
+      const done = await whenFree(
+        `flag the bookings of ${date} no longer listed`,
+        () => deps.db.transaction(() => bookings.flagVanished(ids, stamp))(),
+        signal,
+      );
+      for (const id of done) {
+        record.vanished++;
+        if (flagged.length < LOGGED_PER_DATE)
+          log.warn(`📅 BOOKING: Booking ${id} is no longer listed by AYO for ${date}; flagged, no video will be made`);
+        flagged.push(id);
+      }
+    }
+    if (flagged.length > LOGGED_PER_DATE)
+      log.warn(`📅 BOOKING: ${date}: ${flagged.length} bookings are no longer listed by AYO and were flagged`);
+    if (flagged.length > 0)
+      emit({
+        type: 'booking:vanished',
+        date,
+        bookingIds: flagged.slice(0, EVENT_LIST_LIMIT),
+        more: Math.max(0, flagged.length - EVENT_LIST_LIMIT),
+      });
   }
 
   return {

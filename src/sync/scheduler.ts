@@ -11,7 +11,7 @@ export interface SyncSchedulerDeps {
   intervalMs: number;
   logger: Logger;
   /** Called before each run; runs the daily retention when the venue date changed. */
-  maintenance?: () => void;
+  maintenance?: () => void | Promise<void>;
 }
 
 /** Start/stop of the periodic sync. */
@@ -28,7 +28,7 @@ export function createSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
   const tick = async () => {
     timer = undefined;
     try {
-      deps.maintenance?.();
+      await deps.maintenance?.();
       await deps.sync.run('interval');
     } catch (e) {
       deps.logger.error(`📅 BOOKING: Sync run failed: ${describeError(e)}`);
