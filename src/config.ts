@@ -5,6 +5,7 @@ import { buildConfig } from './config/build.js';
 import { createReader, type Env } from './config/reader.js';
 import type { Config } from './config/types.js';
 import type { VariableName } from './config/variables.js';
+import { addSecrets } from './redact.js';
 
 export type { AyoConfig, Config, S3Config } from './config/types.js';
 export type { Env } from './config/reader.js';
@@ -26,7 +27,10 @@ const SECRETS = new WeakMap<Config, string[]>();
 export function loadConfig(env: Env = process.env): Config {
   const reader = createReader(env);
   const config = buildConfig(reader);
-  SECRETS.set(config, reader.secrets());
+  const secrets = reader.secrets();
+  SECRETS.set(config, secrets);
+  // This thread's redaction (logs, stored error texts, API answers) removes them from here on.
+  addSecrets(secrets);
   return config;
 }
 

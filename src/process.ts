@@ -1,10 +1,12 @@
 // The process around a service: configuration from the environment, signals, the shutdown deadline, exit codes.
 // Exit codes: 0 clean shutdown; 1 start-up failure or forced stop; 2 bad configuration; 3 the supervisor
 // gave up (an actor crash loop), so the service manager or container runtime restarts the process.
+// A closed stdout is not an exit path: the log falls back to stderr and the service keeps recording.
 
 import { ConfigError, loadConfig, secretsOf, type Config } from './config.js';
 import { describeError, hasCode } from './errors.js';
 import { createLogger, type Logger } from './log.js';
+import { killOwnMedia, stopOrphanedMedia } from './media/orphans.js';
 import type { RunningService } from './service.js';
 
 /** A repeated signal within this time is the same signal delivered twice, not an operator insisting. */
@@ -26,6 +28,15 @@ export async function runProcess(start: StartFn): Promise<void> {
     throw e;
   }
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: secretsOf(config) });
+  // No ffmpeg outlives the process: its own media children are killed on every exit (each also dies with its
+  // thread, see src/media/dies-with-parent.ts), and those an earlier, killed run left are stopped before recording.
+  const bins = [config.recording.ffmpegPath, config.recording.ffprobePath];
+  process.on('exit', () => killOwnMedia(bins));
+  const orphans = await stopOrphanedMedia(config.dataDir, bins);
+  if (orphans.length > 0)
+    logger.warn(
+      `🎥 RECORDING: stopped ${orphans.length} ffmpeg process(es) an earlier run left (pid ${orphans.join(', ')})`,
+    );
   const deadlineMs = config.supervisor.shutdownTimeoutMs;
   let stopping = false;
   let starting: Promise<RunningService> | undefined;
@@ -60,6 +71,13 @@ export async function runProcess(start: StartFn): Promise<void> {
         },
       );
   };
+  // An error nothing caught: logged as one line (no stack trace, redacted), then a stop in order and exit 1, so the
+  // service manager restarts the process; the exit listener kills any ffmpeg the stop did not reach.
+  process.on('uncaughtException', (e) => {
+    logger.error(`💥 CRASH: uncaught error: ${describeError(e)}`);
+    if (!starting) process.exit(1);
+    shutdown('uncaught error', 1);
+  });
   process.on('SIGTERM', () => shutdown('SIGTERM received', 0));
   process.on('SIGINT', () => shutdown('SIGINT received', 0));
 

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isIP } from 'node:net';
 import { parseCameras, type CameraConfig } from '../recording/cameras.js';
+import { isCredentialParam, redact } from '../redact.js';
 import { parseDuration } from '../util/duration.js';
 import { isValidTimeZone } from '../util/venue-time.js';
 import { rule, type Parser } from './parser.js';
@@ -83,9 +84,33 @@ function isHttpUrl(text: unknown): boolean {
   }
 }
 
-/** An http(s) URL; `example` completes the message. */
-export const httpUrl = (example?: string): Parser<string> =>
-  rule(`must be an http(s) URL${example ? ` like ${example}` : ''}`, (s) => (isHttpUrl(s) ? s : undefined), isHttpUrl);
+/** Whether an http(s) URL carries credentials: `user:password@`, or a query parameter named like one. */
+function hasCredentials(text: string): boolean {
+  const u = new URL(text);
+  return u.username !== '' || u.password !== '' || [...u.searchParams.keys()].some(isCredentialParam);
+}
+
+/**
+ * An http(s) URL without credentials (a base URL's credentials would travel into every error message and log line
+ * that names a request); `example` completes the message. Neither message quotes a URL that holds credentials.
+ */
+export const httpUrl = (example?: string): Parser<string> => {
+  const must = `must be an http(s) URL${example ? ` like ${example}` : ''}`;
+  return {
+    parse(raw, name) {
+      if (!isHttpUrl(raw)) return { ok: false, problems: [`${name} ${must} (got "${redact(raw)}")`] };
+      if (hasCredentials(raw))
+        return {
+          ok: false,
+          problems: [
+            `${name} must not hold credentials (user:password@ or a token in the query): the API's own variables carry them (got "${redact(raw)}")`,
+          ],
+        };
+      return { ok: true, value: raw };
+    },
+    check: (v) => (!isHttpUrl(v) ? must : hasCredentials(v as string) ? 'must not hold credentials' : undefined),
+  };
+};
 
 /** An address to bind: an IP address or `localhost` (a host name would resolve differently later). */
 export const host = (): Parser<string> =>

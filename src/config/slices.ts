@@ -3,7 +3,9 @@
 // Fields name the variable they come from and are held to its rule. Keep in step with src/actors/*.messages.ts.
 
 import path from 'node:path';
+import { addSecrets } from '../redact.js';
 import { ConfigError } from './errors.js';
+import { secretsInField } from './slice-secrets.js';
 import { checkField, must, optional, type Check, type Shape } from './slice-rules.js';
 import { variableNamed } from './variables.js';
 
@@ -146,5 +148,7 @@ export function checkSlice<T>(actor: ActorName, data: T): T {
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  // The actor's thread redacts its slice's secrets from its logs and error texts from here on.
+  addSecrets(secretsInField(SLICES[actor], data));
   return data;
 }

@@ -2,7 +2,7 @@
 // rendered from them, and the secret ones feed the log scrubber. Add a variable here and nowhere else.
 
 import os from 'node:os';
-import { passwordOf, type CameraConfig } from '../recording/cameras.js';
+import { secretsOfUrl, type CameraConfig } from '../recording/cameras.js';
 import {
   bool,
   bucketName,
@@ -25,7 +25,7 @@ import { hostList } from './host-list.js';
 import { variable as v, type ComputedDefault, type Variable } from './variable.js';
 import type { LogFormat, LogLevel } from '../log.js';
 
-const cameraPasswords = (cameras: CameraConfig[]) => cameras.map((c) => passwordOf(c.url));
+const cameraPasswords = (cameras: CameraConfig[]) => cameras.flatMap((c) => secretsOfUrl(c.url));
 
 // Cuts are CPU-bound, so by default as many run as the machine has cores.
 const CORES: ComputedDefault = { doc: 'cores', compute: () => String(Math.max(1, os.availableParallelism())) };

@@ -3,6 +3,7 @@
 import { createError, setResponseHeader, setResponseStatus, type H3Error, type H3Event } from 'h3';
 import { describeError, errorCode, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
+import { redact } from '../redact.js';
 
 /** A 4xx/5xx answer with a message meant for the caller. */
 export function httpError(statusCode: number, message: string): H3Error {
@@ -74,6 +75,7 @@ export function createErrorResponder(logger: Logger) {
     setResponseStatus(event, status);
     setResponseHeader(event, 'content-type', 'application/json; charset=utf-8');
     if (status === 401) setResponseHeader(event, 'www-authenticate', 'Bearer');
-    event.node.res.end(JSON.stringify({ status: 'error', message }));
+    // An error's message may quote what a partner or a camera answered: it leaves redacted, like every answer.
+    event.node.res.end(JSON.stringify({ status: 'error', message: redact(message) }));
   };
 }

@@ -1,9 +1,13 @@
 // Runs ffmpeg and ffprobe as child processes (never inside Node: a native crash must not take the service down),
-// reading their output line by line.
+// reading their output line by line; each dies with the thread that spawned it (dies-with-parent.ts).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ErrorCode } from '../errors.js';
+import { redact } from '../redact.js';
+import { diesWithParent } from './dies-with-parent.js';
+
+const NOT_FOUND = 'not found (install ffmpeg or set FFMPEG_PATH/FFPROBE_PATH)';
 
 /** How a child process ended; `stderrTail` holds its last lines for the log. */
 export interface ProcessExit {
@@ -23,22 +27,25 @@ export interface MediaProcess {
 
 /** Spawns `bin args`; `onLine` receives stdout lines. A missing binary ends as exit code 127 with the reason. */
 export function runMedia(bin: string, args: readonly string[], onLine?: (line: string) => void): MediaProcess {
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = diesWithParent(bin, args);
+  const child = spawn(run.command, run.args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderrTail: string[] = [];
   if (onLine) createInterface({ input: child.stdout }).on('line', onLine);
   else child.stdout.resume();
+  // ffmpeg names its input in its errors, camera credentials included: the tail is kept redacted and short.
   createInterface({ input: child.stderr }).on('line', (l) => {
-    stderrTail.push(l);
+    stderrTail.push(redact(l.length > 1_000 ? `${l.slice(0, 1_000)}…` : l));
     if (stderrTail.length > 20) stderrTail.shift();
   });
   const exited = new Promise<ProcessExit>((resolve) => {
     child.once('error', (e: NodeJS.ErrnoException) => {
-      stderrTail.push(
-        `${bin}: ${e.code === 'ENOENT' ? 'not found (install ffmpeg or set FFMPEG_PATH/FFPROBE_PATH)' : e.message}`,
-      );
+      stderrTail.push(`${bin}: ${e.code === 'ENOENT' ? NOT_FOUND : e.message}`);
       resolve({ code: 127, signal: null, stderrTail });
     });
-    child.once('close', (code, signal) => resolve({ code, signal, stderrTail }));
+    child.once('close', (code, signal) => {
+      if (run.wrapped && code === 127) stderrTail.push(`${bin}: ${NOT_FOUND}`);
+      resolve({ code, signal, stderrTail });
+    });
   });
   return {
     child,

@@ -1,5 +1,7 @@
 // Camera configuration: the CAMERAS JSON (or CAMERAS_FILE), validated, and URLs made safe to show.
 
+import { isCredentialParam, redact } from '../redact.js';
+
 /** One camera as configured. */
 export interface CameraConfig {
   /** Used in paths and object keys: `^[A-Za-z0-9_-]{1,64}$`. */
@@ -13,26 +15,45 @@ export interface CameraConfig {
 const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const SCHEMES = ['rtsp:', 'rtsps:', 'http:', 'https:', 'file:'];
 
-/** `rtsp://user:secret@host/x` → `rtsp://user:***@host/x`; anything unparseable is hidden whole. */
+/**
+ * `rtsp://user:secret@host/x?pwd=secret` → `rtsp://user:***@host/x?pwd=***`: the password and every query
+ * parameter named like a credential are masked (src/redact.ts); anything unparseable is hidden whole.
+ */
 export function redactUrl(url: string): string {
   if (url === 'testsrc') return url;
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
-    return u.toString();
+    return redact(u.toString());
   } catch {
     return '(invalid URL)';
   }
 }
 
-/** The password of a camera URL, for the log scrubber. */
-export function passwordOf(url: string): string | undefined {
+/** The password of a camera URL. */
+function passwordOf(url: string): string | undefined {
   try {
     const p = new URL(url).password;
     return p ? decodeURIComponent(p) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The secrets a camera URL holds, for the scrubber: its password and the values of its query parameters named like
+ * a credential (`?user=admin&pwd=...`, `?password=...`).
+ */
+export function secretsOfUrl(url: string): string[] {
+  const out: string[] = [];
+  const password = passwordOf(url);
+  if (password) out.push(password);
+  try {
+    for (const [name, value] of new URL(url).searchParams) if (value && isCredentialParam(name)) out.push(value);
+  } catch {
+    /* not a URL: nothing to take */
+  }
+  return out;
 }
 
 /** Parses the cameras JSON; `source` names the variable in each problem. Never echoes a URL's password. */
