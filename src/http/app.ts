@@ -16,6 +16,7 @@ import { readBodyWithin } from './body-limit.js';
 import { answersOnlyLoopback, createBrowserGuard } from './browser-guard.js';
 import { registerBookingRoutes } from './bookings.routes.js';
 import { createErrorResponder, httpError } from './errors.js';
+import { redactJsonResponse } from './redact-response.js';
 import type { Metrics } from '../metrics/registry.js';
 import { httpMetricsHook, registerMetricsRoute } from './metrics.routes.js';
 import { registerDashboardRoutes } from './dashboard.routes.js';
@@ -75,6 +76,7 @@ export function createHttpApp(deps: HttpAppDeps): App {
       await readBodyWithin(event);
     },
     onError: createErrorResponder(deps.logger),
+    onBeforeResponse: redactJsonResponse,
   });
   const router = createRouter();
   const started = Date.now();
