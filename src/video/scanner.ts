@@ -6,13 +6,17 @@ import { createBookingsRepo, createVideosRepo, type BookingRow, type VideoRow } 
 import { NotFoundError } from '../errors.js';
 import { HANDED_TO_DELIVERY, UNCUT, type VideoLifecycle, type VideoLifecycleEvent } from '../pipeline/index.js';
 import type { VideoPipelineDeps } from './types.js';
-import { videoUniqueId } from './unique-id.js';
+import { resolveUniqueId, videoUniqueId } from './unique-id.js';
 
 /** Creates the scanner; every change it makes to a video is an event of the lifecycle. */
 export function createVideoScanner(deps: VideoPipelineDeps, lifecycle: VideoLifecycle) {
   const bookings = createBookingsRepo(deps.db);
   const videos = createVideosRepo(deps.db);
   const now = deps.now ?? Date.now;
+  const holderOf = (uniqueId: string) => videos.get(uniqueId)?.booking_id;
+  /** The id of a booking's video: today's form, or suffixed when a different booking already holds that one. */
+  const idFor = (bookingId: string, camera: string, startMs: number, type: 'full' | 'clip') =>
+    resolveUniqueId(videoUniqueId(bookingId, camera, startMs, deps.timeZone, type), bookingId, holderOf);
 
   /** Creates the video and its cut job in one transaction (a crash cannot leave one without the other). */
   const createVideo = (
@@ -22,7 +26,7 @@ export function createVideoScanner(deps: VideoPipelineDeps, lifecycle: VideoLife
     startMs: number,
     endMs: number,
   ): { video: VideoRow; created: boolean } => {
-    const uniqueId = videoUniqueId(booking.booking_id, camera, startMs, deps.timeZone, type);
+    const uniqueId = idFor(booking.booking_id, camera, startMs, type);
     const made = lifecycle.create({
       unique_id: uniqueId,
       booking_id: booking.booking_id,
@@ -100,7 +104,7 @@ export function createVideoScanner(deps: VideoPipelineDeps, lifecycle: VideoLife
         const startMs = Date.parse(b.start_at!);
         const endMs = Date.parse(b.end_at!);
         for (const cam of deps.cameras.filter((c) => c.enabled && c.fieldId === b.field_id)) {
-          const uniqueId = videoUniqueId(b.booking_id, cam.name, startMs, deps.timeZone, 'full');
+          const uniqueId = idFor(b.booking_id, cam.name, startMs, 'full');
           const mine = videos.byBooking(b.booking_id).filter((v) => v.camera === cam.name && v.type === 'full');
           const same = mine.find((v) => v.unique_id === uniqueId);
           if (same && same.status !== 'cancelled') {
