@@ -75,7 +75,7 @@ describe('video unique ids', () => {
       expect(plain).toBeDefined();
       const other = mine.find((v) => v !== plain)!;
       expect(other[0]).not.toBe(plain![0]);
-      expect(other[2]).toBe(withBookingSuffix(base(camera), other[0]!));
+      expect(other[2]).toBe(withBookingSuffix(base(camera), other[0]));
     }
     expect(videos.map((v) => v[0]).sort()).toEqual([first, first, second, second].sort());
     expect(new Set(videos.map((v) => v[2])).size).toBe(4);
