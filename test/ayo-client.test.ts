@@ -1,9 +1,11 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAyoClient, fetchBookings, isAyoError, normalizeBaseUrl, type AyoClient } from '../src/ayo/index.js';
 import { isRetryable } from '../src/errors.js';
 import { createResilience } from '../src/util/resilience.js';
 import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
-import { captureLogger } from './fixtures/helpers.js';
+import { captureLogger, freePort, waitFor } from './fixtures/helpers.js';
 
 let ayo: FakeAyo;
 let client: AyoClient;
@@ -18,14 +20,30 @@ beforeEach(() => {
   ayo.calls.length = 0;
 });
 
-async function failure(p: Promise<unknown>): Promise<{ message: string; retryable: boolean; status?: number }> {
+async function failure(
+  p: Promise<unknown>,
+): Promise<{ message: string; retryable: boolean; status?: number; code?: string }> {
   try {
     await p;
   } catch (e) {
     expect(isAyoError(e)).toBe(true);
-    return { message: (e as Error).message, retryable: isRetryable(e), status: (e as { status?: number }).status };
+    const { status, code } = e as { status?: number; code?: string };
+    return { message: (e as Error).message, retryable: isRetryable(e), status, code };
   }
   throw new Error('expected a failure');
+}
+
+/** A plain HTTP server on 127.0.0.1:0 answering with `handler`; stopped by the test. */
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  const server: Server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 describe('AYO client', () => {
@@ -129,6 +147,102 @@ describe('AYO client', () => {
     const reset = await failure(client.call('GET', 'bookings', { date: '2025-04-10' }));
     expect(reset.retryable).toBe(true);
     expect(reset.message).not.toContain(TEST_AYO.token);
+  });
+});
+
+describe('AYO client: what it does not do', () => {
+  it.each([302, 307, 308])(
+    'a redirect (%s) is a permanent error and is never followed: the signed request reaches no other origin',
+    async (status) => {
+      const other: string[] = [];
+      const elsewhere = await serve((req, res) => {
+        other.push(`${req.method} ${req.url}`);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"error":false,"data":[]}');
+      });
+      const redirecting = await serve((req, res) => {
+        res.writeHead(status, { location: `${elsewhere.url}${req.url}` }).end();
+      });
+      try {
+        const c = createAyoClient({ ...TEST_AYO, baseUrl: redirecting.url, timeoutMs: 5_000 });
+        const get = await failure(c.call('GET', 'bookings', { date: '2025-04-10' }));
+        expect(get).toMatchObject({ status, retryable: false, code: 'bad-answer' });
+        expect(get.message).toBe(`AYO bookings answered a redirect (HTTP ${status}), which is not followed`);
+        const post = await failure(c.call('POST', 'save-video-available', { unique_id: 'X_CAM_1' }));
+        expect(post).toMatchObject({ status, retryable: false, code: 'bad-answer' });
+        expect(other).toEqual([]);
+      } finally {
+        await redirecting.close();
+        await elsewhere.close();
+      }
+    },
+  );
+
+  it('a base URL with user:pass@ is refused without calling, and no error names the URL, token or signature', async () => {
+    const c = createAyoClient({
+      ...TEST_AYO,
+      baseUrl: `http://admin:hunter2secret@${new URL(ayo.baseUrl).host}`,
+      timeoutMs: 2_000,
+    });
+    const f = await failure(c.call('GET', 'bookings', { date: '2025-04-10' }));
+    expect(f).toMatchObject({ retryable: false, code: 'permanent' });
+    expect(f.message).toMatch(/carries credentials/);
+    expect(ayo.calls).toHaveLength(0);
+    // A host that refuses the connection: the reason is the errno, not the signed URL.
+    const nowhere = createAyoClient({ ...TEST_AYO, baseUrl: `http://127.0.0.1:${await freePort()}`, timeoutMs: 2_000 });
+    const refused = await failure(nowhere.call('GET', 'bookings', { date: '2025-04-10' }));
+    expect(refused.message).toBe('AYO bookings failed: ECONNREFUSED');
+    for (const m of [f.message, refused.message]) {
+      for (const leak of ['hunter2secret', 'admin:', TEST_AYO.token, 'signature', '?', 'venue_code']) {
+        expect(m).not.toContain(leak);
+      }
+    }
+  });
+
+  it('an answer past AYO_MAX_RESPONSE_BYTES is refused: declared, it is not read; streamed, the read stops there', async () => {
+    const cap = 65_536;
+    const c = createAyoClient({ ...TEST_AYO, baseUrl: ayo.baseUrl, timeoutMs: 10_000, maxResponseBytes: cap });
+    // Declared (Content-Length): 1,000 bookings are about 270 kB.
+    ayo.setBookingsBody(
+      '2025-04-10',
+      JSON.stringify({
+        error: false,
+        data: Array.from({ length: 1_000 }, (_, i) => ayoBooking({ booking_id: `B${i}` })),
+      }),
+    );
+    const declared = await failure(fetchBookings(c, '2025-04-10', 'Asia/Jakarta'));
+    expect(declared).toMatchObject({ retryable: false, code: 'bad-answer' });
+    expect(declared.message).toMatch(
+      /^AYO bookings answered \d+ bytes, more than AYO_MAX_RESPONSE_BYTES \(65536 bytes\); the answer was refused$/,
+    );
+    // Streamed without a length, and without end: the client stops reading past the cap and drops the connection.
+    let written = 0;
+    let closed = false;
+    const endless = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"error":false,"data":[');
+      const chunk = `${JSON.stringify(ayoBooking())},`.repeat(64);
+      const more = () => {
+        while (!closed && written < 512 * 1024 * 1024) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+      };
+      res.on('close', () => (closed = true));
+      more();
+    });
+    try {
+      const s = createAyoClient({ ...TEST_AYO, baseUrl: endless.url, timeoutMs: 60_000, maxResponseBytes: cap });
+      const streamed = await failure(s.call('GET', 'bookings', { date: '2025-04-10' }));
+      expect(streamed).toMatchObject({ retryable: false, code: 'bad-answer' });
+      expect(streamed.message).toBe(
+        'AYO bookings answered more than 65536 bytes, more than AYO_MAX_RESPONSE_BYTES (65536 bytes); the answer was refused',
+      );
+      await waitFor(() => closed, 'the server to see the connection dropped');
+      // Socket buffers hold a few MB at most: nowhere near the 512 MB the server would have sent.
+      expect(written).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      await endless.close();
+    }
   });
 });
 
