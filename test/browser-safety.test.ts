@@ -160,7 +160,7 @@ describe('a web page in the venue browser', () => {
       await page.goto(`${service.url}/`);
       const plain = await page.evaluate(async () => {
         const r = await fetch('/api/sync', { method: 'POST', body: '{}' });
-        return { status: r.status, body: await r.json() };
+        return { status: r.status, body: (await r.json()) as { message?: string; data?: unknown } };
       });
       expect(plain.status).toBe(415);
       expect(plain.body.message).toBe('Unsupported Content-Type "text/plain": send the body as application/json');
@@ -171,7 +171,7 @@ describe('a web page in the venue browser', () => {
           headers: { 'content-type': 'application/json' },
           body: '{}',
         });
-        return { status: r.status, body: await r.json() };
+        return { status: r.status, body: (await r.json()) as { message?: string; data?: unknown } };
       });
       expect(json.status).toBe(200);
       expect(json.body.data).toMatchObject({ trigger: 'api', error: null });

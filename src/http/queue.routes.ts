@@ -5,7 +5,7 @@ import { defineEventHandler, type Router } from 'h3';
 import type { Db, QueueRepo, VideosRepo } from '../db/index.js';
 import { jobKey, retryJobByOperator, VIDEO_JOB_KINDS, videoOfJob, type VideoLifecycle } from '../pipeline/index.js';
 import { httpError, quote } from './errors.js';
-import { pathParam, readQuery } from './query.js';
+import { parseStoredId, pathParam, readQuery } from './query.js';
 
 /** What the queue endpoints need; `wake` tells the actors that work is due. */
 export interface QueueRouteDeps {
@@ -48,7 +48,7 @@ export function registerQueueRoutes(router: Router, deps: QueueRouteDeps): void 
     defineEventHandler((event) => {
       readQuery(event, []);
       const id = pathParam(event, 'unique_id');
-      if (!/^[A-Za-z0-9_-]{1,300}$/.test(id)) throw httpError(400, `Invalid video id ${quote(id)}`);
+      parseStoredId(id, 'video id');
       const v = deps.videos.get(id);
       if (!v) throw httpError(404, `Video ${quote(id)} not found`);
       const job = deps.queue.latestOf(VIDEO_JOB_KINDS.map((k) => jobKey(k, id)));
