@@ -235,7 +235,7 @@ describe('AYO client: what it does not do', () => {
       const streamed = await failure(s.call('GET', 'bookings', { date: '2025-04-10' }));
       expect(streamed).toMatchObject({ retryable: false, code: 'bad-answer' });
       expect(streamed.message).toBe(
-        'AYO bookings answered more than 65536 bytes, more than AYO_MAX_RESPONSE_BYTES (65536 bytes); the answer was refused',
+        'AYO bookings answered a body more than AYO_MAX_RESPONSE_BYTES (65536 bytes); the answer was refused',
       );
       await waitFor(() => closed, 'the server to see the connection dropped');
       // Socket buffers hold a few MB at most: nowhere near the 512 MB the server would have sent.

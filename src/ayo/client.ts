@@ -126,10 +126,11 @@ export function createAyoClient(options: AyoClientOptions): AyoClient {
  * that grows past it while streaming is aborted there (a partner cannot make the actor buffer without bound).
  */
 async function readCapped(response: Response, maxBytes: number, abort: AbortController, endpoint: string) {
-  const refuse = (what: string) => {
+  const refuse = (declared?: number) => {
     abort.abort();
+    const what = declared === undefined ? 'a body' : `${declared} bytes,`;
     return new AyoError(
-      `AYO ${endpoint} answered ${what}, more than AYO_MAX_RESPONSE_BYTES (${maxBytes} bytes); the answer was refused`,
+      `AYO ${endpoint} answered ${what} more than AYO_MAX_RESPONSE_BYTES (${maxBytes} bytes); the answer was refused`,
       endpoint,
       false,
       response.status,
@@ -137,13 +138,13 @@ async function readCapped(response: Response, maxBytes: number, abort: AbortCont
     );
   };
   const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) throw refuse(`${declared} bytes`);
+  if (declared > maxBytes) throw refuse(declared);
   if (!response.body) return '';
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
     total += chunk.byteLength;
-    if (total > maxBytes) throw refuse(`more than ${maxBytes} bytes`);
+    if (total > maxBytes) throw refuse();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, total).toString('utf8');
