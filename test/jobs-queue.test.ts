@@ -131,7 +131,7 @@ describe('the durable job queue', () => {
     const runner = createJobRunner(
       {
         kind: 'upload',
-        dependency: { name: 'object store', breaker: { threshold: 5, halfOpenAfterMs: 1000 } },
+        dependency: { name: 'object store', key: 'object-store', breaker: { threshold: 5, halfOpenAfterMs: 1000 } },
         concurrency: 2,
         quickDelaysMs: [],
         delaysMs: [],
@@ -173,7 +173,7 @@ describe('the durable job queue', () => {
     const runner = createJobRunner(
       {
         kind: 'notify',
-        dependency: { name: 'AYO', breaker: { threshold: 1, halfOpenAfterMs: 3_600_000 } },
+        dependency: { name: 'AYO', key: 'ayo', breaker: { threshold: 1, halfOpenAfterMs: 3_600_000 } },
         concurrency: 1,
         quickDelaysMs: [],
         delaysMs: [60_000, 60_000],

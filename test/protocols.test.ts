@@ -151,14 +151,24 @@ describe('typed actor events and notifications', () => {
       'booking:changed': true,
       'booking:vanished': true,
       'recorder:state': true,
+      'dependency:answered': true,
+      'ayo:call': true,
+      'sync:run': true,
     };
     // A forwarded event is an event: this assignment compiles only while that holds.
     const asEvent = (e: ForwardedEvent): ActorEvent => e;
     expect(typeof asEvent).toBe('function');
-    expect(Object.keys(forwarded)).toHaveLength(4);
+    expect(Object.keys(forwarded)).toHaveLength(7);
     expect(acceptsOf('sync')).toEqual(['connectivity:change', 'recorder:state']);
     expect(acceptsOf('video')).toEqual(['booking:changed', 'booking:vanished', 'queue:changed']);
-    expect(acceptsOf('upload')).toEqual(['connectivity:change', 'queue:changed']);
+    expect(acceptsOf('upload')).toEqual(['connectivity:change', 'dependency:answered', 'queue:changed']);
+    expect(acceptsOf('notify')).toEqual([
+      'connectivity:change',
+      'dependency:answered',
+      'ayo:call',
+      'sync:run',
+      'queue:changed',
+    ]);
     expect(acceptsOf('connectivity')).toEqual([]);
     expect(acceptsOf('recorder')).toEqual([]);
   });

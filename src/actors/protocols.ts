@@ -3,6 +3,7 @@
 // checked against this map, so a request sent to the wrong actor, an event nobody declared, or a notification no
 // actor accepts does not compile.
 
+import type { DependencyAnsweredEvent } from '../connectivity/index.js';
 import type { ConnectivityEvent, ConnectivityRequest, ConnectivitySnapshot } from './connectivity.messages.js';
 import type { DeliveryEvent, DeliveryReply, DeliveryRequest } from './delivery.messages.js';
 import type { RecorderActorEvent, RecorderReply, RecorderRequest } from './recorder.messages.js';
@@ -18,7 +19,7 @@ export interface ActorProtocols {
   connectivity: {
     request: ConnectivityRequest;
     replies: { 'connectivity:status': ConnectivitySnapshot; 'connectivity:probe': ConnectivitySnapshot };
-    events: ConnectivityEvent;
+    events: ConnectivityEvent | DependencyAnsweredEvent;
     notifications: never;
   };
   sync: {
@@ -50,12 +51,14 @@ export interface ActorProtocols {
     request: DeliveryRequest;
     replies: { 'delivery:pump': DeliveryReply };
     events: DeliveryEvent;
-    notifications: DeliveryNotification;
+    notifications: DeliveryNotification | AyoAnswerEvent;
   };
 }
 
-/** What both delivery actors accept: their dependency's reachability, and new work. */
-type DeliveryNotification = ConnectivityEvent | QueueChangedNotification;
+/** What both delivery actors accept: their dependency's reachability, a probe it answered, and new work. */
+type DeliveryNotification = ConnectivityEvent | DependencyAnsweredEvent | QueueChangedNotification;
+/** SyncActor's reports of AYO's answers (health-check, camera status, a sync): NotifyActor hears AYO recover. */
+type AyoAnswerEvent = Extract<SyncActorEvent, { type: 'ayo:call' | 'sync:run' }>;
 
 /** A kind of actor. */
 export type ActorKind = keyof ActorProtocols;
@@ -94,8 +97,14 @@ const ACCEPTS = {
   sync: { 'connectivity:change': true, 'recorder:state': true },
   recorder: {},
   video: { 'booking:changed': true, 'booking:vanished': true, 'queue:changed': true },
-  upload: { 'connectivity:change': true, 'queue:changed': true },
-  notify: { 'connectivity:change': true, 'queue:changed': true },
+  upload: { 'connectivity:change': true, 'dependency:answered': true, 'queue:changed': true },
+  notify: {
+    'connectivity:change': true,
+    'dependency:answered': true,
+    'ayo:call': true,
+    'sync:run': true,
+    'queue:changed': true,
+  },
 } as const satisfies { [K in ActorKind]: Record<NotificationOf<K>['type'], true> };
 
 /** The notification types actors of kind `K` accept (a child spec's `accepts`). */

@@ -13,7 +13,14 @@ export {
 } from './bookings.repo.js';
 export { createSyncRunsRepo, type SyncRunsRepo, type SyncRunRecord } from './sync-runs.repo.js';
 export { createSegmentsRepo, type SegmentsRepo, type SegmentRow, type GapRow } from './segments.repo.js';
-export { createJobsRepo, type JobRow, type JobStatus } from './jobs.repo.js';
+export {
+  createJobsRepo,
+  type JobRow,
+  type JobStatus,
+  type JobWait,
+  type JobWaitReason,
+  type FailureClass,
+} from './jobs.repo.js';
 export {
   createVideosRepo,
   VIDEO_STATUSES,
@@ -24,4 +31,11 @@ export {
   type VideoFilter,
   type VideoResult,
 } from './videos.repo.js';
-export { createQueueRepo, type QueueRepo, type QueueSummary } from './queue.repo.js';
+export {
+  createQueueRepo,
+  type QueueRepo,
+  type QueueSummary,
+  type WaitingFor,
+  type WaitingJob,
+  type WaitingPage,
+} from './queue.repo.js';

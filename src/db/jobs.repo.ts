@@ -22,6 +22,58 @@ export interface JobRow {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+  /** Why a pending job waits (see {@link JobWaitReason}); null for one that never ran. */
+  wait_reason: JobWaitReason | null;
+  /** The dependency (`ayo`, `object-store`) whose failure or absence it waits out. */
+  wait_dependency: string | null;
+  /** How its last attempt failed (see {@link FailureClass}). */
+  failure_class: FailureClass | null;
+  /** Since when it has waited for this reason. */
+  waiting_since_ms: number | null;
+  /** Set while a recovery brought the job forward: the due time it had before (it goes back there if the try fails). */
+  forwarded_from_ms: number | null;
+  /** What its kind's gate said when it let the job wait (`footage not recorded yet`). */
+  wait_note: string | null;
+}
+
+/**
+ * Why a pending job waits. retry: its due time after a failed attempt. unreachable: its dependency could not be
+ * reached (the link is back soon, or a probe says so). offline: ConnectivityActor reports its dependency offline.
+ * circuit: its dependency's circuit is open. gate: its kind's gate said wait (the cut: footage not recorded yet).
+ * shutdown: a shutdown interrupted it; it runs again at the next start.
+ */
+export type JobWaitReason = 'retry' | 'unreachable' | 'offline' | 'circuit' | 'gate' | 'shutdown';
+
+/**
+ * How an attempt failed. server-error: the dependency answered with a failure worth another attempt (5xx, 429, a
+ * bad answer). timeout: it did not answer in time. unreachable: it could not be reached. rejected: a permanent
+ * refusal (4xx). other: any other failure (a local one).
+ */
+export type FailureClass = 'server-error' | 'timeout' | 'unreachable' | 'rejected' | 'other';
+
+/** What a job waits for, as stored with a state change. */
+export interface JobWait {
+  reason: JobWaitReason;
+  dependency?: string | null;
+  failureClass?: FailureClass | null;
+  /** Kept when the job already waited for the same reason and dependency. */
+  sinceMs: number;
+  /** Where a failed try of a brought-forward job goes back to (kept while it still waits to be tried). */
+  forwardedFromMs?: number | null;
+  /** The gate's word on why (`footage not recorded yet`). */
+  note?: string | null;
+}
+
+/** The wait columns of a state change; none for a job that no longer waits. */
+function waitParams(wait: JobWait | undefined) {
+  return {
+    wait_reason: wait?.reason ?? null,
+    wait_dependency: wait?.dependency ?? null,
+    failure_class: wait?.failureClass ?? null,
+    since: wait?.sinceMs ?? null,
+    forwarded: wait?.forwardedFromMs ?? null,
+    note: wait?.note ?? null,
+  };
 }
 
 /** Creates the repository with its statements prepared once. */
@@ -45,8 +97,21 @@ export function createJobsRepo(db: Db) {
   // With an owner, only a job that owner still holds: one cancelled or restarted meanwhile keeps what was set.
   const setState =
     db.prepare(`UPDATE jobs SET status = @status, run_at_ms = @run_at_ms, lease_until_ms = NULL, lease_owner = NULL,
-    last_error = @last_error, attempts = attempts - @refund, updated_at = @now
+    last_error = @last_error, attempts = attempts - @refund, updated_at = @now,
+    waiting_since_ms = CASE WHEN @wait_reason IS NULL THEN NULL
+      WHEN wait_reason IS @wait_reason AND wait_dependency IS @wait_dependency THEN COALESCE(waiting_since_ms, @since)
+      ELSE @since END,
+    wait_reason = @wait_reason, wait_dependency = @wait_dependency, failure_class = @failure_class,
+    forwarded_from_ms = @forwarded, wait_note = @note
     WHERE id = @id AND (@owner IS NULL OR (status = 'running' AND lease_owner = @owner))`);
+  // A recovery: the jobs that back off after this dependency's answered failures (not refusals) are due now, oldest
+  // first; each remembers its due time, to go back there if its try fails too.
+  const forward = db.prepare(`UPDATE jobs SET forwarded_from_ms = run_at_ms, run_at_ms = @nowMs
+    WHERE kind = @kind AND status = 'pending' AND wait_reason = 'retry' AND wait_dependency = @dependency
+      AND failure_class IN ('server-error', 'timeout') AND run_at_ms > @nowMs AND waiting_since_ms <= @answeredAt`);
+  const markWaiting = db.prepare(`UPDATE jobs SET wait_reason = @reason, wait_dependency = @dependency,
+    waiting_since_ms = @nowMs, wait_note = NULL WHERE kind = @kind AND status = 'pending' AND run_at_ms <= @nowMs
+      AND (wait_reason IS NOT @reason OR wait_dependency IS NOT @dependency)`);
   const pendingOf = db.prepare<[string], JobRow>(
     "SELECT * FROM jobs WHERE kind = ? AND status = 'pending' ORDER BY run_at_ms, id",
   );
@@ -54,12 +119,14 @@ export function createJobsRepo(db: Db) {
   const release = db.prepare(
     "UPDATE jobs SET status = 'pending', lease_until_ms = NULL WHERE kind = ? AND status = 'running'",
   );
+  const noWait =
+    'wait_reason = NULL, wait_dependency = NULL, failure_class = NULL, waiting_since_ms = NULL, forwarded_from_ms = NULL, wait_note = NULL';
   const fresh =
     db.prepare(`UPDATE jobs SET status = 'pending', attempts = 0, run_at_ms = ?, lease_until_ms = NULL, lease_owner = NULL,
-    last_error = NULL, updated_at = ? WHERE id = ?`);
+    last_error = NULL, updated_at = ?, ${noWait} WHERE id = ?`);
   const reviveDead =
     db.prepare(`UPDATE jobs SET status = 'pending', attempts = 0, run_at_ms = ?, lease_until_ms = NULL, lease_owner = NULL,
-    updated_at = ? WHERE id = ? AND status IN ('dead', 'pending')`);
+    updated_at = ?, ${noWait} WHERE id = ? AND status IN ('dead', 'pending')`);
   const renew = db.prepare(
     "UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND status = 'running' AND lease_owner = ?",
   );
@@ -122,11 +189,12 @@ export function createJobsRepo(db: Db) {
         refund: 0,
         now: new Date(nowMs).toISOString(),
         owner,
+        ...waitParams(undefined),
       });
     },
     /**
      * Puts a job back for later; `refund` undoes the attempt (waiting for footage or a dependency is not a failure).
-     * With `owner`: only if that owner still holds it.
+     * With `owner`: only if that owner still holds it. `wait` records why it waits (default: its due time).
      */
     retryAt(
       id: number,
@@ -135,6 +203,7 @@ export function createJobsRepo(db: Db) {
       nowMs: number,
       refund = false,
       owner: string | null = null,
+      wait: JobWait = { reason: 'retry', sinceMs: nowMs },
     ): void {
       setState.run({
         id,
@@ -144,6 +213,7 @@ export function createJobsRepo(db: Db) {
         refund: refund ? 1 : 0,
         now: new Date(nowMs).toISOString(),
         owner,
+        ...waitParams(wait),
       });
     },
     /** Starts a job over for new work under the same dedupe key (a video redone for a new window): due at `runAtMs`, no attempts spent. */
@@ -164,6 +234,7 @@ export function createJobsRepo(db: Db) {
         refund: 0,
         now: new Date(nowMs).toISOString(),
         owner,
+        ...waitParams(undefined),
       });
     },
     /** Cancels the job with this dedupe key if it has not finished. */
@@ -177,6 +248,17 @@ export function createJobsRepo(db: Db) {
     /** Waiting jobs of a kind, in queue order. */
     pending(kind: string): JobRow[] {
       return pendingOf.all(kind);
+    },
+    /**
+     * A recovery of `dependency` (it answered at `answeredAtMs`): the kind's jobs backing off after its 5xx answers or
+     * timeouts before then are due at `nowMs`, keeping their queue order; returns how many moved.
+     */
+    bringForward(kind: string, dependency: string, answeredAtMs: number, nowMs: number): number {
+      return forward.run({ kind, dependency, answeredAt: answeredAtMs, nowMs }).changes;
+    },
+    /** Records that the kind's due jobs wait for `reason` (an offline dependency, an open circuit); returns how many changed. */
+    markWaiting(kind: string, reason: JobWaitReason, dependency: string | null, nowMs: number): number {
+      return markWaiting.run({ kind, reason, dependency, nowMs }).changes;
     },
     /** Makes every waiting job of a kind due at `nowMs` (the link is back); returns how many moved. */
     makeDue(kind: string, nowMs: number): number {

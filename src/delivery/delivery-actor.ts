@@ -1,8 +1,10 @@
 // What UploadActor and NotifyActor share: a job runner of their kind wired to the lifecycle, the actor's events,
-// wake-ups and connectivity. Each stage only names its I/O and the lifecycle events it ends with.
+// wake-ups, connectivity and its dependency's answers. Each stage only names its I/O and the lifecycle events it ends
+// with.
 
 import type { DeliveryActorData, DeliveryEvent, DeliveryReply, DeliveryRequest } from '../actors/delivery.messages.js';
 import type { NotificationOf } from '../actors/protocols.js';
+import { retryWhileBusy } from '../db/busy.js';
 import { createJobsRepo, createVideosRepo, type Db, type JobRow, type VideoRow } from '../db/index.js';
 import {
   createJobRunner,
@@ -54,7 +56,7 @@ export function deliveryJobSpec<K extends 'upload' | 'notify', R>(
     delaysMs: d.jobDelays[stage.kind],
     quickDelaysMs: d.quickDelaysMs,
     concurrency: d.concurrency,
-    dependency: { name: stage.dependency, breaker: d.breaker },
+    dependency: { name: stage.dependency, key: stage.target, breaker: d.breaker },
     label: (job) => `${stage.label} for ${job.payload.uniqueId}`,
     // Only a video waiting in this stage: one cancelled meanwhile is left alone.
     admit: (job) =>
@@ -85,12 +87,27 @@ export function deliveryJobSpec<K extends 'upload' | 'notify', R>(
   };
 }
 
+/** Whether a notification says the stage's dependency answered (a probe, or one of SyncActor's AYO calls). */
+function answeredAt(m: NotificationOf<'notify'>, target: string): number | undefined {
+  switch (m.type) {
+    case 'dependency:answered':
+      return m.dependency === target ? m.atMs : undefined;
+    case 'ayo:call':
+      return target === 'ayo' && m.outcome === 'success' ? Date.now() : undefined;
+    case 'sync:run':
+      // A run that fetched at least one date (a partial one too): AYO answered.
+      return target === 'ayo' && m.record.failedDates.length < m.record.dates.length ? Date.now() : undefined;
+    default:
+      return undefined;
+  }
+}
+
 /** Builds a delivery actor around its stage. */
-export function deliveryActor<K extends 'upload' | 'notify', R>(
+export async function deliveryActor<K extends 'upload' | 'notify', R>(
   ctx: ActorContext<DeliveryEvent, DeliveryActorData>,
   db: Db,
   stage: DeliveryStage<K, R>,
-): Actor<DeliveryRequest, DeliveryReply, NotificationOf<K>> {
+): Promise<Actor<DeliveryRequest, DeliveryReply, NotificationOf<K>>> {
   const lifecycle = createVideoLifecycle({ db, jobDelays: ctx.data.jobDelays });
   const runner = createJobRunner(deliveryJobSpec(ctx, db, lifecycle, stage), {
     db,
@@ -99,8 +116,12 @@ export function deliveryActor<K extends 'upload' | 'notify', R>(
   });
   runner.onCircuitChange((state) => ctx.emit({ type: 'circuit:change', dependency: stage.target, state }));
   ctx.emit({ type: 'circuit:change', dependency: stage.target, state: runner.circuit() });
-  // Jobs a dead incarnation held go back to the queue at once (this actor is their only owner).
-  createJobsRepo(db).releaseRunning(stage.kind);
+  // Jobs a dead incarnation held go back to the queue at once (this actor is their only owner), before any is claimed;
+  // a held database lock delays the start rather than fail it.
+  await retryWhileBusy(() => createJobsRepo(db).releaseRunning(stage.kind), {
+    what: `${stage.kind}: take back the jobs of the last run`,
+    logger: ctx.logger,
+  });
   const timer = setInterval(() => runner.pump(), ctx.data.pollMs ?? 1_000);
   runner.pump();
 
@@ -109,7 +130,7 @@ export function deliveryActor<K extends 'upload' | 'notify', R>(
       if (req.type !== 'delivery:pump') throw new Error(`unknown request ${(req as { type: string }).type}`);
       return { started: runner.pump() };
     },
-    notify(m) {
+    notify(m: NotificationOf<'notify'>) {
       switch (m.type) {
         case 'connectivity:change':
           if (m.target !== stage.target) break;
@@ -119,6 +140,14 @@ export function deliveryActor<K extends 'upload' | 'notify', R>(
             );
           runner.setOnline(m.online);
           break;
+        case 'dependency:answered':
+        case 'ayo:call':
+        case 'sync:run': {
+          // The runner looks for due jobs itself when a recovery brought some forward.
+          const at = answeredAt(m, stage.target);
+          if (at !== undefined) runner.dependencyAnswered(at);
+          return;
+        }
         case 'queue:changed':
           break;
         default:

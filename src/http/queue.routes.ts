@@ -1,11 +1,25 @@
-// Queue endpoints: GET /api/queue, POST /api/queue/:id/retry, POST /api/videos/:unique_id/retry. A retry is the
-// lifecycle's `operator:retry-<kind>` event; this module only reads the request and maps the outcome.
+// Queue endpoints: GET /api/queue (counts, the waiting jobs page by page, dead letters), POST /api/queue/:id/retry,
+// POST /api/videos/:unique_id/retry. A retry is the lifecycle's `operator:retry-<kind>` event; this module only reads
+// the request and maps the outcome.
 
 import { defineEventHandler, type Router } from 'h3';
 import type { Db, QueueRepo, VideosRepo } from '../db/index.js';
 import { jobKey, retryJobByOperator, VIDEO_JOB_KINDS, videoOfJob, type VideoLifecycle } from '../pipeline/index.js';
 import { httpError, quote } from './errors.js';
-import { parseStoredId, pathParam, readQuery } from './query.js';
+import { parseLimit, parseStoredId, pathParam, readQuery } from './query.js';
+
+/** Waiting jobs per page: by default, and at most. */
+const WAITING_PAGE = 50;
+const WAITING_PAGE_MAX = 500;
+
+/** A page cursor `<due time ms>.<job id>`, as `waiting.nextCursor` gives it; 400 otherwise. */
+function parseCursor(value: string | undefined): { runAtMs: number; id: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d{1,16})\.(\d{1,12})$/.exec(value);
+  if (!m)
+    throw httpError(400, `Invalid cursor ${quote(value)}: pass the waiting.nextCursor of the page before, as it is`);
+  return { runAtMs: Number(m[1]), id: Number(m[2]) };
+}
 
 /** What the queue endpoints need; `wake` tells the actors that work is due. */
 export interface QueueRouteDeps {
@@ -23,8 +37,16 @@ export function registerQueueRoutes(router: Router, deps: QueueRouteDeps): void 
   router.get(
     '/api/queue',
     defineEventHandler((event) => {
-      readQuery(event, []);
-      return { status: 'success', data: deps.queue.summary(now(), videoOfJob) };
+      const q = readQuery(event, ['limit', 'cursor']);
+      const limit = parseLimit(q.limit, WAITING_PAGE, WAITING_PAGE_MAX);
+      const after = parseCursor(q.cursor);
+      const t = now();
+      const page = deps.queue.waiting(t, videoOfJob, { limit, after });
+      const nextCursor = page.next ? `${page.next.runAtMs}.${page.next.id}` : null;
+      return {
+        status: 'success',
+        data: { ...deps.queue.summary(t, videoOfJob), waiting: { jobs: page.jobs, nextCursor } },
+      };
     }),
   );
 

@@ -104,11 +104,13 @@ export function createVideoLifecycle(deps: LifecycleDeps) {
     /** Creates a `pending` video with its cut job in one transaction; an existing one is returned as it is. */
     create(input: NewVideo): { video: VideoRow; created: boolean } {
       const iso = new Date(now()).toISOString();
-      const out = deps.db.transaction(() => {
-        const made = videos.create(input, iso);
-        if (made.created) enqueue('cut', made.video, iso);
-        return made;
-      }).immediate();
+      const out = deps.db
+        .transaction(() => {
+          const made = videos.create(input, iso);
+          if (made.created) enqueue('cut', made.video, iso);
+          return made;
+        })
+        .immediate();
       if (out.created) report(out.video);
       return out;
     },
@@ -123,18 +125,20 @@ export function createVideoLifecycle(deps: LifecycleDeps) {
       const iso = new Date(now()).toISOString();
       const reason = opts.reason !== undefined ? opts.reason : (t.reason ?? null);
       let before: VideoRow | undefined;
-      const moved = deps.db.transaction(() => {
-        before = videos.get(uid);
-        if (!before) return false;
-        const ok = opts.window
-          ? videos.reopen(before.id, t.from, t.to, opts.window.startMs, opts.window.endMs, reason, iso)
-          : videos.setStatusIf(before.id, t.from, t.to, reason, iso);
-        if (!ok) return false;
-        if (opts.result) videos.setResult(before.id, opts.result, iso);
-        if (opts.urls) videos.setUrls(before.id, opts.urls, iso);
-        changeJobs(t, before, iso);
-        return true;
-      }).immediate();
+      const moved = deps.db
+        .transaction(() => {
+          before = videos.get(uid);
+          if (!before) return false;
+          const ok = opts.window
+            ? videos.reopen(before.id, t.from, t.to, opts.window.startMs, opts.window.endMs, reason, iso)
+            : videos.setStatusIf(before.id, t.from, t.to, reason, iso);
+          if (!ok) return false;
+          if (opts.result) videos.setResult(before.id, opts.result, iso);
+          if (opts.urls) videos.setUrls(before.id, opts.urls, iso);
+          changeJobs(t, before, iso);
+          return true;
+        })
+        .immediate();
       if (!moved || !before) return { moved: false, video: videos.get(uid) };
       const stopped = [...(t.cancel ?? []), ...(t.restart ?? [])];
       if (stopped.length > 0) deps.onJobsStopped?.(uid, stopped);

@@ -1,13 +1,18 @@
 // The one job runner for every kind of durable work. It claims due jobs of its kind oldest first (at most one per
 // group), renews their leases while they run, asks the kind's gate whether a job may run now (waiting spends no
 // attempt), runs the handler through the kind's quick retries and circuit, then retries later with the kind's
-// delays or dead-letters the job. A kind with a remote dependency also waits while that dependency is offline.
+// delays or dead-letters the job. A kind with a remote dependency also waits while that dependency is offline, and
+// its jobs backing off after the dependency's failures are brought forward when it answers again. Each job records
+// why it waits. A held database lock delays the runner's own bookkeeping; it never fails a job or the actor.
 
-import { createJobsRepo, type Db, type JobRow } from '../db/index.js';
+import { createJobsRepo, type Db, type JobRow, type JobWait, type JobWaitReason } from '../db/index.js';
+import { isBusyError, retryWhileBusy } from '../db/busy.js';
 import { describeError, isRetryable, isUnreachable, PermanentError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { createResilience, isCircuitOpenError, type CircuitName, type Resilience } from '../util/resilience.js';
+import { failureClassOf, isDependencyFailure } from './failure-class.js';
 import { attemptsOf, videoOfJob, type JobKind, type JobPayloads } from './job-kinds.js';
+import { RecoveryGate } from './recovery.js';
 
 /** One claimed job as its kind's hooks see it. */
 export interface JobContext<K extends JobKind> {
@@ -22,6 +27,8 @@ export type Admission = { run: true } | { wait: number; why: string } | { skip: 
 export interface JobDependency {
   /** For logs: `object store`, `AYO`. */
   name: string;
+  /** As ConnectivityActor and events name it (`object-store`, `ayo`); stored on the jobs that wait for it. */
+  key: string;
   /** Consecutive failures that open the circuit, and for how long. */
   breaker: { threshold: number; halfOpenAfterMs: number };
 }
@@ -67,6 +74,9 @@ export interface JobRunnerOptions {
 
 /** How long an unreachable dependency is left alone before one job tries it again. */
 const RECHECK_MS = 10_000;
+/** After a claim met a held database lock, the runner looks again after this, doubled up to BUSY_MAX_MS. */
+const BUSY_FIRST_MS = 200;
+const BUSY_MAX_MS = 5_000;
 /**
  * A running job's lease. Every kind renews it while the job runs: a large upload or a long cut can outlast any
  * fixed lease, and an expired lease would let a second run of the same job start beside it. A worker that died
@@ -116,6 +126,14 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
   let online = true;
   let unreachableUntil = 0;
   let stopped = false;
+  const stopping = new AbortController();
+  const recovery = new RecoveryGate(spec.delaysMs[0] ?? 0);
+  const depKey = dep?.key ?? null;
+  // The claim's lock episode: when it began (null: none) and when to look again.
+  let busySince: number | null = null;
+  let busyUntil = 0;
+  let busyDelay = BUSY_FIRST_MS;
+  let lastCause: JobWaitReason | null = null;
 
   // An open circuit moves to half-open only inside a call (cockatiel), so once its time is up one job is let through
   // to be that call; until the circuit has closed again, one job at a time.
@@ -128,25 +146,116 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
     spec.onQueued?.(job);
   };
   /** Waiting keeps the job's place in the queue (its run_at) unless a later time is given; the attempt is refunded. */
-  const wait = (job: JobRow, runAtMs: number, why: string | null) =>
-    jobs.retryAt(job.id, runAtMs, why, now(), true, opts.owner);
+  const wait = (job: JobRow, runAtMs: number, why: string | null, w: Omit<JobWait, 'sinceMs'>) =>
+    jobs.retryAt(job.id, runAtMs, why, now(), true, opts.owner, { ...w, sinceMs: now() });
+  /** The runner's own database bookkeeping: waits out a held lock (one log line per episode) rather than fail. */
+  const book = <T>(what: string, work: () => T): Promise<T> =>
+    retryWhileBusy(() => opts.db.transaction(work).immediate(), {
+      what: `${spec.kind} runner: ${what}`,
+      logger: opts.logger,
+      signal: stopping.signal,
+    });
 
   function settle(ctx: JobContext<K>, e: unknown): void {
     const { job } = ctx;
     const reason = spec.failureReason?.(ctx, e) ?? describeError(e);
+    const failureClass = failureClassOf(e);
     // Refused by the open circuit before any call (execute throws the real failure once a call was made), or the link
     // or the service is down: the job waits with its place and its attempt. The circuit says when it goes again; an
     // unreachable dependency is tried again by one job after RECHECK_MS.
     if (dep && (isCircuitOpenError(e) || isUnreachable(e))) {
       if (!isCircuitOpenError(e)) unreachableUntil = now() + RECHECK_MS;
-      wait(job, job.run_at_ms, reason);
+      wait(job, job.run_at_ms, reason, {
+        reason: isCircuitOpenError(e) ? 'circuit' : 'unreachable',
+        dependency: depKey,
+        failureClass,
+        forwardedFromMs: job.forwarded_from_ms,
+      });
       return queued(job);
     }
+    const fromDependency = !!dep && isRetryable(e) && isDependencyFailure(failureClass);
+    const retry: JobWait = {
+      reason: 'retry',
+      dependency: fromDependency ? depKey : null,
+      failureClass,
+      sinceMs: now(),
+    };
+    // A try a recovery brought forward, failed the same way: the dependency relapsed. The job goes back to the due
+    // time it had, with its attempt: bringing work forward never spends attempts faster than the kind's delays.
+    const forwardedFrom = job.forwarded_from_ms;
+    if (fromDependency && forwardedFrom !== null && job.run_at_ms < forwardedFrom) {
+      recovery.relapsed();
+      jobs.retryAt(job.id, forwardedFrom, reason, now(), true, opts.owner, retry);
+      spec.onFailed?.(ctx, reason, false, e);
+      return;
+    }
+    if (fromDependency) recovery.failed();
     const delay = spec.delaysMs[job.attempts - 1];
     const final = !isRetryable(e) || job.attempts >= maxAttempts || delay === undefined;
     if (final) jobs.deadLetter(job.id, reason, now(), opts.owner);
-    else jobs.retryAt(job.id, now() + delay, reason, now(), false, opts.owner);
+    else jobs.retryAt(job.id, now() + delay, reason, now(), false, opts.owner, retry);
     spec.onFailed?.(ctx, reason, final, e);
+  }
+
+  /** The dependency answered at `answeredAtMs`: once per recovery, its jobs that back off after its failures are due. */
+  function answered(answeredAtMs: number): void {
+    if (!dep || stopped || !recovery.answered(now())) return;
+    book('bring work forward', () => jobs.bringForward(spec.kind, dep.key, answeredAtMs, now()))
+      .then((n) => {
+        if (n === 0) return;
+        opts.logger.info(
+          `🌐 RECOVERY: ${dep.name} answers again; ${n} ${spec.kind} task(s) that waited after its failures are due now, oldest first`,
+        );
+        if (!stopped) self.pump();
+      })
+      .catch((e) => opts.logger.warn(`🌐 RECOVERY: ${spec.kind} work not brought forward: ${describeError(e)}`));
+  }
+
+  /** Claims one job, unless a held lock says to look again later (logged once per episode). */
+  function claimNext(): JobRow | undefined | 'busy' {
+    if (busySince !== null && Date.now() < busyUntil) return 'busy';
+    const busy = [...new Set([...running.values()].map((r) => r.group).filter((g): g is string => g !== null))];
+    try {
+      // Never its own running jobs again, even if a renewal was missed and the lease ran out.
+      const job = jobs.claim(spec.kind, opts.owner, leaseMs, now(), {
+        busyGroups: busy,
+        excludeIds: [...running.keys()],
+        maxAttempts,
+      });
+      if (busySince !== null)
+        opts.logger.info(
+          `🗄️ DB: ${spec.kind} runner: the database lock was released after ${Date.now() - busySince} ms; claiming again`,
+        );
+      busySince = null;
+      busyDelay = BUSY_FIRST_MS;
+      return job;
+    } catch (e) {
+      if (!isBusyError(e)) throw e;
+      if (busySince === null) {
+        busySince = Date.now();
+        opts.logger.warn(
+          `🗄️ DB: ${spec.kind} runner: the database is locked by another connection; no job is claimed until it is released`,
+        );
+      }
+      busyUntil = Date.now() + busyDelay;
+      busyDelay = Math.min(BUSY_MAX_MS, busyDelay * 2);
+      return 'busy';
+    }
+  }
+
+  /** The dependency is not available: its due jobs say why they wait (written when that changes, or new jobs came). */
+  function noteUnavailable(): void {
+    const cause: JobWaitReason = !online ? 'offline' : now() < unreachableUntil ? 'unreachable' : 'circuit';
+    const pending = jobs.pending(spec.kind);
+    if (cause !== lastCause || pending.some((j) => !announced.has(j.id))) {
+      try {
+        jobs.markWaiting(spec.kind, cause, depKey, now());
+        lastCause = cause;
+      } catch (e) {
+        if (!isBusyError(e)) throw e;
+      }
+    }
+    for (const job of pending) queued(job);
   }
 
   async function run(job: JobRow, slot: Slot): Promise<void> {
@@ -154,7 +263,7 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
       try {
         jobs.renewLease(job.id, opts.owner, now() + leaseMs);
       } catch {
-        /* closing: the job ends with the actor */
+        // Closing (the job ends with the actor), or a held lock: the next renewal is a fifth of the lease away.
       }
     }, leaseMs / 5);
     let ctx: JobContext<K> | undefined;
@@ -167,8 +276,12 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
           code: 'gave-up',
         });
       const admission = spec.admit?.(ctx) ?? { run: true };
-      if ('skip' in admission) return jobs.complete(job.id, now(), opts.owner);
-      if ('wait' in admission) return wait(job, now() + admission.wait, null);
+      if ('skip' in admission)
+        return await book('finish a skipped job', () => jobs.complete(job.id, now(), opts.owner));
+      if ('wait' in admission)
+        return await book('let a job wait', () =>
+          wait(job, now() + admission.wait, null, { reason: 'gate', note: admission.why }),
+        );
       const started = now();
       const c = ctx;
       const result = await policy.execute(
@@ -181,20 +294,33 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
         slot.abort.signal,
       );
       // Even a cancelled job's result goes to onDone: the lifecycle refuses it there and the stage cleans up after it.
-      // Completing is conditional on still holding the job, so a cancel or restart meanwhile keeps what it set.
-      spec.onDone?.(c, result, now() - started);
-      jobs.complete(job.id, now(), opts.owner);
+      // Completing is conditional on still holding the job, so a cancel or restart meanwhile keeps what it set. Both in
+      // one transaction that waits out a held lock: the work is done, and must not be done again for a lock.
+      const ms = now() - started;
+      await book('record a finished job', () => {
+        spec.onDone?.(c, result, ms);
+        jobs.complete(job.id, now(), opts.owner);
+      });
       announced.delete(job.id);
+      answered(now());
     } catch (e) {
       // Cancelled or restarted by the lifecycle: whoever did that owns the job now; leave it as they set it.
       if (slot.why === 'cancel') return;
-      if (slot.why === 'stop' && ctx) {
-        spec.onInterrupted?.(ctx);
-        return wait(job, job.run_at_ms, 'interrupted by shutdown');
-      }
-      // A failed attempt, or a hook that threw (a payload that is not JSON, a database error): the job is retried or
-      // dead-lettered like any failure rather than left leased.
-      settle(ctx ?? { job, payload: {} as JobPayloads[K] }, e);
+      // Stopping while the runner's own bookkeeping waited for a lock: the job stays leased and its actor's next start
+      // takes it back.
+      if (stopping.signal.aborted && isBusyError(e)) return;
+      const c = ctx ?? { job, payload: {} as JobPayloads[K] };
+      await book('record a failed attempt', () => {
+        if (slot.why === 'stop' && ctx) {
+          spec.onInterrupted?.(ctx);
+          return wait(job, job.run_at_ms, 'interrupted by shutdown', { reason: 'shutdown' });
+        }
+        // A hook that met a held lock (a gate moving its video, say): not a failure of the job; it keeps its place.
+        if (isBusyError(e)) return wait(job, job.run_at_ms, null, { reason: 'retry', note: 'database locked' });
+        // A failed attempt, or a hook that threw (a payload that is not JSON, a database error): the job is retried
+        // or dead-lettered like any failure rather than left leased.
+        settle(c, e);
+      });
     } finally {
       clearInterval(renewal);
     }
@@ -207,19 +333,14 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
     pump(): number {
       if (stopped) return 0;
       if (!available()) {
-        for (const job of jobs.pending(spec.kind)) queued(job);
+        noteUnavailable();
         return 0;
       }
+      lastCause = null;
       let started = 0;
       while (running.size < slots() && available()) {
-        const busy = [...new Set([...running.values()].map((r) => r.group).filter((g): g is string => g !== null))];
-        // Never its own running jobs again, even if a renewal was missed and the lease ran out.
-        const job = jobs.claim(spec.kind, opts.owner, leaseMs, now(), {
-          busyGroups: busy,
-          excludeIds: [...running.keys()],
-          maxAttempts,
-        });
-        if (!job) break;
+        const job = claimNext();
+        if (!job || job === 'busy') break;
         const slot: Slot = {
           abort: new AbortController(),
           why: undefined,
@@ -265,7 +386,14 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
         policy = makePolicy();
         circuitListeners.forEach((l) => l('closed'));
       }
-      jobs.makeDue(spec.kind, now());
+      void book('make queued work due', () => jobs.makeDue(spec.kind, now())).catch(() => undefined);
+    },
+    /**
+     * The dependency answered a call made elsewhere (AYO's health-check, a sync, a connectivity probe) at
+     * `answeredAtMs`: a recovery brings forward the jobs that back off after its 5xx answers or timeouts.
+     */
+    dependencyAnswered(answeredAtMs: number): void {
+      answered(answeredAtMs);
     },
     /** Jobs running now. */
     get active(): number {
@@ -282,6 +410,7 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
     /** Interrupts running jobs; they go back to the queue without spending an attempt. */
     async stop(): Promise<void> {
       stopped = true;
+      stopping.abort();
       for (const r of running.values()) {
         r.why = 'stop';
         r.abort.abort();
