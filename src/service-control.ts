@@ -1,8 +1,10 @@
 // What the HTTP layer may ask of the running service: actors, readiness, cameras, and the calls it forwards
 // to the actors. The supervisor exists only once the HTTP server listens, hence the getter.
 
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
 import type { Config } from './config.js';
-import { createSegmentsRepo, type Db } from './db/index.js';
+import { createSegmentsRepo, isBusyError, type Db } from './db/index.js';
 import { describeError } from './errors.js';
 import type { ServiceControl } from './http/index.js';
 import { callActor, type ServiceSupervisor } from './actors/protocols.js';
@@ -20,9 +22,47 @@ export interface ServiceControlDeps {
   accepting: () => boolean;
 }
 
-/** Builds the control the HTTP app uses. */
-export function createServiceControl(deps: ServiceControlDeps): ServiceControl {
+/**
+ * Whether the database takes a write now, without blocking the event loop: a connection of its own with no busy
+ * timeout tries `BEGIN IMMEDIATE` a few times, awaiting short pauses in between. Concurrent callers share one probe.
+ * (On the main connection, with its busy timeout, each probe under a held lock stalled every request for seconds.)
+ */
+function writeProbe(file: string): { check(): Promise<string | undefined>; close(): void } {
+  let conn: Database.Database | undefined;
+  let inflight: Promise<string | undefined> | undefined;
+  const once = (): void => {
+    conn ??= new Database(file, { fileMustExist: true, timeout: 0 });
+    try {
+      conn.exec('BEGIN IMMEDIATE');
+    } finally {
+      if (conn.inTransaction) conn.exec('ROLLBACK');
+    }
+  };
+  const run = async (): Promise<string | undefined> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        once();
+        return undefined;
+      } catch (e) {
+        if (!isBusyError(e)) return `database is not writable (${describeError(e)})`;
+        if (attempt >= 4) return 'database is locked by another connection (writes wait for it)';
+      }
+      await sleep(20 * 2 ** attempt);
+    }
+  };
+  return {
+    check: () => (inflight ??= run().finally(() => (inflight = undefined))),
+    close() {
+      conn?.close();
+      conn = undefined;
+    },
+  };
+}
+
+/** Builds the control the HTTP app uses; `close()` releases its own database connection. */
+export function createServiceControl(deps: ServiceControlDeps): ServiceControl & { close(): void } {
   const { config, db } = deps;
+  const probe = writeProbe(config.dbPath);
   const segments = createSegmentsRepo(db);
   const criticalFreeBytes = (config.recording.minFreeDiskMb * 1024 * 1024) / 4;
   const sup = (): ServiceSupervisor => {
@@ -32,18 +72,20 @@ export function createServiceControl(deps: ServiceControlDeps): ServiceControl {
   };
   return {
     actors: () => deps.supervisor()?.status() ?? [],
+    domains: () => deps.supervisor()?.domainStatus() ?? [],
     accepting: deps.accepting,
-    notReadyReason() {
+    close: () => probe.close(),
+    async notReadyReason() {
       if (!deps.accepting()) return 'shutting down';
       const supervisor = deps.supervisor();
       if (!supervisor) return 'starting';
+      const failed = supervisor.domainStatus().filter((d) => d.state === 'failed');
+      if (failed.length)
+        return failed.map((d) => `domain ${d.name} failed (${d.reason}); retrying it at ${d.retryAt}`).join('; ');
       const down = supervisor.status().filter((c) => c.restart === 'permanent' && c.state !== 'running');
       if (down.length) return `actor ${down.map((c) => `${c.id} is ${c.state}`).join(', ')}`;
-      try {
-        db.exec('BEGIN IMMEDIATE; ROLLBACK');
-      } catch (e) {
-        return `database is not writable (${describeError(e)})`;
-      }
+      const locked = await probe.check();
+      if (locked) return locked;
       try {
         const free = freeDiskBytes(config.dataDir);
         if (free < criticalFreeBytes)

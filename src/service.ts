@@ -13,13 +13,20 @@ import type { LocalStoreConfig } from './storage/index.js';
 import type { SyncActorData } from './actors/sync.messages.js';
 import type { Config } from './config.js';
 import { probeUrlOf, type ProbeTarget } from './connectivity/index.js';
-import { createQueueRepo, openDatabase } from './db/index.js';
+import { createQueueRepo, openDatabase, retryWhileBusy } from './db/index.js';
 import type { JobDelays } from './pipeline/index.js';
 import { createHttpApp, startHttpServer, type RunningServer } from './http/index.js';
+import { describeError } from './errors.js';
 import type { Logger } from './log.js';
 import { createMetrics, createScrapeCollector, feedMetrics } from './metrics/index.js';
 import type { RecorderState } from './recording/recorder.js';
-import { Supervisor, type BackoffOptions, type ChildSpec } from './supervisor/index.js';
+import {
+  Supervisor,
+  type BackoffOptions,
+  type ChildSpec,
+  type DomainOptions,
+  type IntensityOptions,
+} from './supervisor/index.js';
 
 /** A running service. */
 export interface RunningService {
@@ -41,10 +48,6 @@ const FORWARDED = {
   'booking:changed': true,
   'booking:vanished': true,
   'recorder:state': true,
-  // A dependency's answers: the delivery actors bring forward work that waited after its failures.
-  'dependency:answered': true,
-  'ayo:call': true,
-  'sync:run': true,
 } as const satisfies Record<ForwardedEvent['type'], true>;
 
 const isForwarded = (event: ActorEvent): event is ForwardedEvent => Object.hasOwn(FORWARDED, event.type);
@@ -59,6 +62,23 @@ function actorEntry(name: string): URL {
 function recordingsDir(config: Config): string {
   return path.join(config.dataDir, 'media', 'recordings');
 }
+
+/**
+ * The failure domains, each with its own restart intensity (ACTOR_MAX_RESTARTS per ACTOR_RESTART_WINDOW). Recording is
+ * the box's first duty and the only critical one: past its intensity the service gives up (exit 3, the service
+ * manager restarts it). Any other domain past its intensity is stopped and retried after a long backoff, while the
+ * cameras keep recording. (The HTTP API is the main thread itself: a failing request is answered with an error, and a
+ * dead main thread is the process's own exit.)
+ */
+export const DOMAINS = {
+  recording: { critical: true },
+  connectivity: {},
+  sync: {},
+  delivery: {},
+} as const satisfies Record<string, DomainOptions>;
+
+/** A failure domain of the service. */
+export type ServiceDomain = keyof typeof DOMAINS;
 
 /** The supervision tree: ConnectivityActor first (others react to it), then SyncActor. */
 export function childSpecs(config: Config, localStore?: LocalStoreConfig): ChildSpec[] {
@@ -90,6 +110,7 @@ export function childSpecs(config: Config, localStore?: LocalStoreConfig): Child
     .map((camera) => ({
       id: `recorder:${camera.name}`,
       entry: actorEntry('recorder.actor'),
+      domain: 'recording' satisfies ServiceDomain,
       restart: 'permanent',
       shutdownMs: 8_000,
       resourceLimits: limits,
@@ -109,6 +130,7 @@ export function childSpecs(config: Config, localStore?: LocalStoreConfig): Child
     {
       id: 'connectivity',
       entry: actorEntry('connectivity.actor'),
+      domain: 'connectivity' satisfies ServiceDomain,
       restart: 'permanent',
       shutdownMs: 2_000,
       resourceLimits: limits,
@@ -119,6 +141,7 @@ export function childSpecs(config: Config, localStore?: LocalStoreConfig): Child
     {
       id: 'sync',
       entry: actorEntry('sync.actor'),
+      domain: 'sync' satisfies ServiceDomain,
       restart: 'permanent',
       shutdownMs: 10_000,
       resourceLimits: limits,
@@ -129,6 +152,7 @@ export function childSpecs(config: Config, localStore?: LocalStoreConfig): Child
     {
       id: 'video',
       entry: actorEntry('video.actor'),
+      domain: 'delivery' satisfies ServiceDomain,
       restart: 'permanent',
       shutdownMs: 15_000,
       resourceLimits: limits,
@@ -186,6 +210,7 @@ function deliveryChildren(
     children.push({
       id: 'upload',
       entry: actorEntry('upload.actor'),
+      domain: 'delivery' satisfies ServiceDomain,
       restart: 'permanent',
       shutdownMs: 10_000,
       resourceLimits: limits,
@@ -197,6 +222,7 @@ function deliveryChildren(
     children.push({
       id: 'notify',
       entry: actorEntry('notify.actor'),
+      domain: 'delivery' satisfies ServiceDomain,
       restart: 'permanent',
       shutdownMs: 5_000,
       resourceLimits: limits,
@@ -207,10 +233,16 @@ function deliveryChildren(
   return children;
 }
 
-/** Test seams of {@link startService}: other children (fixture actors) and a faster restart backoff. */
+/**
+ * Test seams of {@link startService}: other children (fixture actors), or a change to the service's own (e.g. a sync
+ * that crashes), a faster restart backoff, start-up budget and domain retry.
+ */
 export interface StartOverrides {
-  children?: ChildSpec[];
+  children?: ChildSpec[] | ((specs: ChildSpec[]) => ChildSpec[]);
   backoff?: BackoffOptions;
+  startupIntensity?: IntensityOptions;
+  /** Backoff between a failure domain's failure and its retry (default 2 min doubling to 15 min). */
+  domainRetry?: BackoffOptions;
 }
 
 /** Starts everything the configuration asks for. */
@@ -229,8 +261,13 @@ export async function startService(
       `🎭 DEMO: simulated AYO on ${new URL(simulator.ayo.baseUrl).host}, ${config.cameras.length} synthetic camera(s), local object store`,
     );
   }
-  // The main thread's connection applies migrations before any actor opens its own.
-  const db = openDatabase(config.dbPath);
+  // The main thread's connection applies migrations before any actor opens its own; a lock held by another
+  // connection (an operator's sqlite3, a backup) is waited out. Its busy timeout is short: the main thread serves
+  // the API, and its few writes (an operator's retry, the prune) must not stall every request for seconds.
+  const db = await retryWhileBusy(() => openDatabase(config.dbPath, { busyTimeoutMs: 250 }), {
+    what: 'open the database',
+    logger,
+  });
   const objectsDir = path.join(config.dataDir, 'objects');
   const metrics = createMetrics();
   for (const c of config.cameras.filter((x) => !x.enabled))
@@ -283,11 +320,16 @@ export async function startService(
   const localStore = config.demo
     ? { dir: objectsDir, publicBaseUrl: `${server.url.replace('//0.0.0.0:', '//localhost:')}/objects` }
     : undefined;
+  const specs = childSpecs(config, localStore);
+  const children = typeof overrides.children === 'function' ? overrides.children(specs) : (overrides.children ?? specs);
   const sup: ServiceSupervisor = new Supervisor({
-    children: overrides.children ?? childSpecs(config, localStore),
+    children,
     logger,
     backoff: overrides.backoff,
     intensity: { maxRestarts: config.supervisor.maxRestarts, withinMs: config.supervisor.windowMs },
+    startupIntensity: overrides.startupIntensity,
+    domains: DOMAINS,
+    domainRetry: overrides.domainRetry,
   });
   supervisor = sup;
   sup.events.on('actor:event', ({ id, event }) => {
@@ -296,10 +338,12 @@ export async function startService(
     if (event.type === 'recorder:state') cameraStates.set(event.camera, { state: event.state, reason: event.reason });
   });
   feedMetrics(sup.events, metrics);
+  for (const d of sup.domainStatus()) metrics.domainFailed.set({ domain: d.name }, 0);
   try {
     await sup.start();
   } catch (e) {
     await server.close();
+    control.close();
     db.close();
     await simulator?.stop();
     throw e;
@@ -307,7 +351,11 @@ export async function startService(
 
   // Finished jobs are kept 7 days for the record, then pruned.
   const queue = createQueueRepo(db);
-  const prune = () => queue.pruneFinished(Date.now() - 7 * 86_400_000);
+  const prune = () =>
+    void retryWhileBusy(() => queue.pruneFinished(Date.now() - 7 * 86_400_000), {
+      what: 'prune finished jobs',
+      logger,
+    }).catch((e: unknown) => logger.error(`🗄️ DB: pruning finished jobs failed: ${describeError(e)}`));
   prune();
   const pruneTimer = setInterval(prune, 3_600_000);
   pruneTimer.unref();
@@ -324,6 +372,7 @@ export async function startService(
         clearInterval(pruneTimer);
         await sup.stop();
         await server.close();
+        control.close();
         db.close();
         await simulator?.stop();
       })();

@@ -2,16 +2,21 @@
 
 import { createAyoClient } from '../ayo/index.js';
 import { checkSlice } from '../config.js';
-import { openDatabase } from '../db/index.js';
+import { createJobsRepo, openDatabase } from '../db/index.js';
 import { deliveryActor } from '../delivery/delivery-actor.js';
 import { notifyStage } from '../delivery/notify.js';
 import { runActor } from '../supervisor/index.js';
 import type { NotificationOf } from './protocols.js';
+import { startupWhileBusy } from './startup-busy.js';
 import type { DeliveryActorData, DeliveryEvent, DeliveryReply, DeliveryRequest } from './delivery.messages.js';
 
-runActor<DeliveryRequest, DeliveryReply, DeliveryEvent, DeliveryActorData, NotificationOf<'notify'>>((ctx) => {
+runActor<DeliveryRequest, DeliveryReply, DeliveryEvent, DeliveryActorData, NotificationOf<'notify'>>(async (ctx) => {
   // The slice came through workerData: checked again on this thread, as the loader checked the environment.
   const d = checkSlice('notify', ctx.data);
   if (!d.ayo) throw new Error('NotifyActor started without AYO credentials');
-  return deliveryActor(ctx, openDatabase(d.dbPath), notifyStage(createAyoClient(d.ayo), d.timeZone));
+  // A lock held at start-up (a restart during an operator's sqlite3 session) is waited out, not a start-up crash.
+  const db = await startupWhileBusy(ctx, 'open the database', () => openDatabase(d.dbPath));
+  await startupWhileBusy(ctx, 'requeue interrupted notifications', () => createJobsRepo(db).releaseRunning('notify'));
+  const stage = notifyStage(createAyoClient(d.ayo), d.timeZone);
+  return startupWhileBusy(ctx, 'start the notify runner', () => deliveryActor(ctx, db, stage));
 });

@@ -4,17 +4,27 @@
 import { checkSlice } from '../config.js';
 import { UNCUT } from '../pipeline/index.js';
 import fs from 'node:fs';
-import { createSegmentsRepo, createVideosRepo, openDatabase } from '../db/index.js';
+import { createSegmentsRepo, createVideosRepo, openDatabase, retryWhileBusy } from '../db/index.js';
 import { describeError } from '../errors.js';
 import { createRecorder } from '../recording/recorder.js';
 import { applyRecordingRetention, sweepRecordings } from '../recording/retention.js';
 import { assertNever, runActor } from '../supervisor/index.js';
 import type { RecorderActorData, RecorderActorEvent, RecorderReply, RecorderRequest } from './recorder.messages.js';
+import { startupWhileBusy } from './startup-busy.js';
 
-runActor<RecorderRequest, RecorderReply, RecorderActorEvent, RecorderActorData>((ctx) => {
+runActor<RecorderRequest, RecorderReply, RecorderActorEvent, RecorderActorData>(async (ctx) => {
   // The slice came through workerData: checked again on this thread, as the loader checked the environment.
   const d = checkSlice('recorder', ctx.data);
-  const db = openDatabase(d.dbPath);
+  const startedAt = Date.now();
+  // A short busy timeout: a held lock never blocks this thread (ffmpeg's output, the watchdog) for long; writes that
+  // meet one are retried with backoff instead, and recording goes on meanwhile.
+  const db = await startupWhileBusy(ctx, 'open the database', () => openDatabase(d.dbPath, { busyTimeoutMs: 1_000 }));
+  const stopping = new AbortController();
+  const busy = (what: string) => ({
+    what: `recorder ${d.camera.name}: ${what}`,
+    logger: ctx.logger,
+    signal: stopping.signal,
+  });
   const segments = createSegmentsRepo(db);
   const videos = createVideosRepo(db);
   const recorder = createRecorder({
@@ -28,8 +38,11 @@ runActor<RecorderRequest, RecorderReply, RecorderActorEvent, RecorderActorData>(
     onEvent: (e) => ctx.emit(e),
   });
   const retention = { camera: d.camera.name, recordingsDir: d.recordingsDir, segments, logger: ctx.logger };
+  let retaining = false;
   const applyRetention = () => {
-    try {
+    if (retaining) return; // the previous run still waits for a lock
+    retaining = true;
+    const run = () =>
       applyRecordingRetention({
         ...retention,
         retentionHours: d.retentionHours,
@@ -44,12 +57,16 @@ runActor<RecorderRequest, RecorderReply, RecorderActorEvent, RecorderActorData>(
             UNCUT,
           ),
       });
-    } catch (e) {
-      ctx.logger.error(`🧹 RETENTION: ${d.camera.name} failed: ${describeError(e)}`);
-    }
+    void retryWhileBusy(run, busy('retention'))
+      .catch((e: unknown) => ctx.logger.error(`🧹 RETENTION: ${d.camera.name} failed: ${describeError(e)}`))
+      .finally(() => (retaining = false));
   };
   fs.mkdirSync(d.recordingsDir, { recursive: true });
-  sweepRecordings(retention);
+  // Unindexed files of earlier runs go; this run's files never do, even if a held lock delays the sweep (and their
+  // rows) past the sweep's grace. Without a lock it runs now, before the recording starts.
+  void retryWhileBusy(() => sweepRecordings(retention, Date.now() - startedAt + 60_000), busy('sweep')).catch(
+    (e: unknown) => ctx.logger.error(`🧹 RETENTION: ${d.camera.name} sweep failed: ${describeError(e)}`),
+  );
   applyRetention();
   const timer = setInterval(applyRetention, d.retentionIntervalMs ?? 60_000);
   recorder.start();
@@ -64,6 +81,7 @@ runActor<RecorderRequest, RecorderReply, RecorderActorEvent, RecorderActorData>(
     },
     async stop() {
       clearInterval(timer);
+      stopping.abort();
       await recorder.stop();
       db.close();
     },

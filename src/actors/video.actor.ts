@@ -10,12 +10,13 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { checkSlice } from '../config.js';
-import { createJobsRepo, openDatabase } from '../db/index.js';
+import { createJobsRepo, isBusyError, openDatabase, retryWhileBusy } from '../db/index.js';
 import { describeError } from '../errors.js';
 import { assertNever, runActor } from '../supervisor/index.js';
 import type { ClipTaskInput, ClipTaskResult } from '../video/clip.task.js';
 import { createVideoPipeline } from '../video/pipeline.js';
 import type { NotificationOf } from './protocols.js';
+import { startupWhileBusy } from './startup-busy.js';
 import type { VideoActorData, VideoActorEvent, VideoReply, VideoRequest } from './video.messages.js';
 
 /** The clip task sits beside the video modules: `.ts` from source (tests, tsx), `.js` when built. */
@@ -38,10 +39,11 @@ const m = await import(${JSON.stringify(TASK.href)}); export const processClip =
   return pathToFileURL(file).href;
 }
 
-runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, NotificationOf<'video'>>((ctx) => {
+runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, NotificationOf<'video'>>(async (ctx) => {
   // The slice came through workerData: checked again on this thread, as the loader checked the environment.
   const d = checkSlice('video', ctx.data);
-  const db = openDatabase(d.dbPath);
+  // A lock held at start-up (a restart during an operator's sqlite3 session) is waited out, not a start-up crash.
+  const db = await startupWhileBusy(ctx, 'open the database', () => openDatabase(d.dbPath));
   const pool = new Piscina({
     filename: taskModule(),
     maxThreads: d.clipConcurrency,
@@ -77,23 +79,48 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
   };
   const deps = { ...d, db, runClip, logger: ctx.logger, onEvent: (e: VideoActorEvent) => ctx.emit(e) };
   // A cut that was running when the previous incarnation died goes back to the queue (its lease is ours).
-  const released = createJobsRepo(db).releaseRunning('cut');
+  const released = await startupWhileBusy(ctx, 'requeue interrupted cuts', () =>
+    createJobsRepo(db).releaseRunning('cut'),
+  );
   if (released > 0) ctx.logger.warn(`🎬 VIDEO: ${released} cut job(s) interrupted earlier are queued again`);
 
   const { runner, scanner, sweepFiles } = createVideoPipeline(deps, `video:${process.pid}`);
+  // A held lock (an operator's sqlite3, a backup) delays the queue's pumps and the scans: the pump runs again within a
+  // second anyway, a scan is retried with backoff; one line when the lock is met and one when it goes.
+  let lockedSince: number | undefined;
   const safely = (what: string, fn: () => void) => {
     try {
       fn();
+      if (lockedSince !== undefined)
+        ctx.logger.info(`🗄️ DB: video: ${what}: the database lock was released after ${Date.now() - lockedSince} ms`);
+      lockedSince = undefined;
     } catch (e) {
-      ctx.logger.error(`🎬 VIDEO: ${what} failed: ${describeError(e)}`);
+      if (!isBusyError(e)) return ctx.logger.error(`🎬 VIDEO: ${what} failed: ${describeError(e)}`);
+      if (lockedSince !== undefined) return;
+      lockedSince = Date.now();
+      ctx.logger.warn(`🗄️ DB: video: ${what}: the database is locked by another connection; waiting for it`);
     }
   };
-  const scan = () =>
-    safely('scan', () => {
-      scanner.scan();
-      sweepFiles();
-      runner.pump();
-    });
+  const stopping = new AbortController();
+  let scanning = false;
+  const scan = () => {
+    if (scanning) return; // a scan still waits for a lock: it covers this one
+    scanning = true;
+    void retryWhileBusy(
+      () => {
+        scanner.scan();
+        sweepFiles();
+      },
+      { what: 'video: scan', logger: ctx.logger, signal: stopping.signal },
+    )
+      .then(
+        () => safely('queue', () => runner.pump()),
+        (e: unknown) => {
+          if (!stopping.signal.aborted) ctx.logger.error(`🎬 VIDEO: scan failed: ${describeError(e)}`);
+        },
+      )
+      .finally(() => (scanning = false));
+  };
   let soon: NodeJS.Timeout | undefined;
   const scanSoon = () => {
     clearTimeout(soon);
@@ -104,16 +131,17 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
   scan();
 
   return {
-    handle(req) {
+    async handle(req) {
+      const opts = { what: `video: ${req.type}`, logger: ctx.logger, signal: stopping.signal };
       switch (req.type) {
         case 'video:scan': {
-          const r = scanner.scan();
-          runner.pump();
+          const r = await retryWhileBusy(() => scanner.scan(), opts);
+          safely('queue', () => runner.pump());
           return r;
         }
         case 'video:request-clip': {
-          const r = scanner.requestClip(req.fieldId, req.cameraName);
-          runner.pump();
+          const r = await retryWhileBusy(() => scanner.requestClip(req.fieldId, req.cameraName), opts);
+          safely('queue', () => runner.pump());
           return r;
         }
         default:
@@ -132,6 +160,7 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
       }
     },
     async stop() {
+      stopping.abort();
       clearInterval(scanTimer);
       clearInterval(pumpTimer);
       clearTimeout(soon);

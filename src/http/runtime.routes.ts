@@ -2,7 +2,7 @@
 
 import { defineEventHandler, setResponseStatus, type Router } from 'h3';
 import type { SyncRunRecord } from '../db/index.js';
-import type { ChildStatus } from '../supervisor/index.js';
+import type { ChildStatus, DomainStatus } from '../supervisor/index.js';
 import { httpErrorFrom } from './errors.js';
 import type { RequestClip } from './videos.routes.js';
 import { readQuery } from './query.js';
@@ -10,8 +10,10 @@ import { readQuery } from './query.js';
 /** What the HTTP layer may ask of the running service. */
 export interface ServiceControl {
   actors(): ChildStatus[];
-  /** Why the service is not ready, or undefined when it is. */
-  notReadyReason(): string | undefined;
+  /** The failure domains (recording, sync, delivery, ...) and their states. */
+  domains?(): DomainStatus[];
+  /** Why the service is not ready, or undefined when it is (never blocks the event loop). */
+  notReadyReason(): Promise<string | undefined> | string | undefined;
   /** False once shutdown began: requests that start work are refused. */
   accepting(): boolean;
   runSync(): Promise<SyncRunRecord>;
@@ -39,11 +41,14 @@ export interface CameraDto {
 export function registerRuntimeRoutes(router: Router, control: ServiceControl): void {
   router.get(
     '/readyz',
-    defineEventHandler((event) => {
-      const reason = control.notReadyReason();
-      if (reason === undefined)
-        return { status: 'ready', actors: control.actors().map((a) => ({ id: a.id, state: a.state })) };
+    defineEventHandler(async (event) => {
+      const reason = await control.notReadyReason();
+      if (reason === undefined) {
+        const actors = control.actors().map((a) => ({ id: a.id, state: a.state }));
+        return { status: 'ready', actors, domains: control.domains?.().map((d) => ({ name: d.name, state: d.state })) };
+      }
       setResponseStatus(event, 503);
+      // A failed domain is named in the message (see notReadyReason).
       return { status: 'error', message: `not ready: ${reason}` };
     }),
   );
@@ -53,7 +58,7 @@ export function registerRuntimeRoutes(router: Router, control: ServiceControl): 
     defineEventHandler((event) => {
       readQuery(event, []);
       const data = control.actors();
-      return { status: 'success', count: data.length, data };
+      return { status: 'success', count: data.length, data, domains: control.domains?.() ?? [] };
     }),
   );
 

@@ -1,4 +1,4 @@
-// Feeds the metrics from the supervision tree's events: actor lifecycle, and the actors' own domain events.
+// Feeds the metrics from the supervision tree's events: actor lifecycle, failure domains, and the actors' own events.
 
 import type { ActorEvent } from '../actors/protocols.js';
 import type { RestartCode } from '../recording/recorder.js';
@@ -20,6 +20,9 @@ export function feedMetrics(events: TypedEmitter<SupervisorEvents<ActorEvent>>, 
   events.on('actor:crash', ({ id }) => m.actorUp.set({ actor: id }, 0));
   events.on('actor:stop', ({ id }) => m.actorUp.set({ actor: id }, 0));
   events.on('actor:restart', ({ id }) => m.actorRestarts.inc({ actor: id }));
+  // A failed domain counts as failed until every actor of it runs again after its retry.
+  events.on('domain:failed', ({ domain }) => m.domainFailed.set({ domain }, 1));
+  events.on('domain:recovered', ({ domain }) => m.domainFailed.set({ domain }, 0));
   // Two actors may guard one dependency with breakers of their own (SyncActor and NotifyActor both call AYO): the
   // gauge shows the worst of them. Each actor reports its breaker closed when it starts, so a restarted actor's fresh
   // breaker replaces its old state.

@@ -165,6 +165,12 @@ export function createMetrics() {
       labelNames: ['actor'],
       registers: r,
     }),
+    domainFailed: new Gauge({
+      name: `${P}domain_failed`,
+      help: '1 while a failure domain (recording, connectivity, sync, delivery) is failed past its restart intensity and waits for its retry, else 0.',
+      labelNames: ['domain'],
+      registers: r,
+    }),
     actorRestarts: new Counter({
       name: `${P}actor_restarts_total`,
       help: 'Restarts of an actor by the supervisor.',

@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SegmentsRepo } from '../db/index.js';
+import { retryWhileBusy, type SegmentsRepo } from '../db/index.js';
 import { describeError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseSegmentListLine, recordArgs, runMedia, type MediaProcess, type ProcessExit } from '../media/index.js';
@@ -77,6 +77,21 @@ export function createRecorder(deps: RecorderDeps) {
   let stopping = false;
   let restartTimer: NodeJS.Timeout | undefined;
   let watchdog: NodeJS.Timeout | undefined;
+  const writesAbort = new AbortController();
+  let writes: Promise<void> = Promise.resolve();
+
+  /**
+   * The index's writes, in order. A lock another connection holds (an operator's sqlite3, a backup) delays them,
+   * retried with backoff and logged once per episode; it never drops a row nor stops the recording: the segment's
+   * file is already in place, and its row follows once the lock goes.
+   */
+  function write(what: string, work: () => void): void {
+    writes = writes
+      .then(() =>
+        retryWhileBusy(work, { what: `recorder ${camera.name}: ${what}`, logger, signal: writesAbort.signal }),
+      )
+      .catch((e: unknown) => logger.error(`🎥 RECORDING: ${camera.name} could not ${what}: ${describeError(e)}`));
+  }
 
   const emit = (e: RecorderEvent) => {
     try {
@@ -148,39 +163,45 @@ export function createRecorder(deps: RecorderDeps) {
       );
       fs.mkdirSync(path.dirname(path.join(deps.recordingsDir, rel)), { recursive: true });
       fs.renameSync(src, path.join(deps.recordingsDir, rel));
-      segments.insert({
-        camera: camera.name,
-        file: rel,
-        start_ms: startMs,
-        end_ms: endMs,
-        duration_ms: endMs - startMs,
-        size_bytes: size,
-        created_at: new Date(arrival).toISOString(),
-      });
-      const gap = segments.closeGap(camera.name, startMs);
-      if (gap && gap.end_ms !== null) {
-        logger.info(
-          `🎥 RECORDING: ${camera.name} recording again after a gap of ${((gap.end_ms - gap.start_ms) / 1000).toFixed(1)}s (${gap.reason})`,
-        );
-        emit({
-          type: 'recording:gap',
-          camera: camera.name,
-          startMs: gap.start_ms,
-          endMs: gap.end_ms,
-          reason: gap.reason,
-        });
-      }
+      // The camera is recording (the watchdog sees it) whether or not the index can be written right now.
       lastEndMs = endMs;
       lastSegmentAt = arrival;
       failures = 0;
       setState('recording');
-      emit({
-        type: 'segment:closed',
-        camera: camera.name,
-        startMs,
-        endMs,
-        durationMs: endMs - startMs,
-        sizeBytes: size,
+      const name = path.basename(rel);
+      write(`index segment ${name}`, () =>
+        segments.insert({
+          camera: camera.name,
+          file: rel,
+          start_ms: startMs,
+          end_ms: endMs,
+          duration_ms: endMs - startMs,
+          size_bytes: size,
+          created_at: new Date(arrival).toISOString(),
+        }),
+      );
+      write(`close the gap before segment ${name}`, () => {
+        const gap = segments.closeGap(camera.name, startMs);
+        if (gap && gap.end_ms !== null) {
+          logger.info(
+            `🎥 RECORDING: ${camera.name} recording again after a gap of ${((gap.end_ms - gap.start_ms) / 1000).toFixed(1)}s (${gap.reason})`,
+          );
+          emit({
+            type: 'recording:gap',
+            camera: camera.name,
+            startMs: gap.start_ms,
+            endMs: gap.end_ms,
+            reason: gap.reason,
+          });
+        }
+        emit({
+          type: 'segment:closed',
+          camera: camera.name,
+          startMs,
+          endMs,
+          durationMs: endMs - startMs,
+          sizeBytes: size,
+        });
       });
     } catch (e) {
       logger.error(
@@ -202,7 +223,9 @@ export function createRecorder(deps: RecorderDeps) {
         ? tail
         : `ffmpeg exited (${exit.signal ?? `code ${exit.code}`})${tail ? `: ${redactAll(tail, camera.url)}` : ''}`);
     lastError = reason;
-    segments.openGap(camera.name, lastEndMs ?? launchedAt, reason, new Date(now()).toISOString());
+    const gapFrom = lastEndMs ?? launchedAt;
+    const noted = new Date(now()).toISOString();
+    write('note a gap', () => segments.openGap(camera.name, gapFrom, reason, noted));
     failures++;
     restarts++;
     const delayMs = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 20));
@@ -229,20 +252,32 @@ export function createRecorder(deps: RecorderDeps) {
         setState('disabled');
         return;
       }
-      if (lastEndMs !== undefined)
-        segments.openGap(camera.name, lastEndMs, 'service was not recording', new Date(now()).toISOString());
+      if (lastEndMs !== undefined) {
+        const from = lastEndMs;
+        const noted = new Date(now()).toISOString();
+        write('note the gap since the last run', () =>
+          segments.openGap(camera.name, from, 'service was not recording', noted),
+        );
+      }
       emit({ type: 'recorder:state', camera: camera.name, state, reason: null });
       watchdog = setInterval(checkStall, Math.max(100, segmentMs / 4));
       launch();
     },
-    /** Stops ffmpeg gracefully (its last segment is indexed) and the watchdog. */
+    /**
+     * Stops ffmpeg gracefully (its last segment is indexed) and the watchdog. Index writes still waiting for a held
+     * lock get a short while more, then give up (their files stay; the next start's sweep removes unindexed ones).
+     */
     async stop(): Promise<void> {
       stopping = true;
       clearInterval(watchdog);
       clearTimeout(restartTimer);
       const p = proc;
       if (p) await p.stop(5_000);
+      const bound = setTimeout(() => writesAbort.abort(), 1_500);
+      await writes;
+      clearTimeout(bound);
     },
+
     status(): RecorderStatus {
       return { camera: camera.name, state, lastSegmentAt, restarts, lastError };
     },

@@ -87,10 +87,9 @@ export class ActorHandle {
     });
     this.ready.catch(() => undefined);
 
-    const startTimer = setTimeout(
-      () => this.kill(`did not become ready within ${options.startTimeoutMs} ms`),
-      options.startTimeoutMs,
-    );
+    const startDeadline = () =>
+      setTimeout(() => this.kill(`did not become ready within ${options.startTimeoutMs} ms`), options.startTimeoutMs);
+    let startTimer = startDeadline();
     this.worker.on('message', (m: ActorToMain) => {
       switch (m.t) {
         case 'ready':
@@ -106,6 +105,12 @@ export class ActorHandle {
           break;
         case 'heartbeat':
           this.lastHeartbeat = Date.now();
+          break;
+        case 'starting':
+          // Waiting on a lock held outside the actor is not a hang: the start deadline begins again.
+          if (this.isReady || this.hasExited || this.killReason !== undefined) break;
+          clearTimeout(startTimer);
+          startTimer = startDeadline();
           break;
         case 'event':
           safe(() => options.onEvent(m.event));

@@ -17,6 +17,11 @@ export interface ActorContext<Event extends { type: string }, Data> {
   logger: Logger;
   /** Sends a domain event to the main thread (logs and metrics subscribe there). */
   emit(event: Event): void;
+  /**
+   * During init: start-up is progressing but waits on something outside the actor (a database lock another connection
+   * holds), so its start deadline begins again. Heartbeats alone do not extend it (a hung init also sends them).
+   */
+  stillStarting?(note: string): void;
 }
 
 /**
@@ -69,6 +74,9 @@ export function runActor<
     data: boot.data,
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     emit: (event) => post({ t: 'event', event }),
+    stillStarting: (note) => {
+      if (!actor) post({ t: 'starting', note });
+    },
   };
 
   let actor: Actor<Request, Reply, Notification> | undefined;

@@ -23,6 +23,8 @@ export type ActorToMain =
   /** An uncaught exception, sent as data before the worker exits (Node's own 'error' event loses its message). */
   | { t: 'fatal'; error: ErrorData }
   | { t: 'heartbeat' }
+  /** Before ready: start-up is waiting on something outside (a held database lock); its start deadline begins again. */
+  | { t: 'starting'; note: string }
   | { t: 'event'; event: { type: string } }
   | { t: 'log'; level: LogLevel; msg: string; fields?: LogFields }
   | { t: 'stopped' };
