@@ -54,7 +54,8 @@ describe('demo mode', () => {
         'the first demo clip to be delivered',
         90_000,
       );
-      expect(ready.bookingId).toMatch(/^DEMO\/\d{8}-\d{6}\/0000$/);
+      // Any of the simulated bookings: on a starved machine the first one can end before the camera records.
+      expect(ready.bookingId).toMatch(/^DEMO\/\d{8}-\d{6}\/\d{4}$/);
       // The local object store holds the three objects and the service serves them at their public URLs.
       for (const [part, type] of [
         ['mp4', 'video/mp4'],

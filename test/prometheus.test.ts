@@ -89,7 +89,7 @@ beforeAll(async () => {
       return r.data[0]?.status === 'ready';
     },
     'the clip to be delivered',
-    40_000,
+    120_000,
   );
   await fetch(`${service.url}/api/bookings`);
   // Scrapes after the delivery, and enough of them for rate() over the panels' 1m window: a Prometheus that started
@@ -104,7 +104,7 @@ beforeAll(async () => {
     'Prometheus to scrape after the scenario, three samples within a minute',
     60_000,
   );
-}, 180_000);
+}, 240_000);
 afterAll(async () => {
   await prom?.stop();
   await service?.stop();
