@@ -10,10 +10,12 @@ export function secretsInField(rule: FieldRule | undefined, value: unknown, out:
   if (value === undefined || value === null) return out;
   if (typeof rule === 'string') {
     const entry = variableNamed(rule);
-    if (entry.secret && entry.secretsIn)
-      for (const s of entry.secretsIn(value))
-        if (s) out.push(s);
-        else if (entry.secret && typeof value === 'string') out.push(value);
+    if (!entry.secret) return out;
+    if (entry.secretsIn) {
+      for (const s of entry.secretsIn(value)) if (s) out.push(s);
+    } else if (typeof value === 'string') {
+      out.push(value);
+    }
     return out;
   }
   if (typeof value === 'string') {
