@@ -3,9 +3,11 @@
 // cancelled, failed or interrupted run leaves the job as its owner (the canceller, the kind, the shutdown) says.
 
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobsRepo, createVideosRepo, openDatabase, type Db, type JobRow } from '../src/db/index.js';
-import { PermanentError, RetryableError } from '../src/errors.js';
+import { PermanentError, RetryableError, type ErrorCode } from '../src/errors.js';
+import { RECOVERY_GAP_MS } from '../src/pipeline/recovery.js';
 import {
   createJobRunner,
   createVideoLifecycle,
@@ -438,5 +440,181 @@ describe('the job runner', () => {
       last_error: 'interrupted by shutdown',
     });
     expect(r.pump()).toBe(0);
+  });
+});
+
+describe('a held database lock (another connection in BEGIN IMMEDIATE)', () => {
+  it('neither throws from a claim nor fails a job: claims wait, finished runs are recorded once the lock goes, one warning per episode', async () => {
+    const file = path.join(tmp.dir, 'q.db');
+    // The runner's own connection gives up on a lock quickly, so the test meets SQLITE_BUSY without waiting seconds.
+    const mine = openDatabase(file, { busyTimeoutMs: 20 });
+    const log = captureLogger();
+    const [a, b] = ['A', 'B'].map((uid) => enqueue('upload', uid, 2));
+    const pending: { uid: string; ok: () => void; fail: (e: Error) => void }[] = [];
+    const r = createJobRunner<'upload', void>(
+      {
+        kind: 'upload',
+        delaysMs: [60_000],
+        quickDelaysMs: [],
+        concurrency: 3,
+        label: (ctx) => ctx.payload.uniqueId,
+        run: (ctx) =>
+          new Promise<void>((ok, fail) => pending.push({ uid: ctx.payload.uniqueId, ok: () => ok(), fail })),
+      },
+      { db: mine, owner: 'uploader', logger: log.logger, now: () => clock },
+    );
+    runners.push(r);
+    expect(r.pump()).toBe(2);
+    await waitFor(() => pending.length === 2, 'A and B to start');
+    const c = enqueue('upload', 'C', 2);
+    const lock = new Database(file);
+    lock.exec('BEGIN IMMEDIATE');
+    try {
+      // A succeeds and B fails while the lock is held: neither outcome can be written yet, and neither is lost.
+      pending[0]!.ok();
+      pending[1]!.fail(new RetryableError('HTTP 503', { code: 'store-failed' }));
+      // Claiming meets the lock: no exception (an actor's poll timer would crash its thread), nothing claimed.
+      await waitFor(
+        () => r.pump() === 0 && log.lines.some((l) => l.includes('no job is claimed until it is released')),
+        'the claim to meet the lock',
+      );
+      // Recording A's success and B's failure waits for the lock (each says so once).
+      for (const what of ['record a finished job', 'record a failed attempt'])
+        await waitFor(
+          () => log.lines.some((l) => l.includes(`${what}: the database is locked by another connection`)),
+          `the runner to wait to ${what}`,
+        );
+      for (let i = 0; i < 20; i++) expect(r.pump()).toBe(0);
+      const status = lock.prepare<[number], { status: string }>('SELECT status FROM jobs WHERE id = ?');
+      expect([a, b, c].map((j) => status.get(j!.id)!.status)).toEqual(['running', 'running', 'pending']);
+    } finally {
+      lock.exec('COMMIT');
+      lock.close();
+    }
+    await waitFor(() => jobs().get(a!.id)?.status === 'done', 'A recorded as done');
+    await waitFor(() => jobs().get(b!.id)?.status === 'pending', 'B recorded as failed once');
+    // B failed once, as it did: one attempt spent and its backoff, not a dead letter.
+    expect(jobs().get(b!.id)).toMatchObject({ attempts: 1, last_error: 'HTTP 503', run_at_ms: clock + 60_000 });
+    expect(jobs().get(a!.id)).toMatchObject({ attempts: 1 });
+    // C is claimed once the lock is gone.
+    await waitFor(() => (r.pump(), pending.length === 3), 'C to start');
+    expect(pending[2]!.uid).toBe('C');
+    pending[2]!.ok();
+    await waitFor(() => jobs().get(c.id)?.status === 'done', 'C done');
+    await r.stop();
+    mine.close();
+    // One warning for the claim's episode however often the runner looked, and the line that ends it.
+    expect(log.lines.filter((l) => l.includes('no job is claimed until it is released'))).toHaveLength(1);
+    expect(log.lines.filter((l) => /lock was released after \d+ ms; claiming again/.test(l))).toHaveLength(1);
+  });
+});
+
+describe('a recovery of the dependency', () => {
+  const AYO = { name: 'AYO', key: 'ayo', breaker: { threshold: 100, halfOpenAfterMs: 60_000 } };
+  /** A notify kind whose calls fail as `failure` says for each video while `healthy` is false. */
+  function notifier(failure: Record<string, () => Error>) {
+    const state = { healthy: false, runs: [] as string[] };
+    const log = captureLogger();
+    const r = createJobRunner<'notify', void>(
+      {
+        kind: 'notify',
+        delaysMs: [300_000, 1_200_000],
+        quickDelaysMs: [],
+        concurrency: 1,
+        dependency: AYO,
+        label: (ctx) => ctx.payload.uniqueId,
+        run: async (ctx) => {
+          state.runs.push(ctx.payload.uniqueId);
+          if (!state.healthy) throw failure[ctx.payload.uniqueId]!();
+        },
+      },
+      { db, owner: 'notifier', logger: log.logger, now: () => clock },
+    );
+    runners.push(r);
+    return { r, state, log };
+  }
+  const fail =
+    (message: string, code: ErrorCode, retryable = true) =>
+    () =>
+      retryable ? new RetryableError(message, { code }) : new PermanentError(message, { code });
+  const row = (uid: string) => jobs().byKey(jobKey('notify', uid))!;
+
+  it("brings forward, oldest first, the jobs backing off after its 5xx answers and timeouts, not those it refused or that failed on their own; a probe's answer only the timeouts", async () => {
+    const uids = ['five-1', 'refused', 'slow', 'five-2', 'local'];
+    for (const uid of uids) enqueue('notify', uid, 3);
+    const { r, state, log } = notifier({
+      'five-1': fail('HTTP 500', 'partner-failed'),
+      refused: fail('HTTP 403', 'partner-rejected', false),
+      slow: fail('no answer within 10 s', 'timeout'),
+      'five-2': fail('HTTP 502', 'partner-failed'),
+      local: fail('disk full', 'file-missing'),
+    });
+    for (const _ of uids) expect(await pumpOnce(r)).toBe(1);
+    expect(state.runs).toEqual(uids);
+    // Each records why it waits and after whose failure.
+    expect(row('five-1')).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      run_at_ms: T + 300_000,
+      wait_reason: 'retry',
+      wait_dependency: 'ayo',
+      failure_class: 'server-error',
+    });
+    expect(row('slow')).toMatchObject({ wait_dependency: 'ayo', failure_class: 'timeout', run_at_ms: T + 300_000 });
+    expect(row('local')).toMatchObject({ wait_dependency: null, failure_class: 'other', run_at_ms: T + 300_000 });
+    expect(row('refused')).toMatchObject({ status: 'dead' });
+
+    state.healthy = true;
+    clock += 60_000;
+    // A probe proves the link, not the service: only the job that timed out is due now.
+    r.dependencyAnswered(clock, 'probe');
+    expect(row('slow').run_at_ms).toBe(clock);
+    expect(row('five-1').run_at_ms).toBe(T + 300_000);
+    // A call that succeeded (the health-check) proves the service: the 5xx ones are due too, and all go in their
+    // queue order.
+    r.dependencyAnswered(clock, 'call');
+    expect(row('five-1').run_at_ms).toBe(clock);
+    await waitFor(() => row('five-2').status === 'done', 'the brought-forward jobs to go');
+    await r.idle();
+    expect(state.runs.slice(uids.length)).toEqual(['five-1', 'slow', 'five-2']);
+    expect(row('five-1')).toMatchObject({ status: 'done', attempts: 2 });
+    // Neither the refusal nor the local failure moved.
+    expect(row('refused')).toMatchObject({ status: 'dead', attempts: 1 });
+    expect(row('local')).toMatchObject({ status: 'pending', attempts: 1, run_at_ms: T + 300_000 });
+    expect(log.lines.some((l) => l.includes('🌐 RECOVERY: AYO answers again; 1 notify task(s)'))).toBe(true);
+    expect(log.lines.some((l) => l.includes('🌐 RECOVERY: AYO answers again; 2 notify task(s)'))).toBe(true);
+  });
+
+  it('a relapse: the early try that fails again goes back to its due time with its attempt, and answers within the doubled gap bring nothing forward', async () => {
+    enqueue('notify', 'flaky', 3);
+    const { r, state } = notifier({ flaky: fail('HTTP 500', 'partner-failed') });
+    expect(await pumpOnce(r)).toBe(1);
+    expect(row('flaky')).toMatchObject({ attempts: 1, run_at_ms: T + 300_000 });
+    clock += 10_000;
+    r.dependencyAnswered(clock, 'call');
+    await waitFor(() => state.runs.length === 2, 'the early try');
+    await r.idle();
+    // Still failing: back to its own due time, the attempt not spent.
+    expect(row('flaky')).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      run_at_ms: T + 300_000,
+      wait_reason: 'retry',
+    });
+    // The dependency answers every second for a while: no storm of tries, not even one within the doubled gap.
+    for (let i = 0; i < 2 * (RECOVERY_GAP_MS / 1000) - 1; i++) {
+      clock += 1_000;
+      r.dependencyAnswered(clock, 'call');
+      expect(r.pump()).toBe(0);
+    }
+    expect(state.runs).toHaveLength(2);
+    expect(row('flaky').run_at_ms).toBe(T + 300_000);
+    // Past the gap, a healthy answer brings it forward and it goes through.
+    state.healthy = true;
+    clock += 1_000;
+    r.dependencyAnswered(clock, 'call');
+    await waitFor(() => row('flaky').status === 'done', 'the job to go through');
+    expect(row('flaky')).toMatchObject({ attempts: 2 });
+    expect(state.runs).toHaveLength(3);
   });
 });

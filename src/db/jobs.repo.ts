@@ -108,7 +108,8 @@ export function createJobsRepo(db: Db) {
   // first; each remembers its due time, to go back there if its try fails too.
   const forward = db.prepare(`UPDATE jobs SET forwarded_from_ms = run_at_ms, run_at_ms = @nowMs
     WHERE kind = @kind AND status = 'pending' AND wait_reason = 'retry' AND wait_dependency = @dependency
-      AND failure_class IN ('server-error', 'timeout') AND run_at_ms > @nowMs AND waiting_since_ms <= @answeredAt`);
+      AND failure_class IN (SELECT value FROM json_each(@classes)) AND run_at_ms > @nowMs
+      AND waiting_since_ms <= @answeredAt`);
   const markWaiting = db.prepare(`UPDATE jobs SET wait_reason = @reason, wait_dependency = @dependency,
     waiting_since_ms = @nowMs, wait_note = NULL WHERE kind = @kind AND status = 'pending' AND run_at_ms <= @nowMs
       AND (wait_reason IS NOT @reason OR wait_dependency IS NOT @dependency)`);
@@ -250,11 +251,19 @@ export function createJobsRepo(db: Db) {
       return pendingOf.all(kind);
     },
     /**
-     * A recovery of `dependency` (it answered at `answeredAtMs`): the kind's jobs backing off after its 5xx answers or
-     * timeouts before then are due at `nowMs`, keeping their queue order; returns how many moved.
+     * A recovery of `dependency` (it answered at `answeredAtMs`): the kind's jobs backing off after its failures of
+     * these classes (5xx answers, timeouts) before then are due at `nowMs`, keeping their queue order; returns how many
+     * moved.
      */
-    bringForward(kind: string, dependency: string, answeredAtMs: number, nowMs: number): number {
-      return forward.run({ kind, dependency, answeredAt: answeredAtMs, nowMs }).changes;
+    bringForward(
+      kind: string,
+      dependency: string,
+      classes: readonly FailureClass[],
+      answeredAtMs: number,
+      nowMs: number,
+    ): number {
+      return forward.run({ kind, dependency, classes: JSON.stringify(classes), answeredAt: answeredAtMs, nowMs })
+        .changes;
     },
     /** Records that the kind's due jobs wait for `reason` (an offline dependency, an open circuit); returns how many changed. */
     markWaiting(kind: string, reason: JobWaitReason, dependency: string | null, nowMs: number): number {

@@ -4,6 +4,7 @@
 
 import type { DeliveryActorData, DeliveryEvent, DeliveryReply, DeliveryRequest } from '../actors/delivery.messages.js';
 import type { NotificationOf } from '../actors/protocols.js';
+import type { AnsweredVia } from '../connectivity/index.js';
 import { retryWhileBusy } from '../db/busy.js';
 import { createJobsRepo, createVideosRepo, type Db, type JobRow, type VideoRow } from '../db/index.js';
 import {
@@ -87,16 +88,18 @@ export function deliveryJobSpec<K extends 'upload' | 'notify', R>(
   };
 }
 
-/** Whether a notification says the stage's dependency answered (a probe, or one of SyncActor's AYO calls). */
-function answeredAt(m: NotificationOf<'notify'>, target: string): number | undefined {
+/** When and how the stage's dependency answered, if the notification says so (a probe, or SyncActor's AYO calls). */
+function answerOf(m: NotificationOf<'notify'>, target: string): { atMs: number; via: AnsweredVia } | undefined {
   switch (m.type) {
     case 'dependency:answered':
-      return m.dependency === target ? m.atMs : undefined;
+      return m.dependency === target ? { atMs: m.atMs, via: m.via } : undefined;
     case 'ayo:call':
-      return target === 'ayo' && m.outcome === 'success' ? Date.now() : undefined;
+      return target === 'ayo' && m.outcome === 'success' ? { atMs: Date.now(), via: 'call' } : undefined;
     case 'sync:run':
       // A run that fetched at least one date (a partial one too): AYO answered.
-      return target === 'ayo' && m.record.failedDates.length < m.record.dates.length ? Date.now() : undefined;
+      return target === 'ayo' && m.record.failedDates.length < m.record.dates.length
+        ? { atMs: Date.now(), via: 'call' }
+        : undefined;
     default:
       return undefined;
   }
@@ -144,8 +147,8 @@ export async function deliveryActor<K extends 'upload' | 'notify', R>(
         case 'ayo:call':
         case 'sync:run': {
           // The runner looks for due jobs itself when a recovery brought some forward.
-          const at = answeredAt(m, stage.target);
-          if (at !== undefined) runner.dependencyAnswered(at);
+          const answer = answerOf(m, stage.target);
+          if (answer) runner.dependencyAnswered(answer.atMs, answer.via);
           return;
         }
         case 'queue:changed':

@@ -5,7 +5,15 @@
 // its jobs backing off after the dependency's failures are brought forward when it answers again. Each job records
 // why it waits. A held database lock delays the runner's own bookkeeping; it never fails a job or the actor.
 
-import { createJobsRepo, type Db, type JobRow, type JobWait, type JobWaitReason } from '../db/index.js';
+import type { AnsweredVia } from '../connectivity/index.js';
+import {
+  createJobsRepo,
+  type Db,
+  type FailureClass,
+  type JobRow,
+  type JobWait,
+  type JobWaitReason,
+} from '../db/index.js';
 import { isBusyError, retryWhileBusy } from '../db/busy.js';
 import { describeError, isRetryable, isUnreachable, PermanentError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -127,7 +135,13 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
   let unreachableUntil = 0;
   let stopped = false;
   const stopping = new AbortController();
-  const recovery = new RecoveryGate(spec.delaysMs[0] ?? 0);
+  // One gate per failure class a recovery brings forward: a probe's answer proves the link (timeouts), only a call
+  // that succeeded proves the service (5xx answers).
+  const recovery: Record<'server-error' | 'timeout', RecoveryGate> = {
+    'server-error': new RecoveryGate(spec.delaysMs[0] ?? 0),
+    timeout: new RecoveryGate(spec.delaysMs[0] ?? 0),
+  };
+  const gateOf = (c: FailureClass) => (c === 'server-error' || c === 'timeout' ? recovery[c] : undefined);
   const depKey = dep?.key ?? null;
   // The claim's lock episode: when it began (null: none) and when to look again.
   let busySince: number | null = null;
@@ -184,12 +198,12 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
     // time it had, with its attempt: bringing work forward never spends attempts faster than the kind's delays.
     const forwardedFrom = job.forwarded_from_ms;
     if (fromDependency && forwardedFrom !== null && job.run_at_ms < forwardedFrom) {
-      recovery.relapsed();
+      gateOf(failureClass)?.relapsed();
       jobs.retryAt(job.id, forwardedFrom, reason, now(), true, opts.owner, retry);
       spec.onFailed?.(ctx, reason, false, e);
       return;
     }
-    if (fromDependency) recovery.failed();
+    if (fromDependency) gateOf(failureClass)?.failed();
     const delay = spec.delaysMs[job.attempts - 1];
     const final = !isRetryable(e) || job.attempts >= maxAttempts || delay === undefined;
     if (final) jobs.deadLetter(job.id, reason, now(), opts.owner);
@@ -197,16 +211,27 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
     spec.onFailed?.(ctx, reason, final, e);
   }
 
-  /** The dependency answered at `answeredAtMs`: once per recovery, its jobs that back off after its failures are due. */
-  function answered(answeredAtMs: number): void {
-    if (!dep || stopped || !recovery.answered(now())) return;
-    book('bring work forward', () => jobs.bringForward(spec.kind, dep.key, answeredAtMs, now()))
+  /**
+   * The dependency answered at `answeredAtMs`: once per recovery (see RecoveryGate), its jobs that back off after its
+   * failures are due. A call that succeeded also closes a circuit its failures opened: the trial has been made.
+   */
+  function answered(answeredAtMs: number, via: AnsweredVia): void {
+    if (!dep || stopped) return;
+    const t = now();
+    const candidates: FailureClass[] = via === 'call' ? ['server-error', 'timeout'] : ['timeout'];
+    const classes = candidates.filter((c) => gateOf(c)?.answered(t));
+    if (classes.length === 0) return;
+    book('bring work forward', () => jobs.bringForward(spec.kind, dep.key, classes, answeredAtMs, t))
       .then((n) => {
-        if (n === 0) return;
+        if (n === 0 || stopped) return;
+        if (via === 'call' && policy.circuit() !== 'closed') {
+          policy = makePolicy();
+          circuitListeners.forEach((l) => l('closed'));
+        }
         opts.logger.info(
           `🌐 RECOVERY: ${dep.name} answers again; ${n} ${spec.kind} task(s) that waited after its failures are due now, oldest first`,
         );
-        if (!stopped) self.pump();
+        self.pump();
       })
       .catch((e) => opts.logger.warn(`🌐 RECOVERY: ${spec.kind} work not brought forward: ${describeError(e)}`));
   }
@@ -302,7 +327,7 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
         jobs.complete(job.id, now(), opts.owner);
       });
       announced.delete(job.id);
-      answered(now());
+      answered(now(), 'call');
     } catch (e) {
       // Cancelled or restarted by the lifecycle: whoever did that owns the job now; leave it as they set it.
       if (slot.why === 'cancel') return;
@@ -389,11 +414,11 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
       void book('make queued work due', () => jobs.makeDue(spec.kind, now())).catch(() => undefined);
     },
     /**
-     * The dependency answered a call made elsewhere (AYO's health-check, a sync, a connectivity probe) at
-     * `answeredAtMs`: a recovery brings forward the jobs that back off after its 5xx answers or timeouts.
+     * The dependency answered elsewhere at `answeredAtMs`: a call of its API (AYO's health-check, a sync) brings
+     * forward the jobs that back off after its 5xx answers or timeouts, a probe those after its timeouts.
      */
-    dependencyAnswered(answeredAtMs: number): void {
-      answered(answeredAtMs);
+    dependencyAnswered(answeredAtMs: number, via: AnsweredVia): void {
+      answered(answeredAtMs, via);
     },
     /** Jobs running now. */
     get active(): number {
