@@ -4,20 +4,40 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, ConfigError, secretsOf } from '../src/config.js';
 import { parseSegmentListLine, recordArgs } from '../src/media/index.js';
+import { stdinOf } from '../src/media/input-list.js';
 import { parseCameras, redactUrl } from '../src/recording/cameras.js';
 
 describe('recording arguments', () => {
   it('records an RTSP camera over TCP by stream copy into MPEG-TS segments listed on stdout', () => {
     const args = recordArgs({
-      url: 'rtsp://u:p@10.0.0.5:554/s',
+      url: 'rtsp://u@10.0.0.5:554/s',
       segmentSeconds: 10,
       outputPattern: '/d/CAM/.incoming/1_%06d.ts',
     });
     expect(args.join(' ')).toBe(
-      '-hide_banner -nostdin -loglevel error -rtsp_transport tcp -timeout 10000000 -i rtsp://u:p@10.0.0.5:554/s ' +
+      '-hide_banner -nostdin -loglevel error -rtsp_transport tcp -timeout 10000000 -i rtsp://u@10.0.0.5:554/s ' +
         '-map 0:v -map 0:a? -c copy -f segment -segment_time 10 -segment_format mpegts -reset_timestamps 0 ' +
         '-segment_list pipe:1 -segment_list_type csv /d/CAM/.incoming/1_%06d.ts',
     );
+  });
+
+  it('keeps a camera URL with credentials off the command line: ffmpeg reads it from a list on stdin', () => {
+    for (const [url, options] of [
+      ['rtsp://admin:s3cret@10.0.0.5:554/s', ['option rtsp_transport tcp', 'option timeout 10000000']],
+      ["http://10.0.0.6/video.cgi?user=admin&pwd=s3cret&it's=1", ['option rw_timeout 10000000']],
+    ] as const) {
+      const args = recordArgs({ url, segmentSeconds: 10, outputPattern: '/d/CAM/.incoming/1_%06d.ts' });
+      expect(args.join(' ')).not.toContain('s3cret');
+      expect(args.join(' ')).toContain('-f concat -safe 0 -protocol_whitelist ');
+      expect(args.slice(args.indexOf('-i'), args.indexOf('-i') + 2)).toEqual(['-i', 'pipe:0']);
+      expect(stdinOf(args)).toBe(
+        ['ffconcat version 1.0', `file '${url.replace(/'/g, "'\\''")}'`, ...options].join('\n') + '\n',
+      );
+    }
+    // Without credentials nothing changes, and nothing is fed on stdin.
+    const plain = recordArgs({ url: 'rtsp://10.0.0.5/s', segmentSeconds: 10, outputPattern: 'o' });
+    expect(plain).toContain('rtsp://10.0.0.5/s');
+    expect(stdinOf(plain)).toBeUndefined();
   });
 
   it('loops a file at real time and encodes the synthetic testsrc with a keyframe at each segment', () => {

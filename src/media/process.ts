@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import type { ErrorCode } from '../errors.js';
 import { redact } from '../redact.js';
 import { diesWithParent } from './dies-with-parent.js';
+import { stdinOf } from './input-list.js';
 
 const NOT_FOUND = 'not found (install ffmpeg or set FFMPEG_PATH/FFPROBE_PATH)';
 
@@ -28,7 +29,11 @@ export interface MediaProcess {
 /** Spawns `bin args`; `onLine` receives stdout lines. A missing binary ends as exit code 127 with the reason. */
 export function runMedia(bin: string, args: readonly string[], onLine?: (line: string) => void): MediaProcess {
   const run = diesWithParent(bin, args);
-  const child = spawn(run.command, run.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(run.command, run.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // stdin carries the input list of a camera URL with credentials, written once; otherwise it is closed at once (as
+  // /dev/null would be). A child that died before reading it is no error of ours.
+  child.stdin.on('error', () => {});
+  child.stdin.end(stdinOf(args));
   const stderrTail: string[] = [];
   if (onLine) createInterface({ input: child.stdout }).on('line', onLine);
   else child.stdout.resume();

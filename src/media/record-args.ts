@@ -1,4 +1,7 @@
 // Pure builders of ffmpeg argument arrays for recording a camera into segments (unit-tested; no I/O here).
+// A camera URL with credentials is read from a list on stdin, never from the command line (input-list.ts).
+
+import { holdsCredentials, listInput, withStdin } from './input-list.js';
 
 /** What one recording run needs. */
 export interface RecordArgsInput {
@@ -32,11 +35,29 @@ function inputArgs(url: string, testsrc = { width: 640, height: 360, fps: 15 }):
   }
   const u = new URL(url);
   if (u.protocol === 'file:') return ['-re', '-stream_loop', '-1', '-i', decodeURIComponent(u.pathname)];
-  if (u.protocol === 'rtsp:' || u.protocol === 'rtsps:') {
-    // TCP: no lost UDP packets on a busy venue network; the socket timeout (µs) turns a dead camera into an exit.
-    return ['-rtsp_transport', 'tcp', '-timeout', '10000000', '-i', url];
-  }
-  return ['-rw_timeout', '10000000', '-i', url];
+  // TCP: no lost UDP packets on a busy venue network; the socket timeout (µs) turns a dead camera into an exit.
+  const options: [string, string][] =
+    u.protocol === 'rtsp:' || u.protocol === 'rtsps:'
+      ? [
+          ['rtsp_transport', 'tcp'],
+          ['timeout', '10000000'],
+        ]
+      : [['rw_timeout', '10000000']];
+  return options.flatMap(([k, v]) => [`-${k}`, v]).concat('-i', url);
+}
+
+/**
+ * The input side of a camera whose URL holds credentials: read through a list on stdin (src/media/input-list.ts),
+ * so the password is not on ffmpeg's command line; undefined for any other input.
+ */
+function hiddenInput(url: string): { args: string[]; list: string } | undefined {
+  if (url === 'testsrc' || !holdsCredentials(url)) return undefined;
+  const u = new URL(url);
+  if (u.protocol === 'file:') return undefined;
+  const direct = inputArgs(url);
+  const options: [string, string][] = [];
+  for (let i = 0; i + 1 < direct.length - 2; i += 2) options.push([direct[i]!.slice(1), direct[i + 1]!]);
+  return listInput(url, options);
 }
 
 /** The codec side: stream copy from cameras; a cheap H.264 encode (keyframe every second) for testsrc. */
@@ -70,12 +91,14 @@ function codecArgs(url: string, segmentSeconds: number, fps = 15): string[] {
 
 /**
  * The whole command: segments in MPEG-TS (a killed ffmpeg leaves a playable file), and the list of closed
- * segments as CSV lines (`file,start,end` in seconds of the run's timeline) on stdout.
+ * segments as CSV lines (`file,start,end` in seconds of the run's timeline) on stdout. For a camera URL with
+ * credentials the array carries the input list that runMedia feeds on stdin (`stdinOf(args)`).
  */
 export function recordArgs(input: RecordArgsInput): string[] {
-  return [
+  const hidden = hiddenInput(input.url);
+  const args = [
     ...COMMON,
-    ...inputArgs(input.url, input.testsrc),
+    ...(hidden ? hidden.args : inputArgs(input.url, input.testsrc)),
     ...codecArgs(input.url, input.segmentSeconds, input.testsrc?.fps),
     '-f',
     'segment',
@@ -91,6 +114,7 @@ export function recordArgs(input: RecordArgsInput): string[] {
     'csv',
     input.outputPattern,
   ];
+  return hidden ? withStdin(args, hidden.list) : args;
 }
 
 /** One line of the segment list: the file and its start and end on the run's timeline, in seconds. */
