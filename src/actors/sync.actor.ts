@@ -19,19 +19,29 @@ import { createResilience } from '../util/resilience.js';
 import { localDateOf } from '../util/venue-time.js';
 import type { SyncActorData, SyncActorEvent, SyncNotification, SyncReply, SyncRequest } from './sync.messages.js';
 
-runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification>((ctx) => {
+runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification>(async (ctx) => {
   // The slice came through workerData: checked again on this thread, as the loader checked the environment.
   const d = checkSlice('sync', ctx.data);
-  const db = openDatabase(d.dbPath);
+  // A lock held elsewhere (an operator's sqlite3, a backup) delays the start, it does not crash it. Each attempt and
+  // each write blocks the thread for at most 1 s, well within the heartbeat, before it backs off and tries again.
+  const db = await retryWhileBusy(() => openDatabase(d.dbPath, { busyTimeoutMs: 1_000 }), {
+    what: 'sync: open the database',
+    logger: ctx.logger,
+  });
   let lastRetentionDate: string | undefined;
-  // A held database lock (an operator's sqlite3, a backup) delays the retention; it never fails the actor's start.
-  const maintenance = async () => {
+  let retention: Promise<void> | undefined;
+  // A held database lock (an operator's sqlite3, a backup) delays the retention; it never fails the actor's start,
+  // and the sync does not wait for it (one retention at a time runs beside the syncs).
+  const maintenance = () => {
+    retention ??= retain().finally(() => (retention = undefined));
+  };
+  const retain = async () => {
     const today = localDateOf(new Date(), d.timeZone);
     if (today === lastRetentionDate) return;
     try {
       await retryWhileBusy(
         () => applyBookingRetention(db, { retentionDays: d.retentionDays, timeZone: d.timeZone, logger: ctx.logger }),
-        { what: '📅 sync: booking retention', logger: ctx.logger, signal: stopped.signal },
+        { what: 'sync: booking retention', logger: ctx.logger, signal: stopped.signal },
       );
       lastRetentionDate = today;
     } catch (e) {
@@ -41,8 +51,8 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification
   const stopped = new AbortController();
 
   if (!d.ayo) {
-    void maintenance();
-    const retention = setInterval(() => void maintenance(), 3_600_000);
+    maintenance();
+    const daily = setInterval(maintenance, 3_600_000);
     ctx.logger.warn(
       '📅 BOOKING: AYO credentials are not configured (AYO_API_BASE_URL, AYO_API_TOKEN, AYO_VENUE_CODE, AYO_VENUE_SECRET); booking sync is off',
     );
@@ -51,9 +61,10 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification
         if (req.type !== 'sync:run') return assertNever(req.type);
         throw new PermanentError('AYO credentials are not configured; booking sync is off');
       },
-      stop() {
+      async stop() {
         stopped.abort();
-        clearInterval(retention);
+        clearInterval(daily);
+        await retention;
         db.close();
       },
     };
@@ -127,6 +138,7 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification
       stopped.abort();
       partner.stop();
       await scheduler.stop();
+      await retention;
       db.close();
     },
   };

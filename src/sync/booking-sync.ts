@@ -107,7 +107,7 @@ export function createBookingSync(deps: BookingSyncDeps): BookingSync {
 
   /** Database work that waits out a held lock (an operator's sqlite3, a backup) instead of failing. */
   const whenFree = <T>(what: string, work: () => T, signal?: AbortSignal) =>
-    retryWhileBusy(work, { what: `📅 sync: ${what}`, logger: log, signal });
+    retryWhileBusy(work, { what: `sync: ${what}`, logger: log, signal });
   const stopping = (signal: AbortSignal) => {
     if (signal.aborted) throw new Error('the service is stopping; the next sync stores the rest');
   };
