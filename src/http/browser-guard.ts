@@ -4,8 +4,8 @@
 // - cross-site requests: a request that changes state must come from the service's own origin (or from no browser
 //   page at all: no `Origin`), and a body must be JSON, which a form or a CORS "simple request" cannot send.
 
-import { isIP } from 'node:net';
 import type { H3Event } from 'h3';
+import { isLoopbackHost } from '../config.js';
 import { hasBody } from './body-limit.js';
 import { httpError, quote } from './errors.js';
 
@@ -15,18 +15,11 @@ const MONITORING = new Set(['/healthz', '/readyz', '/metrics']);
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 
 /** The host name of a `Host` header or an allowed-hosts entry: lower case, no port, no brackets, no final dot. */
-export function hostName(value: string): string {
+function hostName(value: string): string {
   let host = value.trim().toLowerCase();
   if (host.startsWith('[')) host = host.slice(1, host.indexOf(']') === -1 ? undefined : host.indexOf(']'));
   else if (host.split(':').length === 2) host = host.slice(0, host.indexOf(':'));
   return host.replace(/\.$/, '');
-}
-
-/** Whether `name` always means this machine: `localhost`, 127.0.0.0/8, ::1 (and 127.x written as IPv6). */
-export function isLoopbackName(name: string): boolean {
-  if (name === 'localhost') return true;
-  if (isIP(name) === 4) return name.startsWith('127.');
-  return name === '::1' || (isIP(name) === 6 && name.startsWith('::ffff:127.'));
 }
 
 /** Options of {@link createBrowserGuard}. */
@@ -38,7 +31,7 @@ export interface BrowserGuardOptions {
 }
 
 /** The host names a request may carry: loopback ones always, the bound address and ALLOWED_HOSTS. */
-export function allowedHostNames(opts: BrowserGuardOptions): Set<string> {
+function allowedHostNames(opts: BrowserGuardOptions): Set<string> {
   const names = new Set((opts.allowedHosts ?? []).map(hostName));
   if (opts.boundHost && !WILDCARDS.has(opts.boundHost)) names.add(hostName(opts.boundHost));
   return names;
@@ -66,7 +59,7 @@ export function createBrowserGuard(opts: BrowserGuardOptions) {
     const hostHeader = event.node.req.headers.host ?? '';
     if (!MONITORING.has(path)) {
       const name = hostName(hostHeader);
-      if (!name || !(isLoopbackName(name) || allowed.has(name))) {
+      if (!name || !(isLoopbackHost(name) || allowed.has(name))) {
         throw httpError(
           421,
           `Host ${quote(hostHeader)} is not a name of this service: use a loopback address, or add the name to ALLOWED_HOSTS`,

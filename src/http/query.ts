@@ -61,7 +61,7 @@ export function parseLimit(value: string | undefined, def = 100, max = 1000): nu
 }
 
 /** The longest id (booking id, video unique id) a path or query parameter may carry. */
-export const MAX_ID_LENGTH = 512;
+const MAX_ID_LENGTH = 512;
 
 /**
  * An id of something the service stores (a booking id as AYO wrote it, a video's unique id). Any text of 1 to

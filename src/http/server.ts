@@ -27,7 +27,7 @@ export interface HttpLimits {
 }
 
 /** The limits the service runs with. */
-export const HTTP_LIMITS: HttpLimits = {
+const HTTP_LIMITS: HttpLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,

@@ -7,7 +7,7 @@ import { runMediaToBuffer } from '../media/index.js';
 import { httpError } from './errors.js';
 
 /** Snapshot ffmpeg processes at once across all cameras: the box's cores are for recording and cutting. */
-export const MAX_SNAPSHOT_PROCESSES = 2;
+const MAX_SNAPSHOT_PROCESSES = 2;
 
 /** Runs at most `limit` tasks at once; the others wait their turn, first come first served. */
 function createSlots(limit: number) {
