@@ -55,8 +55,3 @@ export function writeLogLine(line: string): void {
     onClosed(target, e as NodeJS.ErrnoException);
   }
 }
-
-/** Whether the log still reaches stdout (false after EPIPE): for tests and the doctor. */
-export function stdoutIsOpen(): boolean {
-  return isOpen('stdout');
-}

@@ -38,9 +38,9 @@ export interface LoggerOptions {
 }
 
 /** The longest message a line carries; the rest is cut with a marker saying how much. */
-export const MAX_MESSAGE_CHARS = 4_000;
+const MAX_MESSAGE_CHARS = 4_000;
 /** The longest value of one field. */
-export const MAX_FIELD_CHARS = 500;
+const MAX_FIELD_CHARS = 500;
 
 /** `text` cut to `max` characters, with a marker saying how many were left out. */
 export function capText(text: string, max: number): string {
@@ -53,7 +53,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /** Control characters shown as escapes (`\n`, `\x1b`): text from outside cannot start a line or drive a terminal. */
-export function escapeControls(text: string): string {
+function escapeControls(text: string): string {
   return text.replace(
     CONTROL,
     (c) => NAMED[c] ?? (c.charCodeAt(0) > 0xff ? `\\u${c.charCodeAt(0).toString(16)}` : `\\x${hex2(c)}`),

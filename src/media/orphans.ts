@@ -53,7 +53,7 @@ function mediaProcesses(bins: readonly string[]): MediaProcessInfo[] {
  * ffmpeg/ffprobe processes that write into or read from `dataDir` and are not children of this process: what an
  * earlier run of the service on this DATA_DIR left running.
  */
-export function findOrphanedMedia(dataDir: string, bins: readonly string[] = []): MediaProcessInfo[] {
+function findOrphanedMedia(dataDir: string, bins: readonly string[] = []): MediaProcessInfo[] {
   const root = path.resolve(dataDir) + path.sep;
   return mediaProcesses(bins).filter((p) => p.ppid !== process.pid && p.argv.some((a) => a.startsWith(root)));
 }
