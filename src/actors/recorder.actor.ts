@@ -16,9 +16,9 @@ runActor<RecorderRequest, RecorderReply, RecorderActorEvent, RecorderActorData>(
   // The slice came through workerData: checked again on this thread, as the loader checked the environment.
   const d = checkSlice('recorder', ctx.data);
   const startedAt = Date.now();
-  // A short busy timeout: a held lock never blocks this thread (ffmpeg's output, the watchdog) for long; writes that
-  // meet one are retried with backoff instead, and recording goes on meanwhile.
-  const db = await startupWhileBusy(ctx, 'open the database', () => openDatabase(d.dbPath, { busyTimeoutMs: 1_000 }));
+  // The busy timeout is short: a held lock never blocks this thread (ffmpeg's output, the watchdog) for long; writes
+  // that meet one are retried with backoff instead, and recording goes on meanwhile.
+  const db = await startupWhileBusy(ctx, 'open the database', () => openDatabase(d.dbPath));
   const stopping = new AbortController();
   const busy = (what: string) => ({
     what: `recorder ${d.camera.name}: ${what}`,

@@ -1,4 +1,4 @@
-// Opens the SQLite database: WAL, a busy timeout, migrations applied. One connection per thread.
+// Opens the SQLite database: WAL, a short busy timeout, migrations applied. One connection per thread.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,13 +8,21 @@ import { migrate } from './migrations.js';
 /** A better-sqlite3 connection. */
 export type Db = Database.Database;
 
+/**
+ * How long one statement waits for a lock another connection holds before it fails with SQLITE_BUSY. Short on
+ * purpose: the wait blocks the thread (no heartbeats, no other work), and a worker terminated while blocked in it
+ * aborts the whole process (better-sqlite3 throws into a terminating isolate: WiseLibs/better-sqlite3#842). Longer
+ * waits happen in JavaScript with backoff (`retryWhileBusy`), where the thread stays responsive.
+ */
+export const BUSY_TIMEOUT_MS = 1_000;
+
 /** Opens (creating if needed) the database at `file` and brings its schema up to date. */
 export function openDatabase(file: string, options: { busyTimeoutMs?: number } = {}): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrate(db);
