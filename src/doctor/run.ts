@@ -3,6 +3,7 @@
 
 import { ConfigError, loadConfig, rawVariable, secretsOf, type Config } from '../config.js';
 import { checkAyo, checkBinary, checkBucket, checkCamera, checkDataDir, type CheckResult } from './checks.js';
+import { redact } from '../redact.js';
 
 /** Runs the checks against `env` (the process environment by default); configuration problems come first. */
 async function runChecks(
@@ -53,7 +54,7 @@ async function runChecks(
 
 /** Renders the results as an aligned table; secrets are scrubbed from every cell. */
 function formatTable(results: CheckResult[], secrets: readonly string[] = []): string {
-  const scrub = (t: string) => secrets.filter((s) => s.length >= 4).reduce((x, s) => x.split(s).join('***'), t);
+  const scrub = (t: string) => redact(t, secrets);
   const mark = { ok: '✅ ok', warn: '⚠️  warn', fail: '❌ FAIL', skip: '➖ skip' } as const;
   const w = Math.max(...results.map((r) => r.name.length), 5);
   const lines = results.map((r) => {
