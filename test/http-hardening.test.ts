@@ -6,6 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { createSegmentsRepo, openDatabase, type Db, type SyncRunRecord } from '../src/db/index.js';
 import { createHttpApp, startHttpServer, type RunningServer, type ServiceControl } from '../src/http/index.js';
 import { MAX_BODY_BYTES } from '../src/http/body-limit.js';
@@ -255,6 +256,67 @@ describe('Host, Origin and Content-Type', () => {
     const bare = await request('POST', '/api/sync', { host: `127.0.0.1:${server.port}`, 'content-length': '0' });
     expect(bare.status).toBe(200);
     expect(syncCalls).toHaveLength(2);
+  });
+});
+
+describe('ALLOWED_HOSTS', () => {
+  it('is a list of names and addresses without ports; anything else is refused at start', () => {
+    expect(loadConfig({ ALLOWED_HOSTS: ' Venue-Box.lan, 192.168.1.20,[fe80::1] ' }).allowedHosts).toEqual([
+      'venue-box.lan',
+      '192.168.1.20',
+      '[fe80::1]',
+    ]);
+    expect(loadConfig({}).allowedHosts).toEqual([]);
+    for (const bad of ['venue-box.lan:8080', 'http://venue-box.lan', '*.lan', 'a b']) {
+      expect(() => loadConfig({ ALLOWED_HOSTS: bad })).toThrow(
+        /ALLOWED_HOSTS must be a comma-separated list of host names/,
+      );
+    }
+  });
+
+  it('warns at start when the service binds every address but answers only loopback names', async () => {
+    const warned = captureLogger();
+    createHttpApp({ db, apiKey: 'k'.repeat(16), logger: warned.logger, boundHost: '0.0.0.0' });
+    expect(warned.lines.join('\n')).toMatch(
+      /HOST is 0\.0\.0\.0 but ALLOWED_HOSTS is empty: only loopback names are answered/,
+    );
+    const quiet = captureLogger();
+    createHttpApp({
+      db,
+      apiKey: 'k'.repeat(16),
+      logger: quiet.logger,
+      boundHost: '0.0.0.0',
+      allowedHosts: ['10.0.0.5'],
+    });
+    createHttpApp({ db, apiKey: undefined, logger: quiet.logger, boundHost: '127.0.0.1' });
+    expect(quiet.lines.join('\n')).not.toMatch(/ALLOWED_HOSTS/);
+  });
+
+  it.each([
+    ['10.9.8.7', '10.9.8.7:8080', 200],
+    ['10.9.8.7', '10.9.8.6', 421],
+    ['0.0.0.0', '0.0.0.0:8080', 421],
+    ['::', '[::]:8080', 421],
+    ['0.0.0.0', 'localhost:8080', 200],
+  ])('bound to %s, answers Host %s with %i', async (boundHost, host, status) => {
+    // The server listens on 127.0.0.1 whatever HOST says: only the name check differs.
+    const bound = await startHttpServer(createHttpApp({ db, apiKey: 'k'.repeat(16), logger: log.logger, boundHost }), {
+      port: 0,
+      host: '127.0.0.1',
+    });
+    try {
+      const r = await new Promise<number>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port: bound.port, path: '/', headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          })
+          .on('error', reject);
+      });
+      expect(r).toBe(status);
+    } finally {
+      await bound.close(100);
+    }
   });
 });
 
