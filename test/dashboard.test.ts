@@ -92,6 +92,15 @@ describe('the web dashboard in a real browser', () => {
       page.on('request', (r) => {
         if (!own.some((o) => r.url().startsWith(o + '/')) && !/^(blob|data):/.test(r.url())) foreign.push(r.url());
       });
+      // The service takes a state change only as JSON from its own origin: the page's POSTs must be such.
+      const posts: { url: string; type: string | undefined; status?: number }[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST') posts.push({ url: r.url(), type: r.headers()['content-type'] });
+      });
+      page.on('response', (r) => {
+        const post = posts.find((p) => p.url === r.url() && p.status === undefined);
+        if (r.request().method() === 'POST' && post) post.status = r.status();
+      });
       // Counts the snapshot images the page holds (object URLs made and not yet released).
       await page.addInitScript({
         content: `
@@ -116,6 +125,9 @@ describe('the web dashboard in a real browser', () => {
       ayo.clearFaults();
       await page.click('#queue [data-retry-job]');
       await page.locator('li[data-booking="BK/DASH/1"] .pill.ok', { hasText: 'ready' }).waitFor({ timeout: 30_000 });
+      expect(posts).toEqual([
+        { url: expect.stringMatching(/\/api\/queue\/\d+\/retry$/), type: 'application/json', status: 200 },
+      ]);
       fs.mkdirSync('reports', { recursive: true });
       await page.screenshot({ path: 'reports/dashboard.png', fullPage: true });
 
