@@ -192,3 +192,43 @@ describe('a database lock held for a minute by another connection', () => {
     },
   );
 });
+
+describe('an actor restarted while another connection holds the lock', () => {
+  it(
+    'waits it out in its start-up (the start deadline restarts while it waits) and runs once the lock goes',
+    { timeout: 300_000 },
+    async () => {
+      const dir = tempDir();
+      const lines = captureLogger();
+      const cfg = loadConfig({ PORT: '0', DATA_DIR: dir.dir, MIN_FREE_DISK_MB: '0' });
+      const svc = await startService(cfg, lines.logger);
+      const holder = new Database(cfg.dbPath);
+      try {
+        const video = () => svc.supervisor.status().find((a) => a.id === 'video')!;
+        holder.exec('BEGIN IMMEDIATE');
+        svc.supervisor.kill('video', 'killed by the test');
+        await waitFor(
+          () => lines.lines.some((l) => l.includes('video: requeue interrupted cuts: the database is locked')),
+          'the start-up waiting for the lock',
+          60_000,
+        );
+        // Past the 15 s start timeout, the start-up still waits rather than counting as a crash.
+        const waitingSince = Date.now();
+        await waitFor(() => Date.now() - waitingSince > 20_000, 'a lock longer than the start timeout', 30_000, 500);
+        expect(video().state).toBe('starting');
+        holder.exec('ROLLBACK');
+        await waitFor(() => video().state === 'running', 'the video actor running', 60_000);
+        expect(video().restarts).toBe(1);
+        expect(lines.lines.filter((l) => l.includes('crashed during start-up'))).toEqual([]);
+        expect(
+          lines.lines.some((l) => l.includes('video: requeue interrupted cuts: the database lock was released')),
+        ).toBe(true);
+      } finally {
+        if (holder.inTransaction) holder.exec('ROLLBACK');
+        holder.close();
+        await svc.stop();
+        dir.cleanup();
+      }
+    },
+  );
+});
