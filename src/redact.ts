@@ -48,8 +48,17 @@ function secretsPattern(extra: readonly string[]): RegExp | undefined {
   return sorted.length === 0 ? undefined : new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
 }
 
+// Patterns with a caller's own list (a logger's secrets), built once per list and per size of this thread's list.
+const withExtra = new WeakMap<readonly string[], { size: number; pattern: RegExp | undefined }>();
+
 function patternOf(extra: readonly string[]): RegExp | undefined {
-  if (extra.length > 0) return secretsPattern(extra);
+  if (extra.length > 0) {
+    const cached = withExtra.get(extra);
+    if (cached && cached.size === registered.size) return cached.pattern;
+    const built = { size: registered.size, pattern: secretsPattern(extra) };
+    withExtra.set(extra, built);
+    return built.pattern;
+  }
   if (patternFor !== registered.size) {
     pattern = secretsPattern([]);
     patternFor = registered.size;
