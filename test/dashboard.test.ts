@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
 import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
 import { partnerEnv, venueLocal } from './fixtures/env.js';
-import { captureLogger, tempDir } from './fixtures/helpers.js';
+import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 import { startFakeS3, type FakeS3 } from './fixtures/s3.js';
 
 const API_KEY = 'dashboard-test-key-0123456789';
@@ -20,8 +20,34 @@ const tmp = tempDir();
 beforeAll(async () => {
   ayo = await startFakeAyo(TEST_AYO);
   s3 = await startFakeS3();
+  // AYO refuses the announcement: the video fails and its job becomes a dead letter for the retry button.
+  ayo.fault({ kind: '403', endpoint: 'save-video-available' });
+  service = await startService(
+    loadConfig({
+      PORT: '0',
+      DATA_DIR: path.join(tmp.dir, 'data'),
+      API_KEY,
+      MIN_FREE_DISK_MB: '0',
+      SEGMENT_SECONDS: '1',
+      CLIP_GRACE: '500ms',
+      VIDEO_SCAN_INTERVAL: '500ms',
+      ...partnerEnv(ayo, s3),
+      CAMERAS: JSON.stringify([{ name: 'CAM_50', fieldId: 50, url: 'testsrc', enabled: true }]),
+    }),
+    captureLogger().logger,
+  );
+  // The booking is placed once the camera records, never from when this file was loaded: on a busy machine the
+  // service takes seconds to start, and a window fixed in advance would start before there is footage of it.
+  const api = async (p: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+    fetch(service.url + p, { ...init, headers: { authorization: `Bearer ${API_KEY}`, ...init.headers } });
+  await waitFor(
+    async () =>
+      ((await (await api('/api/cameras')).json()) as { data: { state: string }[] }).data[0]?.state === 'recording',
+    'the camera to record',
+    60_000,
+  );
   const t0 = Math.ceil(Date.now() / 1000) * 1000;
-  // Starts a few seconds out so that the camera records the whole window even on a busy machine.
+  // Starts a few seconds out so that the camera records the whole window.
   const b = { start: local(t0 + 6_000), end: local(t0 + 9_000) };
   ayo.setBookings(b.start.date, [
     ayoBooking({
@@ -40,22 +66,12 @@ beforeAll(async () => {
       status: 'CANCELLED',
     }),
   ]);
-  // AYO refuses the announcement: the video fails and its job becomes a dead letter for the retry button.
-  ayo.fault({ kind: '403', endpoint: 'save-video-available' });
-  service = await startService(
-    loadConfig({
-      PORT: '0',
-      DATA_DIR: path.join(tmp.dir, 'data'),
-      API_KEY,
-      MIN_FREE_DISK_MB: '0',
-      SEGMENT_SECONDS: '1',
-      CLIP_GRACE: '500ms',
-      VIDEO_SCAN_INTERVAL: '500ms',
-      ...partnerEnv(ayo, s3),
-      CAMERAS: JSON.stringify([{ name: 'CAM_50', fieldId: 50, url: 'testsrc', enabled: true }]),
-    }),
-    captureLogger().logger,
-  );
+  const synced = await api('/api/sync', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  expect(synced.status).toBe(200);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -68,7 +84,7 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
   await service?.stop();
