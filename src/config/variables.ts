@@ -71,7 +71,7 @@ export const VARIABLES = [
   v({ env: 'DELIVERY_CIRCUIT_BREAK_AFTER', parse: wholeNumber(1, 1000), default: '5', doc: 'failed uploads (or notifications) in a row that open that circuit' }),
   v({ env: 'DELIVERY_CIRCUIT_HALF_OPEN_AFTER', parse: duration(100), default: '30s', doc: 'how long an open delivery circuit waits before trying again' }),
   v({ env: 'UPLOAD_CONCURRENCY', parse: wholeNumber(1, 32), default: '2', doc: 'videos uploaded at once' }),
-  v({ env: 'ACTOR_MAX_RESTARTS', parse: wholeNumber(1, 1000), default: '5', doc: 'restart intensity: restarts allowed within `ACTOR_RESTART_WINDOW` before the service gives up (exit 3)' }),
+  v({ env: 'ACTOR_MAX_RESTARTS', parse: wholeNumber(1, 1000), default: '5', doc: 'restart intensity of each failure domain (recording, connectivity, sync, delivery): restarts allowed within `ACTOR_RESTART_WINDOW`; past it a domain is stopped and retried minutes later, and past the recording domain\'s the service gives up (exit 3)' }),
   v({ env: 'ACTOR_RESTART_WINDOW', parse: duration(1000), default: '60s', doc: 'the window of `ACTOR_MAX_RESTARTS`' }),
   v({ env: 'SHUTDOWN_TIMEOUT', parse: duration(1000), default: '30s', doc: 'overall deadline of a graceful shutdown; past it the process exits 1' }),
   v({ env: 'CAMERAS', parse: camerasJson(), default: '[]', secret: true, secretsIn: cameraPasswords, doc: 'JSON array of cameras: `[{"name","fieldId","url","enabled"}]`; passwords in the URLs are secret' }),
