@@ -19,13 +19,13 @@ export interface ParsedBookings {
 }
 
 /** AYO_MAX_BOOKINGS_PER_DATE's default: about 18× a busy venue's day (~1,100 booking objects). */
-export const DEFAULT_MAX_BOOKINGS_PER_DATE = 20_000;
+const DEFAULT_MAX_BOOKINGS_PER_DATE = 20_000;
 
 /**
  * The longest value each stored column takes (characters). A longer one is refused, not cut: a cut id or status would
  * be another booking's or a wrong one, and a cut name would be shown as if it were the name.
  */
-export const COLUMN_LIMITS = {
+const COLUMN_LIMITS = {
   booking_id: 200,
   status: 40,
   field_name: 200,

@@ -42,7 +42,7 @@ export interface AyoClientOptions {
 }
 
 /** AYO_MAX_RESPONSE_BYTES's default: about 10× a busy venue's day of bookings (see src/config/variables.ts). */
-export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** The partner API: one signed call; endpoint helpers live beside it (bookings.ts). */
 export interface AyoClient {

@@ -49,11 +49,11 @@ export type SyncEvent =
   | { type: 'sync:run'; record: SyncRunRecord };
 
 /** Bookings listed by id in one booking event. */
-export const EVENT_LIST_LIMIT = 100;
+const EVENT_LIST_LIMIT = 100;
 /** Bookings of a date logged one line each (created, updated, vanished, skipped); the rest are counted in one line. */
-export const LOGGED_PER_DATE = 20;
+const LOGGED_PER_DATE = 20;
 /** Bookings stored per transaction: a few milliseconds of work between two turns of the event loop. */
-export const DEFAULT_CHUNK_SIZE = 500;
+const DEFAULT_CHUNK_SIZE = 500;
 
 /** Dependencies of {@link createBookingSync}. */
 export interface BookingSyncDeps {
