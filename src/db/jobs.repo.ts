@@ -107,9 +107,9 @@ export function createJobsRepo(db: Db) {
   // A recovery: the jobs that back off after this dependency's answered failures (not refusals) are due now, oldest
   // first; each remembers its due time, to go back there if its try fails too.
   const forward = db.prepare(`UPDATE jobs SET forwarded_from_ms = run_at_ms, run_at_ms = @nowMs
-    WHERE kind = @kind AND status = 'pending' AND wait_reason = 'retry' AND wait_dependency = @dependency
-      AND failure_class IN (SELECT value FROM json_each(@classes)) AND run_at_ms > @nowMs
-      AND waiting_since_ms <= @answeredAt`);
+    WHERE id IN (SELECT id FROM jobs WHERE kind = @kind AND status = 'pending' AND wait_reason = 'retry'
+      AND wait_dependency = @dependency AND failure_class IN (SELECT value FROM json_each(@classes))
+      AND run_at_ms > @nowMs AND waiting_since_ms <= @answeredAt ORDER BY run_at_ms, id LIMIT @limit)`);
   const markWaiting = db.prepare(`UPDATE jobs SET wait_reason = @reason, wait_dependency = @dependency,
     waiting_since_ms = @nowMs, wait_note = NULL WHERE kind = @kind AND status = 'pending' AND run_at_ms <= @nowMs
       AND (wait_reason IS NOT @reason OR wait_dependency IS NOT @dependency)`);
@@ -252,8 +252,8 @@ export function createJobsRepo(db: Db) {
     },
     /**
      * A recovery of `dependency` (it answered at `answeredAtMs`): the kind's jobs backing off after its failures of
-     * these classes (5xx answers, timeouts) before then are due at `nowMs`, keeping their queue order; returns how many
-     * moved.
+     * these classes (5xx answers, timeouts) before then are due at `nowMs`, keeping their queue order, the oldest
+     * `limit` of them if given; returns how many moved.
      */
     bringForward(
       kind: string,
@@ -261,9 +261,10 @@ export function createJobsRepo(db: Db) {
       classes: readonly FailureClass[],
       answeredAtMs: number,
       nowMs: number,
+      limit = -1,
     ): number {
-      return forward.run({ kind, dependency, classes: JSON.stringify(classes), answeredAt: answeredAtMs, nowMs })
-        .changes;
+      const classList = JSON.stringify(classes);
+      return forward.run({ kind, dependency, classes: classList, answeredAt: answeredAtMs, nowMs, limit }).changes;
     },
     /** Records that the kind's due jobs wait for `reason` (an offline dependency, an open circuit); returns how many changed. */
     markWaiting(kind: string, reason: JobWaitReason, dependency: string | null, nowMs: number): number {

@@ -213,24 +213,31 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
 
   /**
    * The dependency answered at `answeredAtMs`: once per recovery (see RecoveryGate), its jobs that back off after its
-   * failures are due. A call that succeeded also closes a circuit its failures opened: the trial has been made.
+   * failures are due. A call that succeeded proves the service: every job it failed with 5xx or a timeout goes, and a
+   * circuit their failures opened is closed (the trial has been made). A probe's answer proves only the link: the jobs
+   * that timed out go, and of those failed with 5xx the oldest alone, as a canary whose success brings the rest.
    */
   function answered(answeredAtMs: number, via: AnsweredVia): void {
     if (!dep || stopped) return;
     const t = now();
-    const candidates: FailureClass[] = via === 'call' ? ['server-error', 'timeout'] : ['timeout'];
-    const classes = candidates.filter((c) => gateOf(c)?.answered(t));
-    if (classes.length === 0) return;
-    book('bring work forward', () => jobs.bringForward(spec.kind, dep.key, classes, answeredAtMs, t))
+    const moves: { classes: FailureClass[]; limit: number }[] = [];
+    if (recovery.timeout.answered(t)) moves.push({ classes: ['timeout'], limit: -1 });
+    if (recovery['server-error'].answered(t, via === 'probe'))
+      moves.push({ classes: ['server-error'], limit: via === 'probe' ? 1 : -1 });
+    if (moves.length === 0) return;
+    const move = () =>
+      moves.reduce((n, m) => n + jobs.bringForward(spec.kind, dep.key, m.classes, answeredAtMs, t, m.limit), 0);
+    book('bring work forward', move)
       .then((n) => {
         if (n === 0 || stopped) return;
         if (via === 'call' && policy.circuit() !== 'closed') {
           policy = makePolicy();
           circuitListeners.forEach((l) => l('closed'));
         }
-        opts.logger.info(
-          `🌐 RECOVERY: ${dep.name} answers again; ${n} ${spec.kind} task(s) that waited after its failures are due now, oldest first`,
-        );
+        const line = `🌐 RECOVERY: ${dep.name} answers again; ${n} ${spec.kind} task(s) that waited after its failures are due now, oldest first`;
+        // A probe's canary goes every gap while the dependency is down: not worth a line each time.
+        if (via === 'call') opts.logger.info(line);
+        else opts.logger.debug(`${line} (a probe answered)`);
         self.pump();
       })
       .catch((e) => opts.logger.warn(`🌐 RECOVERY: ${spec.kind} work not brought forward: ${describeError(e)}`));
