@@ -31,6 +31,8 @@ const ayo = {
   retryBaseDelayMs: 1_000,
   breakAfter: 5,
   halfOpenAfterMs: 30_000,
+  maxResponseBytes: 4_194_304,
+  maxBookingsPerDate: 20_000,
 };
 const sync = {
   dbPath: '/srv/venue/venue-recorder.db',
