@@ -5,7 +5,14 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createJobsRepo, createVideosRepo, openDatabase, type Db, type JobRow } from '../src/db/index.js';
+import {
+  createJobsRepo,
+  createQueueRepo,
+  createVideosRepo,
+  openDatabase,
+  type Db,
+  type JobRow,
+} from '../src/db/index.js';
 import { PermanentError, RetryableError, type ErrorCode } from '../src/errors.js';
 import { RECOVERY_GAP_MS } from '../src/pipeline/recovery.js';
 import {
@@ -17,6 +24,7 @@ import {
   type JobKind,
   type JobKindSpec,
   type VideoLifecycle,
+  videoOfJob,
 } from '../src/pipeline/index.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 
@@ -164,7 +172,13 @@ describe('the job runner', () => {
         attempts: 0,
         run_at_ms: clock + 5_000,
         lease_owner: null,
+        wait_reason: 'gate',
+        wait_note: 'not yet',
       });
+      // The queue's view says so (the cut's gate: footage not recorded yet).
+      expect(createQueueRepo(db).waiting(clock, videoOfJob, { limit: 10 }).jobs).toEqual([
+        expect.objectContaining({ id: j.id, waitingFor: 'gate', detail: 'not yet', attempts: 0 }),
+      ]);
       expect(await pumpOnce(r)).toBe(0);
       clock += 5_000;
     }

@@ -76,6 +76,7 @@ async function overview() {
   const counts = {};
   for (const c of queue.data.counts) { counts[c.kind] = counts[c.kind] || {}; counts[c.kind][c.status] = c.count; }
   const queueRows = Object.entries(counts).map(([kind, s]) => '<tr><td>' + esc(kind) + '</td><td>' + (s.pending || 0) + '</td><td>' + (s.running || 0) + '</td><td>' + (s.dead || 0) + '</td><td>' + esc(queue.data.oldestPendingAgeSeconds[kind] ? Math.round(queue.data.oldestPendingAgeSeconds[kind] / 60) + ' min' : '–') + '</td></tr>').join('');
+  const waiting = (queue.data.waiting ? queue.data.waiting.jobs : []).map((w) => '<li data-waiting-job="' + w.id + '">' + pill(w.waitingFor === 'due-time' ? 'due ' + new Date(w.dueAt).toLocaleTimeString() : w.waitingFor, 'pending') + ' ' + esc(w.kind) + ' <a href="#/video/' + encodeURIComponent(w.uniqueId || '') + '">' + esc(w.uniqueId || '') + '</a> <span class="muted">' + esc([w.dependency, w.detail, 'since ' + new Date(w.since).toLocaleTimeString(), 'attempt ' + w.attempts + '/' + w.maxAttempts, w.lastError].filter(Boolean).join(' · ')) + '</span></li>').join('');
   const dead = queue.data.deadLetters.map((d) => '<li data-job="' + d.id + '">' + pill('dead', 'dead') + ' ' + esc(d.kind) + ' <a href="#/video/' + encodeURIComponent(d.uniqueId || '') + '">' + esc(d.uniqueId || '') + '</a> <span class="muted">' + esc(d.lastError || '') + '</span> <button data-retry-job="' + d.id + '">Retry</button></li>').join('');
 
   const cams = cameras.data.map((c) => '<div class="cam" data-camera="' + esc(c.name) + '"><img alt="' + esc(c.name) + '" data-snapshot="' + esc(c.name) + '"' + (snaps.has(c.name) ? ' src="' + esc(snaps.get(c.name)) + '"' : '') + '><div><b>' + esc(c.name) + '</b> ' + pill(c.state) + '</div><div class="muted">field ' + esc(c.fieldId) + ' · last segment ' + (c.lastSegmentAgeSeconds == null ? 'never' : esc(c.lastSegmentAgeSeconds) + ' s ago') + '</div>' + (c.reason ? '<div class="muted">' + esc(c.reason) + '</div>' : '') + '</div>').join('');
@@ -85,6 +86,7 @@ async function overview() {
     '<section class="wide" id="today"><h2>Today, ' + esc(today) + ' <span class="muted">(' + esc(tz) + ')</span></h2>' + timeline + '</section>' +
     '<section id="cameras"><h2>Cameras</h2><div class="cams">' + (cams || '<p class="muted">No cameras configured.</p>') + '</div></section>' +
     '<section id="queue"><h2>Queue</h2><table><tr><th>kind</th><th>waiting</th><th>running</th><th>dead</th><th>oldest</th></tr>' + queueRows + '</table>' +
+    '<h2>Waiting</h2><ul class="list" id="waiting">' + (waiting || '<li class="muted">none</li>') + '</ul>' +
     '<h2>Dead letters</h2><ul class="list">' + (dead || '<li class="muted">none</li>') + '</ul></section>' +
     '<section id="actors-section" class="wide"><h2>Actors</h2><table><tr><th>actor</th><th>state</th><th>restarts</th><th>last error</th></tr>' + actorRows + '</table></section>';
   for (const b of document.querySelectorAll('[data-retry-job]')) b.addEventListener('click', () => retry('/api/queue/' + b.dataset.retryJob + '/retry', b));
