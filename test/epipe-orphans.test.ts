@@ -2,7 +2,7 @@
 // `head -1` keeps recording after its stdout closes and stops cleanly; after kill -9 its ffmpeg dies with it; and a
 // start stops the ffmpeg an earlier run left writing into this DATA_DIR, never an unrelated process.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,15 +34,26 @@ function processesMentioning(text: string): { pid: number; ppid: number; cmd: st
 const ffmpegsIn = (dir: string) => processesMentioning(dir).filter((p) => /(^|\/)ffmpeg /.test(p.cmd));
 const isAlive = (pid: number) => processesMentioning('').some((p) => p.pid === pid);
 
-/** An ffmpeg recording testsrc into `pattern`, as a recorder of an earlier run would (not a child of the service). */
-function strayFfmpeg(pattern: string): ChildProcess {
+/**
+ * An ffmpeg recording testsrc into `pattern`, as a recorder of an earlier, killed run would: orphaned (setsid -f
+ * forks it off and returns, so its parent is init or a reaper, not a Node process). Resolves with its pid.
+ */
+async function strayFfmpeg(pattern: string): Promise<number> {
   fs.mkdirSync(path.dirname(pattern), { recursive: true });
   const args = ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=5'];
-  const child = spawn('ffmpeg', [...args, '-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'segment', pattern], {
-    stdio: 'ignore',
-  });
-  child.on('error', () => {});
-  return child;
+  const launcher = spawn(
+    'setsid',
+    ['-f', 'ffmpeg', ...args, '-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'segment', pattern],
+    { stdio: 'ignore' },
+  );
+  await new Promise((r) => launcher.on('exit', r));
+  const found = await waitFor(
+    () => processesMentioning(pattern).find((p) => /(^|\/)ffmpeg /.test(p.cmd)),
+    `an ffmpeg writing ${pattern}`,
+    LONG,
+    100,
+  );
+  return found.pid;
 }
 
 async function json<T>(url: string): Promise<T> {
@@ -113,11 +124,32 @@ describe('a closed stdout', () => {
 describe('ffmpeg and the service', () => {
   it('after kill -9 its ffmpeg dies with it; a restart stops an earlier run’s orphan, never another process, and records', async () => {
     const dataDir = path.join(tmp.dir, 'kill9');
-    // What an earlier run killed by kill -9 (without dies-with-parent) left behind, and an unrelated ffmpeg.
-    const orphan = strayFfmpeg(path.join(dataDir, 'media/recordings/CAM_1/.incoming/1700000000000_%06d.ts'));
-    const unrelated = strayFfmpeg(path.join(tmp.dir, 'elsewhere/out_%06d.ts'));
+    // What an earlier run killed by kill -9 (without dies-with-parent) left behind, and an ffmpeg writing elsewhere.
+    const orphan = await strayFfmpeg(path.join(dataDir, 'media/recordings/CAM_1/.incoming/1700000000000_%06d.ts'));
+    const unrelated = await strayFfmpeg(path.join(tmp.dir, 'elsewhere/out_%06d.ts'));
+    // An ffmpeg of a live Node process on the same DATA_DIR (another service started by mistake) is left alone.
+    fs.mkdirSync(path.join(dataDir, 'live'), { recursive: true });
+    const live = spawn(
+      'ffmpeg',
+      [
+        '-nostdin',
+        '-loglevel',
+        'error',
+        '-re',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=rate=5',
+        '-f',
+        'segment',
+        path.join(dataDir, 'live/l_%06d.ts'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const ffmpegsOfService = () => ffmpegsIn(dataDir).filter((p) => p.pid !== live.pid);
     try {
-      await waitFor(() => ffmpegsIn(dataDir).length === 1, 'the orphan to run', LONG, 100);
+      expect(ffmpegsOfService().map((p) => p.pid)).toEqual([orphan]);
+      await waitFor(() => isAlive(live.pid!), 'the live ffmpeg to run', LONG, 100);
       const port = await freePort();
       const first = spawnService(cameraEnv(dataDir, port));
       const base = `http://127.0.0.1:${port}`;
@@ -127,12 +159,13 @@ describe('ffmpeg and the service', () => {
         LONG,
         100,
       );
-      await waitFor(() => !isAlive(orphan.pid!), 'the orphan to be gone', LONG, 100);
-      expect(isAlive(unrelated.pid!)).toBe(true);
+      await waitFor(() => !isAlive(orphan), 'the orphan to be gone', LONG, 100);
+      expect(isAlive(unrelated)).toBe(true);
+      expect(isAlive(live.pid!)).toBe(true);
       await waitFor(async () => (await segmentsOf(base).catch(() => 0)) >= 2, 'recording', LONG, 200);
       const recorded = await segmentsOf(base);
       const own = await waitFor(
-        () => ffmpegsIn(dataDir).find((p) => p.ppid === first.child.pid),
+        () => ffmpegsOfService().find((p) => p.ppid === first.child.pid),
         'the service’s ffmpeg',
         LONG,
         100,
@@ -142,7 +175,7 @@ describe('ffmpeg and the service', () => {
       process.kill(first.child.pid!, 'SIGKILL');
       await first.exited;
       await waitFor(() => !isAlive(own.pid), 'the killed service’s ffmpeg to die', 30_000, 100);
-      expect(ffmpegsIn(dataDir)).toEqual([]);
+      expect(ffmpegsOfService()).toEqual([]);
 
       const second = spawnService(cameraEnv(dataDir, port));
       try {
@@ -152,17 +185,18 @@ describe('ffmpeg and the service', () => {
           LONG,
           200,
         );
-        expect(ffmpegsIn(dataDir).map((p) => p.ppid)).toEqual([second.child.pid]);
+        expect(ffmpegsOfService().map((p) => p.ppid)).toEqual([second.child.pid]);
         second.child.kill('SIGTERM');
         expect((await second.exited).code).toBe(0);
-        expect(ffmpegsIn(dataDir)).toEqual([]);
+        expect(ffmpegsOfService()).toEqual([]);
       } finally {
         second.child.kill('SIGKILL');
       }
-      expect(isAlive(unrelated.pid!)).toBe(true);
+      expect(isAlive(unrelated)).toBe(true);
+      expect(isAlive(live.pid!)).toBe(true);
     } finally {
-      orphan.kill('SIGKILL');
-      unrelated.kill('SIGKILL');
+      live.kill('SIGKILL');
+      for (const pid of [orphan, unrelated]) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     }
   }, 400_000);
 });

@@ -50,12 +50,24 @@ function mediaProcesses(bins: readonly string[]): MediaProcessInfo[] {
 }
 
 /**
- * ffmpeg/ffprobe processes that write into or read from `dataDir` and are not children of this process: what an
- * earlier run of the service on this DATA_DIR left running.
+ * Whether `pid` is a live Node process (another service on the same DATA_DIR, started by mistake): its ffmpeg is
+ * that service's, not an orphan, and killing it would cut that service's recording.
+ */
+function isNode(pid: number): boolean {
+  const p = readProcess(pid);
+  return p !== undefined && /^node(js)?$/.test(path.basename(p.argv[0] ?? ''));
+}
+
+/**
+ * ffmpeg/ffprobe processes that write into or read from `dataDir` and whose parent is no Node process: what an
+ * earlier run of the service on this DATA_DIR left running when it was killed (its children went to init, or to
+ * the service manager's reaper).
  */
 function findOrphanedMedia(dataDir: string, bins: readonly string[] = []): MediaProcessInfo[] {
   const root = path.resolve(dataDir) + path.sep;
-  return mediaProcesses(bins).filter((p) => p.ppid !== process.pid && p.argv.some((a) => a.startsWith(root)));
+  return mediaProcesses(bins).filter(
+    (p) => p.ppid !== process.pid && !isNode(p.ppid) && p.argv.some((a) => a.startsWith(root)),
+  );
 }
 
 function isGone(pid: number): boolean {
