@@ -61,6 +61,8 @@ function escapeControls(text: string): string {
 }
 const hex2 = (c: string) => c.charCodeAt(0).toString(16).padStart(2, '0');
 
+const RESERVED = new Set(['time', 'level', 'msg']);
+
 /** Creates a logger. Example: `createLogger({ ...config.log, secrets: secretsOf(config) }).info('📅 BOOKING: ...')`. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const min = LEVEL_RANK[options.level ?? 'info'];
@@ -78,7 +80,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       const extra: [string, string | number | boolean | null][] = [];
       for (const [k, v] of Object.entries(fields ?? {})) {
         if (v === undefined) continue;
-        const key = capText(k, 64);
+        // A field cannot pose as the line's own time, level or message.
+        const key = RESERVED.has(k) ? `field_${k}` : capText(k, 64);
         if (typeof v !== 'string') extra.push([key, v]);
         else extra.push([key, isCredentialName(k) && v !== '' ? MASK : clean(v, MAX_FIELD_CHARS)]);
       }
