@@ -6,14 +6,21 @@
 // NORMAL does not fsync on every commit (only at checkpoints), so the baseline's autocommit inserts are not
 // dominated by fsyncs and the ratio is the honest one for the service as deployed.
 //
+// The second part times one AYO answer of 250,000 bookings (~68 MB) for one date through BookingSync (parse, then
+// chunks of 500 per transaction with a turn of the event loop between), beside the path the sync took before: the
+// whole answer parsed and upserted in one synchronous transaction. Its figures are the total time and the longest
+// event-loop block (which bounds how long the write lock is held at once, and what an actor's heartbeat must outlast).
+//
 // Run: npm run bench:sync
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { parseBookings } from '../src/ayo/index.js';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { bookingItems, parseBookings } from '../src/ayo/index.js';
 import { createBookingsRepo, openDatabase, type BookingInput, type Db } from '../src/db/index.js';
+import { createLogger } from '../src/log.js';
+import { createBookingSync } from '../src/sync/index.js';
 import { makeAyoBookings, type AyoBookingObject } from './ayo-fixture.js';
 import { fmt, median, verdict } from './stats.js';
 
@@ -146,4 +153,107 @@ function main(): void {
   }
 }
 
+const LARGE = 250_000;
+
+/** Runs `work` and answers its time and the longest event-loop block during it (ms; since `h.reset()` if it calls it). */
+async function watched(
+  work: (h: { reset(): void }) => unknown,
+): Promise<{ ms: number; longestBlockMs: number }> {
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  // The sampling timer must be running before the work starts, or a synchronous block is never sampled.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const t0 = performance.now();
+  await work(h);
+  const ms = performance.now() - t0;
+  // A synchronous path shows no delay until the loop turns again: let it turn once before reading.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  h.disable();
+  return { ms, longestBlockMs: h.max / 1e6 };
+}
+
+async function largeAnswer(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sync-large-'));
+  try {
+    const date = '2025-04-10';
+    const text = JSON.stringify({ error: false, status_code: 200, data: makeAyoBookings(LARGE, date, 1) });
+    const parseMs = median(
+      [0, 1, 2].map(() => {
+        const t0 = performance.now();
+        JSON.parse(text);
+        return performance.now() - t0;
+      }),
+    );
+
+    // Before: the whole answer parsed, then upserted in one transaction, all in one turn of the event loop.
+    const before = openDatabase(path.join(dir, 'before.sqlite'));
+    const beforeRun = await watched(() => {
+      const { bookings } = parseBookings((JSON.parse(text) as { data: unknown }).data, TIME_ZONE, LARGE);
+      const repo = createBookingsRepo(before);
+      before.transaction(() => {
+        for (const b of bookings) repo.upsert(b, '2025-04-10T01:00:00.000Z');
+      })();
+    });
+    before.close();
+
+    // Now: BookingSync with a source that parses the same text (as the client would after reading the body).
+    const db = openDatabase(path.join(dir, 'now.sqlite'));
+    const sync = createBookingSync({
+      db,
+      source: { fetchDate: () => Promise.resolve(bookingItems((JSON.parse(text) as { data: unknown }).data, LARGE)) },
+      timeZone: TIME_ZONE,
+      daysBack: 0,
+      daysAhead: 0,
+      logger: createLogger({ sink: () => undefined }),
+      now: () => new Date('2025-04-10T01:00:00.000Z'),
+    });
+    let record: Awaited<ReturnType<typeof sync.run>> | undefined;
+    const nowRun = await watched(async () => (record = await sync.run('bench')));
+    // The same again on a fresh database, its longest block measured from after the parse: the store's chunks only.
+    const db2 = openDatabase(path.join(dir, 'now2.sqlite'));
+    let histogram: { reset(): void } | undefined;
+    const storing = await watched(async (h) => {
+      histogram = h;
+      await createBookingSync({
+        db: db2,
+        source: {
+          fetchDate: async () => {
+            const items = bookingItems((JSON.parse(text) as { data: unknown }).data, LARGE);
+            await new Promise((resolve) => setTimeout(resolve, 20)); // the parse's own block is sampled, then dropped
+            histogram?.reset();
+            return items;
+          },
+        },
+        timeZone: TIME_ZONE,
+        daysBack: 0,
+        daysAhead: 0,
+        logger: createLogger({ sink: () => undefined }),
+        now: () => new Date('2025-04-10T01:00:00.000Z'),
+      }).run('bench');
+    });
+    db2.close();
+    const stored = db.prepare('SELECT count(*) AS n FROM bookings').get() as { n: number };
+    db.close();
+    if (record?.created !== LARGE || stored.n !== LARGE)
+      throw new Error(`stored ${stored.n}, created ${record?.created}`);
+
+    console.log(`\none answer of ${fmt(LARGE)} bookings (${fmt(text.length / 1e6, 1)} MB) for one date:`);
+    console.log(`JSON.parse alone: ${fmt(parseMs)} ms (median of 3)`);
+    console.log(
+      `before (parse + one transaction): ${fmt(beforeRun.ms)} ms, longest event-loop block ${fmt(beforeRun.longestBlockMs)} ms`,
+    );
+    console.log(
+      `now (BookingSync, chunks of 500): ${fmt(nowRun.ms)} ms, longest event-loop block ${fmt(nowRun.longestBlockMs)} ms ` +
+        `(JSON.parse included; the actor's heartbeat limit is 10,000 ms)`,
+    );
+    console.log(
+      `now, storing only (after the parse): longest event-loop block ${fmt(storing.longestBlockMs)} ms ` +
+        `(bounds how long one chunk holds the write lock)`,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 main();
+await largeAnswer();

@@ -41,7 +41,7 @@ export const VARIABLES = [
   v({ env: 'AYO_API_TOKEN', parse: text(), secret: true, doc: 'AYO API token' }),
   v({ env: 'AYO_VENUE_CODE', parse: noSpaces(), doc: 'AYO venue code' }),
   v({ env: 'AYO_VENUE_SECRET', parse: text(), secret: true, doc: 'AYO venue secret key; signs every request, never sent' }),
-  v({ env: 'AYO_MAX_RESPONSE_BYTES', parse: wholeNumber(65_536, 1_073_741_824), default: '4194304', doc: "largest AYO answer read, in bytes; past it the read is aborted and that call fails (`bad-answer`). A busy venue's day is ~1,100 booking objects (12 courts × 36 half-hour slots, plus cancelled and rebooked ones) of ~270 bytes each, ~300 kB: 10× that, rounded up, is 4 MiB" }),
+  v({ env: 'AYO_MAX_RESPONSE_BYTES', parse: wholeNumber(65_536, 134_217_728), default: '4194304', doc: "largest AYO answer read, in bytes; past it the read is aborted and that call fails (`bad-answer`). A busy venue's day is ~1,100 booking objects (12 courts × 36 half-hour slots, plus cancelled and rebooked ones) of ~270 bytes each, ~300 kB: 10× that, rounded up, is 4 MiB. At most 128 MiB: parsing much more would hold the sync's thread near its heartbeat limit" }),
   v({ env: 'AYO_MAX_BOOKINGS_PER_DATE', parse: wholeNumber(1, 10_000_000), default: '20000', doc: 'most bookings AYO may list for one date (a busy day is ~1,100); a longer list fails its date (`bad-answer`) and changes nothing' }),
   v({ env: 'AYO_API_TIMEOUT', parse: duration(100), default: '30s', doc: 'timeout of one AYO request' }),
   v({ env: 'AYO_RETRY_BASE_DELAY', parse: duration(), default: '1s', doc: 'first retry delay of an AYO call (doubles per attempt, capped at 30 s)' }),
