@@ -52,9 +52,4 @@ export class RecoveryGate {
     this.lastAt = nowMs;
     return true;
   }
-
-  /** The gap a recovery must keep from the last one now (for tests and logs). */
-  get gapMs(): number {
-    return this.gap;
-  }
 }
