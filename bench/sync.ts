@@ -156,9 +156,7 @@ function main(): void {
 const LARGE = 250_000;
 
 /** Runs `work` and answers its time and the longest event-loop block during it (ms; since `h.reset()` if it calls it). */
-async function watched(
-  work: (h: { reset(): void }) => unknown,
-): Promise<{ ms: number; longestBlockMs: number }> {
+async function watched(work: (h: { reset(): void }) => unknown): Promise<{ ms: number; longestBlockMs: number }> {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
   // The sampling timer must be running before the work starts, or a synchronous block is never sampled.
