@@ -11,7 +11,8 @@ let ayo: FakeAyo;
 let client: AyoClient;
 beforeAll(async () => {
   ayo = await startFakeAyo(TEST_AYO);
-  client = createAyoClient({ ...TEST_AYO, baseUrl: ayo.baseUrl, timeoutMs: 500 });
+  // Long enough for any answer on a busy machine; the tests of a timeout use a client of their own.
+  client = createAyoClient({ ...TEST_AYO, baseUrl: ayo.baseUrl, timeoutMs: 30_000 });
 });
 afterAll(() => ayo.close());
 beforeEach(() => {
@@ -88,14 +89,14 @@ describe('AYO client', () => {
   });
 
   it('a wrong secret is a permanent 403 Invalid Signature', async () => {
-    const bad = createAyoClient({ ...TEST_AYO, secret: 'wrong', baseUrl: ayo.baseUrl, timeoutMs: 500 });
+    const bad = createAyoClient({ ...TEST_AYO, secret: 'wrong', baseUrl: ayo.baseUrl, timeoutMs: 30_000 });
     const f = await failure(bad.call('GET', 'bookings', { date: '2025-04-10' }));
     expect(f).toMatchObject({ status: 403, retryable: false });
     expect(f.message).toContain('Invalid Signature');
   });
 
   it('a wrong token is a permanent 403 and never appears in the error', async () => {
-    const bad = createAyoClient({ ...TEST_AYO, token: 'not-the-token-123', baseUrl: ayo.baseUrl, timeoutMs: 500 });
+    const bad = createAyoClient({ ...TEST_AYO, token: 'not-the-token-123', baseUrl: ayo.baseUrl, timeoutMs: 30_000 });
     const f = await failure(bad.call('GET', 'bookings', { date: '2025-04-10' }));
     expect(f).toMatchObject({ status: 403, retryable: false });
     expect(f.message).not.toContain('not-the-token-123');
@@ -128,19 +129,22 @@ describe('AYO client', () => {
   );
 
   it('a slow answer within the timeout is taken; one slower than the timeout is a retryable timeout', async () => {
+    // Margins wide enough for a starved machine: 100 ms against 5 s, and 15 s against 5 s.
+    const timed = createAyoClient({ ...TEST_AYO, baseUrl: ayo.baseUrl, timeoutMs: 5_000 });
     ayo.setBookings('2025-04-10', [ayoBooking({ booking_id: 'BK/SLOW' })]);
-    ayo.fault({ kind: 'slow', delayMs: 250, times: 1 });
-    const ok = await fetchBookings(client, '2025-04-10', 'Asia/Jakarta');
+    ayo.fault({ kind: 'slow', delayMs: 100, times: 1 });
+    const ok = await fetchBookings(timed, '2025-04-10', 'Asia/Jakarta');
     expect(ok.bookings.map((b) => b.bookingId)).toEqual(['BK/SLOW']);
-    ayo.fault({ kind: 'slow', delayMs: 900, times: 1 });
-    const late = await failure(client.call('GET', 'bookings', { date: '2025-04-10' }));
+    ayo.fault({ kind: 'slow', delayMs: 15_000, times: 1 });
+    const late = await failure(timed.call('GET', 'bookings', { date: '2025-04-10' }));
     expect(late).toMatchObject({ retryable: true });
-    expect(late.message).toMatch(/timed out after 500 ms/);
+    expect(late.message).toMatch(/timed out after 5000 ms/);
   });
 
   it('a hang times out and a reset fails, both retryable, without the token in the message', async () => {
+    const timed = createAyoClient({ ...TEST_AYO, baseUrl: ayo.baseUrl, timeoutMs: 500 });
     ayo.fault({ kind: 'hang', times: 1 });
-    const hang = await failure(client.call('GET', 'bookings', { date: '2025-04-10' }));
+    const hang = await failure(timed.call('GET', 'bookings', { date: '2025-04-10' }));
     expect(hang).toMatchObject({ retryable: true });
     expect(hang.message).toMatch(/timed out after 500 ms/);
     ayo.fault({ kind: 'reset', times: 1 });
