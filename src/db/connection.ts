@@ -14,7 +14,7 @@ export type Db = Database.Database;
  * aborts the whole process (better-sqlite3 throws into a terminating isolate: WiseLibs/better-sqlite3#842). Longer
  * waits happen in JavaScript with backoff (`retryWhileBusy`), where the thread stays responsive.
  */
-export const BUSY_TIMEOUT_MS = 1_000;
+const BUSY_TIMEOUT_MS = 1_000;
 
 /** Opens (creating if needed) the database at `file` and brings its schema up to date. */
 export function openDatabase(file: string, options: { busyTimeoutMs?: number } = {}): Db {
