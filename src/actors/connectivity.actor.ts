@@ -12,12 +12,16 @@ import type {
   ConnectivitySnapshot,
 } from './connectivity.messages.js';
 
+/** How often a target's answers are reported at most. */
+const ANSWER_EVERY_MS = 5_000;
+
 runActor<ConnectivityRequest, ConnectivitySnapshot, ConnectivityEvent | DependencyAnsweredEvent, ConnectivityActorData>(
   (ctx) => {
     // The slice came through workerData: checked again on this thread, as the loader checked the environment.
     const { targets, intervalMs, timeoutMs } = checkSlice('connectivity', ctx.data);
     const tracker = new ConnectivityTracker(targets);
     const abort = new AbortController();
+    const lastAnswered = new Map<string, number>();
     let timer: NodeJS.Timeout | undefined;
     let round: Promise<void> | undefined;
 
@@ -26,8 +30,12 @@ runActor<ConnectivityRequest, ConnectivitySnapshot, ConnectivityEvent | Dependen
         targets.map(async (t) => {
           const result = await probe(t.url, timeoutMs, abort.signal);
           if (abort.signal.aborted) return;
-          if (result.ok && probeAnswered(result.status))
+          // At most one answer per target every few seconds: the runners act on one per recovery gap anyway.
+          const quiet = Date.now() - (lastAnswered.get(t.name) ?? 0) < ANSWER_EVERY_MS;
+          if (result.ok && probeAnswered(result.status) && !quiet) {
+            lastAnswered.set(t.name, Date.now());
             ctx.emit({ type: 'dependency:answered', dependency: t.name, atMs: Date.now(), via: 'probe' });
+          }
           const change = tracker.record(t.name, result);
           if (!change) return;
           if (change.online) ctx.logger.info(`🌐 CONNECTIVITY: Online - ${t.label} reachable (${t.url})`);
