@@ -154,6 +154,34 @@ describe('AYO client', () => {
   });
 });
 
+describe('AYO client: large answers', () => {
+  it('an answer over 1 MiB is parsed on a worker thread, with the same results and the same errors', async () => {
+    const many = Array.from({ length: 6_000 }, (_, i) => ayoBooking({ booking_id: `BK/${i}` })); // ~1.6 MB
+    ayo.setBookings('2025-04-10', many);
+    const parsed = await fetchBookings(client, '2025-04-10', 'Asia/Jakarta');
+    expect(parsed.skipped).toEqual([]);
+    expect(parsed.bookings.map((b) => b.bookingId)).toEqual(many.map((b) => b.booking_id));
+    expect(JSON.parse(parsed.bookings[5_999]!.rawJson)).toEqual(many[5_999]);
+    const pad = 'x'.repeat(2_000_000);
+    const cases: [string, RegExp][] = [
+      [`{"error":false,"data":["${pad}`, /answered a body that is not JSON/],
+      [JSON.stringify({ error: false, data: { pad } }), /answered data that is not a list/],
+      [JSON.stringify({ error: false, pad }), /answered without a data field/],
+      [JSON.stringify([pad]), /answered JSON that is not an object/],
+      [
+        JSON.stringify({ error: true, status_code: 500, message: 'Database busy', data: pad }),
+        /reported an error \(500\): Database busy/,
+      ],
+    ];
+    for (const [body, message] of cases) {
+      ayo.setBookingsBody('2025-04-10', body);
+      expect((await failure(fetchBookings(client, '2025-04-10', 'Asia/Jakarta'))).message).toMatch(message);
+    }
+    ayo.setBookingsBody('2025-04-10', JSON.stringify({ error: false, data: null, pad }));
+    expect(await fetchBookings(client, '2025-04-10', 'Asia/Jakarta')).toEqual({ bookings: [], skipped: [] });
+  });
+});
+
 describe('AYO client: what it does not do', () => {
   it.each([302, 307, 308])(
     'a redirect (%s) is a permanent error and is never followed: the signed request reaches no other origin',

@@ -2,6 +2,7 @@
 // Retries and the circuit breaker wrap it from outside (src/util/resilience.ts).
 
 import { isRetryableStatus, type ErrorCode } from '../errors.js';
+import { parseOffThread, type OffThreadParse } from './parse-off-thread.js';
 import { signParams, stringToSign, type AyoParams } from './signature.js';
 
 /**
@@ -83,7 +84,7 @@ export function createAyoClient(options: AyoClientOptions): AyoClient {
       // Aborted when the answer grows past the cap: the connection is dropped rather than read to its end.
       const tooLarge = new AbortController();
       let response: Response;
-      let text: string;
+      let answer: Buffer;
       try {
         response = await fetch(url, {
           method,
@@ -103,7 +104,7 @@ export function createAyoClient(options: AyoClientOptions): AyoClient {
             { code: 'bad-answer' },
           );
         }
-        text = await readCapped(response, maxBytes, tooLarge, endpoint);
+        answer = await readCapped(response, maxBytes, tooLarge, endpoint);
       } catch (e) {
         if (isAyoError(e)) throw e;
         // A caller's cancellation (shutdown) is not a failure of AYO: not retried, not counted by the breaker.
@@ -116,7 +117,7 @@ export function createAyoClient(options: AyoClientOptions): AyoClient {
           code: timeout.aborted ? 'timeout' : 'unreachable',
         });
       }
-      return parseEnvelope(endpoint, response.status, text);
+      return parseEnvelope(endpoint, response.status, await parseBody(answer, endpoint, signal));
     },
   };
 }
@@ -125,7 +126,12 @@ export function createAyoClient(options: AyoClientOptions): AyoClient {
  * Reads the body, at most `maxBytes` of it: a `Content-Length` past the cap is refused before reading, and a body
  * that grows past it while streaming is aborted there (a partner cannot make the actor buffer without bound).
  */
-async function readCapped(response: Response, maxBytes: number, abort: AbortController, endpoint: string) {
+async function readCapped(
+  response: Response,
+  maxBytes: number,
+  abort: AbortController,
+  endpoint: string,
+): Promise<Buffer> {
   const refuse = (declared?: number) => {
     abort.abort();
     const what = declared === undefined ? 'a body' : `${declared} bytes,`;
@@ -139,7 +145,7 @@ async function readCapped(response: Response, maxBytes: number, abort: AbortCont
   };
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) throw refuse(declared);
-  if (!response.body) return '';
+  if (!response.body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
@@ -147,7 +153,34 @@ async function readCapped(response: Response, maxBytes: number, abort: AbortCont
     if (total > maxBytes) throw refuse();
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks, total).toString('utf8');
+  return Buffer.concat(chunks, total);
+}
+
+/** Answers larger than this are parsed on a worker thread (a 1 MiB parse blocks for about 10 ms). */
+const OFF_THREAD_BYTES = 1024 * 1024;
+
+/** Parses the body as JSON: here when it is small, on a worker thread when it is large (see parse-off-thread.ts). */
+async function parseBody(body: Buffer, endpoint: string, signal?: AbortSignal): Promise<OffThreadParse> {
+  if (body.length <= OFF_THREAD_BYTES) {
+    try {
+      return { ok: true, json: JSON.parse(body.toString('utf8')) as unknown };
+    } catch {
+      return { ok: false };
+    }
+  }
+  try {
+    return await parseOffThread(body, signal);
+  } catch (e) {
+    if (signal?.aborted)
+      throw new AyoError(`AYO ${endpoint} call cancelled`, endpoint, false, undefined, { code: 'cancelled' });
+    throw new AyoError(
+      `AYO ${endpoint} answered a body that could not be parsed: ${(e as Error).message}`,
+      endpoint,
+      true,
+      undefined,
+      { code: 'bad-answer' },
+    );
+  }
 }
 
 function hasCredentials(url: string): boolean {
@@ -183,11 +216,9 @@ function stripUrl(e: unknown): unknown {
 }
 
 /** Checks the status and the `{error, status_code, message, data}` envelope and returns `data`. */
-function parseEnvelope(endpoint: string, status: number, text: string): unknown {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
+function parseEnvelope(endpoint: string, status: number, parsed: OffThreadParse): unknown {
+  const json = parsed.ok ? parsed.json : undefined;
+  if (!parsed.ok) {
     if (status < 200 || status >= 300) {
       throw new AyoError(`AYO ${endpoint} answered HTTP ${status}`, endpoint, isRetryableStatus(status), status);
     }
