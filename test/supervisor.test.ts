@@ -10,7 +10,7 @@ import {
   type SupervisorOptions,
 } from '../src/supervisor/index.js';
 import type { FixtureData } from './fixtures/actors/fixture.messages.js';
-import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
+import { captureLogger, tempDir, waitFor as waitForBase } from './fixtures/helpers.js';
 import { manualClock } from './fixtures/manual-clock.js';
 
 // Every worker thread the runtime spawns, until it exits: the ground truth for "stop() leaves no worker".
@@ -26,6 +26,12 @@ vi.mock('node:worker_threads', async (importOriginal) => {
   }
   return { ...orig, Worker: TrackedWorker };
 });
+
+// The machine running the suite may be loaded many times over (a worker then takes seconds from spawn to ready):
+// waits and tests get room for it. They wait for conditions, so a fast machine is not slowed down.
+vi.setConfig({ testTimeout: 180_000 });
+const waitFor = <T>(predicate: () => T | Promise<T>, what: string, timeoutMs = 60_000, everyMs?: number) =>
+  waitForBase(predicate, what, timeoutMs, everyMs);
 
 const FIXTURE = new URL('./fixtures/actors/fixture.actor.ts', import.meta.url);
 const fast = { initialMs: 20, maxMs: 200, jitter: 0 };
@@ -96,12 +102,15 @@ describe('supervisor', () => {
   });
 
   it('the start timeout applies to the start only: a ready actor outlives it', async () => {
-    const { sup, of } = supervise([spec('a', {}, { startTimeoutMs: 2_000 })]);
+    // Long enough for a worker to load its module graph on a loaded machine (several seconds), so that only what
+    // happens after the ready handshake is under test.
+    const { sup, of } = supervise([spec('a', {}, { startTimeoutMs: 8_000 })]);
     await sup.start();
     // Wait past the start timeout, through heartbeats, then the actor must still be the first incarnation.
     await waitFor(
-      () => Date.now() - Date.parse(stateOf(sup, 'a').startedAt!) > 2_500,
+      () => Date.now() - Date.parse(stateOf(sup, 'a').startedAt!) > 8_500,
       'half a second past the start timeout',
+      30_000,
     );
     expect(await sup.call('a', { type: 'echo', value: 'still here' })).toBe('still here');
     expect(of('actor:crash')).toEqual([]);
@@ -218,8 +227,8 @@ describe('supervisor', () => {
     await sup.start();
     await expect(sup.call('a', { type: 'grow' })).rejects.toMatchObject({ name: 'ActorUnavailableError' });
     expect(of('actor:crash')[0]!.reason).toMatch(/^ERR_WORKER_OUT_OF_MEMORY/);
-    await waitFor(() => of('actor:ready').length === 2, 'the restart');
-  });
+    await waitFor(() => of('actor:ready').length === 2, 'the restart', 60_000);
+  }, 120_000);
 
   it('gives up past the restart intensity and says why', async () => {
     const { sup, of, log } = supervise([spec('a', { crashAfter: 0 })], {
@@ -310,7 +319,7 @@ describe('supervisor', () => {
     const { sup, of } = supervise([spec('a'), spec('b', { crashAfter: 0 }), spec('c')], { strategy: 'rest-for-one' });
     await sup.start();
     await sup.call('b', { type: 'echo', value: 1 }).catch(() => undefined);
-    await waitFor(() => of('actor:ready').length === 5 && sup.allPermanentRunning(), 'b and c restarted');
+    await waitFor(() => of('actor:ready').length === 5 && sup.allPermanentRunning(), 'b and c restarted', 60_000);
     expect(of('actor:stop').map((s) => s.id)).toEqual(['c']);
     expect(
       of('actor:ready')
@@ -318,7 +327,7 @@ describe('supervisor', () => {
         .map((r) => r.id),
     ).toEqual(['b', 'c']);
     expect(stateOf(sup, 'a').restarts).toBe(0);
-  });
+  }, 120_000);
 
   it('rest-for-one: a child that crashes again while restarting is started once per restart; stop() ends every worker', async () => {
     const tmp = tempDir();
@@ -560,6 +569,8 @@ describe('supervisor time (a manual clock)', () => {
 describe('failure domains', () => {
   const settle = () => new Promise<void>((r) => setImmediate(r));
   const domainOf = (sup: Supervisor, name: string) => sup.domainStatus().find((d) => d.name === name)!;
+  // Generous waits: on a loaded machine a fixture actor takes seconds from spawn to ready.
+  const until = <T>(predicate: () => T | Promise<T>, what: string) => waitFor(predicate, what, 60_000);
 
   it('a domain past its intensity fails alone: the others run on, calls to it are refused, it is retried after its long backoff', async () => {
     const clock = manualClock();
@@ -580,17 +591,17 @@ describe('failure domains', () => {
     ]);
     // One restart is within the intensity; the second crash is past it.
     await sup.call('s', { type: 'echo', value: 1 }).catch(() => undefined);
-    await waitFor(() => of('actor:restart').length === 1, 'the restart');
+    await until(() => of('actor:restart').length === 1, 'the restart');
     clock.advance(0);
-    await waitFor(() => stateOf(sup, 's').state === 'running', 's running again');
+    await until(() => stateOf(sup, 's').state === 'running', 's running again');
     await sup.call('s', { type: 'echo', value: 2 }).catch(() => undefined);
-    await waitFor(() => of('domain:failed').length === 1, 'the domain failure');
+    await until(() => of('domain:failed').length === 1, 'the domain failure');
 
     expect(of('domain:failed')[0]).toMatchObject({ domain: 'sync', retryInMs: 120_000 });
     expect(of('domain:failed')[0]!.reason).toMatch(/^s crashed 2 times within 60s; last: Error: crash after 0$/);
     expect(of('supervisor:give-up')).toEqual([]);
     expect(log.lines.some((l) => l.includes('🧯 SUPERVISOR: domain sync failed'))).toBe(true);
-    await waitFor(() => stateOf(sup, 's').state === 'stopped', 's stopped');
+    await until(() => stateOf(sup, 's').state === 'stopped', 's stopped');
     expect(stateOf(sup, 's')).toMatchObject({ domain: 'sync', domainState: 'failed' });
     expect(stateOf(sup, 'rec')).toMatchObject({ state: 'running', domain: 'recording', domainState: 'running' });
     expect(domainOf(sup, 'sync')).toMatchObject({ state: 'failed', failures: 1 });
@@ -604,28 +615,28 @@ describe('failure domains', () => {
     await settle();
     expect(of('domain:retry')).toEqual([]);
     clock.advance(1);
-    await waitFor(() => of('domain:recovered').length === 1, 'the domain back');
+    await until(() => of('domain:recovered').length === 1, 'the domain back');
     expect(of('domain:retry')).toEqual([{ domain: 'sync', failures: 1 }]);
     expect(stateOf(sup, 's')).toMatchObject({ state: 'running', domainState: 'running' });
     expect(domainOf(sup, 'sync')).toMatchObject({ state: 'running', reason: null, retryAt: null });
     expect(await sup.call('s', { type: 'count' }).catch(() => 'crashed')).toBe(1);
 
     // Failing again soon after: the retry backoff doubles.
-    await waitFor(() => of('actor:restart').length === 2, 'the restart after the retry');
+    await until(() => of('actor:restart').length === 2, 'the restart after the retry');
     clock.advance(0);
-    await waitFor(() => stateOf(sup, 's').state === 'running', 's running again');
+    await until(() => stateOf(sup, 's').state === 'running', 's running again');
     await sup.call('s', { type: 'echo', value: 4 }).catch(() => undefined);
-    await waitFor(() => of('domain:failed').length === 2, 'the second failure');
+    await until(() => of('domain:failed').length === 2, 'the second failure');
     expect(of('domain:failed')[1]).toMatchObject({ domain: 'sync', retryInMs: 240_000 });
 
     // The critical domain past its intensity gives up the supervisor, as before domains.
     await sup.call('rec', { type: 'crash-async' });
-    await waitFor(() => of('actor:restart').filter((r) => r.id === 'rec').length === 1, 'rec restart');
+    await until(() => of('actor:restart').filter((r) => r.id === 'rec').length === 1, 'rec restart');
     clock.advance(0);
-    await waitFor(() => stateOf(sup, 'rec').state === 'running', 'rec running again');
+    await until(() => stateOf(sup, 'rec').state === 'running', 'rec running again');
     await sup.call('rec', { type: 'crash-async' });
     expect(await sup.gaveUp).toMatch(/^rec crashed 2 times within 60s/);
-  });
+  }, 180_000);
 
   it('a domain that cannot start does not hold up the start of the others; it comes back once its cause is gone', async () => {
     const tmp = tempDir();
@@ -647,18 +658,18 @@ describe('failure domains', () => {
       expect(of('domain:failed')[0]?.domain).toBe('sync');
       expect(of('domain:failed')[0]!.reason).toMatch(/during start-up; last: Error: crash on start #2$/);
       // It keeps failing while the cause lasts...
-      await waitFor(() => of('domain:failed').length >= 2, 'a failed retry');
+      await until(() => of('domain:failed').length >= 2, 'a failed retry');
       expect(stateOf(sup, 'rec').state).toBe('running');
       // ...and is back once the cause is gone.
       fs.writeFileSync(file, '1000000');
-      await waitFor(() => of('domain:recovered').length === 1, 'the domain back', 30_000);
+      await until(() => of('domain:recovered').length === 1, 'the domain back');
       expect(stateOf(sup, 's')).toMatchObject({ state: 'running', domainState: 'running' });
       expect(of('supervisor:give-up')).toEqual([]);
     } finally {
       await current?.stop();
       tmp.cleanup();
     }
-  });
+  }, 180_000);
 
   it('an uncaught SQLITE_BUSY keeps its name, message and code across the thread boundary', async () => {
     const tmp = tempDir();
@@ -672,7 +683,7 @@ describe('failure domains', () => {
       await sup.start();
       holder.exec('BEGIN IMMEDIATE');
       await sup.call('db', { type: 'write-uncaught' });
-      await waitFor(() => of('actor:crash').length === 1, 'the crash');
+      await until(() => of('actor:crash').length === 1, 'the crash');
       holder.exec('ROLLBACK');
       // On main, Node's copy of the error arrived as `{ code }`: "SQLITE_BUSY: undefined".
       expect(of('actor:crash')[0]!.reason).toBe('SqliteError: database is locked (SQLITE_BUSY)');
@@ -681,5 +692,5 @@ describe('failure domains', () => {
       holder.close();
       tmp.cleanup();
     }
-  });
+  }, 180_000);
 });
