@@ -90,6 +90,7 @@ const JSON_CREDENTIAL = new RegExp(
 );
 // `Authorization: Bearer x`, `Basic x`.
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{4,}/g;
+const AUTH_WORD = /\b(?:Bearer|Basic)\s/;
 
 /**
  * Removes from `text` every secret this thread knows (and `extra`), in every form, plus URL passwords, values of
@@ -100,14 +101,18 @@ export function redact(text: string, extra: readonly string[] = []): string {
   if (text === '') return text;
   const secrets = patternOf(extra);
   let out = secrets ? text.replace(secrets, MASK) : text;
-  out = out.replace(URL_USERINFO, (_m, scheme: string, user: string) => `${scheme}${user}:${MASK}@`);
-  out = out.replace(QUERY_CREDENTIAL, (m, lead: string, name: string, value: string) =>
-    value === MASK ? m : `${lead}${name}${MASK}`,
-  );
-  out = out.replace(JSON_CREDENTIAL, (m, head: string, _q: string, value: string) =>
-    value === MASK ? m : `${head}${MASK}`,
-  );
-  return out.replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${MASK}`);
+  // Each pattern below runs only on a text holding what it needs: most texts (names, dates, statuses) skip them all.
+  if (out.includes('://') && out.includes('@'))
+    out = out.replace(URL_USERINFO, (_m, scheme: string, user: string) => `${scheme}${user}:${MASK}@`);
+  if (CREDENTIAL_PARAM.test(out)) {
+    out = out.replace(QUERY_CREDENTIAL, (m, lead: string, name: string, value: string) =>
+      value === MASK ? m : `${lead}${name}${MASK}`,
+    );
+    out = out.replace(JSON_CREDENTIAL, (m, head: string, _q: string, value: string) =>
+      value === MASK ? m : `${head}${MASK}`,
+    );
+  }
+  return AUTH_WORD.test(out) ? out.replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${MASK}`) : out;
 }
 
 // A field or property whose very name says it holds a credential (but not `objectKey` or `keyPrefix`).
@@ -116,8 +121,15 @@ const CREDENTIAL_NAME =
 
 /** Whether a field named `name` holds a credential by its name alone (`password`, `api_key`, `X-Signature`). */
 export function isCredentialName(name: string): boolean {
-  return CREDENTIAL_NAME.test(name) || /(?:Password|Token|Secret|ApiKey|AccessKey|Signature)$/.test(name);
+  let known = credentialNames.get(name);
+  if (known === undefined) {
+    known = CREDENTIAL_NAME.test(name) || /(?:Password|Token|Secret|ApiKey|AccessKey|Signature)$/.test(name);
+    // Field names are few (an answer's keys, a log line's fields): remembered, within a bound.
+    if (credentialNames.size < 10_000) credentialNames.set(name, known);
+  }
+  return known;
 }
+const credentialNames = new Map<string, boolean>();
 
 /**
  * {@link redact} over a JSON-like value: every string in it, and the whole value of a property named like a
