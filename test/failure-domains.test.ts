@@ -77,10 +77,14 @@ describe('failure domains in the running service', () => {
     let gaveUp = false;
     void service!.gaveUp.then(() => (gaveUp = true));
 
-    const failed = await waitFor(async () => {
-      const r = await get('/api/actors');
-      return domain(r.body, 'sync')?.state === 'failed' ? r.body : undefined;
-    }, 'the sync domain failed');
+    const failed = await waitFor(
+      async () => {
+        const r = await get('/api/actors');
+        return domain(r.body, 'sync')?.state === 'failed' ? r.body : undefined;
+      },
+      'the sync domain failed',
+      60_000,
+    );
     expect(actor(failed, 'sync')).toMatchObject({ domain: 'sync', domainState: 'failed' });
     expect(domain(failed, 'sync').reason).toMatch(/^sync crashed 3 times within 60s during start-up/);
     expect(domain(failed, 'sync').retryAt).toMatch(/Z$/);
@@ -90,7 +94,15 @@ describe('failure domains in the running service', () => {
       children: ['recorder:CAM_A'],
     });
     expect(actor(failed, 'recorder:CAM_A')).toMatchObject({ domain: 'recording', state: 'running' });
-    const ready = await get('/readyz');
+    // Polled: between two failed retries the domain is briefly `retrying` (its actor starting).
+    const ready = await waitFor(
+      async () => {
+        const r = await get('/readyz');
+        return r.body.message?.startsWith('not ready: domain sync failed') ? r : undefined;
+      },
+      '/readyz naming the failed domain',
+      60_000,
+    );
     expect(ready.status).toBe(503);
     expect(ready.body.message).toMatch(/^not ready: domain sync failed \(sync crashed 3 times/);
     expect(await metric('venue_recorder_domain_failed{domain="sync"} 1')).toBe(true);
@@ -99,11 +111,11 @@ describe('failure domains in the running service', () => {
 
     // The cameras record and the index grows, /healthz answers, while the domain's retries keep failing.
     const before = segmentRows(config);
-    await waitFor(() => segmentRows(config) >= before + 3, 'the segment index growing', 30_000);
+    await waitFor(() => segmentRows(config) >= before + 3, 'the segment index growing', 60_000);
     await waitFor(
       () => log.lines.filter((l) => l.includes('domain sync failed')).length >= 2,
       'a failed retry',
-      30_000,
+      60_000,
     );
     expect((await get('/healthz')).status).toBe(200);
     const cams = (await get('/api/cameras')).body.data;
@@ -120,7 +132,7 @@ describe('failure domains in the running service', () => {
       'the sync domain back',
       60_000,
     );
-    await waitFor(async () => (await get('/readyz')).status === 200, 'ready again', 30_000);
+    await waitFor(async () => (await get('/readyz')).status === 200, 'ready again', 60_000);
     expect(await metric('venue_recorder_domain_failed{domain="sync"} 0')).toBe(true);
     expect(log.lines.some((l) => l.includes('✅ SUPERVISOR: domain sync is running again'))).toBe(true);
     expect(gaveUp).toBe(false);
@@ -145,7 +157,7 @@ describe('failure domains in the running service', () => {
     void service!.gaveUp.then(() => (gaveUp = true));
     const holder = new Database(config.dbPath);
     try {
-      await waitFor(() => segmentRows(config) >= 2, 'recording');
+      await waitFor(() => segmentRows(config) >= 2, 'recording', 60_000);
       holder.exec('BEGIN IMMEDIATE');
       const failed = await waitFor(
         async () => {
@@ -153,13 +165,21 @@ describe('failure domains in the running service', () => {
           return domain(r.body, 'delivery')?.state === 'failed' ? r.body : undefined;
         },
         'the delivery domain failed',
-        30_000,
+        60_000,
       );
       expect(domain(failed, 'delivery').reason).toMatch(/SqliteError: database is locked \(SQLITE_BUSY\)$/);
       expect(domain(failed, 'delivery').children).toEqual(['video', 'unguarded-writer']);
-      await waitFor(async () => actor((await get('/api/actors')).body, 'video').state === 'stopped', 'video stopped');
+      await waitFor(
+        async () => actor((await get('/api/actors')).body, 'video').state === 'stopped',
+        'video stopped',
+        60_000,
+      );
       expect((await get('/healthz')).status).toBe(200);
-      expect((await get('/readyz')).body.message).toMatch(/^not ready: domain delivery failed/);
+      await waitFor(
+        async () => (await get('/readyz')).body.message?.startsWith('not ready: domain delivery failed'),
+        '/readyz naming the failed domain',
+        60_000,
+      );
       expect(actor((await get('/api/actors')).body, 'recorder:CAM_A')).toMatchObject({
         state: 'running',
         restarts: 0,
@@ -169,7 +189,7 @@ describe('failure domains in the running service', () => {
       holder.exec('ROLLBACK');
 
       // The segments recorded under the lock are indexed once it goes, and recording goes on.
-      await waitFor(() => segmentRows(config) >= during + 3, 'the segment index growing', 30_000);
+      await waitFor(() => segmentRows(config) >= during + 3, 'the segment index growing', 60_000);
       expect(log.lines.some((l) => /recorder CAM_A: .*the database lock was released after \d+ ms/.test(l))).toBe(true);
       await waitFor(
         async () => {
@@ -179,7 +199,7 @@ describe('failure domains in the running service', () => {
         'the delivery domain back',
         60_000,
       );
-      await waitFor(async () => (await get('/readyz')).status === 200, 'ready again', 30_000);
+      await waitFor(async () => (await get('/readyz')).status === 200, 'ready again', 60_000);
       expect(await metric('venue_recorder_domain_failed{domain="delivery"} 0')).toBe(true);
       expect(gaveUp).toBe(false);
     } finally {
