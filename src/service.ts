@@ -48,6 +48,10 @@ const FORWARDED = {
   'booking:changed': true,
   'booking:vanished': true,
   'recorder:state': true,
+  // A dependency's answers: the delivery actors bring forward work that waited after its failures.
+  'dependency:answered': true,
+  'ayo:call': true,
+  'sync:run': true,
 } as const satisfies Record<ForwardedEvent['type'], true>;
 
 const isForwarded = (event: ActorEvent): event is ForwardedEvent => Object.hasOwn(FORWARDED, event.type);
