@@ -116,6 +116,10 @@ describe('a database lock held for a minute by another connection', () => {
             expect(r.status).toBe(503);
             expect(r.body.message).toBe('not ready: database is locked by another connection (writes wait for it)');
           }
+          // The main thread's reads (WAL readers are not blocked by a writer) answer too: the API and the scrape.
+          expect((await api('/api/cameras')).body.data[0]).toMatchObject({ name: 'CAM_50', state: 'recording' });
+          expect((await api('/api/videos')).status).toBe(200);
+          expect((await fetch(`${service.url}/metrics`, { signal: AbortSignal.timeout(60_000) })).status).toBe(200);
           await new Promise((r) => setTimeout(r, 1_000));
         }
         expect((await api(`/api/videos/${uid}`)).status).toBe(404); // nothing could be written yet
@@ -152,7 +156,7 @@ describe('a database lock held for a minute by another connection', () => {
         actors.data.map((a: any) => [a.id, 'running', 0]),
       );
       expect(actors.domains.every((d: any) => d.state === 'running')).toBe(true);
-      await waitFor(async () => (await api('/readyz')).status === 200, 'ready again', 30_000);
+      await waitFor(async () => (await api('/readyz')).status === 200, 'ready again', 60_000);
 
       // Every segment the camera wrote under the lock is indexed (its row written once the lock went), and no gap
       // was recorded: the camera never stopped.

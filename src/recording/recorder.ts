@@ -64,6 +64,7 @@ export function createRecorder(deps: RecorderDeps) {
   const backoff = deps.backoff ?? { initialMs: 1_000, maxMs: 60_000 };
   const incoming = path.join(deps.recordingsDir, camera.name, '.incoming');
   const segmentMs = deps.segmentSeconds * 1000;
+  const watchdogMs = Math.max(100, segmentMs / 4);
   let proc: MediaProcess | undefined;
   let anchor: number | undefined;
   let launchedAt = 0;
@@ -235,7 +236,15 @@ export function createRecorder(deps: RecorderDeps) {
     restartTimer = setTimeout(launch, delayMs);
   }
 
+  let lastTick = Date.now();
   function checkStall(): void {
+    // A tick that comes late means this thread was blocked (a database write waiting out a lock's busy timeout):
+    // ffmpeg's lines of that while are still unread, so its silence is this thread's, not the camera's. Real time,
+    // not `now`: it measures this thread, not the recording.
+    const tick = Date.now();
+    const late = tick - lastTick > 3 * watchdogMs;
+    lastTick = tick;
+    if (late) return;
     if (!proc || stallReason) return;
     const running = lastSegmentAt !== null && lastSegmentAt > launchedAt;
     const silentMs = now() - (running ? lastSegmentAt! : launchedAt);
@@ -260,7 +269,8 @@ export function createRecorder(deps: RecorderDeps) {
         );
       }
       emit({ type: 'recorder:state', camera: camera.name, state, reason: null });
-      watchdog = setInterval(checkStall, Math.max(100, segmentMs / 4));
+      lastTick = Date.now();
+      watchdog = setInterval(checkStall, watchdogMs);
       launch();
     },
     /**
