@@ -6,13 +6,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { createVideosRepo, openDatabase, type Db } from '../src/db/index.js';
 import { createVideoLifecycle } from '../src/pipeline/index.js';
-import { tempDir } from './fixtures/helpers.js';
+import { startService } from '../src/service.js';
+import { captureLogger, tempDir } from './fixtures/helpers.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0).reverse()) c();
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 /**
@@ -31,7 +33,7 @@ async function holdWriteLock(file: string, holdMs: number): Promise<{ done: Prom
     db.close();
   `;
   const child: ChildProcess = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  cleanups.push(() => child.kill('SIGKILL'));
+  cleanups.push(() => void child.kill('SIGKILL'));
   const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (b: Buffer) => {
@@ -48,7 +50,7 @@ describe("a write that meets another connection's write lock", () => {
     cleanups.push(tmp.cleanup);
     const file = path.join(tmp.dir, 'db.sqlite');
     const db: Db = openDatabase(file);
-    cleanups.push(() => db.close());
+    cleanups.push(() => void db.close());
     const lifecycle = createVideoLifecycle({ db, jobDelays: { cut: [1_000], upload: [1_000], notify: [1_000] } });
     const uid = 'BK-1_CAM_A_20250410210000';
     lifecycle.create({
@@ -61,11 +63,39 @@ describe("a write that meets another connection's write lock", () => {
       window_end_ms: Date.UTC(2025, 3, 10, 13),
     });
 
-    // The other process commits a write 1.5 s after it took the lock, well within the 5 s busy timeout.
-    const holder = await holdWriteLock(file, 1_500);
+    // The other process commits a write 600 ms after it took the lock, within the connection's 1 s busy timeout.
+    const holder = await holdWriteLock(file, 600);
     const r = lifecycle.apply(uid, 'cut:start');
     expect(r.moved).toBe(true);
     expect(createVideosRepo(db).get(uid)?.status).toBe('processing');
     await holder.done;
+  });
+});
+
+describe('an operator request while another connection holds the database', () => {
+  it('is answered 503 with a reason and Retry-After, not a 500, and goes through once the lock is gone', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.cleanup);
+    const service = await startService(
+      loadConfig({ PORT: '0', DATA_DIR: tmp.dir, MIN_FREE_DISK_MB: '0', CAMERAS: '[]' }),
+      captureLogger().logger,
+    );
+    cleanups.push(() => service.stop());
+    const retry = () =>
+      fetch(`${service.url}/api/queue/4242/retry`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+
+    const holder = await holdWriteLock(path.join(tmp.dir, 'venue-recorder.db'), 4_000);
+    const busy = await retry();
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('2');
+    expect(((await busy.json()) as { message: string }).message).toMatch(/locked by another connection/);
+    await holder.done;
+
+    const after = await retry();
+    expect(after.status).toBe(404);
   });
 });

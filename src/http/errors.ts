@@ -2,6 +2,7 @@
 
 import { createError, setResponseHeader, setResponseStatus, type H3Error, type H3Event } from 'h3';
 import { describeError, errorCode, type ErrorCode } from '../errors.js';
+import { isBusyError } from '../db/busy.js';
 import type { Logger } from '../log.js';
 import { redact } from '../redact.js';
 
@@ -64,7 +65,12 @@ export function createErrorResponder(logger: Logger) {
       if (status === 404) message = `Not found: ${event.method} ${event.path.split('?')[0]}`;
       else if (status === 405) message = `Method ${event.method} not allowed on ${event.path.split('?')[0]}`;
       else if (status < 500 && !error.unhandled) message = error.statusMessage || 'Bad request';
-      else {
+      else if (isBusyError(error.cause ?? error)) {
+        // Another connection holds the database (an operator's sqlite3, a backup): the request may simply be repeated.
+        status = 503;
+        message = 'The database is locked by another connection; try again in a moment';
+        setResponseHeader(event, 'retry-after', 2);
+      } else {
         status = 500;
         message = 'Internal server error';
         logger.error(
