@@ -17,6 +17,7 @@ import {
 } from '../sync/index.js';
 import { createResilience } from '../util/resilience.js';
 import { localDateOf } from '../util/venue-time.js';
+import { startupWhileBusy } from './startup-busy.js';
 import type { SyncActorData, SyncActorEvent, SyncNotification, SyncReply, SyncRequest } from './sync.messages.js';
 
 runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification>(async (ctx) => {
@@ -24,10 +25,7 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification
   const d = checkSlice('sync', ctx.data);
   // A lock held elsewhere (an operator's sqlite3, a backup) delays the start, it does not crash it. Each attempt and
   // each write blocks the thread for at most 1 s, well within the heartbeat, before it backs off and tries again.
-  const db = await retryWhileBusy(() => openDatabase(d.dbPath, { busyTimeoutMs: 1_000 }), {
-    what: 'sync: open the database',
-    logger: ctx.logger,
-  });
+  const db = await startupWhileBusy(ctx, 'open the database', () => openDatabase(d.dbPath, { busyTimeoutMs: 1_000 }));
   let lastRetentionDate: string | undefined;
   let retention: Promise<void> | undefined;
   // A held database lock (an operator's sqlite3, a backup) delays the retention; it never fails the actor's start,
