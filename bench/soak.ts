@@ -172,6 +172,8 @@ const pid = child.pid!;
 let url: string | undefined;
 const counts = { lines: 0, warn: 0, error: 0 };
 const lastLines: string[] = [];
+// The error lines themselves (the first 20), printed with the summary: a soak that logs errors says which.
+const errorLines: string[] = [];
 let buf = '';
 child.stdout.on('data', (chunk: Buffer) => {
   buf += chunk.toString('utf8');
@@ -180,7 +182,7 @@ child.stdout.on('data', (chunk: Buffer) => {
   for (const l of lines) {
     counts.lines++;
     if (/"level":"warn"|\bWARN\b/.test(l)) counts.warn++;
-    if (/"level":"error"|\bERROR\b/.test(l)) counts.error++;
+    if (/"level":"error"|\bERROR\b/.test(l) && ++counts.error <= 20) errorLines.push(l);
     url ??= /listening on (http:\/\/[^\s"]+)/.exec(l)?.[1];
     lastLines.push(l);
     if (lastLines.length > 50) lastLines.shift();
@@ -285,6 +287,7 @@ console.log(
   `- videos delivered (ready): ${last.ready}; jobs waiting at the end: ${last.waiting}; bucket ${fmt(mb(objects), 1)} MB`,
 );
 console.log(`- log lines ${counts.lines} (warnings ${counts.warn}, errors ${counts.error})`);
+for (const l of errorLines) console.log(`  ${l}`);
 fs.rmSync(tmp, { recursive: true, force: true });
 if (!alive) {
   console.log(lastLines.join('\n'));
