@@ -185,6 +185,12 @@ describe('failure domains in the running service', () => {
         restarts: 0,
         domainState: 'running',
       });
+      // The lock is held until the recorder has met it (a segment closed under it), however fast the domain failed.
+      await waitFor(
+        () => log.lines.some((l) => /recorder CAM_A: .*locked by another connection/.test(l)),
+        'the recorder to meet the lock',
+        60_000,
+      );
       const during = segmentRows(config);
       holder.exec('ROLLBACK');
 
