@@ -11,7 +11,10 @@ const API_KEY = 'actors-test-key-0123456789';
 const FIXTURE = new URL('./fixtures/actors/fixture.actor.ts', import.meta.url);
 
 async function http(url: string, method = 'GET', key: string | null = API_KEY) {
-  const res = await fetch(url, { method, headers: key ? { Authorization: `Bearer ${key}` } : {} });
+  const headers: Record<string, string> = key ? { Authorization: `Bearer ${key}` } : {};
+  // State changes are JSON (the HTTP edge refuses anything else with 415), even without a body.
+  if (method !== 'GET') headers['content-type'] = 'application/json';
+  const res = await fetch(url, { method, headers });
   return { status: res.status, body: (await res.json()) as any };
 }
 

@@ -163,7 +163,9 @@ describe('a web page in the venue browser', () => {
         return { status: r.status, body: (await r.json()) as { message?: string; data?: unknown } };
       });
       expect(plain.status).toBe(415);
-      expect(plain.body.message).toBe('Unsupported Content-Type "text/plain": send the body as application/json');
+      expect(plain.body.message).toBe(
+        'Unsupported Content-Type "text/plain": state changes are sent as application/json (an empty body is fine)',
+      );
       const fetchesBefore = ayo.bookingCalls().length;
       const json = await page.evaluate(async () => {
         const r = await fetch('/api/sync', {

@@ -229,19 +229,22 @@ describe('Host, Origin and Content-Type', () => {
     ['multipart/form-data; boundary=x', '--x--'],
     [undefined, '{"field_id": 1}'],
     ['text/plain', undefined],
+    [undefined, undefined],
   ])('refuses a POST whose Content-Type is %s with 415', async (type, body) => {
     const headers: Record<string, string> = { host: '127.0.0.1' };
     if (type) headers['content-type'] = type;
     for (const p of ['/api/sync', '/api/request-booking-video']) {
       const r = await request('POST', p, headers, body);
       expect(r.status).toBe(415);
-      expect(r.body.message).toMatch(/^Unsupported Content-Type ".*": send the body as application\/json$/);
+      expect(r.body.message).toMatch(
+        /^Unsupported Content-Type ".*": state changes are sent as application\/json \(an empty body is fine\)$/,
+      );
     }
     expect(syncCalls).toEqual([]);
     expect(clipCalls.filter((f) => f === 1)).toEqual([]);
   });
 
-  it('takes a same-origin JSON POST, and a bodiless one without a type (curl -X POST)', async () => {
+  it('takes a same-origin JSON POST, and a bodiless one that says it is JSON', async () => {
     const same = await request(
       'POST',
       '/api/sync',
@@ -253,7 +256,11 @@ describe('Host, Origin and Content-Type', () => {
       '{}',
     );
     expect(same.status).toBe(200);
-    const bare = await request('POST', '/api/sync', { host: `127.0.0.1:${server.port}`, 'content-length': '0' });
+    const bare = await request('POST', '/api/sync', {
+      host: `127.0.0.1:${server.port}`,
+      'content-type': 'application/json',
+      'content-length': '0',
+    });
     expect(bare.status).toBe(200);
     expect(syncCalls).toHaveLength(2);
   });

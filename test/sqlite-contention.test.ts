@@ -91,7 +91,7 @@ describe('a database lock held for a minute by another connection', () => {
       ]);
       await waitFor(
         async () => {
-          await api('/api/sync', { method: 'POST' });
+          await api('/api/sync', { method: 'POST', headers: { 'content-type': 'application/json' } });
           return (await api('/api/bookings/BK/LOCK/1')).status === 200;
         },
         'the booking synced',

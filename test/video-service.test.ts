@@ -105,7 +105,7 @@ beforeAll(async () => {
   // A sync still running from the start-up would answer for this one too: sync until both bookings are stored.
   await waitFor(
     async () => {
-      await api('/api/sync', { method: 'POST' });
+      await post('/api/sync', {});
       return (
         (await api('/api/bookings/BK/SHORT/1')).status === 200 && (await api('/api/bookings/BK/LONG/1')).status === 200
       );
@@ -260,7 +260,7 @@ describe('videos in the running service', () => {
 
   it('cancels the videos of a booking AYO cancels', async () => {
     publish([shortBooking({ status: 'CANCELLED' }), longBooking()]);
-    await api('/api/sync', { method: 'POST' });
+    await post('/api/sync', {});
     const v = await waitFor(
       async () => {
         const r = await api('/api/videos?booking_id=BK/SHORT/1');

@@ -9,7 +9,7 @@ import { httpError } from './errors.js';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Whether the request announces a body (a length above zero, or chunked transfer). */
-export function hasBody(req: IncomingMessage): boolean {
+function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }

@@ -6,7 +6,6 @@
 
 import type { H3Event } from 'h3';
 import { isLoopbackHost } from '../config.js';
-import { hasBody } from './body-limit.js';
 import { httpError, quote } from './errors.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -73,14 +72,15 @@ export function createBrowserGuard(opts: BrowserGuardOptions) {
     if (origin !== undefined && authorityOf(origin) !== authorityOf(`http://${hostHeader}`)) {
       throw httpError(403, `Cross-origin request refused: Origin ${quote(origin)} is not this service`);
     }
-    // A body is JSON or nothing: a form or a CORS "simple request" (text/plain, no type) cannot send JSON. A request
-    // without a body and without a type (curl -X POST) carries nothing to misread; a browser adds an Origin to it.
+    // Every state change says it is JSON, with a body or without: a form or a CORS "simple request" (text/plain, no
+    // type) cannot, so a page on another origin cannot make one even where the Origin check would not see it.
     const type = event.node.req.headers['content-type'];
-    if (type !== undefined || hasBody(event.node.req)) {
-      const media = (type ?? '').split(';')[0]!.trim().toLowerCase();
-      if (media !== 'application/json') {
-        throw httpError(415, `Unsupported Content-Type ${quote(media || '(none)')}: send the body as application/json`);
-      }
+    const media = (type ?? '').split(';')[0]!.trim().toLowerCase();
+    if (media !== 'application/json') {
+      throw httpError(
+        415,
+        `Unsupported Content-Type ${quote(media || '(none)')}: state changes are sent as application/json (an empty body is fine)`,
+      );
     }
   };
 }
