@@ -63,7 +63,9 @@ export function parseCameras(text: string, source: string): { cameras: CameraCon
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { cameras: [], problems: [`${source} is not valid JSON: ${(e as Error).message}`] };
+    // Only where it breaks: from Node 22 on, the parser's message quotes the text, which holds camera passwords.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    return { cameras: [], problems: [`${source} is not valid JSON${at ? ` (at character ${at})` : ''}`] };
   }
   if (!Array.isArray(raw)) return { cameras: [], problems: [`${source} must be a JSON array of cameras`] };
   const cameras: CameraConfig[] = [];
