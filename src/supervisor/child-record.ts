@@ -1,7 +1,7 @@
 // What the supervisor keeps per child and per restart in flight (internal to the supervisor).
 
 import type { ActorHandle } from './actor-handle.js';
-import type { ChildSpec, ChildState, DomainState } from './child-spec.js';
+import type { ChildSpec, ChildState, ChildStatus, DomainState } from './child-spec.js';
 import type { ClockTimer } from './clock.js';
 import type { BackoffOptions, IntensityOptions, IntensityWindow } from './restart-policy.js';
 
@@ -60,8 +60,18 @@ export interface Child {
   waiters: (() => void)[];
 }
 
+/** Fresh records of the children, in order; their ids must be unique. */
+export function newChildren(specs: readonly ChildSpec[]): Child[] {
+  const ids = new Set<string>();
+  for (const c of specs) {
+    if (ids.has(c.id)) throw new Error(`duplicate child id ${c.id}`);
+    ids.add(c.id);
+  }
+  return specs.map(newChild);
+}
+
 /** A fresh record of a child that has not started yet. */
-export function newChild(spec: ChildSpec): Child {
+function newChild(spec: ChildSpec): Child {
   return {
     spec,
     domain: spec.domain ?? 'default',
@@ -80,3 +90,18 @@ export function newChild(spec: ChildSpec): Child {
 
 /** Whether the child has a worker that has not exited. */
 export const live = (c: Child): boolean => c.handle !== undefined && !c.handle.ended;
+
+/** A child's state as data (`GET /api/actors`), with its domain's state. */
+export function childStatusOf(c: Child, domainState: DomainState): ChildStatus {
+  return {
+    id: c.spec.id,
+    state: c.state,
+    domain: c.domain,
+    domainState,
+    restart: c.spec.restart,
+    restarts: c.restarts,
+    lastError: c.lastError,
+    startedAt: c.startedAt === null ? null : new Date(c.startedAt).toISOString(),
+    lastHeartbeat: c.handle && c.state === 'running' ? new Date(c.handle.lastHeartbeat).toISOString() : null,
+  };
+}

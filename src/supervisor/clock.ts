@@ -20,3 +20,17 @@ export const realClock: Clock = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout | undefined),
 };
+
+/** `promise`, or a rejection with `onTimeout()` after `ms` of `clock` (its timer is cleared either way). */
+export async function withTimeout<T>(
+  clock: Clock,
+  promise: Promise<T>,
+  ms: number,
+  onTimeout: () => Error,
+): Promise<T> {
+  let timer: ClockTimer;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = clock.setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clock.clearTimeout(timer));
+}

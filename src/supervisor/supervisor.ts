@@ -5,12 +5,13 @@
 
 import { PermanentError } from '../errors.js';
 import { ActorHandle, ActorUnavailableError, type ExitInfo } from './actor-handle.js';
-import { live, newChild, type Child, type Domain, type Restart } from './child-record.js';
+import { childStatusOf, live, newChildren, type Child, type Domain, type Restart } from './child-record.js';
 import type { ChildState, ChildStatus, DomainStatus } from './child-spec.js';
-import { realClock, type Clock, type ClockTimer } from './clock.js';
+import { realClock, withTimeout, type Clock } from './clock.js';
 import { TypedEmitter } from './events.js';
 import { logSupervisorEvents } from './event-log.js';
-import { IntensityWindow, restartDelay, type BackoffOptions } from './restart-policy.js';
+import { domainsOf, domainStatusOf, freshBudgets, iso, markFailed, recordCrash } from './domain.js';
+import { restartDelay, type BackoffOptions } from './restart-policy.js';
 import type { SupervisorEvents } from './supervisor-events.js';
 import type { SupervisorOptions } from './supervisor-options.js';
 
@@ -27,7 +28,7 @@ export class Supervisor<
   /** Resolves with the reason when the supervisor gives up; the process should then exit non-zero. */
   readonly gaveUp: Promise<string>;
   private readonly children: Child[];
-  private readonly domains = new Map<string, Domain>();
+  private readonly domains: Map<string, Domain>;
   private readonly backoff: BackoffOptions;
   private readonly clock: Clock;
   /** Restarts in flight (so that stop() can cancel their backoff). */
@@ -39,41 +40,9 @@ export class Supervisor<
   private resolveGaveUp!: (reason: string) => void;
 
   constructor(private readonly options: SupervisorOptions) {
-    const ids = new Set<string>();
-    for (const c of options.children) {
-      if (ids.has(c.id)) throw new Error(`duplicate child id ${c.id}`);
-      ids.add(c.id);
-    }
-    this.children = options.children.map(newChild);
+    this.children = newChildren(options.children);
     this.clock = options.clock ?? realClock;
-    const intensity = options.intensity ?? { maxRestarts: 5, withinMs: 60_000 };
-    const startupIntensity = options.startupIntensity ?? { maxRestarts: 3, withinMs: 60_000 };
-    const retry = options.domainRetry ?? { initialMs: 120_000, maxMs: 900_000, jitter: 0.2 };
-    for (const child of this.children) {
-      let d = this.domains.get(child.domain);
-      if (!d) {
-        const o = options.domains?.[child.domain] ?? {};
-        const own = { intensity: o.intensity ?? intensity, startupIntensity: o.startupIntensity ?? startupIntensity };
-        d = {
-          name: child.domain,
-          critical: o.critical ?? child.domain === 'default',
-          children: [],
-          ...own,
-          window: new IntensityWindow(own.intensity),
-          startupWindow: new IntensityWindow(own.startupIntensity),
-          retry: o.retry ?? retry,
-          state: 'running',
-          failures: 0,
-          reason: null,
-          failedAt: null,
-          retryAt: null,
-          recoveredAt: null,
-          timer: undefined,
-        };
-        this.domains.set(child.domain, d);
-      }
-      d.children.push(child);
-    }
+    this.domains = domainsOf(this.children, options);
     this.backoff = options.backoff ?? { initialMs: 100, maxMs: 30_000, jitter: 0.2 };
     this.gaveUp = new Promise((r) => {
       this.resolveGaveUp = r;
@@ -127,16 +96,12 @@ export class Supervisor<
     if (child.state !== 'running') {
       if (this.stopping || (child.state === 'stopped' && !child.pending))
         throw new ActorUnavailableError(`actor ${id} is ${child.state}`);
-      let timer: ClockTimer;
-      await Promise.race([
+      await withTimeout(
+        this.clock,
         this.whenRunning(child),
-        new Promise((_, reject) => {
-          timer = this.clock.setTimeout(
-            () => reject(new ActorUnavailableError(`actor ${id} is ${child.state}`)),
-            opts.waitMs ?? 5_000,
-          );
-        }),
-      ]).finally(() => this.clock.clearTimeout(timer));
+        opts.waitMs ?? 5_000,
+        () => new ActorUnavailableError(`actor ${id} is ${child.state}`),
+      );
     }
     if (!child.handle || child.state !== 'running') throw new ActorUnavailableError(`actor ${id} is ${child.state}`);
     return child.handle.call<Reply>(request, opts.timeoutMs);
@@ -165,31 +130,12 @@ export class Supervisor<
 
   /** Every child's state as data. */
   status(): ChildStatus[] {
-    return this.children.map((c) => ({
-      id: c.spec.id,
-      state: c.state,
-      domain: c.domain,
-      domainState: this.domainOf(c).state,
-      restart: c.spec.restart,
-      restarts: c.restarts,
-      lastError: c.lastError,
-      startedAt: c.startedAt === null ? null : new Date(c.startedAt).toISOString(),
-      lastHeartbeat: c.handle && c.state === 'running' ? new Date(c.handle.lastHeartbeat).toISOString() : null,
-    }));
+    return this.children.map((c) => childStatusOf(c, this.domainOf(c).state));
   }
 
   /** Every failure domain's state as data, in the order of their first child. */
   domainStatus(): DomainStatus[] {
-    return [...this.domains.values()].map((d) => ({
-      name: d.name,
-      state: d.state,
-      critical: d.critical,
-      children: d.children.map((c) => c.spec.id),
-      failures: d.failures,
-      reason: d.state === 'running' ? null : d.reason,
-      failedAt: d.state === 'running' ? null : iso(d.failedAt),
-      retryAt: d.state === 'failed' ? iso(d.retryAt) : null,
-    }));
+    return [...this.domains.values()].map(domainStatusOf);
   }
 
   /** True while every permanent child is running and the supervisor is neither stopping nor given up. */
@@ -283,14 +229,13 @@ export class Supervisor<
     if (info.expected || this.stopping || this.giveUpReason) return;
     const spec = child.spec;
     const domain = this.domainOf(child);
+    child.lastError = info.reason;
     if (domain.state === 'failed') {
       // A worker of a failed domain that ended while the domain was being stopped: it waits for the domain's retry.
-      child.lastError = info.reason;
       this.setState(child, 'stopped');
       return;
     }
     const duringStartup = !info.wasReady;
-    child.lastError = info.reason;
     this.setState(child, 'crashed');
     this.events.emit('actor:crash', { id: spec.id, reason: info.reason, duringStartup });
 
@@ -317,11 +262,8 @@ export class Supervisor<
     const interrupted = dependents.filter((c) => live(c) && !(c.pending && c.spawnedBy !== c.pending));
 
     const now = this.clock.now();
-    const budget = duringStartup ? domain.startupWindow : domain.window;
-    const limits = duringStartup ? domain.startupIntensity : domain.intensity;
-    const during = duringStartup ? ' during start-up' : '';
-    if (!budget.record(now)) {
-      const reason = `${spec.id} crashed ${limits.maxRestarts + 1} times within ${limits.withinMs / 1000}s${during}; last: ${info.reason}`;
+    const reason = recordCrash(domain, spec.id, duringStartup, now, info.reason);
+    if (reason !== undefined) {
       if (domain.critical) this.giveUp(spec.id, reason);
       else this.failDomain(domain, reason);
       return;
@@ -412,14 +354,7 @@ export class Supervisor<
    * reverse order, and the whole domain is started again after its retry backoff. The other domains are untouched.
    */
   private failDomain(domain: Domain, reason: string): void {
-    const now = this.clock.now();
-    if (domain.recoveredAt !== null && now - domain.recoveredAt >= (this.options.stableAfterMs ?? 30_000))
-      domain.failures = 0;
-    const retryInMs = restartDelay(domain.failures++, domain.retry, this.options.random);
-    domain.state = 'failed';
-    domain.reason = reason;
-    domain.failedAt = now;
-    domain.retryAt = now + retryInMs;
+    const retryInMs = markFailed(domain, reason, this.clock.now(), this.options);
     for (const c of domain.children) {
       if (c.pending) this.cancel(c.pending);
       c.pending = undefined;
@@ -441,8 +376,7 @@ export class Supervisor<
     for (const c of [...domain.children].reverse()) if (live(c)) await this.stopChild(c, 'stopped');
     if (this.stopping || this.giveUpReason) return;
     domain.state = 'retrying';
-    domain.window = new IntensityWindow(domain.intensity);
-    domain.startupWindow = new IntensityWindow(domain.startupIntensity);
+    freshBudgets(domain);
     this.events.emit('domain:retry', { domain: domain.name, failures: domain.failures });
     for (const c of domain.children) {
       if (this.stopping || this.giveUpReason || domain.state !== 'retrying') return;
@@ -463,5 +397,3 @@ export class Supervisor<
     void this.stop().finally(() => this.resolveGaveUp(reason));
   }
 }
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
