@@ -27,14 +27,8 @@ export {
   type VideoStatusChange,
 } from './apply.js';
 export { jobKey, attemptsOf, videoOfJob, type JobKind, type JobPayloads, type JobDelays } from './job-kinds.js';
-export {
-  createJobRunner,
-  type JobKindSpec,
-  type JobContext,
-  type Admission,
-  type JobDependency,
-  type JobRunnerOptions,
-} from './job-runner.js';
+export { createJobRunner } from './job-runner.js';
+export type { JobKindSpec, JobContext, Admission, JobDependency, JobRunnerOptions } from './job-spec.js';
 export { retryJobByOperator, type OperatorRetry } from './operator.js';
 export { sweepVideoFiles, type FileSweepOptions } from './files.js';
 export { lifecycleTableMarkdown } from './lifecycle-table.js';

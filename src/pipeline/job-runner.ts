@@ -6,79 +6,14 @@
 // why it waits. A held database lock delays the runner's own bookkeeping; it never fails a job or the actor.
 
 import type { AnsweredVia } from '../connectivity/index.js';
-import {
-  createJobsRepo,
-  type Db,
-  type FailureClass,
-  type JobRow,
-  type JobWait,
-  type JobWaitReason,
-} from '../db/index.js';
+import { createJobsRepo, type FailureClass, type JobRow, type JobWait, type JobWaitReason } from '../db/index.js';
 import { isBusyError, retryWhileBusy } from '../db/busy.js';
 import { describeError, isRetryable, isUnreachable, PermanentError } from '../errors.js';
-import type { Logger } from '../log.js';
 import { createResilience, isCircuitOpenError, type CircuitName, type Resilience } from '../util/resilience.js';
 import { failureClassOf, isDependencyFailure } from './failure-class.js';
 import { attemptsOf, videoOfJob, type JobKind, type JobPayloads } from './job-kinds.js';
+import type { JobContext, JobKindSpec, JobRunnerOptions } from './job-spec.js';
 import { RecoveryGate } from './recovery.js';
-
-/** One claimed job as its kind's hooks see it. */
-export interface JobContext<K extends JobKind> {
-  job: JobRow;
-  payload: JobPayloads[K];
-}
-
-/** A gate's answer: run the job now, let it wait (no attempt spent), or finish it without running (nothing to do). */
-export type Admission = { run: true } | { wait: number; why: string } | { skip: string };
-
-/** The remote service a kind depends on: followed for connectivity, guarded by a circuit breaker. */
-export interface JobDependency {
-  /** For logs: `object store`, `AYO`. */
-  name: string;
-  /** As ConnectivityActor and events name it (`object-store`, `ayo`); stored on the jobs that wait for it. */
-  key: string;
-  /** Consecutive failures that open the circuit, and for how long. */
-  breaker: { threshold: number; halfOpenAfterMs: number };
-}
-
-/** Everything a kind declares: its payload type comes from {@link JobPayloads}. */
-export interface JobKindSpec<K extends JobKind, R = unknown> {
-  kind: K;
-  /** Durable retry delays; the kind's jobs get `delaysMs.length + 1` attempts. */
-  delaysMs: readonly number[];
-  /** In-process retries of one attempt (the seed's quick delays). */
-  quickDelaysMs: readonly number[];
-  /** Name of the quick-retry policy in logs, when there is no dependency (`video processing`). */
-  policyName?: string;
-  dependency?: JobDependency;
-  concurrency: number;
-  /** Names the job in 🔄 RETRY lines. */
-  label(ctx: JobContext<K>): string;
-  /** Whether the job may run now; may move its subject (e.g. into `processing`). Absent: always. */
-  admit?(ctx: JobContext<K>): Admission;
-  /** The stage's I/O. Throws an error carrying its code and retryability to fail the attempt. */
-  run(ctx: JobContext<K>, signal: AbortSignal): Promise<R>;
-  /** The failure as stored on the job and shown on its subject (default: the error's description). */
-  failureReason?(ctx: JobContext<K>, error: unknown): string;
-  /** The attempt succeeded (the job is completed right after). */
-  onDone?(ctx: JobContext<K>, result: R, ms: number): void;
-  /** The attempt failed; `final` when the job is now a dead letter. */
-  onFailed?(ctx: JobContext<K>, reason: string, final: boolean, error: unknown): void;
-  /** A shutdown interrupted the job; it runs again at the next start without spending the attempt. */
-  onInterrupted?(ctx: JobContext<K>): void;
-  /** The job waits for its dependency (called once per job and wait). */
-  onQueued?(job: JobRow): void;
-}
-
-/** What a runner needs besides its kind. */
-export interface JobRunnerOptions {
-  db: Db;
-  owner: string;
-  logger: Logger;
-  now?: () => number;
-  /** The lease of a running job, renewed every fifth of it while the job runs (default 10 min). */
-  leaseMs?: number;
-}
 
 /** How long an unreachable dependency is left alone before one job tries it again. */
 const RECHECK_MS = 10_000;
@@ -129,6 +64,12 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
     return p;
   };
   let policy = makePolicy();
+  /** A fresh, closed circuit in place of one a past outage or failure run opened. */
+  const resetCircuit = () => {
+    if (policy.circuit() === 'closed') return;
+    policy = makePolicy();
+    circuitListeners.forEach((l) => l('closed'));
+  };
   const running = new Map<number, Slot>();
   const announced = new Set<number>();
   let online = true;
@@ -230,10 +171,7 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
     book('bring work forward', move)
       .then((n) => {
         if (n === 0 || stopped) return;
-        if (via === 'call' && policy.circuit() !== 'closed') {
-          policy = makePolicy();
-          circuitListeners.forEach((l) => l('closed'));
-        }
+        if (via === 'call') resetCircuit();
         const line = `🌐 RECOVERY: ${dep.name} answers again; ${n} ${spec.kind} task(s) that waited after its failures are due now, oldest first`;
         // A probe's canary goes every gap while the dependency is down: not worth a line each time.
         if (via === 'call') opts.logger.info(line);
@@ -414,10 +352,7 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
       if (!isOnline) return;
       unreachableUntil = 0;
       // Back from an outage: start with a closed circuit rather than wait out one opened during it.
-      if (!wasOnline && policy.circuit() !== 'closed') {
-        policy = makePolicy();
-        circuitListeners.forEach((l) => l('closed'));
-      }
+      if (!wasOnline) resetCircuit();
       void book('make queued work due', () => jobs.makeDue(spec.kind, now())).catch(() => undefined);
     },
     /**
