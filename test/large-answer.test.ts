@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
 import { addDays, localDateOf } from '../src/util/venue-time.js';
 import { startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
+import { partnerEnv } from './fixtures/env.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 
 const API_KEY = 'large-answer-key-0123456789';
@@ -69,10 +70,7 @@ describe('a 250,000-booking answer from AYO', () => {
         DATA_DIR: tmp.dir,
         API_KEY,
         VENUE_TIMEZONE: TZ,
-        AYO_API_BASE_URL: ayo.baseUrl,
-        AYO_API_TOKEN: TEST_AYO.token,
-        AYO_VENUE_CODE: TEST_AYO.venueCode,
-        AYO_VENUE_SECRET: TEST_AYO.secret,
+        ...partnerEnv(ayo),
         // An operator who raised the caps for a venue this large: the sync must cope, not only refuse.
         AYO_MAX_RESPONSE_BYTES: String(128 * 1024 * 1024),
         AYO_MAX_BOOKINGS_PER_DATE: String(COUNT),

@@ -7,6 +7,7 @@ import { loadConfig } from '../src/config.js';
 import { startService } from '../src/service.js';
 import { seedDeliverableVideos } from './fixtures/delivery.js';
 import { startFakeAyo, TEST_AYO } from './fixtures/fake-ayo.js';
+import { partnerEnv } from './fixtures/env.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 import { startFakeS3 } from './fixtures/s3.js';
 
@@ -30,16 +31,8 @@ describe('GET /api/queue: the waiting jobs', () => {
         PORT: '0',
         DATA_DIR: tmp.dir,
         BOOKING_SYNC_INTERVAL: '1h',
-        AYO_API_BASE_URL: ayo.baseUrl,
-        AYO_API_TOKEN: TEST_AYO.token,
-        AYO_VENUE_CODE: TEST_AYO.venueCode,
-        AYO_VENUE_SECRET: TEST_AYO.secret,
+        ...partnerEnv(ayo, s3),
         AYO_API_TIMEOUT: '500ms',
-        S3_ENDPOINT: s3.config.endpoint,
-        S3_BUCKET: 'videos',
-        S3_ACCESS_KEY_ID: 'S3RVER',
-        S3_SECRET_ACCESS_KEY: 'S3RVER',
-        S3_PUBLIC_BASE_URL: `${s3.config.endpoint}/videos`,
         CONNECTIVITY_INTERVAL: '200ms',
         CONNECTIVITY_TIMEOUT: '200ms',
       }),

@@ -9,6 +9,7 @@ import { openDatabase } from '../src/db/index.js';
 import { startService, type RunningService } from '../src/service.js';
 import { localDateOf } from '../src/util/venue-time.js';
 import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
+import { partnerEnv } from './fixtures/env.js';
 import { captureLogger, freePort, tempDir, waitFor } from './fixtures/helpers.js';
 
 const API_KEY = 'sync-lock-key-0123456789';
@@ -55,10 +56,7 @@ describe('SyncActor while another connection holds the write lock', () => {
         PORT: String(port),
         DATA_DIR: tmp.dir,
         API_KEY,
-        AYO_API_BASE_URL: ayo.baseUrl,
-        AYO_API_TOKEN: TEST_AYO.token,
-        AYO_VENUE_CODE: TEST_AYO.venueCode,
-        AYO_VENUE_SECRET: TEST_AYO.secret,
+        ...partnerEnv(ayo),
         BOOKING_SYNC_INTERVAL: '1h',
         BOOKING_SYNC_DAYS_BACK: '0',
         BOOKING_SYNC_DAYS_AHEAD: '0',
