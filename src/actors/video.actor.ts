@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { checkSlice } from '../config.js';
-import { createJobsRepo, isBusyError, openDatabase, retryWhileBusy } from '../db/index.js';
+import { busyEpisodes, createJobsRepo, openDatabase, retryWhileBusy } from '../db/index.js';
 import { describeError } from '../errors.js';
 import { assertNever, runActor } from '../supervisor/index.js';
 import type { ClipTaskInput, ClipTaskResult } from '../video/clip.task.js';
@@ -85,20 +85,15 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
   if (released > 0) ctx.logger.warn(`🎬 VIDEO: ${released} cut job(s) interrupted earlier are queued again`);
 
   const { runner, scanner, sweepFiles } = createVideoPipeline(deps, `video:${process.pid}`);
-  // A held lock (an operator's sqlite3, a backup) delays the queue's pumps and the scans: the pump runs again within a
-  // second anyway, a scan is retried with backoff; one line when the lock is met and one when it goes.
-  let lockedSince: number | undefined;
-  const safely = (what: string, fn: () => void) => {
+  // A held lock (an operator's sqlite3, a backup) delays the queue's pumps and the scans: the pump is looked at again
+  // with backoff (it runs every second anyway), a scan is retried with backoff; one line when the lock is met and one
+  // when it goes.
+  const pumps = busyEpisodes('video: queue', ctx.logger);
+  const pump = () => {
     try {
-      fn();
-      if (lockedSince !== undefined)
-        ctx.logger.info(`🗄️ DB: video: ${what}: the database lock was released after ${Date.now() - lockedSince} ms`);
-      lockedSince = undefined;
+      pumps.run(() => runner.pump());
     } catch (e) {
-      if (!isBusyError(e)) return ctx.logger.error(`🎬 VIDEO: ${what} failed: ${describeError(e)}`);
-      if (lockedSince !== undefined) return;
-      lockedSince = Date.now();
-      ctx.logger.warn(`🗄️ DB: video: ${what}: the database is locked by another connection; waiting for it`);
+      ctx.logger.error(`🎬 VIDEO: queue failed: ${describeError(e)}`);
     }
   };
   const stopping = new AbortController();
@@ -113,12 +108,9 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
       },
       { what: 'video: scan', logger: ctx.logger, signal: stopping.signal },
     )
-      .then(
-        () => safely('queue', () => runner.pump()),
-        (e: unknown) => {
-          if (!stopping.signal.aborted) ctx.logger.error(`🎬 VIDEO: scan failed: ${describeError(e)}`);
-        },
-      )
+      .then(pump, (e: unknown) => {
+        if (!stopping.signal.aborted) ctx.logger.error(`🎬 VIDEO: scan failed: ${describeError(e)}`);
+      })
       .finally(() => (scanning = false));
   };
   let soon: NodeJS.Timeout | undefined;
@@ -127,7 +119,7 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
     soon = setTimeout(scan, 200);
   };
   const scanTimer = setInterval(scan, d.scanIntervalMs);
-  const pumpTimer = setInterval(() => safely('queue', () => runner.pump()), 1_000);
+  const pumpTimer = setInterval(pump, 1_000);
   scan();
 
   return {
@@ -136,12 +128,12 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
       switch (req.type) {
         case 'video:scan': {
           const r = await retryWhileBusy(() => scanner.scan(), opts);
-          safely('queue', () => runner.pump());
+          pump();
           return r;
         }
         case 'video:request-clip': {
           const r = await retryWhileBusy(() => scanner.requestClip(req.fieldId, req.cameraName), opts);
-          safely('queue', () => runner.pump());
+          pump();
           return r;
         }
         default:
@@ -154,7 +146,7 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
         case 'booking:vanished':
           return scanSoon();
         case 'queue:changed':
-          return safely('queue', () => runner.pump());
+          return pump();
         default:
           return assertNever(message);
       }

@@ -33,14 +33,13 @@ export async function retryWhileBusy<T>(work: () => T | Promise<T>, options: Bus
   for (;;) {
     try {
       const result = await work();
-      if (since !== undefined)
-        options.logger.info(`🗄️ DB: ${options.what}: the database lock was released after ${Date.now() - since} ms`);
+      if (since !== undefined) options.logger.info(lockReleased(options.what, since));
       return result;
     } catch (e) {
       if (!isBusyError(e) || options.signal?.aborted) throw e;
       if (since === undefined) {
         since = Date.now();
-        options.logger.warn(`🗄️ DB: ${options.what}: the database is locked by another connection; waiting for it`);
+        options.logger.warn(lockMet(options.what));
       }
       try {
         await sleep(delay, undefined, { signal: options.signal });
@@ -50,4 +49,56 @@ export async function retryWhileBusy<T>(work: () => T | Promise<T>, options: Bus
       delay = Math.min(max, delay * 2);
     }
   }
+}
+
+const lockMet = (what: string, waiting = 'waiting for it') =>
+  `🗄️ DB: ${what}: the database is locked by another connection; ${waiting}`;
+const lockReleased = (what: string, since: number, resumed?: string) =>
+  `🗄️ DB: ${what}: the database lock was released after ${Date.now() - since} ms${resumed ? `; ${resumed}` : ''}`;
+
+/** What {@link busyEpisodes}' `run` answers while the lock is held or its backoff lasts. */
+export const BUSY = Symbol('busy');
+
+/**
+ * Episodes of a held lock for synchronous work that its caller tries again on its own (a poll, a pump): `run` runs
+ * the work unless the backoff since the lock was met still lasts, and answers {@link BUSY} while the lock holds. One
+ * warning when the lock is met and one line when it goes, as {@link retryWhileBusy} logs. Other errors are thrown.
+ */
+export function busyEpisodes(
+  what: string,
+  logger: Pick<Logger, 'warn' | 'info'>,
+  options: {
+    initialDelayMs?: number;
+    maxDelayMs?: number;
+    /** What the lines say the caller does meanwhile and after (default: `waiting for it`, nothing). */
+    waiting?: string;
+    resumed?: string;
+  } = {},
+) {
+  const first = options.initialDelayMs ?? 200;
+  const max = options.maxDelayMs ?? 5_000;
+  let since: number | null = null;
+  let until = 0;
+  let delay = first;
+  return {
+    run<T>(work: () => T): T | typeof BUSY {
+      if (since !== null && Date.now() < until) return BUSY;
+      try {
+        const result = work();
+        if (since !== null) logger.info(lockReleased(what, since, options.resumed));
+        since = null;
+        delay = first;
+        return result;
+      } catch (e) {
+        if (!isBusyError(e)) throw e;
+        if (since === null) {
+          since = Date.now();
+          logger.warn(lockMet(what, options.waiting));
+        }
+        until = Date.now() + delay;
+        delay = Math.min(max, delay * 2);
+        return BUSY;
+      }
+    },
+  };
 }

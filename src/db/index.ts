@@ -1,6 +1,6 @@
 // Public names of the database layer.
 export { openDatabase, type Db } from './connection.js';
-export { isBusyError, retryWhileBusy, type BusyRetryOptions } from './busy.js';
+export { busyEpisodes, isBusyError, retryWhileBusy, type BusyRetryOptions } from './busy.js';
 export { migrate, MIGRATIONS, type Migration } from './migrations.js';
 export {
   createBookingsRepo,

@@ -7,7 +7,7 @@
 
 import type { AnsweredVia } from '../connectivity/index.js';
 import { createJobsRepo, type FailureClass, type JobRow, type JobWait, type JobWaitReason } from '../db/index.js';
-import { isBusyError, retryWhileBusy } from '../db/busy.js';
+import { BUSY, busyEpisodes, isBusyError, retryWhileBusy } from '../db/busy.js';
 import { describeError, isRetryable, isUnreachable, PermanentError } from '../errors.js';
 import { createResilience, isCircuitOpenError, type CircuitName, type Resilience } from '../util/resilience.js';
 import { failureClassOf, isDependencyFailure } from './failure-class.js';
@@ -17,9 +17,6 @@ import { RecoveryGate } from './recovery.js';
 
 /** How long an unreachable dependency is left alone before one job tries it again. */
 const RECHECK_MS = 10_000;
-/** After a claim met a held database lock, the runner looks again after this, doubled up to BUSY_MAX_MS. */
-const BUSY_FIRST_MS = 200;
-const BUSY_MAX_MS = 5_000;
 /**
  * A running job's lease. Every kind renews it while the job runs: a large upload or a long cut can outlast any
  * fixed lease, and an expired lease would let a second run of the same job start beside it. A worker that died
@@ -84,10 +81,11 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
   };
   const gateOf = (c: FailureClass) => (c === 'server-error' || c === 'timeout' ? recovery[c] : undefined);
   const depKey = dep?.key ?? null;
-  // The claim's lock episode: when it began (null: none) and when to look again.
-  let busySince: number | null = null;
-  let busyUntil = 0;
-  let busyDelay = BUSY_FIRST_MS;
+  // A held lock met by a claim: no job is claimed until it goes, looked at again with backoff.
+  const claims = busyEpisodes(`${spec.kind} runner`, opts.logger, {
+    waiting: 'no job is claimed until it is released',
+    resumed: 'claiming again',
+  });
   let lastCause: JobWaitReason | null = null;
 
   // An open circuit moves to half-open only inside a call (cockatiel), so once its time is up one job is let through
@@ -182,35 +180,16 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
   }
 
   /** Claims one job, unless a held lock says to look again later (logged once per episode). */
-  function claimNext(): JobRow | undefined | 'busy' {
-    if (busySince !== null && Date.now() < busyUntil) return 'busy';
+  function claimNext(): JobRow | undefined | typeof BUSY {
     const busy = [...new Set([...running.values()].map((r) => r.group).filter((g): g is string => g !== null))];
-    try {
-      // Never its own running jobs again, even if a renewal was missed and the lease ran out.
-      const job = jobs.claim(spec.kind, opts.owner, leaseMs, now(), {
+    // Never its own running jobs again, even if a renewal was missed and the lease ran out.
+    return claims.run(() =>
+      jobs.claim(spec.kind, opts.owner, leaseMs, now(), {
         busyGroups: busy,
         excludeIds: [...running.keys()],
         maxAttempts,
-      });
-      if (busySince !== null)
-        opts.logger.info(
-          `🗄️ DB: ${spec.kind} runner: the database lock was released after ${Date.now() - busySince} ms; claiming again`,
-        );
-      busySince = null;
-      busyDelay = BUSY_FIRST_MS;
-      return job;
-    } catch (e) {
-      if (!isBusyError(e)) throw e;
-      if (busySince === null) {
-        busySince = Date.now();
-        opts.logger.warn(
-          `🗄️ DB: ${spec.kind} runner: the database is locked by another connection; no job is claimed until it is released`,
-        );
-      }
-      busyUntil = Date.now() + busyDelay;
-      busyDelay = Math.min(BUSY_MAX_MS, busyDelay * 2);
-      return 'busy';
-    }
+      }),
+    );
   }
 
   /** The dependency is not available: its due jobs say why they wait (written when that changes, or new jobs came). */
@@ -310,7 +289,7 @@ export function createJobRunner<K extends JobKind, R>(spec: JobKindSpec<K, R>, o
       let started = 0;
       while (running.size < slots() && available()) {
         const job = claimNext();
-        if (!job || job === 'busy') break;
+        if (!job || job === BUSY) break;
         const slot: Slot = {
           abort: new AbortController(),
           why: undefined,
