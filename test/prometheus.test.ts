@@ -54,17 +54,6 @@ const tmp = tempDir();
 beforeAll(async () => {
   ayo = await startFakeAyo(TEST_AYO);
   s3 = await startFakeS3();
-  const t0 = Math.ceil(Date.now() / 1000) * 1000;
-  const b = { start: local(t0 + 2_000), end: local(t0 + 5_000) };
-  ayo.setBookings(b.start.date, [
-    ayoBooking({
-      booking_id: 'BK/PROM/1',
-      date: b.start.date,
-      start_time: b.start.time,
-      end_time: b.end.time,
-      field_id: 50,
-    }),
-  ]);
   service = await startService(
     loadConfig({
       PORT: '0',
@@ -80,6 +69,33 @@ beforeAll(async () => {
     captureLogger().logger,
   );
   prom = await startPrometheus(path.join(tmp.dir, 'prom'), new URL(service.url).host);
+  // The booking is placed once the camera records, never from when this file loaded: on a busy machine the service
+  // takes seconds to start, and a booking fixed in advance could be over before there is any footage of it.
+  await waitFor(
+    async () => {
+      const r = (await (await fetch(`${service.url}/api/cameras`)).json()) as { data: { segmentsLastHour: number }[] };
+      return (r.data[0]?.segmentsLastHour ?? 0) > 0;
+    },
+    'the camera to record',
+    120_000,
+  );
+  const t0 = Math.ceil(Date.now() / 1000) * 1000;
+  const b = { start: local(t0 + 2_000), end: local(t0 + 5_000) };
+  ayo.setBookings(b.start.date, [
+    ayoBooking({
+      booking_id: 'BK/PROM/1',
+      date: b.start.date,
+      start_time: b.start.time,
+      end_time: b.end.time,
+      field_id: 50,
+    }),
+  ]);
+  const synced = await fetch(`${service.url}/api/sync`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  expect(synced.status).toBe(200);
   // The scripted scenario: bookings synced, the camera recording, the booking's clip cut, uploaded and announced.
   await waitFor(
     async () => {
@@ -104,7 +120,7 @@ beforeAll(async () => {
     'Prometheus to scrape after the scenario, three samples within a minute',
     60_000,
   );
-}, 240_000);
+}, 360_000);
 afterAll(async () => {
   await prom?.stop();
   await service?.stop();
