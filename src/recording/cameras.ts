@@ -10,6 +10,8 @@ export interface CameraConfig {
   /** rtsp://, rtsps://, http(s)://, file:// (looped at real time) or `testsrc` (a synthetic pattern). */
   url: string;
   enabled: boolean;
+  /** The number a venue's highlight button sends (`N;` over the button serial line) for this camera; optional. */
+  buttonNo?: number;
 }
 
 const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -70,6 +72,7 @@ export function parseCameras(text: string, source: string): { cameras: CameraCon
   if (!Array.isArray(raw)) return { cameras: [], problems: [`${source} must be a JSON array of cameras`] };
   const cameras: CameraConfig[] = [];
   const names = new Set<string>();
+  const buttons = new Map<number, string>();
   raw.forEach((item: unknown, i) => {
     const at = `${source}[${i}]`;
     if (!item || typeof item !== 'object' || Array.isArray(item)) {
@@ -95,7 +98,19 @@ export function parseCameras(text: string, source: string): { cameras: CameraCon
     }
     if (c.enabled !== undefined && typeof c.enabled !== 'boolean')
       problems.push(`${at}.enabled must be true or false (camera ${name})`);
-    cameras.push({ name, fieldId: fieldId as number, url: url as string, enabled: c.enabled !== false });
+    const buttonNo = c.buttonNo;
+    if (buttonNo !== undefined && (typeof buttonNo !== 'number' || !Number.isSafeInteger(buttonNo) || buttonNo < 0))
+      problems.push(`${at}.buttonNo must be a whole number (camera ${name})`);
+    else if (buttonNo !== undefined && buttons.has(buttonNo))
+      problems.push(`${at}.buttonNo ${buttonNo} is used by camera ${buttons.get(buttonNo)} too`);
+    else if (buttonNo !== undefined) buttons.set(buttonNo, name);
+    cameras.push({
+      name,
+      fieldId: fieldId as number,
+      url: url as string,
+      enabled: c.enabled !== false,
+      ...(typeof buttonNo === 'number' ? { buttonNo } : {}),
+    });
   });
   return { cameras, problems };
 }
