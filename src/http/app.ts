@@ -15,12 +15,16 @@ import { createApiKeyCheck } from './auth.js';
 import { readBodyWithin } from './body-limit.js';
 import { answersOnlyLoopback, createBrowserGuard } from './browser-guard.js';
 import { registerBookingRoutes } from './bookings.routes.js';
+import { registerButtonRoutes } from './buttons.routes.js';
+import type { ButtonsDto } from '../buttons/index.js';
+import type { ManualClips } from '../manual-clips.js';
 import { createErrorResponder, httpError } from './errors.js';
 import { redactJsonResponse } from './redact-response.js';
 import type { Metrics } from '../metrics/registry.js';
 import { httpMetricsHook, registerMetricsRoute } from './metrics.routes.js';
 import { registerDashboardRoutes } from './dashboard.routes.js';
 import { registerObjectRoutes } from './objects.routes.js';
+import { registerOpenApiRoute, trackRoutes } from './openapi/index.js';
 import { registerSnapshotRoute } from './snapshot.routes.js';
 import { registerStatusRoute } from './status.routes.js';
 import { registerQueueRoutes } from './queue.routes.js';
@@ -52,6 +56,10 @@ export interface HttpAppDeps {
   allowedHosts?: readonly string[];
   /** HOST, the bound address (a name clients may use unless it is a wildcard). */
   boundHost?: string;
+  /** Manual clips with the per-field limit the highlight buttons share; absent: the route limits on its own. */
+  manualClips?: ManualClips;
+  /** The highlight buttons' state (GET /api/buttons). */
+  buttons?: () => ButtonsDto;
 }
 
 /** Builds the app. Example: `startHttpServer(createHttpApp({ db, apiKey, logger }), { port: 0, host: '127.0.0.1' })`. */
@@ -78,7 +86,8 @@ export function createHttpApp(deps: HttpAppDeps): App {
     onError: createErrorResponder(deps.logger),
     onBeforeResponse: redactJsonResponse,
   });
-  const router = createRouter();
+  // Tracked: the OpenAPI contract test compares the routes registered here with the document.
+  const router = trackRoutes(app, createRouter());
   const started = Date.now();
   router.get(
     '/healthz',
@@ -89,6 +98,7 @@ export function createHttpApp(deps: HttpAppDeps): App {
   if (deps.control) registerRuntimeRoutes(router, deps.control);
   if (deps.objectsDir) registerObjectRoutes(router, deps.objectsDir);
   registerDashboardRoutes(router);
+  registerOpenApiRoute(router);
   registerStatusRoute(router, {
     syncRuns: createSyncRunsRepo(deps.db),
     timeZone: deps.venue?.timeZone ?? 'UTC',
@@ -108,7 +118,9 @@ export function createHttpApp(deps: HttpAppDeps): App {
     videos: createVideosRepo(deps.db),
     dataDir: deps.dataDir ?? process.cwd(),
     requestClip: deps.control?.requestClip,
+    manualClips: deps.manualClips,
   });
+  if (deps.buttons) registerButtonRoutes(router, deps.buttons);
   app.use(router);
   return app;
 }
