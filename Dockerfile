@@ -1,12 +1,15 @@
 # venue-recorder container: build on Node 22 LTS (better-sqlite3 compiled from source), run as a non-root user
 # with Debian's ffmpeg, the data directory on a volume, and SIGTERM delivered straight to node (PID 1).
+# Node 22 is the line .ci/run also tests on (see .ci/node-versions); engines in package.json admits 20, 22 and 24.
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json .npmrc ./
+# .prebuild-installrc makes better-sqlite3's install compile from source with node-gyp instead of downloading a
+# prebuilt binary (not npm's configuration: npm 11 warns about keys it does not know, and later majors refuse them).
+COPY package.json package-lock.json .prebuild-installrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
