@@ -16,7 +16,8 @@ describe('recording arguments', () => {
     });
     expect(args.join(' ')).toBe(
       '-hide_banner -nostdin -loglevel error -rtsp_transport tcp -timeout 10000000 -i rtsp://u@10.0.0.5:554/s ' +
-        '-map 0:v -map 0:a? -c copy -f segment -segment_time 10 -segment_format mpegts -reset_timestamps 0 ' +
+        '-map 0:v -map 0:a? -c copy -progress pipe:1 ' +
+        '-f segment -segment_time 10 -segment_format mpegts -reset_timestamps 0 ' +
         '-segment_list pipe:1 -segment_list_type csv /d/CAM/.incoming/1_%06d.ts',
     );
   });

@@ -1,5 +1,11 @@
 // Public names of the media layer: ffmpeg/ffprobe argument builders (pure) and the process runner.
-export { parseSegmentListLine, recordArgs, type RecordArgsInput, type SegmentListEntry } from './record-args.js';
+export {
+  parseProgressLine,
+  parseSegmentListLine,
+  recordArgs,
+  type RecordArgsInput,
+  type SegmentListEntry,
+} from './record-args.js';
 export { runMedia, runMediaToBuffer, runMediaToEnd, type MediaProcess, type ProcessExit } from './process.js';
 export { probeMedia, type ProbedMedia, type ProbedStream } from './ffprobe.js';
 export {

@@ -91,8 +91,10 @@ function codecArgs(url: string, segmentSeconds: number, fps = 15): string[] {
 
 /**
  * The whole command: segments in MPEG-TS (a killed ffmpeg leaves a playable file), and the list of closed
- * segments as CSV lines (`file,start,end` in seconds of the run's timeline) on stdout. For a camera URL with
- * credentials the array carries the input list that runMedia feeds on stdin (`stdinOf(args)`).
+ * segments as CSV lines (`file,start,end` in seconds of the run's timeline) on stdout, between ffmpeg's progress
+ * reports (`out_time_us=...`, twice a second): how far the run is written, which places the run on the wall clock
+ * (src/recording/run-clock.ts). For a camera URL with credentials the array carries the input list that runMedia
+ * feeds on stdin (`stdinOf(args)`).
  */
 export function recordArgs(input: RecordArgsInput): string[] {
   const hidden = hiddenInput(input.url);
@@ -100,6 +102,9 @@ export function recordArgs(input: RecordArgsInput): string[] {
     ...COMMON,
     ...(hidden ? hidden.args : inputArgs(input.url, input.testsrc)),
     ...codecArgs(input.url, input.segmentSeconds, input.testsrc?.fps),
+    // Twice a second (ffmpeg's default period; -stats_period would need ffmpeg 4.4).
+    '-progress',
+    'pipe:1',
     '-f',
     'segment',
     '-segment_time',
@@ -132,4 +137,10 @@ export function parseSegmentListLine(line: string): SegmentListEntry | undefined
   const end = Number(m[3]);
   if (!Number.isFinite(start) || !Number.isFinite(end) || end < start) return undefined;
   return { file: m[1]!, start, end };
+}
+
+/** Parses ffmpeg's progress report line `out_time_us=4700011` into seconds of the run; undefined for any other. */
+export function parseProgressLine(line: string): number | undefined {
+  const m = /^out_time_us=(\d+)$/.exec(line.trim());
+  return m ? Number(m[1]) / 1e6 : undefined;
 }

@@ -7,9 +7,17 @@ import path from 'node:path';
 import { retryWhileBusy, type SegmentsRepo } from '../db/index.js';
 import { describeError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
-import { parseSegmentListLine, recordArgs, runMedia, type MediaProcess, type ProcessExit } from '../media/index.js';
+import {
+  parseProgressLine,
+  parseSegmentListLine,
+  recordArgs,
+  runMedia,
+  type MediaProcess,
+  type ProcessExit,
+} from '../media/index.js';
 import { localDateOf } from '../util/venue-time.js';
 import { redactUrl, type CameraConfig } from './cameras.js';
+import { createRunClock, placeSegment, type PlacedSegment, type RunClock } from './run-clock.js';
 
 /** recording: segments are closing. reconnecting: ffmpeg is (re)starting. offline: it keeps failing. disabled: off by configuration. */
 export type RecorderState = 'recording' | 'reconnecting' | 'offline' | 'disabled';
@@ -54,9 +62,6 @@ export interface RecorderDeps {
   now?: () => number;
 }
 
-/** Re-anchor the run's timeline to the wall clock when a segment closes this far from where it should. */
-const MAX_DRIFT_MS = 1_500;
-
 /** Creates a recorder; nothing runs until `start()`. */
 export function createRecorder(deps: RecorderDeps) {
   const { camera, segments, logger } = deps;
@@ -66,7 +71,9 @@ export function createRecorder(deps: RecorderDeps) {
   const segmentMs = deps.segmentSeconds * 1000;
   const watchdogMs = Math.max(100, segmentMs / 4);
   let proc: MediaProcess | undefined;
-  let anchor: number | undefined;
+  // The running ffmpeg's timeline on the wall clock, and where its last segment was indexed.
+  let clock: RunClock = createRunClock();
+  let previous: PlacedSegment | undefined;
   let launchedAt = 0;
   let lastSegmentAt: number | null = null;
   let lastEndMs: number | undefined = segments.last(camera.name)?.end_ms;
@@ -127,7 +134,8 @@ export function createRecorder(deps: RecorderDeps) {
     if (stopping) return;
     sweepIncoming();
     const runId = now();
-    anchor = undefined;
+    clock = createRunClock();
+    previous = undefined;
     stallReason = undefined;
     launchedAt = now();
     logger.info(`🎥 RECORDING: ${camera.name} starting ffmpeg on ${redactUrl(camera.url)}`);
@@ -137,26 +145,32 @@ export function createRecorder(deps: RecorderDeps) {
       outputPattern: path.join(incoming, `${runId}_%06d.ts`),
       testsrc: deps.testsrc,
     });
-    const p = runMedia(deps.ffmpegPath, args, (line) => onSegmentLine(line));
+    const p = runMedia(deps.ffmpegPath, args, (line) => onLine(line));
     proc = p;
     void p.exited.then((exit) => onExit(p, exit));
   }
 
-  function onSegmentLine(line: string): void {
+  /** ffmpeg's stdout: progress reports place the run on the wall clock; segment list lines are closed segments. */
+  function onLine(line: string): void {
+    const written = parseProgressLine(line);
+    if (written !== undefined) {
+      clock.observe(now(), written);
+      return;
+    }
     const entry = parseSegmentListLine(line);
     if (!entry) return;
     const arrival = now();
     try {
-      if (anchor === undefined || Math.abs(arrival - (anchor + entry.end * 1000)) > MAX_DRIFT_MS)
-        anchor = arrival - entry.end * 1000;
-      const startMs = Math.round(anchor + entry.start * 1000);
-      const endMs = Math.round(anchor + entry.end * 1000);
+      // The segment is written up to its end by now: one more bound, the only one if no report came (yet).
+      clock.observe(arrival, entry.end);
+      const { startMs, endMs } = placeSegment(clock, entry, previous)!;
       const src = path.join(incoming, path.basename(entry.file));
       const size = fs.statSync(src).size;
       if (size === 0 || endMs <= startMs) {
         fs.rmSync(src, { force: true });
         return;
       }
+      previous = { end: entry.end, endMs };
       const rel = path.join(
         camera.name,
         localDateOf(new Date(startMs), deps.timeZone),

@@ -1,0 +1,90 @@
+// Where one ffmpeg run's timeline sits on the wall clock. ffmpeg reports, twice a second, how far it has
+// written the run (`out_time` of -progress); each report reaches us some delay after the frame it names reached
+// the box (the demuxer, the muxer, the pipe, this thread's event loop), never before. So every report gives an
+// upper bound of the run's origin on the wall clock (`wall - out_time`), and the smallest bound is the origin, late
+// by the shortest of those delays only (a few ms): the first second's burst, a busy box or a late event loop only
+// make larger bounds, which lose. Drift: the camera's clock runs a little fast or slow against the box's. Fast
+// makes smaller bounds, taken at once; for slow, a bound counts as later by MAX_DRIFT_PPM of the time since it
+// was made, so the origin may rise at most that fast (as Moonfire NVR limits its corrections to 500 ppm), and a
+// busy stretch without one good report moves it by no more than that either.
+
+/** A run's origin on the wall clock, learnt from ffmpeg's reports. */
+export interface RunClock {
+  /** ffmpeg had written the run up to `runSec` (its timeline, seconds) when we read it at `wallMs`. */
+  observe(wallMs: number, runSec: number): void;
+  /** The wall-clock millisecond of `runSec` on the run's timeline; undefined before any report. */
+  wallOf(runSec: number): number | undefined;
+}
+
+/** How fast the origin may move later: camera clocks are good to ~100 ppm. */
+const MAX_DRIFT_PPM = 500;
+/** The camera's timestamps jumped back when every bound of this long is this much above the origin. */
+const JUMP = { afterMs: 30_000, aboveMs: 1_000 };
+
+/** Creates the clock of one run. */
+export function createRunClock(): RunClock {
+  const rate = MAX_DRIFT_PPM / 1e6;
+  // The best bound, aged: `origin - rate * at`, so that its value now is `key + rate * now`.
+  let key: number | undefined;
+  let lastAt = 0;
+  let since = 0; // when the first bound of this origin came
+  // The smallest bound of the last JUMP.afterMs, as a monotonic deque (each entry smaller than every later one).
+  const recent: { at: number; origin: number }[] = [];
+  const originAt = (at: number) => key! + rate * at;
+  return {
+    observe(wallMs, runSec) {
+      if (!Number.isFinite(runSec) || !Number.isFinite(wallMs)) return;
+      const origin = wallMs - runSec * 1000;
+      lastAt = Math.max(lastAt, wallMs);
+      if (key === undefined) since = wallMs;
+      if (key === undefined || origin - rate * wallMs < key) key = origin - rate * wallMs;
+      while (recent.length > 0 && recent.at(-1)!.origin >= origin) recent.pop();
+      recent.push({ at: wallMs, origin });
+      while (recent[0]!.at < wallMs - JUMP.afterMs) recent.shift();
+      if (wallMs - since >= JUMP.afterMs && recent[0]!.origin - originAt(wallMs) > JUMP.aboveMs) {
+        key = recent[0]!.origin - rate * wallMs;
+        since = wallMs;
+      }
+    },
+    wallOf(runSec) {
+      return key === undefined ? undefined : originAt(lastAt) + runSec * 1000;
+    },
+  };
+}
+
+/** One closed segment on the run's timeline (seconds), as ffmpeg's segment list gives it. */
+export interface RunSegment {
+  start: number;
+  end: number;
+}
+
+/** Where the run's previous segment was indexed. */
+export interface PlacedSegment {
+  end: number;
+  endMs: number;
+}
+
+/**
+ * Past this, a segment that follows the previous one on ffmpeg's timeline is placed where the clock puts it rather
+ * than where the previous one ended: the camera's timestamps jumped.
+ */
+const JUMP_MS = 1_000;
+
+/**
+ * The wall-clock start and end of a closed segment. A segment that follows the previous one on ffmpeg's timeline
+ * starts exactly where that one ended in the index (the index stays contiguous); its end is where the clock puts it,
+ * so that the clock's corrections (the first seconds' bounds improving, the camera's drift) land in the index at
+ * once, a few ms at a time.
+ */
+export function placeSegment(
+  clock: RunClock,
+  seg: RunSegment,
+  previous: PlacedSegment | undefined,
+): { startMs: number; endMs: number } | undefined {
+  const start = clock.wallOf(seg.start);
+  const end = clock.wallOf(seg.end);
+  if (start === undefined || end === undefined) return undefined;
+  const follows = previous !== undefined && Math.abs(seg.start - previous.end) < 0.001;
+  const startMs = follows && Math.abs(start - previous.endMs) <= JUMP_MS ? previous.endMs : Math.round(start);
+  return { startMs, endMs: Math.round(end) };
+}
