@@ -8,6 +8,8 @@ import { acceptsOf, type ActorEvent, type ForwardedEvent, type ServiceSupervisor
 import type { RecorderActorData } from './actors/recorder.messages.js';
 import type { VideoActorData } from './actors/video.messages.js';
 import { startAyoSimulator } from './demo/ayo-simulator.js';
+import { buttonChildren, createButtonDesk } from './buttons/index.js';
+import { createManualClips } from './manual-clips.js';
 import { createServiceControl } from './service-control.js';
 import type { LocalStoreConfig } from './storage/index.js';
 import type { SyncActorData } from './actors/sync.messages.js';
@@ -79,6 +81,8 @@ export const DOMAINS = {
   connectivity: {},
   sync: {},
   delivery: {},
+  // The highlight buttons (when BUTTON_SERIAL_PORT is set): a broken button line never touches recording or delivery.
+  buttons: {},
 } as const satisfies Record<string, DomainOptions>;
 
 /** A failure domain of the service. */
@@ -180,6 +184,7 @@ export function childSpecs(config: Config, localStore?: LocalStoreConfig): Child
       } satisfies VideoActorData,
     },
     ...deliveryChildren(config, limits, localStore),
+    ...buttonChildren(config, actorEntry('button.actor'), limits),
   ];
 }
 
@@ -290,6 +295,9 @@ export async function startService(
     supervisor: () => supervisor,
     accepting: () => accepting,
   });
+  // Manual clips through one per-field limit, for the HTTP route and the highlight buttons alike.
+  const manualClips = createManualClips(control.requestClip);
+  const buttons = createButtonDesk({ config, clips: manualClips, logger, metrics });
 
   let server: RunningServer;
   try {
@@ -304,6 +312,8 @@ export async function startService(
         dataDir: config.dataDir,
         metrics: { metrics, collect },
         jobDelays: jobDelays(config),
+        manualClips,
+        buttons: () => buttons.status(),
         objectsDir: config.demo ? objectsDir : undefined,
         venue: { timeZone: config.venueTimezone, demo: !!config.demo },
         snapshots: {
@@ -342,6 +352,7 @@ export async function startService(
     if (event.type === 'recorder:state') cameraStates.set(event.camera, { state: event.state, reason: event.reason });
   });
   feedMetrics(sup.events, metrics);
+  buttons.listen(sup.events);
   for (const d of sup.domainStatus()) metrics.domainFailed.set({ domain: d.name }, 0);
   try {
     await sup.start();

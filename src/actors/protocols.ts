@@ -4,6 +4,7 @@
 // actor accepts does not compile.
 
 import type { DependencyAnsweredEvent } from '../connectivity/index.js';
+import type { ButtonActorEvent, ButtonLineStatus, ButtonRequest } from './button.messages.js';
 import type { ConnectivityEvent, ConnectivityRequest, ConnectivitySnapshot } from './connectivity.messages.js';
 import type { DeliveryEvent, DeliveryReply, DeliveryRequest } from './delivery.messages.js';
 import type { RecorderActorEvent, RecorderReply, RecorderRequest } from './recorder.messages.js';
@@ -52,6 +53,13 @@ export interface ActorProtocols {
     replies: { 'delivery:pump': DeliveryReply };
     events: DeliveryEvent;
     notifications: DeliveryNotification | AyoAnswerEvent;
+  };
+  /** The highlight buttons' serial line, when BUTTON_SERIAL_PORT is set. */
+  button: {
+    request: ButtonRequest;
+    replies: { 'button:status': ButtonLineStatus };
+    events: ButtonActorEvent;
+    notifications: never;
   };
 }
 
@@ -105,6 +113,7 @@ const ACCEPTS = {
     'sync:run': true,
     'queue:changed': true,
   },
+  button: {},
 } as const satisfies { [K in ActorKind]: Record<NotificationOf<K>['type'], true> };
 
 /** The notification types actors of kind `K` accept (a child spec's `accepts`). */

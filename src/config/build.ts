@@ -73,6 +73,9 @@ export function buildConfig(r: Reader): Config {
     retryDelaysMs: r.get('VIDEO_RETRY_DELAYS'),
     jobRetryDelaysMs: r.get('VIDEO_JOB_RETRY_DELAYS'),
   };
+  const serialPort = r.get('BUTTON_SERIAL_PORT');
+  const baudRate = r.get('BUTTON_BAUD_RATE');
+  const buttons = serialPort === undefined ? undefined : { serialPort, baudRate };
   const s3 = loadS3(r);
   const delivery = {
     uploadRetryDelaysMs: r.get('UPLOAD_RETRY_DELAYS'),
@@ -107,6 +110,7 @@ export function buildConfig(r: Reader): Config {
     demo,
     recording,
     video,
+    buttons,
     ayoCalls,
   };
 }

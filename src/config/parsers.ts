@@ -197,3 +197,20 @@ export const camerasFile = (): Parser<CameraConfig[]> => ({
   },
   check: checkCameras,
 });
+
+/** An absolute path to a device (a serial port: `/dev/ttyUSB0`, `/dev/serial/by-id/...`). */
+export const devicePath = (): Parser<string> =>
+  rule(
+    'must be an absolute path like /dev/ttyUSB0',
+    (s) => (path.isAbsolute(s) && !s.includes('\0') ? s : undefined),
+    (v) => isString(v) && path.isAbsolute(v) && !v.includes('\0'),
+  );
+
+const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400];
+/** A standard serial line speed. */
+export const baudRate = (): Parser<number> =>
+  rule(
+    `must be one of ${BAUD_RATES.join(', ')}`,
+    (s) => (BAUD_RATES.includes(Number(s)) && /^\d+$/.test(s) ? Number(s) : undefined),
+    (v) => typeof v === 'number' && BAUD_RATES.includes(v),
+  );

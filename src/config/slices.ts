@@ -128,6 +128,12 @@ export const SLICES = {
   upload: delivery('UPLOAD_RETRY_DELAYS', 'UPLOAD_CONCURRENCY'),
   // NotifyActor's concurrency is fixed by the service, not by a variable.
   notify: delivery('NOTIFY_RETRY_DELAYS', concurrency),
+  button: {
+    path: 'BUTTON_SERIAL_PORT',
+    baudRate: 'BUTTON_BAUD_RATE',
+    retryMinMs: optional(positiveMs),
+    retryMaxMs: optional(positiveMs),
+  },
 } as const satisfies Record<string, Shape>;
 
 /** An actor with a configuration slice: its child id, or the part before `:` (`recorder:CAM_1` → `recorder`). */

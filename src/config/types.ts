@@ -71,6 +71,8 @@ export interface Config {
     ffmpegPath: string;
     ffprobePath: string;
   };
+  /** The highlight buttons' serial line; absent when BUTTON_SERIAL_PORT is unset (no ButtonActor runs). */
+  buttons: { serialPort: string; baudRate: number } | undefined;
   video: {
     scanIntervalMs: number;
     clipGraceMs: number;

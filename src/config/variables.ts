@@ -4,10 +4,12 @@
 import os from 'node:os';
 import { secretsOfUrl, type CameraConfig } from '../recording/cameras.js';
 import {
+  baudRate,
   bool,
   bucketName,
   camerasFile,
   camerasJson,
+  devicePath,
   directory,
   duration,
   durations,
@@ -87,6 +89,8 @@ export const VARIABLES = [
   v({ env: 'CLIP_SECONDS', parse: wholeNumber(5, 3600), default: '60', doc: 'length of a manual clip' }),
   v({ env: 'VIDEO_RETRY_DELAYS', parse: durations(), default: '3s,6s,12s', doc: 'delays of the quick processing retries' }),
   v({ env: 'VIDEO_JOB_RETRY_DELAYS', parse: durations(), default: '5m,15m,30m,60m,120m', doc: 'delays of the later retries of a failed video' }),
+  v({ env: 'BUTTON_SERIAL_PORT', parse: devicePath(), doc: "serial port of the venue's highlight buttons (an Arduino sending `N;` for button N), e.g. `/dev/ttyUSB0` or a stable `/dev/serial/by-id/...` path; a press makes a manual clip of the camera whose `buttonNo` is N. Unset: no buttons" }),
+  v({ env: 'BUTTON_BAUD_RATE', parse: baudRate(), default: '9600', doc: 'speed of the button serial line' }),
   v({ env: 'DEMO', parse: bool(), default: 'false', doc: '`true`: simulated AYO, two synthetic cameras (unless `CAMERAS` is set), local object store at `/objects`' }),
   v({ env: 'DEMO_BOOKING_LENGTH', parse: duration(1000), default: '2m', doc: 'demo: length of each simulated booking' }),
   v({ env: 'DEMO_BOOKING_INTERVAL', parse: duration(1000), default: '3m', doc: 'demo: time between simulated bookings (alternating fields 1 and 2)' }),

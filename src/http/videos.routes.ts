@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { defineEventHandler, readBody, setResponseHeader, setResponseStatus, type Router } from 'h3';
 import { VIDEO_STATUSES, type VideoRow, type VideosRepo } from '../db/index.js';
-import { hasCode } from '../errors.js';
+import { createManualClips, type ManualClips, type RequestClip } from '../manual-clips.js';
 import { httpError, httpErrorFrom, quote } from './errors.js';
 import { parseLimit, parseStoredId, pathParam, readQuery } from './query.js';
 
@@ -38,19 +38,25 @@ function toVideoDto(v: VideoRow, dataDir: string) {
 }
 
 /** What the manual clip endpoint asks of the running service. */
-export type RequestClip = (
-  fieldId: number,
-  cameraName: string | undefined,
-) => Promise<{ bookingId: string; windowStart: string; windowEnd: string; videos: string[] }>;
+export type { RequestClip };
 
 const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Registers the video endpoints. */
 export function registerVideoRoutes(
   router: Router,
-  deps: { videos: VideosRepo; dataDir: string; requestClip?: RequestClip; now?: () => number },
+  deps: {
+    videos: VideosRepo;
+    dataDir: string;
+    /** The service's shared manual clips (their per-field limit also covers the highlight buttons). */
+    manualClips?: ManualClips;
+    /** Without `manualClips`: the clip function, given a limit of this route's own. */
+    requestClip?: RequestClip;
+    now?: () => number;
+  },
 ): void {
-  const now = deps.now ?? Date.now;
+  const clips =
+    deps.manualClips ?? (deps.requestClip ? createManualClips(deps.requestClip, { now: deps.now }) : undefined);
   router.get(
     '/api/videos',
     defineEventHandler((event) => {
@@ -85,13 +91,11 @@ export function registerVideoRoutes(
     }),
   );
 
-  // One manual clip per field every 30 s: a second press of the button at the venue must not double the work.
-  const lastRequest = new Map<number, number>();
   router.post(
     '/api/request-booking-video',
     defineEventHandler(async (event) => {
       readQuery(event, []);
-      if (!deps.requestClip) throw httpError(503, 'Manual clips are not available');
+      if (!clips) throw httpError(503, 'Manual clips are not available');
       let body: unknown;
       try {
         body = await readBody(event);
@@ -110,28 +114,21 @@ export function registerVideoRoutes(
       const unknown = Object.keys(b).filter((k) => k !== 'field_id' && k !== 'camera_name');
       if (unknown.length)
         throw httpError(400, `Unknown field ${quote(unknown[0]!)}: allowed are field_id, camera_name`);
-      const last = lastRequest.get(fieldId);
-      const t = now();
-      if (last !== undefined && t - last < 30_000) {
-        const retry = Math.ceil((30_000 - (t - last)) / 1000);
-        setResponseHeader(event, 'retry-after', retry);
-        throw httpError(
-          429,
-          `A clip of field ${fieldId} was requested ${Math.floor((t - last) / 1000)}s ago; try again in ${retry}s`,
-        );
-      }
-      // Claimed before the await: a second request arriving while this one runs sees it and gets a 429.
-      lastRequest.set(fieldId, t);
+      let outcome;
       try {
-        const result = await deps.requestClip(fieldId, camera);
-        setResponseStatus(event, 202);
-        return { status: 'success', data: result };
+        outcome = await clips.request(fieldId, camera);
       } catch (e) {
-        // Refused before anything was made (no such camera, no booking running): the next press may go ahead. Any
-        // other failure keeps the claim, since a clip may have been made before the reply was lost.
-        if (hasCode(e, 'not-found') && lastRequest.get(fieldId) === t) lastRequest.delete(fieldId);
         throw httpErrorFrom(e, 'Video processing');
       }
+      if (!outcome.ok) {
+        setResponseHeader(event, 'retry-after', outcome.retryAfterSeconds);
+        throw httpError(
+          429,
+          `A clip of field ${fieldId} was requested ${outcome.sinceSeconds}s ago; try again in ${outcome.retryAfterSeconds}s`,
+        );
+      }
+      setResponseStatus(event, 202);
+      return { status: 'success', data: outcome.value };
     }),
   );
 }

@@ -183,6 +183,17 @@ export function createMetrics() {
       labelNames: ['endpoint', 'outcome'],
       registers: r,
     }),
+    buttonPortUp: new Gauge({
+      name: `${P}button_port_up`,
+      help: "1 while the highlight buttons' serial line (BUTTON_SERIAL_PORT) is open, else 0.",
+      registers: r,
+    }),
+    buttonPresses: new Counter({
+      name: `${P}button_presses_total`,
+      help: 'Highlight button presses by button and outcome (clip, limited, no-booking, camera-disabled, failed; unknown-button for a number no camera has, as button="unknown").',
+      labelNames: ['button', 'outcome'],
+      registers: r,
+    }),
     httpRequests: new Counter({
       name: `${P}http_requests_total`,
       help: 'HTTP requests by route, method and status.',
