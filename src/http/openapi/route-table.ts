@@ -11,11 +11,14 @@ export interface RegisteredRoute {
 
 const METHODS = new Set(['add', 'use', 'connect', 'delete', 'get', 'head', 'options', 'post', 'put', 'trace', 'patch']);
 const tables = new WeakMap<App, RegisteredRoute[]>();
+/** Every app's routes, for a test that starts the service in-process and cannot reach its app. */
+const everyApp: RegisteredRoute[][] = [];
 
 /** Wraps `router` so that every route added through it is recorded as a route of `app`. */
 export function trackRoutes(app: App, router: Router): Router {
   const routes: RegisteredRoute[] = [];
   tables.set(app, routes);
+  everyApp.push(routes);
   return new Proxy(router, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
@@ -30,7 +33,12 @@ export function trackRoutes(app: App, router: Router): Router {
   });
 }
 
-/** The routes registered on `app` through a router wrapped by {@link trackRoutes}, in order. */
-export function registeredRoutes(app: App): readonly RegisteredRoute[] {
-  return tables.get(app) ?? [];
+/**
+ * The routes registered on `app` through a router wrapped by {@link trackRoutes}, in order; without `app`, those of
+ * every app made in this process (each route once).
+ */
+export function registeredRoutes(app?: App): readonly RegisteredRoute[] {
+  if (app) return tables.get(app) ?? [];
+  const seen = new Map(everyApp.flat().map((r) => [`${r.method} ${r.path}`, r]));
+  return [...seen.values()];
 }
