@@ -80,6 +80,15 @@ export async function runProcess(start: StartFn): Promise<void> {
   });
   process.on('SIGTERM', () => shutdown('SIGTERM received', 0));
   process.on('SIGINT', () => shutdown('SIGINT received', 0));
+  // SIGHUP reads CAMERAS_FILE again (after the start, if it comes during one): only the cameras that changed are
+  // touched; a bad file is refused with the reason and the running cameras keep running. Without CAMERAS_FILE the
+  // reloader logs why it cannot. (Unhandled, SIGHUP would end the process.)
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    void starting!
+      .then((service) => service.reloadCameras('signal'))
+      .catch((e: unknown) => logger.error(`🎥 CAMERAS: reload on SIGHUP failed: ${describeError(e)}`));
+  });
 
   starting = start(config, logger);
   let service: RunningService;

@@ -8,7 +8,7 @@ import { createSegmentsRepo, isBusyError, type Db } from './db/index.js';
 import { describeError } from './errors.js';
 import type { ServiceControl } from './http/index.js';
 import { callActor, type ServiceSupervisor } from './actors/protocols.js';
-import { redactUrl } from './recording/cameras.js';
+import { redactUrl, type CameraConfig } from './recording/cameras.js';
 import type { RecorderState } from './recording/recorder.js';
 import { freeDiskBytes } from './recording/retention.js';
 import { ActorUnavailableError } from './supervisor/index.js';
@@ -18,6 +18,8 @@ export interface ServiceControlDeps {
   config: Config;
   db: Db;
   cameraStates: ReadonlyMap<string, { state: RecorderState; reason: string | null }>;
+  /** The running camera list (it changes when CAMERAS_FILE is reloaded). */
+  cameras: () => readonly CameraConfig[];
   supervisor: () => ServiceSupervisor | undefined;
   accepting: () => boolean;
 }
@@ -96,7 +98,7 @@ export function createServiceControl(deps: ServiceControlDeps): ServiceControl &
       return undefined;
     },
     cameras: () =>
-      config.cameras.map((c) => {
+      deps.cameras().map((c) => {
         const last = segments.last(c.name);
         const known = deps.cameraStates.get(c.name);
         const actor = deps

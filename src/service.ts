@@ -2,11 +2,12 @@
 // process concerns (environment, signals, exit codes); tests start this in-process or fork main.ts.
 
 import path from 'node:path';
+import { ACTOR_LIMITS, actorEntry, recorderSpec, recordingsDir } from './recorder-spec.js';
 import type { ConnectivityActorData } from './actors/connectivity.messages.js';
 import type { DeliveryActorData } from './actors/delivery.messages.js';
 import { acceptsOf, type ActorEvent, type ForwardedEvent, type ServiceSupervisor } from './actors/protocols.js';
-import type { RecorderActorData } from './actors/recorder.messages.js';
 import type { VideoActorData } from './actors/video.messages.js';
+import { createCameraRuntime, type CameraReloadResult, type ReloadTrigger } from './cameras/index.js';
 import { startAyoSimulator } from './demo/ayo-simulator.js';
 import { buttonChildren, createButtonDesk } from './buttons/index.js';
 import { createManualClips } from './manual-clips.js';
@@ -23,7 +24,7 @@ import type { Logger } from './log.js';
 import { createMetrics, createScrapeCollector, feedMetrics } from './metrics/index.js';
 import type { RecorderState } from './recording/recorder.js';
 import {
-  Supervisor,
+  RuntimeSupervisor,
   type BackoffOptions,
   type ChildSpec,
   type DomainOptions,
@@ -37,6 +38,8 @@ export interface RunningService {
   supervisor: ServiceSupervisor;
   /** Resolves with the reason if the supervisor gives up (the process should exit non-zero). */
   gaveUp: Promise<string>;
+  /** Reads CAMERAS_FILE again and applies what changed (SIGHUP); refused with the reason when it cannot. */
+  reloadCameras(trigger: ReloadTrigger): Promise<CameraReloadResult>;
   /** Stops intake, stops the actors in reverse order, closes the HTTP server and the database. */
   stop(): Promise<void>;
 }
@@ -57,17 +60,6 @@ const FORWARDED = {
 } as const satisfies Record<ForwardedEvent['type'], true>;
 
 const isForwarded = (event: ActorEvent): event is ForwardedEvent => Object.hasOwn(FORWARDED, event.type);
-
-/** Worker entries sit beside this file: `.ts` when run from source (tests, tsx), `.js` when built. */
-function actorEntry(name: string): URL {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./actors/${name}${ext}`, import.meta.url);
-}
-
-/** Where the recorders write: `$DATA_DIR/media/recordings/<camera>/<venue date>/`. */
-function recordingsDir(config: Config): string {
-  return path.join(config.dataDir, 'media', 'recordings');
-}
 
 /**
  * The failure domains, each with its own restart intensity (ACTOR_MAX_RESTARTS per ACTOR_RESTART_WINDOW). Recording is
@@ -112,28 +104,8 @@ export function childSpecs(config: Config, localStore?: LocalStoreConfig): Child
     cameraStatusIntervalMs: config.ayoCalls.cameraStatusIntervalMs,
     segmentSeconds: config.recording.segmentSeconds,
   };
-  const limits = { maxOldGenerationSizeMb: 256 };
-  const recorders: ChildSpec[] = config.cameras
-    .filter((c) => c.enabled)
-    .map((camera) => ({
-      id: `recorder:${camera.name}`,
-      entry: actorEntry('recorder.actor'),
-      domain: 'recording' satisfies ServiceDomain,
-      restart: 'permanent',
-      shutdownMs: 8_000,
-      resourceLimits: limits,
-      accepts: acceptsOf('recorder'),
-      data: {
-        camera,
-        dbPath: config.dbPath,
-        recordingsDir: recordingsDir(config),
-        segmentSeconds: config.recording.segmentSeconds,
-        ffmpegPath: config.recording.ffmpegPath,
-        timeZone: config.venueTimezone,
-        retentionHours: config.recording.retentionHours,
-        minFreeDiskMb: config.recording.minFreeDiskMb,
-      } satisfies RecorderActorData,
-    }));
+  const limits = ACTOR_LIMITS;
+  const recorders = config.cameras.filter((c) => c.enabled).map((camera) => recorderSpec(config, camera));
   return [
     {
       id: 'connectivity',
@@ -281,17 +253,17 @@ export async function startService(
   const metrics = createMetrics();
   for (const c of config.cameras.filter((x) => !x.enabled))
     metrics.cameraState.set({ camera: c.name, state: 'disabled' }, 1);
-  const collect = createScrapeCollector(db, metrics, {
-    cameras: config.cameras.map((c) => c.name),
-    dataDir: config.dataDir,
-  });
   const cameraStates = new Map<string, { state: RecorderState; reason: string | null }>();
   let supervisor: ServiceSupervisor | undefined;
+  // The camera list may change while the service runs (CAMERAS_FILE): its readers see the live one.
+  const cams = createCameraRuntime({ config, logger, metrics, cameraStates, supervisor: () => supervisor });
+  const collect = createScrapeCollector(db, metrics, { cameras: cams.live.names, dataDir: config.dataDir });
   let accepting = true;
   const control = createServiceControl({
     config,
     db,
     cameraStates,
+    cameras: cams.live.current,
     supervisor: () => supervisor,
     accepting: () => accepting,
   });
@@ -319,8 +291,9 @@ export async function startService(
         snapshots: {
           recordingsDir: recordingsDir(config),
           ffmpeg: config.recording.ffmpegPath,
-          cameras: config.cameras.map((c) => c.name),
+          cameras: cams.live.names,
         },
+        cameraEditor: cams.editor,
       }),
       { port: config.port, host: config.host },
     );
@@ -336,7 +309,7 @@ export async function startService(
     : undefined;
   const specs = childSpecs(config, localStore);
   const children = typeof overrides.children === 'function' ? overrides.children(specs) : (overrides.children ?? specs);
-  const sup: ServiceSupervisor = new Supervisor({
+  const sup: ServiceSupervisor = new RuntimeSupervisor({
     children,
     logger,
     backoff: overrides.backoff,
@@ -364,6 +337,8 @@ export async function startService(
     throw e;
   }
 
+  cams.reloader.watch();
+
   // Finished jobs are kept 7 days for the record, then pruned.
   const queue = createQueueRepo(db);
   const prune = () =>
@@ -381,9 +356,11 @@ export async function startService(
     port: server.port,
     supervisor: sup,
     gaveUp: sup.gaveUp,
+    reloadCameras: (trigger) => cams.reloader.reload(trigger),
     stop() {
       stopped ??= (async () => {
         accepting = false;
+        cams.reloader.close();
         clearInterval(pruneTimer);
         await sup.stop();
         await server.close();

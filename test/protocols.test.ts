@@ -93,6 +93,9 @@ describe('typed actor events and notifications', () => {
           case 'recorder:state':
             handled.push(`${m.camera} ${m.state}`);
             return;
+          case 'cameras:changed':
+            handled.push(m.cameras.map((c) => c.name).join(','));
+            return;
           default:
             assertNever(m);
         }
@@ -159,8 +162,8 @@ describe('typed actor events and notifications', () => {
     const asEvent = (e: ForwardedEvent): ActorEvent => e;
     expect(typeof asEvent).toBe('function');
     expect(Object.keys(forwarded)).toHaveLength(7);
-    expect(acceptsOf('sync')).toEqual(['connectivity:change', 'recorder:state']);
-    expect(acceptsOf('video')).toEqual(['booking:changed', 'booking:vanished', 'queue:changed']);
+    expect(acceptsOf('sync')).toEqual(['connectivity:change', 'recorder:state', 'cameras:changed']);
+    expect(acceptsOf('video')).toEqual(['booking:changed', 'booking:vanished', 'queue:changed', 'cameras:changed']);
     expect(acceptsOf('upload')).toEqual(['connectivity:change', 'dependency:answered', 'queue:changed']);
     expect(acceptsOf('notify')).toEqual([
       'connectivity:change',

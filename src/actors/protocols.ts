@@ -10,7 +10,8 @@ import type { DeliveryEvent, DeliveryReply, DeliveryRequest } from './delivery.m
 import type { RecorderActorEvent, RecorderReply, RecorderRequest } from './recorder.messages.js';
 import type { BookingChangeEvent, SyncActorEvent, SyncNotification, SyncReply, SyncRequest } from './sync.messages.js';
 import type { ClipRequestReply, ScanReply, VideoActorEvent, VideoRequest } from './video.messages.js';
-import type { Supervisor } from '../supervisor/index.js';
+import type { RuntimeSupervisor } from '../supervisor/index.js';
+import type { CamerasChangedNotification } from './cameras.messages.js';
 
 /** The main thread's own notification: new work is queued (an operator's retry, say); actors that run jobs look now. */
 export type QueueChangedNotification = { type: 'queue:changed' };
@@ -40,7 +41,7 @@ export interface ActorProtocols {
     request: VideoRequest;
     replies: { 'video:scan': ScanReply; 'video:request-clip': ClipRequestReply };
     events: VideoActorEvent;
-    notifications: BookingChangeEvent | QueueChangedNotification;
+    notifications: BookingChangeEvent | QueueChangedNotification | CamerasChangedNotification;
   };
   upload: {
     request: DeliveryRequest;
@@ -94,7 +95,7 @@ export type ActorNotification = { [K in ActorKind]: NotificationOf<K> }[ActorKin
 /** The events that are also notifications: the service forwards each to the actors that accept it. */
 export type ForwardedEvent = Extract<ActorEvent, ActorNotification>;
 /** The service's supervisor: its `actor:event` payloads and broadcasts are typed by this map. */
-export type ServiceSupervisor = Supervisor<ActorEvent, ActorNotification>;
+export type ServiceSupervisor = RuntimeSupervisor<ActorEvent, ActorNotification>;
 
 /**
  * The notification types each kind accepts, as data for its child spec's `accepts` (the supervisor routes by it).
@@ -102,9 +103,9 @@ export type ServiceSupervisor = Supervisor<ActorEvent, ActorNotification>;
  */
 const ACCEPTS = {
   connectivity: {},
-  sync: { 'connectivity:change': true, 'recorder:state': true },
+  sync: { 'connectivity:change': true, 'recorder:state': true, 'cameras:changed': true },
   recorder: {},
-  video: { 'booking:changed': true, 'booking:vanished': true, 'queue:changed': true },
+  video: { 'booking:changed': true, 'booking:vanished': true, 'queue:changed': true, 'cameras:changed': true },
   upload: { 'connectivity:change': true, 'dependency:answered': true, 'queue:changed': true },
   notify: {
     'connectivity:change': true,

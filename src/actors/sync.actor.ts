@@ -59,6 +59,10 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification
         if (req.type !== 'sync:run') return assertNever(req.type);
         throw new PermanentError('AYO credentials are not configured; booking sync is off');
       },
+      notify(m) {
+        // Nothing goes to AYO without credentials; the list is kept for the record.
+        if (m.type === 'cameras:changed') d.cameras = m.cameras.map((c) => c.name);
+      },
       async stop() {
         stopped.abort();
         clearInterval(daily);
@@ -126,6 +130,16 @@ runActor<SyncRequest, SyncReply, SyncActorEvent, SyncActorData, SyncNotification
           activity.noted(m.camera, now);
           if (announced.get(m.camera) !== now) partner.camera(m.camera, now);
           announced.set(m.camera, now);
+          return;
+        }
+        case 'cameras:changed': {
+          // A camera that left the list is reported inactive once; the periodic report covers the list from now on.
+          const names = m.cameras.map((c) => c.name);
+          for (const gone of d.cameras.filter((name) => !names.includes(name))) {
+            if (announced.get(gone) !== false) partner.camera(gone, false);
+            announced.delete(gone);
+          }
+          d.cameras = names;
           return;
         }
         default:

@@ -5,6 +5,7 @@ import type { SyncRunRecord } from '../db/index.js';
 import type { PartnerCallEvent, SyncEvent } from '../sync/index.js';
 import type { CircuitName } from '../util/resilience.js';
 import type { ConnectivityEvent } from './connectivity.messages.js';
+import type { CamerasChangedNotification } from './cameras.messages.js';
 import type { RecorderStateEvent } from './recorder.messages.js';
 
 /** Requests SyncActor answers: run a sync now (sharing a running one) and answer its record. */
@@ -22,9 +23,10 @@ export type BookingChangeEvent = Extract<SyncEvent, { type: 'booking:changed' | 
 
 /**
  * What SyncActor accepts: AYO reachable again (it syncs at once), and a camera's recording state (AYO hears the
- * change at once; the periodic report reads the recording index, so a missed one costs nothing).
+ * change at once; the periodic report reads the recording index, so a missed one costs nothing), and a new camera
+ * list (a reload of CAMERAS_FILE).
  */
-export type SyncNotification = ConnectivityEvent | RecorderStateEvent;
+export type SyncNotification = ConnectivityEvent | RecorderStateEvent | CamerasChangedNotification;
 
 /** The actor's configuration slice. */
 export interface SyncActorData {

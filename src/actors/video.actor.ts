@@ -147,6 +147,10 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
           return scanSoon();
         case 'queue:changed':
           return pump();
+        case 'cameras:changed':
+          // The scanner and the cut jobs read the list at each use: the next scan maps fields to the new cameras.
+          deps.cameras = message.cameras;
+          return scanSoon();
         default:
           return assertNever(message);
       }

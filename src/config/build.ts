@@ -5,7 +5,7 @@ import path from 'node:path';
 import { isIP } from 'node:net';
 import { ConfigError } from './errors.js';
 import type { Reader } from './reader.js';
-import { loadAyo, loadCameras, loadS3 } from './sections.js';
+import { camerasFilePath, loadAyo, loadCameras, loadS3 } from './sections.js';
 import type { Config } from './types.js';
 
 /** Whether binding `host` keeps the API on this machine. */
@@ -107,6 +107,7 @@ export function buildConfig(r: Reader): Config {
     delivery,
     supervisor,
     cameras,
+    camerasFile: camerasFilePath(r),
     demo,
     recording,
     video,

@@ -13,6 +13,8 @@ export interface Reader {
   get<N extends VariableName>(name: N): ValueOf<N>;
   /** Whether `name` is set to something other than blanks (without parsing it). */
   isSet(name: VariableName): boolean;
+  /** The text `name` is set to (trimmed), unparsed: for a value that is a path kept as such (CAMERAS_FILE). */
+  text(name: VariableName): string | undefined;
   /** One line per problem, in the order they were met. */
   readonly problems: string[];
   /** The variables read so far (a test checks that the loader reads the whole list). */
@@ -67,6 +69,7 @@ export function createReader(env: Env): Reader {
   return {
     get,
     isSet: (name) => raw(name) !== undefined,
+    text: raw,
     problems,
     readNames: () => [...values.keys()] as VariableName[],
     secrets() {

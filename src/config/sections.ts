@@ -1,6 +1,7 @@
 // The rules that span several variables: AYO's four credentials and the object store's five settings come as
 // sets, and the cameras come from CAMERAS or CAMERAS_FILE (or the demo's own). Values come only through the reader.
 
+import path from 'node:path';
 import type { CameraConfig } from '../recording/cameras.js';
 import type { Reader } from './reader.js';
 import type { AyoConfig, S3Config } from './types.js';
@@ -53,6 +54,12 @@ export function loadCameras(r: Reader, demo = false): CameraConfig[] {
     return [];
   }
   return file ? (r.get('CAMERAS_FILE') ?? []) : r.get('CAMERAS');
+}
+
+/** The absolute path of CAMERAS_FILE when the cameras come from it (the service watches it and may write it). */
+export function camerasFilePath(r: Reader): string | undefined {
+  const file = r.text('CAMERAS_FILE');
+  return file === undefined || r.isSet('CAMERAS') ? undefined : path.resolve(file);
 }
 
 /** The object store: all of endpoint, bucket, keys and public URL, or none. */

@@ -62,6 +62,8 @@ export interface Config {
   supervisor: { maxRestarts: number; windowMs: number; shutdownTimeoutMs: number };
   ayoCalls: { healthIntervalMs: number; cameraStatusIntervalMs: number };
   cameras: CameraConfig[];
+  /** CAMERAS_FILE's absolute path when the cameras come from it: watched, reloaded on SIGHUP, written by the editor. */
+  camerasFile?: string;
   /** DEMO=true: a simulated AYO, synthetic cameras and a local object store, all through the real pipeline. */
   demo: { bookingMs: number; intervalMs: number; firstAfterMs: number } | undefined;
   recording: {

@@ -16,6 +16,8 @@ import { readBodyWithin } from './body-limit.js';
 import { answersOnlyLoopback, createBrowserGuard } from './browser-guard.js';
 import { registerBookingRoutes } from './bookings.routes.js';
 import { registerButtonRoutes } from './buttons.routes.js';
+import type { CameraEditor } from '../cameras/index.js';
+import { registerCameraRoutes } from './cameras.routes.js';
 import type { ButtonsDto } from '../buttons/index.js';
 import type { ManualClips } from '../manual-clips.js';
 import { createErrorResponder, httpError } from './errors.js';
@@ -60,6 +62,8 @@ export interface HttpAppDeps {
   manualClips?: ManualClips;
   /** The highlight buttons' state (GET /api/buttons). */
   buttons?: () => ButtonsDto;
+  /** The camera editor (GET /api/cameras/config, PUT /api/cameras, POST /api/cameras/test). */
+  cameraEditor?: CameraEditor;
 }
 
 /** Builds the app. Example: `startHttpServer(createHttpApp({ db, apiKey, logger }), { port: 0, host: '127.0.0.1' })`. */
@@ -121,6 +125,7 @@ export function createHttpApp(deps: HttpAppDeps): App {
     manualClips: deps.manualClips,
   });
   if (deps.buttons) registerButtonRoutes(router, deps.buttons);
+  if (deps.cameraEditor) registerCameraRoutes(router, deps.cameraEditor, () => deps.control?.accepting() ?? true);
   app.use(router);
   return app;
 }

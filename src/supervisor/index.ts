@@ -15,6 +15,8 @@
 //   while the other domains run on. A critical domain past its intensity makes the supervisor give up.
 // - give-up: past a critical domain's intensity the supervisor stops every actor and reports why; the process exits
 //   non-zero so that the service manager or container runtime restarts it.
+// - runtime child: one added, replaced or removed while the supervisor runs (RuntimeSupervisor), e.g. a camera's
+//   recorder after the camera list changed; the other children are not touched.
 
 export { runActor, assertNever, type Actor, type ActorContext } from './actor-runtime.js';
 export { ActorUnavailableError, type ActorHandleOptions, type ExitInfo } from './actor-handle.js';
@@ -24,5 +26,6 @@ export type { Result } from './protocol.js';
 export { restartDelay, type BackoffOptions, type IntensityOptions } from './restart-policy.js';
 export type { Clock, ClockTimer } from './clock.js';
 export { Supervisor } from './supervisor.js';
+export { RuntimeSupervisor } from './runtime-children.js';
 export type { SupervisorEvents } from './supervisor-events.js';
 export type { DomainOptions, Strategy, SupervisorOptions } from './supervisor-options.js';

@@ -27,19 +27,19 @@ export class Supervisor<
   readonly events = new TypedEmitter<SupervisorEvents<Event>>();
   /** Resolves with the reason when the supervisor gives up; the process should then exit non-zero. */
   readonly gaveUp: Promise<string>;
-  private readonly children: Child[];
-  private readonly domains: Map<string, Domain>;
+  protected readonly children: Child[];
+  protected readonly domains: Map<string, Domain>;
   private readonly backoff: BackoffOptions;
-  private readonly clock: Clock;
+  protected readonly clock: Clock;
   /** Restarts in flight (so that stop() can cancel their backoff). */
   private readonly restarts = new Set<Restart>();
   /** Every spawned worker until it exits, whoever spawned it: stop() ends them all. */
   private readonly handles = new Set<ActorHandle>();
-  private stopping = false;
-  private giveUpReason: string | undefined;
+  protected stopping = false;
+  protected giveUpReason: string | undefined;
   private resolveGaveUp!: (reason: string) => void;
 
-  constructor(private readonly options: SupervisorOptions) {
+  constructor(protected readonly options: SupervisorOptions) {
     this.children = newChildren(options.children);
     this.clock = options.clock ?? realClock;
     this.domains = domainsOf(this.children, options);
@@ -147,18 +147,18 @@ export class Supervisor<
     );
   }
 
-  private child(id: string): Child {
+  protected child(id: string): Child {
     const c = this.children.find((x) => x.spec.id === id);
     if (!c) throw new ActorUnavailableError(`no actor ${id}`);
     return c;
   }
 
-  private domainOf(child: Child): Domain {
+  protected domainOf(child: Child): Domain {
     return this.domains.get(child.domain)!;
   }
 
   /** Resolves when the child is running, has ended for good, its domain failed, or the supervisor stops or gives up. */
-  private async whenRunning(child: Child): Promise<void> {
+  protected async whenRunning(child: Child): Promise<void> {
     while (!(
       child.state === 'running' ||
       this.stopping ||
@@ -180,7 +180,7 @@ export class Supervisor<
     for (const w of waiters) w();
   }
 
-  private spawn(child: Child, restart: Restart | undefined): ActorHandle {
+  protected spawn(child: Child, restart: Restart | undefined): ActorHandle {
     const spec = child.spec;
     const previous = child.handle;
     if (previous && !previous.ended) {
@@ -327,7 +327,7 @@ export class Supervisor<
     }
   }
 
-  private cancel(restart: Restart): void {
+  protected cancel(restart: Restart): void {
     restart.cancelled = true;
     this.clock.clearTimeout(restart.timer);
     restart.wake?.();
@@ -335,7 +335,7 @@ export class Supervisor<
   }
 
   /** Stops a child's worker within its shutdownMs; the child is then `then` (stopped, or restarting in a cascade). */
-  private async stopChild(child: Child, then: ChildState = 'stopped'): Promise<void> {
+  protected async stopChild(child: Child, then: ChildState = 'stopped'): Promise<void> {
     const handle = child.handle;
     if (!handle || handle.ended) {
       this.setState(child, this.stopping ? 'stopped' : then);

@@ -1,0 +1,46 @@
+// The editor's "test" of a camera URL: ffprobe with a timeout reads its video stream (codec, resolution, frame rate)
+// before the camera is saved. The URL's credentials stay off the command line (probeMedia reads them from stdin).
+
+import { fileURLToPath } from 'node:url';
+import { PermanentError } from '../errors.js';
+import { probeMedia, type ProbedMedia } from '../media/index.js';
+import { redactUrl } from '../recording/cameras.js';
+
+/** What a camera's test answers. */
+export interface CameraProbe {
+  codec: string;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  /** The audio codec, when the camera sends sound. */
+  audio: string | null;
+}
+
+/** The synthetic camera as the recorder reads it (record-args.ts: 640x360 at 15 fps). */
+const TESTSRC = 'testsrc=size=640x360:rate=15';
+
+/** Probes a camera URL (validated already) within `timeoutMs`; rejects with a `PermanentError` naming the cause. */
+export async function probeCamera(ffprobe: string, url: string, timeoutMs: number): Promise<CameraProbe> {
+  let media: ProbedMedia;
+  const startedAt = Date.now();
+  try {
+    if (url === 'testsrc') media = await probeMedia(ffprobe, TESTSRC, timeoutMs, ['-f', 'lavfi']);
+    else if (url.startsWith('file:')) media = await probeMedia(ffprobe, fileURLToPath(url), timeoutMs);
+    else if (/^rtsps?:/.test(url)) media = await probeMedia(ffprobe, url, timeoutMs, ['-rtsp_transport', 'tcp']);
+    else media = await probeMedia(ffprobe, url, timeoutMs);
+  } catch (e) {
+    const why = Date.now() - startedAt >= timeoutMs ? `no answer within ${timeoutMs / 1000}s` : 'ffprobe failed';
+    throw new PermanentError(`${redactUrl(url)}: ${why} (${firstLine(e)})`, { code: 'invalid', cause: e });
+  }
+  const video = media.streams.find((s) => s.type === 'video');
+  if (!video) throw new PermanentError(`${redactUrl(url)} has no video stream`, { code: 'invalid' });
+  return {
+    codec: video.codec,
+    width: video.width ?? null,
+    height: video.height ?? null,
+    fps: video.fps === undefined ? null : Math.round(video.fps * 100) / 100,
+    audio: media.streams.find((s) => s.type === 'audio')?.codec ?? null,
+  };
+}
+
+const firstLine = (e: unknown) => ((e as Error).message ?? String(e)).split('\n')[0]!.slice(0, 200);
