@@ -1,12 +1,11 @@
-// The buttons' serial line: opens the port, hands every chunk read to the caller, and when the port cannot be opened
-// or is lost (the Arduino unplugged, its USB reset) waits and tries again with backoff, for as long as it runs. It
-// never throws: a broken line is a state, reported through `onStatus`.
+// The buttons' serial line: keeps the port open through its child process (serial-child.ts), hands every chunk read
+// to the caller, and when the port cannot be opened or is lost (the Arduino unplugged, its USB reset) waits and tries
+// again with backoff, for as long as it runs. It never throws: a broken line is a state, reported through `onStatus`.
 
-import { SerialPort } from 'serialport';
 import type { ButtonLineStatus } from '../actors/button.messages.js';
-import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { restartDelay } from '../supervisor/index.js';
+import { startSerialChild, type SerialChild } from './serial-child.js';
 
 /** Options of {@link openSerialLine}. */
 export interface SerialLineOptions {
@@ -34,7 +33,7 @@ const STABLE_MS = 10_000;
 /** Opens the line at `path` and keeps it open. Example: `openSerialLine({ path, baudRate, logger, onData, onStatus })`. */
 export function openSerialLine(opts: SerialLineOptions): SerialLine {
   const backoff = { initialMs: opts.retryMinMs ?? 250, maxMs: opts.retryMaxMs ?? 5_000, jitter: 0.2 };
-  let port: SerialPort | undefined;
+  let child: SerialChild | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   let openedAt: number | undefined;
@@ -57,41 +56,29 @@ export function openSerialLine(opts: SerialLineOptions): SerialLine {
     timer = undefined;
     if (closed) return;
     if (status.state !== 'connecting') set({ state: 'connecting', lastError: status.lastError, nextAttemptAt: null });
-    let p: SerialPort;
-    port = undefined;
-    try {
-      p = new SerialPort({ path: opts.path, baudRate: opts.baudRate, autoOpen: false });
-    } catch (e) {
-      lost(undefined, e);
-      return;
-    }
-    port = p;
-    // A port emits 'error' for a failed read or write: unhandled, that would end the thread.
-    p.on('error', (e) => lost(p, e));
-    p.on('close', (e: unknown) => lost(p, e ?? new Error('the port was closed')));
-    p.on('data', (chunk: Buffer) => {
-      if (port === p) opts.onData(chunk);
+    const c: SerialChild = startSerialChild(opts.path, opts.baudRate, {
+      onOpen() {
+        if (child !== c) return;
+        openedAt = Date.now();
+        failures = 0;
+        opts.logger.info(`🔘 BUTTONS: serial line ${opts.path} open at ${opts.baudRate} baud`);
+        set({ state: 'open', lastError: null, nextAttemptAt: null });
+      },
+      onData: (chunk) => {
+        if (child === c) opts.onData(chunk);
+      },
+      onEnd: (reason) => lost(c, reason),
     });
-    p.open((e) => {
-      if (e) return lost(p, e);
-      if (closed || port !== p) return void p.close(() => {});
-      openedAt = Date.now();
-      failures = 0;
-      opts.logger.info(`🔘 BUTTONS: serial line ${opts.path} open at ${opts.baudRate} baud`);
-      set({ state: 'open', lastError: null, nextAttemptAt: null });
-    });
+    child = c;
   };
 
-  /** The port `p` failed to open or was lost: forget it, and try again after the backoff. */
-  const lost = (p: SerialPort | undefined, e: unknown) => {
-    if (p !== port) return; // an old port's late event: already handled
-    port = undefined;
-    if (p?.isOpen) p.close(() => {});
-    if (closed) return;
+  /** The line's child `c` ended (the port did not open, or was lost): try again after the backoff. */
+  const lost = (c: SerialChild, reason: string) => {
+    if (c !== child || closed) return;
+    child = undefined;
     const wasOpen = openedAt !== undefined;
     if (wasOpen && Date.now() - openedAt! >= STABLE_MS) failures = 0;
     openedAt = undefined;
-    const reason = describeError(e);
     const delay = restartDelay(failures++, backoff);
     // One line when the line goes and one when the reason changes, not one per attempt while it stays unplugged.
     if (wasOpen) opts.logger.warn(`🔘 BUTTONS: serial line ${opts.path} lost (${reason}); reconnecting`);
@@ -108,9 +95,9 @@ export function openSerialLine(opts: SerialLineOptions): SerialLine {
     async close() {
       closed = true;
       clearTimeout(timer);
-      const p = port;
-      port = undefined;
-      if (p?.isOpen) await new Promise<void>((resolve) => p.close(() => resolve()));
+      const c = child;
+      child = undefined;
+      await c?.stop();
     },
   };
 }

@@ -8,6 +8,7 @@ export {
 } from './record-args.js';
 export { runMedia, runMediaToBuffer, runMediaToEnd, type MediaProcess, type ProcessExit } from './process.js';
 export { probeMedia, type ProbedMedia, type ProbedStream } from './ffprobe.js';
+export { diesWithParent } from './dies-with-parent.js';
 export {
   concatList,
   cutArgs,
