@@ -199,6 +199,3 @@ export const components = {
     },
   },
 };
-
-/** The error statuses the shared responses cover. */
-export const ERROR_STATUSES = Object.keys(ERROR_RESPONSES).map(Number);
