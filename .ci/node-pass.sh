@@ -21,16 +21,36 @@ restore() {
 trap restore EXIT
 
 export PATH="$home/bin:$PATH"
-echo "Node $(node --version): recompiling better-sqlite3 (log: reports/rebuild-node$version.log)"
-# nodedir through node-gyp's own prefix (npm_package_config_node_gyp_*, which npm does not warn about); it wins over
-# a nodedir in the user's .npmrc, which names the machine's Node 20 headers. .prebuild-installrc keeps the rebuild
-# from downloading a prebuilt binary.
-if ! npm_package_config_node_gyp_nodedir="$home" npm rebuild better-sqlite3 --foreground-scripts \
-  >"reports/rebuild-node$version.log" 2>&1; then
-  tail -n 40 "reports/rebuild-node$version.log"
-  exit 1
+# The build for this Node is kept beside it in the cache (per better-sqlite3 version): compiling SQLite takes minutes
+# on a busy machine, and the next run on this machine reuses it.
+bsql="$(node -p "require('./node_modules/better-sqlite3/package.json').version")"
+cached="$(cd "$home/../.." && pwd)/better-sqlite3-$bsql-build"
+loads() { node -e "new (require('better-sqlite3'))(':memory:').close()" 2>/dev/null; }
+rebuild() {
+  echo "Node $(node --version): compiling better-sqlite3 $bsql (log: reports/rebuild-node$version.log)"
+  # nodedir through node-gyp's own prefix (npm_package_config_node_gyp_*, which npm does not warn about): it wins over
+  # a nodedir in the user's .npmrc, which names the machine's Node 20 headers. .prebuild-installrc keeps the rebuild
+  # from downloading a prebuilt binary.
+  if ! npm_package_config_node_gyp_nodedir="$home" npm rebuild better-sqlite3 --foreground-scripts \
+    >"reports/rebuild-node$version.log" 2>&1; then
+    tail -n 40 "reports/rebuild-node$version.log"
+    return 1
+  fi
+  rm -rf "$cached" "$cached.tmp"
+  cp -a "$addon" "$cached.tmp" && mv "$cached.tmp" "$cached"
+}
+if [ -f "$cached/Release/better_sqlite3.node" ]; then
+  echo "Node $(node --version): better-sqlite3 $bsql as compiled for it before ($cached)"
+  rm -rf "$addon"
+  cp -a "$cached" "$addon"
+  loads || rebuild
+else
+  rebuild
 fi
-node -e "new (require('better-sqlite3'))(':memory:').close()"
+loads || {
+  node -e "require('better-sqlite3')"
+  exit 1
+}
 
 echo "Node $(node --version): running the suite"
 rm -f reports/vitest.json
