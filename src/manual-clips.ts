@@ -27,7 +27,7 @@ export interface ManualClips {
 }
 
 /** One manual clip per field per this interval: a second press at the venue must not double the work. */
-export const MANUAL_CLIP_LIMIT_MS = 30_000;
+const MANUAL_CLIP_LIMIT_MS = 30_000;
 
 /**
  * Wraps `requestClip` with the per-field limit, held in memory on the main thread. A request is limited when the

@@ -250,7 +250,4 @@ export function createButtonDesk(deps: ButtonDeskDeps) {
   };
 }
 
-/** The desk {@link createButtonDesk} builds. */
-export type ButtonDesk = ReturnType<typeof createButtonDesk>;
-
 const again = (held: number) => (held ? ` (${held} more like it since the last line)` : '');

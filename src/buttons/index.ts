@@ -4,12 +4,5 @@
 export { createFrameParser, type FrameParser, type ParsedChunk } from './frame-parser.js';
 export { createLogThrottle } from './log-throttle.js';
 export { openSerialLine, type SerialLine, type SerialLineOptions } from './serial-line.js';
-export {
-  BUTTON_ACTOR_ID,
-  createButtonDesk,
-  type ButtonDesk,
-  type ButtonsDto,
-  type ButtonsLineDto,
-  type PressOutcome,
-} from './button-desk.js';
+export { createButtonDesk, type ButtonsDto, type ButtonsLineDto, type PressOutcome } from './button-desk.js';
 export { buttonChildren } from './child-spec.js';

@@ -7,12 +7,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
+import type { SerialPort } from 'serialport';
 import { diesWithParent } from '../media/index.js';
 
-// CommonJS run with `node -e`, so that it is the same from the sources and from dist. Arguments: serialport's entry,
-// the port, the baud rate. stderr lines: `open`, or `error <reason>` just before it exits 2.
+// CommonJS run with `node -e`, so that it is the same from the sources and from dist. Arguments: serialport's entry
+// and the port's options as JSON. stderr lines: `open`, or `error <reason>` just before it exits 2.
 const SCRIPT = `
-const [entry, path, baudRate] = process.argv.slice(1);
+const [entry, options] = process.argv.slice(1);
 const say = (line) => process.stderr.write(line + '\\n');
 const fail = (e) => {
   say('error ' + String((e && e.message) || e).replace(/\\s+/g, ' ').slice(0, 500));
@@ -20,7 +21,7 @@ const fail = (e) => {
 };
 process.stdin.on('end', () => process.exit(0)).resume();
 const { SerialPort } = require(entry);
-const port = new SerialPort({ path, baudRate: Number(baudRate), autoOpen: false });
+const port = new SerialPort(JSON.parse(options));
 port.on('error', fail);
 port.on('close', (e) => fail(e || new Error('the port was closed')));
 port.on('data', (chunk) => process.stdout.write(chunk));
@@ -45,13 +46,14 @@ let serialportEntry: string | undefined;
 /** Starts the child that opens `path` at `baudRate`. */
 export function startSerialChild(path: string, baudRate: number, on: SerialChildEvents): SerialChild {
   serialportEntry ??= createRequire(import.meta.url).resolve('serialport');
+  // Typed against serialport's own options: the child passes them to `new SerialPort()` as they are.
+  const options: ConstructorParameters<typeof SerialPort>[0] = { path, baudRate, autoOpen: false };
   const run = diesWithParent(process.execPath, [
     '--max-old-space-size=32',
     '-e',
     SCRIPT,
     serialportEntry,
-    path,
-    String(baudRate),
+    JSON.stringify(options),
   ]);
   // No environment: the child needs none, and the service's holds its secrets.
   const child: ChildProcess = spawn(run.command, run.args, { stdio: ['pipe', 'pipe', 'pipe'], env: {} });
