@@ -26,11 +26,14 @@ export interface CamerasConfigView extends CameraReloadStatus {
   cameras: EditorCamera[];
 }
 
+/** A camera test's result: what ffprobe read, or why it read nothing. */
+export type CameraTestResult = ({ ok: true } & CameraProbe) | { ok: false; message: string };
+
 /** Refused input (400), or a change while the cameras cannot be edited (409). */
 export class CameraEditError extends Error {
   override readonly name = 'CameraEditError';
   constructor(
-    readonly status: 400 | 409 | 422 | 429,
+    readonly status: 400 | 409 | 429,
     message: string,
   ) {
     super(message);
@@ -148,7 +151,7 @@ export function createCameraEditor(deps: CameraEditorDeps) {
       return run;
     },
     /** Probes a URL (an existing camera's stored password is used where the URL shows `***`). */
-    async test(body: unknown): Promise<CameraProbe> {
+    async test(body: unknown): Promise<CameraTestResult> {
       const b = body as { url?: unknown; name?: unknown; password?: unknown } | null;
       if (typeof b?.url !== 'string' || (b.password !== undefined && typeof b.password !== 'string'))
         throw new CameraEditError(
@@ -161,9 +164,10 @@ export function createCameraEditor(deps: CameraEditorDeps) {
       if (probes >= 2) throw new CameraEditError(429, 'Two camera tests are running; try again when they finish');
       probes++;
       try {
-        return await probeCamera(deps.ffprobe, url, deps.testTimeoutMs ?? 10_000);
+        return { ok: true, ...(await probeCamera(deps.ffprobe, url, deps.testTimeoutMs ?? 10_000)) };
       } catch (e) {
-        throw new CameraEditError(422, `Camera test failed: ${(e as Error).message}`);
+        // The test ran: the camera's answer (or its silence) is its result, not a failed request.
+        return { ok: false, message: `Camera test failed: ${(e as Error).message}` };
       } finally {
         probes--;
       }

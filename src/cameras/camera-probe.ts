@@ -17,7 +17,8 @@ export interface CameraProbe {
 }
 
 /** The synthetic camera as the recorder reads it (record-args.ts: 640x360 at 15 fps). */
-const TESTSRC = 'testsrc=size=640x360:rate=15';
+const TESTSRC_FPS = 15;
+const TESTSRC = `testsrc=size=640x360:rate=${TESTSRC_FPS}`;
 
 /** Probes a camera URL (validated already) within `timeoutMs`; rejects with a `PermanentError` naming the cause. */
 export async function probeCamera(ffprobe: string, url: string, timeoutMs: number): Promise<CameraProbe> {
@@ -38,7 +39,8 @@ export async function probeCamera(ffprobe: string, url: string, timeoutMs: numbe
     codec: video.codec,
     width: video.width ?? null,
     height: video.height ?? null,
-    fps: video.fps === undefined ? null : Math.round(video.fps * 100) / 100,
+    // lavfi reports no average rate for a generated stream: the synthetic camera's is the one it is generated at.
+    fps: video.fps === undefined ? (url === 'testsrc' ? TESTSRC_FPS : null) : Math.round(video.fps * 100) / 100,
     audio: media.streams.find((s) => s.type === 'audio')?.codec ?? null,
   };
 }

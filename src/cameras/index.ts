@@ -9,6 +9,7 @@ export {
   isCameraEditError,
   withStoredSecrets,
   type CameraEditor,
+  type CameraTestResult,
   type CamerasConfigView,
   type EditorCamera,
 } from './camera-editor.js';

@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { defineEventHandler, setResponseHeader, type Router } from 'h3';
 import { bookingPaths } from './bookings.js';
+import { cameraEditorPaths } from './camera-editor.js';
 import { cameraPaths } from './cameras.js';
 import { components } from './components.js';
 import { pagePaths } from './pages.js';
@@ -25,6 +26,7 @@ const PATHS: Paths = {
   ...videoPaths,
   ...queuePaths,
   ...cameraPaths,
+  ...cameraEditorPaths,
   ...runtimePaths,
   ...pagePaths,
 };
