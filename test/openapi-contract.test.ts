@@ -176,6 +176,7 @@ describe('the OpenAPI contract', () => {
     await get('/api/bookings/date/{date}', { params: { date: today }, query: 'limit=2' });
     expect((await post('/api/sync')).body.data.trigger).toBe('api');
     await get('/api/actors');
+    expect((await get('/api/buttons')).body.data.line.state).toBe('disabled');
 
     // The camera records; a snapshot of its newest segment.
     await waitFor(

@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { defineEventHandler, setResponseHeader, type Router } from 'h3';
 import { bookingPaths } from './bookings.js';
+import { buttonPaths } from './buttons.js';
 import { cameraEditorPaths } from './camera-editor.js';
 import { cameraPaths } from './cameras.js';
 import { components } from './components.js';
@@ -27,6 +28,7 @@ const PATHS: Paths = {
   ...queuePaths,
   ...cameraPaths,
   ...cameraEditorPaths,
+  ...buttonPaths,
   ...runtimePaths,
   ...pagePaths,
 };
