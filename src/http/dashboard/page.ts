@@ -16,6 +16,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <span id="actors" class="pill">actors …</span>
   <span id="updated" class="muted"></span>
   <a href="#/">overview</a>
+  <a href="#/cameras">cameras</a>
 </header>
 <div id="login" hidden>
   <section style="margin:1rem">

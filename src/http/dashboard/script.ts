@@ -1,8 +1,11 @@
 // The dashboard's browser script (served at /dashboard.js): plain JavaScript reading the REST API, refreshed
 // every few seconds. Every value put into the page is escaped.
 
-/** JavaScript of the dashboard. */
-export const DASHBOARD_JS = String.raw`
+import { CAMERA_EDITOR_JS } from './camera-editor.script.js';
+
+/** JavaScript of the dashboard (the camera editor's part is appended before the first render). */
+export const DASHBOARD_JS =
+  String.raw`
 'use strict';
 const $ = (s) => document.querySelector(s);
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -13,13 +16,13 @@ let timer;
 // when a newer one replaces it, so that a dashboard left open all day does not pile up images.
 const snaps = new Map();
 
-async function api(path, method = 'GET') {
+async function api(path, method = 'GET', payload) {
   const headers = {};
   const key = localStorage.getItem(KEY);
   if (key) headers.Authorization = 'Bearer ' + key;
   // The API takes a state change only with a JSON body (or none): what a form on another site cannot send.
   const init = { method, headers };
-  if (method !== 'GET') { headers['Content-Type'] = 'application/json'; init.body = '{}'; }
+  if (method !== 'GET') { headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(payload ?? {}); }
   const res = await fetch(path, init);
   if (res.status === 401) { showLogin(localStorage.getItem(KEY) ? 'That key was not accepted.' : ''); throw new Error('unauthorized'); }
   const body = await res.json();
@@ -155,12 +158,15 @@ async function render() {
   clearTimeout(timer);
   try {
     const m = /^#\/video\/(.+)$/.exec(location.hash);
-    if (m) await videoPage(decodeURIComponent(m[1])); else await overview();
+    // The camera editor is drawn once per visit (a refresh would wipe a half-filled form); its status line refreshes.
+    if (location.hash === '#/cameras') await camerasPage(!!$('#camera-editor'));
+    else if (m) await videoPage(decodeURIComponent(m[1])); else await overview();
   } catch (e) {
     if (e.message !== 'unauthorized') $('#updated').textContent = 'error: ' + e.message;
   }
   timer = setTimeout(render, 5000);
 }
 window.addEventListener('hashchange', render);
-render();
-`;
+` +
+  CAMERA_EDITOR_JS +
+  'render();\n';

@@ -31,4 +31,6 @@ button { font:inherit; padding:.3rem .8rem; border-radius:6px; border:0; backgro
 input { font:inherit; padding:.35rem; border-radius:6px; border:1px solid #475569; background:#0b1220; color:var(--text); width:100%; max-width:28rem; }
 video, .thumb { width:100%; max-width:640px; border-radius:8px; background:#000; }
 .error { color:#fecaca; }
+.ok-text { color:#bbf7d0; }
+#cam-form label { display:block; margin:.35rem 0; }
 `;
