@@ -47,7 +47,7 @@ const packageVersion = (createRequire(import.meta.url)('../../../package.json') 
 let built: Record<string, unknown> | undefined;
 
 /** The document (built once; the same object each call: do not change it). */
-export function openApiDocument(): Record<string, unknown> {
+function openApiDocument(): Record<string, unknown> {
   built ??= {
     openapi: '3.1.0',
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
