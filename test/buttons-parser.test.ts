@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createFrameParser } from '../src/buttons/index.js';
-import { createManualClips } from '../src/manual-clips.js';
+import { checkSlice, loadConfig } from '../src/config.js';
 import { NotFoundError } from '../src/errors.js';
+import { createManualClips } from '../src/manual-clips.js';
+import { childSpecs } from '../src/service.js';
 
 /** Feeds `chunks` one by one and gathers everything read. */
 function feed(chunks: (string | Buffer)[], maxDigits?: number) {
@@ -81,5 +83,35 @@ describe('the manual clips shared by the route and the buttons', () => {
     t += 18_000;
     expect(await clips.request(61)).toMatchObject({ ok: true });
     expect(calls).toEqual([61, 63, 62, 62, 61]);
+  });
+});
+
+describe('the button configuration', () => {
+  it('is off without BUTTON_SERIAL_PORT, and with it starts ButtonActor alone in the buttons domain', () => {
+    const off = loadConfig({ DATA_DIR: '/srv/venue' });
+    expect(off.buttons).toBeUndefined();
+    expect(childSpecs(off).map((c) => c.id)).not.toContain('button');
+    const on = loadConfig({ DATA_DIR: '/srv/venue', BUTTON_SERIAL_PORT: '/dev/ttyUSB0' });
+    expect(on.buttons).toEqual({ serialPort: '/dev/ttyUSB0', baudRate: 9600 });
+    const spec = childSpecs(on).find((c) => c.id === 'button');
+    expect(spec).toMatchObject({
+      domain: 'buttons',
+      restart: 'permanent',
+      data: { path: '/dev/ttyUSB0', baudRate: 9600 },
+    });
+    expect(checkSlice('button', structuredClone(spec!.data))).toEqual(spec!.data);
+    expect(() => checkSlice('button', { path: 'ttyUSB0', baudRate: 9601 })).toThrow(
+      /button slice: path \(BUTTON_SERIAL_PORT\) must be an absolute path[\s\S]*baudRate \(BUTTON_BAUD_RATE\) must be one of/,
+    );
+  });
+
+  it('refuses a relative port and a baud rate that is not a standard one, naming the variable', () => {
+    expect(() => loadConfig({ BUTTON_SERIAL_PORT: 'ttyUSB0' })).toThrow(/BUTTON_SERIAL_PORT must be an absolute path/);
+    expect(() => loadConfig({ BUTTON_SERIAL_PORT: '/dev/ttyUSB0', BUTTON_BAUD_RATE: '9601' })).toThrow(
+      /BUTTON_BAUD_RATE must be one of 1200, .*9600.*115200/,
+    );
+    expect(loadConfig({ BUTTON_SERIAL_PORT: '/dev/ttyACM0', BUTTON_BAUD_RATE: '115200' }).buttons?.baudRate).toBe(
+      115200,
+    );
   });
 });

@@ -108,6 +108,9 @@ describe('highlight buttons', () => {
     "a press (split across writes) makes a manual clip of that button's camera; a second press or request within 30 s is limited, not queued",
     { timeout: 90_000 },
     async () => {
+      expect(
+        logged(`${path.join(ptyDir.dir, 'ttyBTN')}: button 1 → CAM_B1, 2 → CAM_B2, 4 → CAM_B4, 5 → CAM_B5`)(),
+      ).toBe(true);
       await pty!.write('1');
       await pty!.write(';');
       await waitFor(async () => (await button(1)).presses.clip === 1, 'the press to make a clip', 30_000, 100);
@@ -243,6 +246,33 @@ describe('highlight buttons', () => {
         100,
       );
       expect(await metrics()).toContain('venue_recorder_button_port_up 1');
+    },
+  );
+
+  it(
+    'a fault of the process that holds the port is handled as an unplug: the actor runs on',
+    { timeout: 90_000 },
+    async () => {
+      const own = processesNaming('serialport', path.join(ptyDir.dir, 'ttyBTN'));
+      expect(own).toHaveLength(1);
+      process.kill(Number(own[0]), 'SIGKILL');
+      await waitFor(
+        async () => (await buttons()).line.lastError?.includes('SIGKILL'),
+        'the line to note the fault',
+        30_000,
+        100,
+      );
+      await waitFor(lineIs('open'), 'the line to be open again', 60_000, 100);
+      const before = (await button(2)).presses['no-booking'];
+      await pty!.write('2;');
+      await waitFor(
+        async () => (await button(2)).presses['no-booking'] === before + 1,
+        'a press after the fault',
+        30_000,
+        100,
+      );
+      const actors = (await api('/api/actors')).body.data as any[];
+      expect(actors.find((a) => a.id === 'button')).toMatchObject({ state: 'running', restarts: 0 });
     },
   );
 

@@ -104,6 +104,11 @@ export function createButtonDesk(deps: ButtonDeskDeps) {
   const line = deps.config.buttons;
   let lineStatus: ButtonLineStatus | undefined;
 
+  if (line) {
+    const mapped = [...byButton()].sort(([a], [b]) => a - b).map(([n, c]) => `${n} → ${c.name}`);
+    if (mapped.length) logger.info(`🔘 BUTTONS: ${line.serialPort}: button ${mapped.join(', ')}`);
+    else logger.warn(`🔘 BUTTONS: BUTTON_SERIAL_PORT is set but no camera has a "buttonNo": every press is ignored`);
+  }
   if (line && metrics) {
     for (const n of byButton().keys())
       for (const outcome of CAMERA_OUTCOMES) metrics.buttonPresses.inc({ button: String(n), outcome }, 0);
