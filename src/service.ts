@@ -269,7 +269,7 @@ export async function startService(
   });
   // Manual clips through one per-field limit, for the HTTP route and the highlight buttons alike.
   const manualClips = createManualClips(control.requestClip);
-  const buttons = createButtonDesk({ config, clips: manualClips, logger, metrics });
+  const buttons = createButtonDesk({ config, cameras: cams.live.current, clips: manualClips, logger, metrics });
 
   let server: RunningServer;
   try {

@@ -41,6 +41,14 @@ const processesNaming = (...texts: string[]) =>
   });
 const logged = (text: string) => () => log.lines.some((l) => l.includes(text));
 
+const CAMERAS = [
+  { name: 'CAM_B1', fieldId: 61, url: 'testsrc', enabled: true, buttonNo: 1 },
+  { name: 'CAM_B2', fieldId: 62, url: 'testsrc', enabled: true, buttonNo: 2 },
+  { name: 'CAM_B4', fieldId: 64, url: 'testsrc', enabled: true, buttonNo: 4 },
+  { name: 'CAM_B5', fieldId: 65, url: 'testsrc', enabled: false, buttonNo: 5 },
+];
+let camerasFile: string;
+
 // Fields 61 and 64 have a booking running for the whole suite; field 62 has none; camera CAM_B5 is disabled.
 beforeAll(async () => {
   ayo = await startFakeAyo(TEST_AYO);
@@ -52,6 +60,8 @@ beforeAll(async () => {
   const running = (id: string, field: number) =>
     ayoBooking({ booking_id: id, date: start.date, start_time: start.time, end_time: end.time, field_id: field });
   ayo.setBookings(start.date, [running('BK/BTN/61', 61), running('BK/BTN/64', 64)]);
+  camerasFile = path.join(tmp.dir, 'cameras.json');
+  fs.writeFileSync(camerasFile, JSON.stringify(CAMERAS));
   service = await startService(
     loadConfig({
       PORT: '0',
@@ -62,12 +72,8 @@ beforeAll(async () => {
       CLIP_CONCURRENCY: '1',
       BOOKING_SYNC_INTERVAL: '1h',
       ...partnerEnv(ayo),
-      CAMERAS: JSON.stringify([
-        { name: 'CAM_B1', fieldId: 61, url: 'testsrc', enabled: true, buttonNo: 1 },
-        { name: 'CAM_B2', fieldId: 62, url: 'testsrc', enabled: true, buttonNo: 2 },
-        { name: 'CAM_B4', fieldId: 64, url: 'testsrc', enabled: true, buttonNo: 4 },
-        { name: 'CAM_B5', fieldId: 65, url: 'testsrc', enabled: false, buttonNo: 5 },
-      ]),
+      // A file, so that a test can change the cameras while the service runs (SIGHUP's reload).
+      CAMERAS_FILE: camerasFile,
       BUTTON_SERIAL_PORT: path.join(ptyDir.dir, 'ttyBTN'),
     }),
     log.logger,
@@ -275,6 +281,19 @@ describe('highlight buttons', () => {
       expect(actors.find((a) => a.id === 'button')).toMatchObject({ state: 'running', restarts: 0 });
     },
   );
+
+  it('a camera change (CAMERAS_FILE reloaded) applies to the next press', { timeout: 90_000 }, async () => {
+    // Button 7 now belongs to CAM_B2 (field 62, no booking); button 2 is no one's.
+    const next = CAMERAS.map((c) => (c.name === 'CAM_B2' ? { ...c, buttonNo: 7 } : c));
+    fs.writeFileSync(camerasFile, JSON.stringify(next));
+    expect((await service.reloadCameras('signal')).result).toBe('applied');
+    const unknownBefore = (await buttons()).unknownPresses;
+    await pty!.write('7;2;');
+    await waitFor(async () => (await button(7))?.presses['no-booking'] === 1, 'the press of button 7', 30_000, 100);
+    expect(await button(7)).toMatchObject({ camera: 'CAM_B2', fieldId: 62 });
+    expect(await button(2)).toBeUndefined();
+    await waitFor(async () => (await buttons()).unknownPresses === unknownBefore + 1, 'button 2 to be unknown now');
+  });
 
   it('holds the port in a process of its own, which ends with the service', { timeout: 90_000 }, async () => {
     // Its command line names serialport's entry and the port (socat's names the port too).
