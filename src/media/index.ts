@@ -6,6 +6,7 @@ export {
   type RecordArgsInput,
   type SegmentListEntry,
 } from './record-args.js';
+export { firstVideoPts, TS_MUX_OFFSET_SEC } from './ts-head.js';
 export { runMedia, runMediaToBuffer, runMediaToEnd, type MediaProcess, type ProcessExit } from './process.js';
 export { probeMedia, type ProbedMedia, type ProbedStream } from './ffprobe.js';
 export { diesWithParent } from './dies-with-parent.js';

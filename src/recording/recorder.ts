@@ -8,12 +8,15 @@ import { retryWhileBusy, type SegmentsRepo } from '../db/index.js';
 import { describeError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import {
+  firstVideoPts,
   parseProgressLine,
   parseSegmentListLine,
   recordArgs,
   runMedia,
   type MediaProcess,
   type ProcessExit,
+  type SegmentListEntry,
+  TS_MUX_OFFSET_SEC,
 } from '../media/index.js';
 import { localDateOf } from '../util/venue-time.js';
 import { redactUrl, type CameraConfig } from './cameras.js';
@@ -74,6 +77,8 @@ export function createRecorder(deps: RecorderDeps) {
   // The running ffmpeg's timeline on the wall clock, and where its last segment was indexed.
   let clock: RunClock = createRunClock();
   let previous: PlacedSegment | undefined;
+  // Closed segments waiting for the clock to settle (a run's first seconds), each with when its line came.
+  let held: { entry: SegmentListEntry; arrival: number }[] = [];
   let launchedAt = 0;
   let lastSegmentAt: number | null = null;
   let lastEndMs: number | undefined = segments.last(camera.name)?.end_ms;
@@ -136,6 +141,7 @@ export function createRecorder(deps: RecorderDeps) {
     const runId = now();
     clock = createRunClock();
     previous = undefined;
+    held = [];
     stallReason = undefined;
     launchedAt = now();
     logger.info(`🎥 RECORDING: ${camera.name} starting ffmpeg on ${redactUrl(camera.url)}`);
@@ -150,21 +156,35 @@ export function createRecorder(deps: RecorderDeps) {
     void p.exited.then((exit) => onExit(p, exit));
   }
 
-  /** ffmpeg's stdout: progress reports place the run on the wall clock; segment list lines are closed segments. */
+  /**
+   * ffmpeg's stdout: progress reports place the run on the wall clock; segment list lines are closed segments,
+   * indexed once the clock has settled (at once after a run's first seconds).
+   */
   function onLine(line: string): void {
+    const t = now();
     const written = parseProgressLine(line);
-    if (written !== undefined) {
-      clock.observe(now(), written);
-      return;
+    const entry = written === undefined ? parseSegmentListLine(line) : undefined;
+    // A closed segment is written up to its end by now: one more bound, the only one if no report came (yet).
+    if (written !== undefined || entry) clock.observe(t, written ?? entry!.end);
+    if (entry) {
+      // The camera is recording (the watchdog sees it) whether or not the segment can be indexed right now.
+      lastSegmentAt = t;
+      held.push({ entry, arrival: t });
     }
-    const entry = parseSegmentListLine(line);
-    if (!entry) return;
-    const arrival = now();
+    if (held.length > 0 && clock.settled(t)) flushHeld();
+  }
+
+  /** Indexes the held segments, oldest first. */
+  function flushHeld(): void {
+    const due = held;
+    held = [];
+    for (const { entry, arrival } of due) indexSegment(entry, arrival);
+  }
+
+  function indexSegment(entry: SegmentListEntry, arrival: number): void {
     try {
-      // The segment is written up to its end by now: one more bound, the only one if no report came (yet).
-      clock.observe(arrival, entry.end);
-      const { startMs, endMs } = placeSegment(clock, entry, previous)!;
       const src = path.join(incoming, path.basename(entry.file));
+      const { startMs, endMs } = placeSegment(clock, previous ? entry : runStart(entry, src), previous)!;
       const size = fs.statSync(src).size;
       if (size === 0 || endMs <= startMs) {
         fs.rmSync(src, { force: true });
@@ -178,9 +198,7 @@ export function createRecorder(deps: RecorderDeps) {
       );
       fs.mkdirSync(path.dirname(path.join(deps.recordingsDir, rel)), { recursive: true });
       fs.renameSync(src, path.join(deps.recordingsDir, rel));
-      // The camera is recording (the watchdog sees it) whether or not the index can be written right now.
       lastEndMs = endMs;
-      lastSegmentAt = arrival;
       failures = 0;
       setState('recording');
       const name = path.basename(rel);
@@ -228,6 +246,7 @@ export function createRecorder(deps: RecorderDeps) {
   function onExit(p: MediaProcess, exit: ProcessExit): void {
     if (proc !== p) return;
     proc = undefined;
+    flushHeld();
     if (stopping) return;
     const tail = exit.stderrTail.at(-1);
     // Classified here, where it is known, so that metrics never read the log text.
@@ -314,6 +333,16 @@ export function createRecorder(deps: RecorderDeps) {
 
 /** The recorder's interface. */
 export type Recorder = ReturnType<typeof createRecorder>;
+
+/**
+ * A run's first segment as it really is: the list starts it at 0, its file at the camera's first keyframe (read
+ * from the file; the list's start when it cannot be read).
+ */
+function runStart(entry: SegmentListEntry, file: string): SegmentListEntry {
+  const pts = firstVideoPts(file);
+  const start = pts === undefined ? undefined : pts - TS_MUX_OFFSET_SEC;
+  return start !== undefined && start > entry.start && start < entry.end ? { ...entry, start } : entry;
+}
 
 function compact(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace('.', '');

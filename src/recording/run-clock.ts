@@ -14,12 +14,22 @@ export interface RunClock {
   observe(wallMs: number, runSec: number): void;
   /** The wall-clock millisecond of `runSec` on the run's timeline; undefined before any report. */
   wallOf(runSec: number): number | undefined;
+  /**
+   * Whether the origin has settled: it has not moved earlier by more than SETTLE.moveMs for SETTLE.quietMs (the
+   * start-up burst is over), or SETTLE.maxHoldMs have passed since the first report.
+   */
+  settled(wallMs: number): boolean;
 }
 
 /** How fast the origin may move later: camera clocks are good to ~100 ppm. */
 const MAX_DRIFT_PPM = 500;
 /** The camera's timestamps jumped back when every bound of this long is this much above the origin. */
 const JUMP = { afterMs: 30_000, aboveMs: 1_000 };
+/**
+ * A run's first reports come in a burst: ffmpeg probed the stream for a second or more before writing anything, and
+ * then writes what it read at once. The origin they give is that much late, and improves with the first live ones.
+ */
+const SETTLE = { moveMs: 50, quietMs: 2_000, maxHoldMs: 20_000 };
 
 /** Creates the clock of one run. */
 export function createRunClock(): RunClock {
@@ -28,6 +38,8 @@ export function createRunClock(): RunClock {
   let key: number | undefined;
   let lastAt = 0;
   let since = 0; // when the first bound of this origin came
+  let firstAt: number | undefined;
+  let movedAt = 0; // when the origin last moved earlier by more than SETTLE.moveMs
   // The smallest bound of the last JUMP.afterMs, as a monotonic deque (each entry smaller than every later one).
   const recent: { at: number; origin: number }[] = [];
   const originAt = (at: number) => key! + rate * at;
@@ -36,7 +48,8 @@ export function createRunClock(): RunClock {
       if (!Number.isFinite(runSec) || !Number.isFinite(wallMs)) return;
       const origin = wallMs - runSec * 1000;
       lastAt = Math.max(lastAt, wallMs);
-      if (key === undefined) since = wallMs;
+      if (key === undefined) since = firstAt = movedAt = wallMs;
+      else if (originAt(wallMs) - origin > SETTLE.moveMs) movedAt = wallMs;
       if (key === undefined || origin - rate * wallMs < key) key = origin - rate * wallMs;
       while (recent.length > 0 && recent.at(-1)!.origin >= origin) recent.pop();
       recent.push({ at: wallMs, origin });
@@ -48,6 +61,10 @@ export function createRunClock(): RunClock {
     },
     wallOf(runSec) {
       return key === undefined ? undefined : originAt(lastAt) + runSec * 1000;
+    },
+    settled(wallMs) {
+      if (firstAt === undefined) return false;
+      return wallMs - movedAt >= SETTLE.quietMs || wallMs - firstAt >= SETTLE.maxHoldMs;
     },
   };
 }
