@@ -30,7 +30,7 @@ export interface CamerasConfigView extends CameraReloadStatus {
 export type CameraTestResult = ({ ok: true } & CameraProbe) | { ok: false; message: string };
 
 /** Refused input (400), or a change while the cameras cannot be edited (409). */
-export class CameraEditError extends Error {
+class CameraEditError extends Error {
   override readonly name = 'CameraEditError';
   constructor(
     readonly status: 400 | 409 | 429,

@@ -2,10 +2,9 @@
 // recorders that changed, the dashboard's editor and its ffprobe test.
 
 export { createCameraRuntime, type CameraRuntimeDeps } from './camera-runtime.js';
-export { createLiveCameras, type LiveCameras } from './apply-cameras.js';
+export { type LiveCameras } from './apply-cameras.js';
 export { diffCameras, type CameraDiff } from './camera-diff.js';
 export {
-  createCameraEditor,
   isCameraEditError,
   withStoredSecrets,
   type CameraEditor,
@@ -13,13 +12,12 @@ export {
   type CamerasConfigView,
   type EditorCamera,
 } from './camera-editor.js';
-export { probeCamera, type CameraProbe } from './camera-probe.js';
+export { type CameraProbe } from './camera-probe.js';
 export {
-  createCameraReloader,
   type CameraReloader,
   type CameraReloadResult,
   type CameraReloadStatus,
   type ReloadTrigger,
 } from './camera-reload.js';
-export { camerasFileText, readCamerasFile, writeCamerasFileAtomically } from './cameras-file.js';
+export { readCamerasFile, writeCamerasFileAtomically } from './cameras-file.js';
 export { watchFile, type FileWatch } from './file-watch.js';
