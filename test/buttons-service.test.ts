@@ -29,7 +29,11 @@ const buttons = async () => (await api('/api/buttons')).body.data;
 const button = async (n: number) => (await buttons()).buttons.find((b: any) => b.button === n);
 const clipsOf = async (camera: string) => (await api(`/api/videos?type=clip&camera=${camera}`)).body.data as any[];
 const metrics = async () => (await fetch(`${service.url}/metrics`)).text();
-const lineIs = (state: string) => async () => ((await buttons()).line.state === state ? true : undefined);
+/** The line was opened at or after `t`: not an `open` left from before an unplug the service has yet to notice. */
+const openSince = (t: number) => async () => {
+  const line = (await buttons()).line;
+  return line.state === 'open' && Date.parse(line.since) >= t ? true : undefined;
+};
 /** Pids of processes whose command line names every one of `texts`. */
 const processesNaming = (...texts: string[]) =>
   fs.readdirSync('/proc').filter((pid) => {
@@ -101,8 +105,9 @@ afterAll(async () => {
 
 // Each test plugs the "Arduino" in and waits until the service has the line open; afterEach unplugs it.
 beforeEach(async () => {
+  const plugged = Date.now();
   pty = await startPtyPair(ptyDir.dir);
-  await waitFor(lineIs('open'), 'the service to open the button line', 60_000, 100);
+  await waitFor(openSince(plugged), 'the service to open the button line', 60_000, 100);
 }, 90_000);
 afterEach(async () => {
   await pty?.unplug();
@@ -127,12 +132,12 @@ describe('highlight buttons', () => {
         log.lines.some((l) => l.includes('button 1 (camera CAM_B1, field 61): highlight clip of booking BK/BTN/61')),
       ).toBe(true);
 
-      // The route and the button share one limit per field: the tablet's request right after the press is refused.
+      // Right after the clip (well within its 30 s): a second press, and the tablet's request for the same field,
+      // which shares the button's limit.
+      await pty!.write('1;\r\n');
       const again = await post('/api/request-booking-video', { field_id: 61 });
       expect(again.status).toBe(429);
       expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
-
-      await pty!.write('1;\r\n');
       const b1 = await waitFor(
         async () => {
           const b = await button(1);
@@ -242,8 +247,9 @@ describe('highlight buttons', () => {
       );
 
       const pressesBefore = (await button(2)).presses['no-booking'];
+      const replugged = Date.now();
       pty = await startPtyPair(ptyDir.dir);
-      await waitFor(lineIs('open'), 'the line to be open again', 60_000, 100);
+      await waitFor(openSince(replugged), 'the line to be open again', 60_000, 100);
       await pty.write('2;');
       await waitFor(
         async () => (await button(2)).presses['no-booking'] === pressesBefore + 1,
@@ -261,6 +267,7 @@ describe('highlight buttons', () => {
     async () => {
       const own = processesNaming('serialport', path.join(ptyDir.dir, 'ttyBTN'));
       expect(own).toHaveLength(1);
+      const killed = Date.now();
       process.kill(Number(own[0]), 'SIGKILL');
       await waitFor(
         async () => (await buttons()).line.lastError?.includes('SIGKILL'),
@@ -268,7 +275,7 @@ describe('highlight buttons', () => {
         30_000,
         100,
       );
-      await waitFor(lineIs('open'), 'the line to be open again', 60_000, 100);
+      await waitFor(openSince(killed), 'the line to be open again', 60_000, 100);
       const before = (await button(2)).presses['no-booking'];
       await pty!.write('2;');
       await waitFor(
