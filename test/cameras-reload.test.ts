@@ -10,6 +10,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
+import { partnerEnv } from './fixtures/env.js';
+import { startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 
 const SECRET = 'reloadPW-7731q';
@@ -19,6 +21,12 @@ const log = captureLogger();
 const file = path.join(tmp.dir, 'cams', 'cameras.json');
 let clipUrl: string;
 let index: Database.Database;
+let ayo: FakeAyo;
+/** The camera statuses AYO received, in order. */
+const statuses = () =>
+  ayo.calls
+    .filter((c) => c.endpoint === 'update-camera-status')
+    .map((c) => `${String(c.params.camera_id)} ${String(c.params.status)}`);
 
 const cam = (name: string, fieldId: number, url = 'testsrc', enabled = true) => ({ name, fieldId, url, enabled });
 
@@ -76,8 +84,13 @@ beforeAll(async () => {
   ]);
   clipUrl = pathToFileURL(clip).href;
   fs.writeFileSync(file, JSON.stringify([cam('CAM_A', 50), cam('CAM_B', 51), cam('CAM_C', 52)]));
+  ayo = await startFakeAyo(TEST_AYO);
   service = await startService(
     loadConfig({
+      ...partnerEnv(ayo),
+      BOOKING_SYNC_INTERVAL: '1h',
+      AYO_HEALTH_CHECK_INTERVAL: '1h',
+      CAMERA_STATUS_INTERVAL: '2s',
       PORT: '0',
       DATA_DIR: path.join(tmp.dir, 'data'),
       SEGMENT_SECONDS: '1',
@@ -92,6 +105,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.stop();
+  await ayo?.close();
   index?.close();
   tmp.cleanup();
 });
@@ -146,6 +160,25 @@ describe('cameras changed without a restart (CAMERAS_FILE)', () => {
       'CAM_D',
       'CAM_E',
     ]);
+
+    // SyncActor has the new list: AYO hears CAM_B inactive once, then the periodic report names CAM_D and no more CAM_B.
+    await waitFor(() => statuses().includes('CAM_B INACTIVE'), 'AYO to hear CAM_B inactive', 60_000);
+    const from = statuses().lastIndexOf('CAM_B INACTIVE');
+    await waitFor(
+      () =>
+        statuses()
+          .slice(from)
+          .filter((x) => x === 'CAM_D ACTIVE').length >= 3,
+      'three reports of CAM_D',
+      60_000,
+    );
+    // Three periodic rounds named CAM_D and not CAM_B (at most its recorder's own late stop announcement).
+    expect(
+      statuses()
+        .slice(from + 1)
+        .filter((x) => x.startsWith('CAM_B ')).length,
+    ).toBeLessThanOrEqual(1);
+    expect(statuses().slice(from + 1)).not.toContain('CAM_B ACTIVE');
 
     // Untouched: the same recorder (never restarted) and an index without a gap across the reload.
     const aUntil = Date.now() + 3_000;

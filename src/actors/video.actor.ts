@@ -15,6 +15,8 @@ import { describeError } from '../errors.js';
 import { assertNever, runActor } from '../supervisor/index.js';
 import type { ClipTaskInput, ClipTaskResult } from '../video/clip.task.js';
 import { createVideoPipeline } from '../video/pipeline.js';
+import { secretsOfUrl } from '../recording/cameras.js';
+import { addSecrets } from '../redact.js';
 import type { NotificationOf } from './protocols.js';
 import { startupWhileBusy } from './startup-busy.js';
 import type { VideoActorData, VideoActorEvent, VideoReply, VideoRequest } from './video.messages.js';
@@ -148,7 +150,9 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
         case 'queue:changed':
           return pump();
         case 'cameras:changed':
-          // The scanner and the cut jobs read the list at each use: the next scan maps fields to the new cameras.
+          // The scanner and the cut jobs read the list at each use: the next scan maps fields to the new cameras. New
+          // passwords join this thread's scrubber first.
+          addSecrets(message.cameras.flatMap((c) => secretsOfUrl(c.url)));
           deps.cameras = message.cameras;
           return scanSoon();
         default:

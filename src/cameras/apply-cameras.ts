@@ -21,19 +21,31 @@ export interface LiveCameras {
   /** Every camera's name; the same array throughout, updated in place. */
   readonly names: string[];
   set: (next: readonly CameraConfig[]) => void;
+  /** Calls `listener` with every new list (a part of the main thread that keeps its own view, e.g. the buttons). */
+  onChange: (listener: (next: readonly CameraConfig[]) => void) => void;
 }
 
 /** Creates the live list from the configuration's. */
 export function createLiveCameras(initial: readonly CameraConfig[]): LiveCameras {
   let list = [...initial];
   const names = list.map((c) => c.name);
+  const listeners: ((next: readonly CameraConfig[]) => void)[] = [];
   return {
     current: () => list,
     names,
     set: (next) => {
       list = [...next];
       names.splice(0, names.length, ...list.map((c) => c.name));
+      // A throwing listener cannot stop the reload: the recorders still change.
+      for (const l of listeners) {
+        try {
+          l(list);
+        } catch {
+          /* its own concern */
+        }
+      }
     },
+    onChange: (listener) => void listeners.push(listener),
   };
 }
 
