@@ -17,7 +17,7 @@ export interface ButtonLineStatus {
   lastError: string | null;
   /** When the next attempt to open it starts (while waiting), else null. */
   nextAttemptAt: string | null;
-  /** Failed attempts since the line was last open. */
+  /** Failed attempts in a row (0 while open; counted on until the line stays open 10 s, so a flapping one backs off). */
   failedAttempts: number;
 }
 

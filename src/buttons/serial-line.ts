@@ -48,7 +48,7 @@ export function openSerialLine(opts: SerialLineOptions): SerialLine {
   };
   const set = (next: Omit<ButtonLineStatus, 'path' | 'since' | 'failedAttempts'>) => {
     const since = next.state === status.state ? status.since : new Date().toISOString();
-    status = { ...next, path: opts.path, since, failedAttempts: failures };
+    status = { ...next, path: opts.path, since, failedAttempts: next.state === 'open' ? 0 : failures };
     opts.onStatus(status);
   };
 
@@ -59,8 +59,9 @@ export function openSerialLine(opts: SerialLineOptions): SerialLine {
     const c: SerialChild = startSerialChild(opts.path, opts.baudRate, {
       onOpen() {
         if (child !== c) return;
+        // The backoff starts over only once the line has stayed open a while (lost() checks): a device that opens
+        // and drops at once must not be reopened, and logged, several times a second.
         openedAt = Date.now();
-        failures = 0;
         opts.logger.info(`🔘 BUTTONS: serial line ${opts.path} open at ${opts.baudRate} baud`);
         set({ state: 'open', lastError: null, nextAttemptAt: null });
       },

@@ -19,7 +19,7 @@ const line = object({
   since: nullable(instant('Since when the line is in this state')),
   lastError: nullable(string('Why the last attempt failed or the open line was lost')),
   nextAttemptAt: nullable(instant('The next attempt to open the line (while waiting)')),
-  failedAttempts: integer('Failed attempts since the line was last open', { minimum: 0 }),
+  failedAttempts: integer('Failed attempts in a row (0 while open)', { minimum: 0 }),
 });
 
 const button = object({
