@@ -2,6 +2,7 @@
 // keeps each stored password the edit left blank or as ***, validates by the start-up rules and writes CAMERAS_FILE
 // atomically before the reload applies it, and a test of a URL with ffprobe before it is saved.
 
+import path from 'node:path';
 import { isCredentialParam } from '../redact.js';
 import { parseCameras, redactUrl, type CameraConfig } from '../recording/cameras.js';
 import { MASK } from '../redact.js';
@@ -88,6 +89,17 @@ export function withStoredSecrets(url: string, stored: string | undefined, passw
   return u.toString();
 }
 
+/** Why the file could not be replaced, with what to do (never a stack trace). */
+function writeProblem(e: unknown, file: string): string {
+  const code = (e as NodeJS.ErrnoException).code ?? 'error';
+  const dir = path.dirname(file);
+  if (code === 'EBUSY' || code === 'EXDEV')
+    return `${code}: ${file} cannot be replaced in place (a file mounted on its own?): mount its directory ${dir} instead`;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+    return `${code}: the service needs write access to ${dir} (a new file is written there, then renamed over it)`;
+  return `${code}: ${dir}`;
+}
+
 const hasPassword = (url: string) => {
   try {
     return url !== 'testsrc' && new URL(url).password !== '';
@@ -143,7 +155,11 @@ export function createCameraEditor(deps: CameraEditorDeps) {
       if (!file) throw new CameraEditError(409, `Cameras cannot be edited here: ${deps.reloader.status().reason}`);
       const run = saving.then(async () => {
         const cameras = listOf(body);
-        writeCamerasFileAtomically(file, camerasFileText(cameras));
+        try {
+          writeCamerasFileAtomically(file, camerasFileText(cameras));
+        } catch (e) {
+          throw new CameraEditError(409, `CAMERAS_FILE cannot be written: ${writeProblem(e, file)}`);
+        }
         const reload = await deps.reloader.reload('api');
         return { reload, config: view() };
       });
