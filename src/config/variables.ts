@@ -77,7 +77,7 @@ export const VARIABLES = [
   v({ env: 'ACTOR_RESTART_WINDOW', parse: duration(1000), default: '60s', doc: 'the window of `ACTOR_MAX_RESTARTS`' }),
   v({ env: 'SHUTDOWN_TIMEOUT', parse: duration(1000), default: '30s', doc: 'overall deadline of a graceful shutdown; past it the process exits 1' }),
   v({ env: 'CAMERAS', parse: camerasJson(), default: '[]', secret: true, secretsIn: cameraPasswords, doc: 'JSON array of cameras: `[{"name","fieldId","url","enabled"}]`; passwords in the URLs are secret' }),
-  v({ env: 'CAMERAS_FILE', parse: camerasFile(), secret: true, secretsIn: cameraPasswords, doc: 'path to a JSON file with the same array (instead of `CAMERAS`)' }),
+  v({ env: 'CAMERAS_FILE', parse: camerasFile(), secret: true, secretsIn: cameraPasswords, doc: "path to a JSON file with the same array (instead of `CAMERAS`); watched and read again on `SIGHUP`: cameras change without a restart (see *Changing cameras*), and the dashboard's camera editor writes it" }),
   v({ env: 'SEGMENT_SECONDS', parse: wholeNumber(1, 600), default: '10', doc: 'length of one recorded segment' }),
   v({ env: 'RECORDING_RETENTION_HOURS', parse: wholeNumber(1, 24 * 365), default: '72', doc: 'segments older than this are deleted' }),
   v({ env: 'MIN_FREE_DISK_MB', parse: wholeNumber(0, 10_000_000), default: '2048', doc: 'below this free space the oldest segments go first' }),
