@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseProgressLine } from '../src/media/index.js';
+import { firstVideoPts, parseProgressLine, runMediaToEnd, TS_MUX_OFFSET_SEC } from '../src/media/index.js';
 import { createRunClock, placeSegment } from '../src/recording/run-clock.js';
+import { tempDir } from './fixtures/helpers.js';
 
 /** A deterministic pseudo-random sequence (the same delays on every run). */
 function random(seed: number): () => number {
@@ -82,5 +84,42 @@ describe('a run placed on the wall clock by ffmpeg progress reports', () => {
       if (t > 90) worst = Math.max(worst, Math.abs(clock.wallOf(t)! - (10_000 + (t + 5) * 1000)));
     }
     expect(worst).toBeLessThan(20);
+  });
+});
+
+describe("a run's start", () => {
+  it('is settled once the start-up burst is over: 2 s without the origin moving 50 ms earlier (20 s at most)', () => {
+    const clock = createRunClock();
+    expect(clock.settled(0)).toBe(false);
+    // Probed for 3 s, then written at once: each report of the burst is an earlier origin.
+    clock.observe(3_000, 0.5);
+    clock.observe(3_100, 2.5);
+    expect(clock.settled(3_100)).toBe(false);
+    // Live from here, 10 ms after each frame.
+    for (let t = 3.2; t < 5.2; t += 0.5) clock.observe(t * 1000 + 10, t);
+    expect(clock.settled(4_800)).toBe(false);
+    expect(clock.settled(5_300)).toBe(true);
+    expect(clock.wallOf(1)).toBe(1_010);
+    // A camera whose reports never settle is indexed after 20 s anyway.
+    const restless = createRunClock();
+    for (let t = 0; t < 20; t += 0.5) restless.observe(1_000 + t * 800, t);
+    expect(restless.settled(1_000 + 19.5 * 800)).toBe(false);
+    restless.observe(22_000, 23);
+    expect(restless.settled(22_000)).toBe(true);
+  });
+
+  it("reads a segment file's first video timestamp, as ffmpeg's MPEG-TS muxer wrote it", async () => {
+    const tmp = tempDir();
+    try {
+      const file = path.join(tmp.dir, 'a.ts');
+      await runMediaToEnd('ffmpeg', [
+        ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10'],
+        ...['-t', '1', '-c:v', 'libx264', '-output_ts_offset', '3.3', '-f', 'mpegts', file],
+      ]);
+      expect(firstVideoPts(file)).toBeCloseTo(3.3 + TS_MUX_OFFSET_SEC, 3);
+      expect(firstVideoPts(path.join(tmp.dir, 'missing.ts'))).toBeUndefined();
+    } finally {
+      tmp.cleanup();
+    }
   });
 });
