@@ -1,5 +1,6 @@
 // Public names of the media layer: ffmpeg/ffprobe argument builders (pure) and the process runner.
 export {
+  parseProgressFrames,
   parseProgressLine,
   parseSegmentListLine,
   recordArgs,

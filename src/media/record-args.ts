@@ -144,3 +144,9 @@ export function parseProgressLine(line: string): number | undefined {
   const m = /^out_time_us=(\d+)$/.exec(line.trim());
   return m ? Number(m[1]) / 1e6 : undefined;
 }
+
+/** Parses the progress report line `frame=57` (video frames written so far); undefined for any other. */
+export function parseProgressFrames(line: string): number | undefined {
+  const m = /^frame=(\d+)$/.exec(line.trim());
+  return m ? Number(m[1]) : undefined;
+}

@@ -9,6 +9,7 @@ import { describeError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import {
   firstVideoPts,
+  parseProgressFrames,
   parseProgressLine,
   parseSegmentListLine,
   recordArgs,
@@ -76,6 +77,7 @@ export function createRecorder(deps: RecorderDeps) {
   let proc: MediaProcess | undefined;
   // The running ffmpeg's timeline on the wall clock, and where its last segment was indexed.
   let clock: RunClock = createRunClock();
+  let frames: number | undefined; // the video frames of ffmpeg's report being read
   let previous: PlacedSegment | undefined;
   // Closed segments waiting for the clock to settle (a run's first seconds), each with when its line came.
   let held: { entry: SegmentListEntry; arrival: number }[] = [];
@@ -139,7 +141,8 @@ export function createRecorder(deps: RecorderDeps) {
     if (stopping) return;
     sweepIncoming();
     const runId = now();
-    clock = createRunClock();
+    clock = createRunClock(heldFrames(camera.url));
+    frames = undefined;
     previous = undefined;
     held = [];
     stallReason = undefined;
@@ -162,10 +165,13 @@ export function createRecorder(deps: RecorderDeps) {
    */
   function onLine(line: string): void {
     const t = now();
+    const count = parseProgressFrames(line);
+    if (count !== undefined) frames = count;
     const written = parseProgressLine(line);
     const entry = written === undefined ? parseSegmentListLine(line) : undefined;
     // A closed segment is written up to its end by now: one more bound, the only one if no report came (yet).
-    if (written !== undefined || entry) clock.observe(t, written ?? entry!.end);
+    if (written !== undefined) clock.observe(t, written, frames);
+    else if (entry) clock.observe(t, entry.end);
     if (entry) {
       // The camera is recording (the watchdog sees it) whether or not the segment can be indexed right now.
       lastSegmentAt = t;
@@ -342,6 +348,11 @@ function runStart(entry: SegmentListEntry, file: string): SegmentListEntry {
   const pts = firstVideoPts(file);
   const start = pts === undefined ? undefined : pts - TS_MUX_OFFSET_SEC;
   return start !== undefined && start > entry.start && start < entry.end ? { ...entry, start } : entry;
+}
+
+/** Frames ffmpeg holds back before handing one on: 2 for a camera's MPEG-TS over HTTP, none for RTSP (run-clock.ts). */
+function heldFrames(url: string): number {
+  return /^https?:/i.test(url) ? 2 : 0;
 }
 
 function compact(ms: number): string {

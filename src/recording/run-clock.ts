@@ -10,8 +10,11 @@
 
 /** A run's origin on the wall clock, learnt from ffmpeg's reports. */
 export interface RunClock {
-  /** ffmpeg had written the run up to `runSec` (its timeline, seconds) when we read it at `wallMs`. */
-  observe(wallMs: number, runSec: number): void;
+  /**
+   * ffmpeg had written the run up to `runSec` (its timeline, seconds) when we read it at `wallMs`, and `frames`
+   * video frames (when the report says).
+   */
+  observe(wallMs: number, runSec: number, frames?: number): void;
   /** The wall-clock millisecond of `runSec` on the run's timeline; undefined before any report. */
   wallOf(runSec: number): number | undefined;
   /**
@@ -31,9 +34,15 @@ const JUMP = { afterMs: 30_000, aboveMs: 1_000 };
  */
 const SETTLE = { moveMs: 50, quietMs: 2_000, maxHoldMs: 20_000 };
 
-/** Creates the clock of one run. */
-export function createRunClock(): RunClock {
+/**
+ * Creates the clock of one run. `heldFrames`: frames ffmpeg's demuxer holds back before it hands one on (MPEG-TS:
+ * a frame ends only where the next one starts, for the demuxer and again for the H.264 parser, so 2; RTSP marks
+ * each frame's end: 0). Their time (at the camera's frame rate, read from the reports) is taken off the origin.
+ */
+export function createRunClock(heldFrames = 0): RunClock {
   const rate = MAX_DRIFT_PPM / 1e6;
+  let firstFrames: { frames: number; runSec: number } | undefined;
+  let frameSec = 0; // one frame's time, once the reports span 10 frames
   // The best bound, aged: `origin - rate * at`, so that its value now is `key + rate * now`.
   let key: number | undefined;
   let lastAt = 0;
@@ -44,8 +53,12 @@ export function createRunClock(): RunClock {
   const recent: { at: number; origin: number }[] = [];
   const originAt = (at: number) => key! + rate * at;
   return {
-    observe(wallMs, runSec) {
+    observe(wallMs, runSec, frames) {
       if (!Number.isFinite(runSec) || !Number.isFinite(wallMs)) return;
+      if (frames !== undefined && frames > 0) {
+        firstFrames ??= { frames, runSec };
+        if (frames - firstFrames.frames >= 10) frameSec = (runSec - firstFrames.runSec) / (frames - firstFrames.frames);
+      }
       const origin = wallMs - runSec * 1000;
       lastAt = Math.max(lastAt, wallMs);
       if (key === undefined) since = firstAt = movedAt = wallMs;
@@ -60,7 +73,7 @@ export function createRunClock(): RunClock {
       }
     },
     wallOf(runSec) {
-      return key === undefined ? undefined : originAt(lastAt) + runSec * 1000;
+      return key === undefined ? undefined : originAt(lastAt) - heldFrames * frameSec * 1000 + runSec * 1000;
     },
     settled(wallMs) {
       if (firstAt === undefined) return false;
