@@ -189,12 +189,13 @@ describe('cameras changed without a restart (CAMERAS_FILE)', () => {
     );
     expect(after['recorder:CAM_A']).toMatchObject({ state: 'running', restarts: 0 });
     expect(after['recorder:CAM_A'].startedAt).toBe(before['recorder:CAM_A'].startedAt);
-    const a = segmentsOf('CAM_A').filter((s) => s.end_ms > changedAt - 5_000 && s.start_ms < aUntil);
+    const a = segmentsOf('CAM_A').filter((s) => s.end_ms > changedAt - 2_000 && s.start_ms < aUntil);
     expect(a.length).toBeGreaterThanOrEqual(5);
     for (let i = 1; i < a.length; i++) expect(Math.abs(a[i]!.start_ms - a[i - 1]!.end_ms)).toBeLessThan(1_000);
+    // No gap opened or closed from the change on (a gap before it, at the camera's own start, is not the reload's).
     const gaps = index
       .prepare('SELECT COUNT(*) AS n FROM recording_gaps WHERE camera = ? AND (end_ms IS NULL OR end_ms > ?)')
-      .get('CAM_A', changedAt - 5_000) as { n: number };
+      .get('CAM_A', changedAt) as { n: number };
     expect(gaps.n).toBe(0);
   }, 240_000);
 
