@@ -87,6 +87,20 @@ describe('a run placed on the wall clock by ffmpeg progress reports', () => {
   });
 });
 
+describe('frames the demuxer holds back', () => {
+  it("takes two frames' time off the origin for MPEG-TS, at the frame rate the reports show", () => {
+    const ts = createRunClock(2);
+    const rtsp = createRunClock(0);
+    // 25 fps; each report is read 10 ms after the frame it names reached the box, plus the held frames.
+    for (let t = 0; t < 5; t += 0.5) {
+      ts.observe(1_000 + t * 1000 + 80 + 10, t, Math.round(t * 25));
+      rtsp.observe(1_000 + t * 1000 + 10, t, Math.round(t * 25));
+    }
+    expect(ts.wallOf(4)).toBeCloseTo(5_010, 3);
+    expect(rtsp.wallOf(4)).toBeCloseTo(5_010, 3);
+  });
+});
+
 describe("a run's start", () => {
   it('is settled once the start-up burst is over: 2 s without the origin moving 50 ms earlier (20 s at most)', () => {
     const clock = createRunClock();
