@@ -265,5 +265,8 @@ describe('cameras changed without a restart (CAMERAS_FILE)', () => {
     expect(metrics).toContain('venue_recorder_camera_state{camera="CAM_D",state="disabled"} 1');
     // A removed camera's state and age are gone (its counters keep their history).
     expect(metrics).not.toMatch(/venue_recorder_camera_(state|recording|last_segment_age_seconds)\{camera="CAM_B"/);
+    expect(metrics).not.toContain('venue_recorder_actor_up{actor="recorder:CAM_B"}');
+    expect(metrics).not.toContain('venue_recorder_actor_up{actor="recorder:CAM_D"}');
+    expect(metrics).toContain('venue_recorder_actor_up{actor="recorder:CAM_A"} 1');
   }, 120_000);
 });

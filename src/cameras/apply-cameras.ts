@@ -83,6 +83,7 @@ export function createCameraApplier(deps: CameraApplierDeps) {
     await Promise.all(
       diff.stop.map(async (c) => {
         if (sup.hasChild(recorderId(c.name))) await sup.removeChild(recorderId(c.name));
+        metrics.actorUp.remove({ actor: recorderId(c.name) });
         deps.cameraStates.delete(c.name);
         if (names.has(c.name)) setStateGauge(metrics, c.name, 'disabled');
         else {

@@ -87,7 +87,7 @@ async function overview() {
 
   $('#app').innerHTML =
     '<section class="wide" id="today"><h2>Today, ' + esc(today) + ' <span class="muted">(' + esc(tz) + ')</span></h2>' + timeline + '</section>' +
-    '<section id="cameras"><h2>Cameras</h2><div class="cams">' + (cams || '<p class="muted">No cameras configured.</p>') + '</div></section>' +
+    '<section id="cameras"><h2>Cameras <a href="#/cameras" class="muted">edit</a></h2><div class="cams">' + (cams || '<p class="muted">No cameras configured.</p>') + '</div></section>' +
     '<section id="queue"><h2>Queue</h2><table><tr><th>kind</th><th>waiting</th><th>running</th><th>dead</th><th>oldest</th></tr>' + queueRows + '</table>' +
     '<h2>Waiting</h2><ul class="list" id="waiting">' + (waiting || '<li class="muted">none</li>') + '</ul>' +
     '<h2>Dead letters</h2><ul class="list">' + (dead || '<li class="muted">none</li>') + '</ul></section>' +
