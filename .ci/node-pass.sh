@@ -3,10 +3,12 @@
 # reports/vitest-node<VERSION>.json. better-sqlite3 is the one addon built for a Node ABI (serialport's, rolldown's
 # and the rest are N-API, the same binary on every Node): it is recompiled from source for VERSION first, against the
 # headers inside the node-linux package, and the machine's own build is put back afterwards, whatever happened, so
-# the work tree is left as it was found. Usage: .ci/node-pass.sh 22.23.3
+# the work tree is left as it was found. Usage: .ci/node-pass.sh 22.23.3 [vitest filters, e.g. test/clip.test.ts]
+# It swaps the addon inside node_modules while it runs: in a tree others are testing in on Node 20, use a clone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-version="${1:?usage: $0 VERSION}"
+version="${1:?usage: $0 VERSION [vitest filters]}"
+shift
 home="$(bash .ci/install-node.sh "$version")"
 mkdir -p reports
 
@@ -55,7 +57,7 @@ loads || {
 echo "Node $(node --version): running the suite"
 rm -f reports/vitest.json
 set +e
-node_modules/.bin/vitest run
+node_modules/.bin/vitest run "$@"
 status=$?
 set -e
 [ -f reports/vitest.json ] && mv reports/vitest.json "reports/vitest-node$version.json"
