@@ -99,6 +99,26 @@ describe('supported Node versions', () => {
     db.close();
   });
 
+  it(`better-sqlite3 objects collected in worker threads do not abort Node v${NODE} (nodejs/node#65446)`, () => {
+    // Node 24.19+ headers compile node::ObjectWrap with an environment cleanup hook whose removal, run from V8's GC,
+    // aborts the process ("Assertion failed: (env) != nullptr"); better-sqlite3 12's Statement is an ObjectWrap and
+    // every actor holds its statements in a worker thread. Five workers each let 20,000 statements be collected.
+    const addon = JSON.stringify(path.join(ROOT, 'node_modules/better-sqlite3'));
+    const worker = `const Database = require(${addon}); const db = new Database(':memory:');
+      for (let i = 0; i < 20000; i++) db.prepare('select ' + i).get();
+      globalThis.gc(); db.close();`;
+    const main = `const { Worker } = require('node:worker_threads'); let n = 0;
+      const next = (code) => { if (code) throw new Error('worker exited ' + code);
+        if (n++ === 5) return console.log('done'); new Worker(${JSON.stringify(worker)}, { eval: true }).on('exit', next); };
+      next(0);`;
+    const r = spawnSync(process.execPath, ['--expose-gc', '-e', main], { encoding: 'utf8', timeout: 120_000 });
+    expect({ status: r.status, signal: r.signal, out: r.stdout.trim() }, r.stderr.slice(0, 600)).toEqual({
+      status: 0,
+      signal: null,
+      out: 'done',
+    });
+  });
+
   it('better-sqlite3 install never downloads a prebuilt binary: .prebuild-installrc asks prebuild-install to build from source', () => {
     // Run its install step as npm would, from the package's folder, with no npm configuration in the environment.
     const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/prebuild-install/bin.js')], {
