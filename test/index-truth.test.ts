@@ -13,7 +13,7 @@ import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fak
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 import type { RtspCamera } from './fixtures/rtsp-camera.js';
 import { timedFramesOf } from './fixtures/timecode.js';
-import { startTimecodedCamera, startTimecodedRtspCamera, type TimecodedCamera } from './fixtures/timecoded-camera.js';
+import { startTimecodedCamera, startTimecodedRtspCamera } from './fixtures/timecoded-camera.js';
 
 const KEYFRAME_MS = 1_000; // both cameras send a keyframe every second
 const CAMS = [
@@ -23,7 +23,7 @@ const CAMS = [
 
 let hogs: CpuHogs | undefined;
 let ayo: FakeAyo;
-let http: TimecodedCamera;
+let http: RtspCamera;
 let rtsp: RtspCamera;
 let service: RunningService;
 let tmp: ReturnType<typeof tempDir>;
