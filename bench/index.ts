@@ -53,6 +53,7 @@ async function measure(
   recDir: string,
   windows: [number, number][],
   workDir: string,
+  frameTimes: Map<string, { sec: number; ms: number | undefined }[]>,
 ): Promise<Sample> {
   const sample: Sample = { condition, camera, anchoring, frameErrs: [], startEdges: [], endEdges: [] };
   const segs: ClipSegment[] = rows.map((r) => ({
@@ -60,9 +61,6 @@ async function measure(
     startMs: r.start_ms,
     endMs: r.end_ms,
   }));
-  // Where the index puts each frame, from the segments themselves.
-  const frameTimes = new Map<string, { sec: number; ms: number | undefined }[]>();
-  for (const s of segs) frameTimes.set(s.file, await timedFramesOf(s.file));
   for (const [i, [ws, we]] of windows.entries()) {
     const used = segs.filter((s) => s.endMs > ws && s.startMs < we);
     for (const s of used) {
@@ -128,9 +126,24 @@ async function runCondition(condition: string, withNeighbour: boolean): Promise<
     const samples: Sample[] = [];
     for (const { name } of cams) {
       const rows = db.prepare('SELECT * FROM segments WHERE camera = ? ORDER BY start_ms').all(name) as SegmentRow[];
+      // Each frame of each segment with the time it shows (where the index puts it follows from the row).
+      const frameTimes = new Map<string, { sec: number; ms: number | undefined }[]>();
+      for (const r of rows) {
+        const file = path.join(recDir, r.file);
+        frameTimes.set(file, await timedFramesOf(file));
+      }
       for (const anchoring of ['new', 'old'] as const)
         samples.push(
-          await measure(condition, name, anchoring, anchoring === 'new' ? rows : oldIndex(rows), recDir, windows, work),
+          await measure(
+            condition,
+            name,
+            anchoring,
+            anchoring === 'new' ? rows : oldIndex(rows),
+            recDir,
+            windows,
+            work,
+            frameTimes,
+          ),
         );
     }
     return samples;
