@@ -42,7 +42,9 @@ async function setup(opts: {
       AYO_API_TOKEN: TEST_AYO.token,
       AYO_VENUE_CODE: TEST_AYO.venueCode,
       AYO_VENUE_SECRET: TEST_AYO.secret,
-      AYO_API_TIMEOUT: '500ms',
+      // Long enough for the fake AYO's answer on a starved machine: an answer later than the timeout is the
+      // ambiguous case (AYO accepted, the service never heard), which resends, and these tests count acceptances.
+      AYO_API_TIMEOUT: '5s',
       S3_ENDPOINT: endpoint,
       S3_BUCKET: 'videos',
       S3_ACCESS_KEY_ID: 'S3RVER',
