@@ -2,14 +2,13 @@
 // through the form after its test showed codec and resolution, an edit that keeps the stored password, a disable;
 // and the read-only page of a service whose cameras come from CAMERAS.
 
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
+import { fileCameraClip } from './fixtures/file-camera.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 
 const API_KEY = 'camera-dashboard-key-0123456789';
@@ -39,25 +38,7 @@ async function open(base: string): Promise<Page> {
 }
 
 beforeAll(async () => {
-  const clip = path.join(tmp.dir, 'clip.mp4');
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=320x240:rate=15',
-    '-t',
-    '3',
-    '-c:v',
-    'libx264',
-    '-g',
-    '15',
-    '-pix_fmt',
-    'yuv420p',
-    clip,
-  ]);
-  clipUrl = pathToFileURL(clip).href;
+  clipUrl = fileCameraClip(tmp.dir, 3);
   fs.writeFileSync(
     file,
     JSON.stringify([

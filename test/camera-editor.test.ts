@@ -2,13 +2,12 @@
 // password left as *** (written to CAMERAS_FILE and applied), a test of a URL with ffprobe, the API key, and a service
 // whose cameras come from CAMERAS (read-only: 409).
 
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
+import { fileCameraClip } from './fixtures/file-camera.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 
 const API_KEY = 'camera-editor-key-0123456789';
@@ -34,23 +33,7 @@ const api = (method: string, p: string, body?: unknown, key: string | null = API
 const stored = () => JSON.parse(fs.readFileSync(file, 'utf8')) as { name: string; url: string; fieldId: number }[];
 
 beforeAll(async () => {
-  const clip = path.join(tmp.dir, 'clip.mp4');
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=320x240:rate=15',
-    '-t',
-    '2',
-    '-c:v',
-    'libx264',
-    '-pix_fmt',
-    'yuv420p',
-    clip,
-  ]);
-  clipUrl = pathToFileURL(clip).href;
+  clipUrl = fileCameraClip(tmp.dir, 2);
   fs.writeFileSync(
     file,
     JSON.stringify([

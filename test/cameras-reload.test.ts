@@ -2,16 +2,15 @@
 // editors do: a temporary file renamed over it), touching only the recorders of the cameras that changed; a bad file
 // is refused with the reason while every camera records on. Read from outside: the API, the recording index, logs.
 
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
 import { partnerEnv } from './fixtures/env.js';
 import { startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
+import { fileCameraClip } from './fixtures/file-camera.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 
 const SECRET = 'reloadPW-7731q';
@@ -64,25 +63,7 @@ const nextReload = (after: string | null, what: string) =>
 beforeAll(async () => {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // A short H.264 file: the camera whose URL changes records it (looped) instead of the synthetic pattern.
-  const clip = path.join(tmp.dir, 'clip.mp4');
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=320x240:rate=15',
-    '-t',
-    '4',
-    '-c:v',
-    'libx264',
-    '-g',
-    '15',
-    '-pix_fmt',
-    'yuv420p',
-    clip,
-  ]);
-  clipUrl = pathToFileURL(clip).href;
+  clipUrl = fileCameraClip(tmp.dir, 4);
   fs.writeFileSync(file, JSON.stringify([cam('CAM_A', 50), cam('CAM_B', 51), cam('CAM_C', 52)]));
   ayo = await startFakeAyo(TEST_AYO);
   service = await startService(
