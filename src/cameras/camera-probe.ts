@@ -20,15 +20,23 @@ export interface CameraProbe {
 const TESTSRC_FPS = 15;
 const TESTSRC = `testsrc=size=640x360:rate=${TESTSRC_FPS}`;
 
+/**
+ * ffprobe of a camera URL as the recorder reads it: `testsrc` through lavfi, `file://` as its path, RTSP over TCP.
+ * Shared by the editor's test and the doctor's camera check.
+ */
+export function probeCameraMedia(ffprobe: string, url: string, timeoutMs: number): Promise<ProbedMedia> {
+  if (url === 'testsrc') return probeMedia(ffprobe, TESTSRC, timeoutMs, ['-f', 'lavfi']);
+  if (url.startsWith('file:')) return probeMedia(ffprobe, fileURLToPath(url), timeoutMs);
+  if (/^rtsps?:/.test(url)) return probeMedia(ffprobe, url, timeoutMs, ['-rtsp_transport', 'tcp']);
+  return probeMedia(ffprobe, url, timeoutMs);
+}
+
 /** Probes a camera URL (validated already) within `timeoutMs`; rejects with a `PermanentError` naming the cause. */
 export async function probeCamera(ffprobe: string, url: string, timeoutMs: number): Promise<CameraProbe> {
   let media: ProbedMedia;
   const startedAt = Date.now();
   try {
-    if (url === 'testsrc') media = await probeMedia(ffprobe, TESTSRC, timeoutMs, ['-f', 'lavfi']);
-    else if (url.startsWith('file:')) media = await probeMedia(ffprobe, fileURLToPath(url), timeoutMs);
-    else if (/^rtsps?:/.test(url)) media = await probeMedia(ffprobe, url, timeoutMs, ['-rtsp_transport', 'tcp']);
-    else media = await probeMedia(ffprobe, url, timeoutMs);
+    media = await probeCameraMedia(ffprobe, url, timeoutMs);
   } catch (e) {
     const why = Date.now() - startedAt >= timeoutMs ? `no answer within ${timeoutMs / 1000}s` : 'ffprobe failed';
     throw new PermanentError(`${redactUrl(url)}: ${why} (${firstLine(e)})`, { code: 'invalid', cause: e });

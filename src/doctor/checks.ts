@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { createAyoClient, isAyoError } from '../ayo/index.js';
 import type { Config } from '../config.js';
 import { describeError } from '../errors.js';
-import { probeMedia, runMediaToEnd } from '../media/index.js';
+import { probeCameraMedia } from '../cameras/camera-probe.js';
+import { runMediaToEnd } from '../media/index.js';
 import { redactUrl, type CameraConfig } from '../recording/cameras.js';
 import { freeDiskBytes } from '../recording/retention.js';
 import { createS3Store } from '../storage/index.js';
@@ -148,10 +149,8 @@ export async function checkCamera(config: Config, camera: CameraConfig): Promise
   const name = `camera ${camera.name}`;
   if (!camera.enabled) return { name, status: 'skip', detail: 'disabled' };
   if (camera.url === 'testsrc') return { name, status: 'ok', detail: 'synthetic test pattern (testsrc)' };
-  const url = camera.url.startsWith('file://') ? decodeURIComponent(new URL(camera.url).pathname) : camera.url;
   try {
-    const args = url.startsWith('rtsp') ? ['-rtsp_transport', 'tcp'] : [];
-    const probed = await probeMedia(config.recording.ffprobePath, url, 15_000, args);
+    const probed = await probeCameraMedia(config.recording.ffprobePath, camera.url, 15_000);
     const v = probed.streams.find((s) => s.type === 'video');
     if (!v)
       return {
