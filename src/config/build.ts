@@ -7,6 +7,7 @@ import { ConfigError } from './errors.js';
 import type { Reader } from './reader.js';
 import { camerasFilePath, loadAyo, loadCameras, loadS3 } from './sections.js';
 import type { Config } from './types.js';
+import { loadVideoSettingsEnv } from './video-settings-env.js';
 
 /** Whether binding `host` keeps the API on this machine. */
 export function isLoopbackHost(host: string): boolean {
@@ -84,11 +85,14 @@ export function buildConfig(r: Reader): Config {
     uploadConcurrency: r.get('UPLOAD_CONCURRENCY'),
     breakAfter: r.get('DELIVERY_CIRCUIT_BREAK_AFTER'),
     halfOpenAfterMs: r.get('DELIVERY_CIRCUIT_HALF_OPEN_AFTER'),
+    fullVideoUpload: r.get('FULL_VIDEO_UPLOAD'),
+    uploadMaxMbps: r.get('UPLOAD_MAX_MBPS'),
   };
   const ayoCalls = {
     healthIntervalMs: r.get('AYO_HEALTH_CHECK_INTERVAL'),
     cameraStatusIntervalMs: r.get('CAMERA_STATUS_INTERVAL'),
   };
+  const videoSettings = loadVideoSettingsEnv(r);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -113,5 +117,6 @@ export function buildConfig(r: Reader): Config {
     video,
     buttons,
     ayoCalls,
+    videoSettings,
   };
 }

@@ -3,6 +3,7 @@
 
 import type { CameraConfig } from '../recording/cameras.js';
 import type { LogFormat, LogLevel } from '../log.js';
+import type { VideoSettingsEnv } from './video-settings-env.js';
 
 /** AYO partner API credentials and client settings; absent when the venue has none configured. */
 export interface AyoConfig {
@@ -58,6 +59,10 @@ export interface Config {
     uploadConcurrency: number;
     breakAfter: number;
     halfOpenAfterMs: number;
+    /** FULL_VIDEO_UPLOAD. */
+    fullVideoUpload: 'on-purchase' | 'always';
+    /** UPLOAD_MAX_MBPS (0: no cap). */
+    uploadMaxMbps: number;
   };
   supervisor: { maxRestarts: number; windowMs: number; shutdownTimeoutMs: number };
   ayoCalls: { healthIntervalMs: number; cameraStatusIntervalMs: number };
@@ -83,4 +88,6 @@ export interface Config {
     retryDelaysMs: number[];
     jobRetryDelaysMs: number[];
   };
+  /** The venue video variables (issue 11): what the environment sets beside AYO's `video-configuration`. */
+  videoSettings: VideoSettingsEnv;
 }

@@ -24,6 +24,9 @@ import {
   wholeNumber,
 } from './parsers.js';
 import { hostList } from './host-list.js';
+import { megabits } from './upload-parsers.js';
+import { fraction, heights, watermarkSource } from './video-parsers.js';
+import type { VideoEncoderName, WatermarkPosition } from './video-settings-env.js';
 import { variable as v, type ComputedDefault, type Variable } from './variable.js';
 import type { LogFormat, LogLevel } from '../log.js';
 
@@ -73,6 +76,8 @@ export const VARIABLES = [
   v({ env: 'DELIVERY_CIRCUIT_BREAK_AFTER', parse: wholeNumber(1, 1000), default: '5', doc: 'failed uploads (or notifications) in a row that open that circuit' }),
   v({ env: 'DELIVERY_CIRCUIT_HALF_OPEN_AFTER', parse: duration(100), default: '30s', doc: 'how long an open delivery circuit waits before trying again' }),
   v({ env: 'UPLOAD_CONCURRENCY', parse: wholeNumber(1, 32), default: '2', doc: 'videos uploaded at once' }),
+  v({ env: 'FULL_VIDEO_UPLOAD', parse: oneOf(['on-purchase', 'always']), default: 'on-purchase', doc: '`on-purchase`: only the preview and thumbnail go up before the announcement; the full video stays local until a purchase needs it. `always`: the full MP4 is also uploaded after the announcement, at low priority (one at a time, yielding the rate cap to announcements)' }),
+  v({ env: 'UPLOAD_MAX_MBPS', parse: megabits(), default: '0', doc: "cap on the service's total upload rate in Mbit/s, across all uploads (0 = none), so the venue's own internet stays usable; previews and thumbnails go first under it" }),
   v({ env: 'ACTOR_MAX_RESTARTS', parse: wholeNumber(1, 1000), default: '5', doc: 'restart intensity of each failure domain (recording, connectivity, sync, delivery): restarts allowed within `ACTOR_RESTART_WINDOW`; past it a domain is stopped and retried minutes later, and past the recording domain\'s the service gives up (exit 3)' }),
   v({ env: 'ACTOR_RESTART_WINDOW', parse: duration(1000), default: '60s', doc: 'the window of `ACTOR_MAX_RESTARTS`' }),
   v({ env: 'SHUTDOWN_TIMEOUT', parse: duration(1000), default: '30s', doc: 'overall deadline of a graceful shutdown; past it the process exits 1' }),
@@ -86,7 +91,13 @@ export const VARIABLES = [
   v({ env: 'VIDEO_SCAN_INTERVAL', parse: duration(100), default: '2m', demoDefault: '10s', doc: 'how often finished bookings are turned into videos (also at once on booking changes)' }),
   v({ env: 'CLIP_GRACE', parse: duration(0), default: '30s', demoDefault: '5s', doc: 'time after a booking ends before its video is made' }),
   v({ env: 'CLIP_CONCURRENCY', parse: wholeNumber(1, 64), default: CORES, doc: 'clip tasks at once (one per camera at a time)' }),
-  v({ env: 'CLIP_SECONDS', parse: wholeNumber(5, 3600), default: '60', doc: 'length of a manual clip' }),
+  v({ env: 'CLIP_SECONDS', parse: wholeNumber(5, 3600), default: '60', doc: "length of a manual clip, in seconds; set, it overrides AYO's `clip_duration`, which otherwise overrides this default" }),
+  v({ env: 'VIDEO_QUALITIES', parse: heights(), doc: "heights of the purchased renditions, e.g. `480,720,1080`; set, it overrides AYO's `video_quality` (see `GET /api/settings`)" }),
+  v({ env: 'VIDEO_ENCODER', parse: oneOf<VideoEncoderName>(['libx264', 'h264_vaapi', 'h264_qsv', 'h264_nvenc']), default: 'libx264', doc: '`libx264`, or a hardware encoder (`h264_vaapi`, `h264_qsv`, `h264_nvenc`) used when ffmpeg has it and a one-second test encode works; otherwise libx264, with a warning' }),
+  v({ env: 'WATERMARK', parse: watermarkSource(), default: 'ayo', doc: "`ayo`: AYO's watermark images (fetched daily, kept in `$DATA_DIR/watermark`); `off`; or the path of a PNG drawn instead" }),
+  v({ env: 'WATERMARK_POSITION', parse: oneOf<WatermarkPosition>(['top-left', 'top-right', 'bottom-left', 'bottom-right']), default: 'top-right', doc: 'corner of the watermark: `top-left`, `top-right`, `bottom-left`, `bottom-right`' }),
+  v({ env: 'WATERMARK_MARGIN', parse: wholeNumber(0, 1000), default: '24', doc: "pixels between the watermark and the frame's edges" }),
+  v({ env: 'WATERMARK_OPACITY', parse: fraction(), default: '0.8', doc: 'opacity of the watermark, 0 to 1' }),
   v({ env: 'VIDEO_RETRY_DELAYS', parse: durations(), default: '3s,6s,12s', doc: 'delays of the quick processing retries' }),
   v({ env: 'VIDEO_JOB_RETRY_DELAYS', parse: durations(), default: '5m,15m,30m,60m,120m', doc: 'delays of the later retries of a failed video' }),
   v({ env: 'BUTTON_SERIAL_PORT', parse: devicePath(), doc: "serial port of the venue's highlight buttons (an Arduino sending `N;` for button N), e.g. `/dev/ttyUSB0` or a stable `/dev/serial/by-id/...` path; a press makes a manual clip of the camera whose `buttonNo` is N. Unset: no buttons" }),
