@@ -12,7 +12,14 @@ export {
   type UpsertResult,
 } from './bookings.repo.js';
 export { createSyncRunsRepo, type SyncRunsRepo, type SyncRunRecord } from './sync-runs.repo.js';
-export { createSegmentsRepo, type SegmentsRepo, type SegmentRow, type GapRow } from './segments.repo.js';
+export {
+  createSegmentsRepo,
+  type SegmentsRepo,
+  type SegmentRow,
+  type GapRow,
+  type DiskRow,
+  type UsageBucket,
+} from './segments.repo.js';
 export {
   createJobsRepo,
   type JobRow,
@@ -39,3 +46,12 @@ export {
   type WaitingJob,
   type WaitingPage,
 } from './queue.repo.js';
+export {
+  createExportsRepo,
+  EXPORT_STATES,
+  type ExportsRepo,
+  type ExportRow,
+  type ExportState,
+  type ExportResult,
+  type MissingStretch,
+} from './exports.repo.js';

@@ -162,6 +162,57 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE jobs ADD COLUMN wait_note TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'recording disks: the directory of each segment, and the health of each recording disk',
+    sql: `
+      ALTER TABLE segments ADD COLUMN dir TEXT;
+      CREATE INDEX idx_segments_dir ON segments (dir, camera, start_ms);
+      CREATE TABLE recording_disks (
+          dir TEXT PRIMARY KEY,
+          position INTEGER NOT NULL,
+          up INTEGER NOT NULL DEFAULT 1,
+          reason TEXT,
+          free_bytes INTEGER,
+          total_bytes INTEGER,
+          low INTEGER NOT NULL DEFAULT 0,
+          dev TEXT,
+          checked_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 7,
+    name: "operators' exports of any window of one camera (cut by the export job kind; never announced to AYO)",
+    sql: `
+      CREATE TABLE exports (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          camera TEXT NOT NULL,
+          from_ms INTEGER NOT NULL,
+          to_ms INTEGER NOT NULL,
+          state TEXT NOT NULL,
+          coverage REAL,
+          covered TEXT,
+          missing TEXT,
+          file TEXT,
+          size_bytes INTEGER,
+          duration_sec REAL,
+          error TEXT,
+          expires_at_ms INTEGER NOT NULL,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+      );
+      CREATE INDEX idx_exports_expiry ON exports (state, expires_at_ms);
+    `,
+  },
+  {
+    version: 8,
+    name: 'which objects of a video are in the object store (the full MP4 goes up after its announcement, or never)',
+    sql: `
+      ALTER TABLE videos ADD COLUMN stored_objects TEXT NOT NULL DEFAULT '';
+      UPDATE videos SET stored_objects = 'mp4,preview,thumbnail' WHERE mp4_url IS NOT NULL;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version, all in one transaction. Returns the versions applied. */

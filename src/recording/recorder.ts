@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { retryWhileBusy, type SegmentsRepo } from '../db/index.js';
+import { retryWhileBusy, type DiskRow, type SegmentsRepo } from '../db/index.js';
 import { describeError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import {
@@ -21,6 +21,7 @@ import {
 } from '../media/index.js';
 import { localDateOf } from '../util/venue-time.js';
 import { redactUrl, type CameraConfig } from './cameras.js';
+import { chooseDisk, probeDisk } from './disks.js';
 import { createRunClock, placeSegment, type PlacedSegment, type RunClock } from './run-clock.js';
 
 /** recording: segments are closing. reconnecting: ffmpeg is (re)starting. offline: it keeps failing. disabled: off by configuration. */
@@ -48,7 +49,10 @@ export interface RecorderStatus {
 /** Dependencies of {@link createRecorder}. */
 export interface RecorderDeps {
   camera: CameraConfig;
-  /** `$DATA_DIR/media/recordings`. */
+  /**
+   * `$DATA_DIR/media/recordings`: the index's paths are relative to it. Each run writes to the recording disk the
+   * disk monitor's rows (`recording_disks`) point to; without rows, here.
+   */
   recordingsDir: string;
   segmentSeconds: number;
   ffmpegPath: string;
@@ -71,7 +75,11 @@ export function createRecorder(deps: RecorderDeps) {
   const { camera, segments, logger } = deps;
   const now = deps.now ?? Date.now;
   const backoff = deps.backoff ?? { initialMs: 1_000, maxMs: 60_000 };
-  const incoming = path.join(deps.recordingsDir, camera.name, '.incoming');
+  // The recording disk of the running ffmpeg, and its directory of segments being written.
+  let disk = deps.recordingsDir;
+  let incoming = path.join(disk, camera.name, '.incoming');
+  let knownDisks: DiskRow[] = [];
+  let diskLost: string | undefined;
   const segmentMs = deps.segmentSeconds * 1000;
   const watchdogMs = Math.max(100, segmentMs / 4);
   let proc: MediaProcess | undefined;
@@ -136,9 +144,65 @@ export function createRecorder(deps: RecorderDeps) {
     }
   }
 
+  /** The disks as the monitor last saw them (the last read when the index is locked right now). */
+  function readDisks(): DiskRow[] {
+    try {
+      knownDisks = segments.disks();
+    } catch (e) {
+      logger.warn(`🎥 RECORDING: ${camera.name} could not read the recording disks: ${describeError(e)}`);
+    }
+    return knownDisks;
+  }
+
+  /** Notes that `dir` failed (the monitor shows it down until a probe finds it again); returns the reason. */
+  function diskDown(dir: string, why: string | null): string {
+    const reason = `disk ${dir} unavailable (${why ?? 'unknown'})`;
+    const at = new Date(now()).toISOString();
+    knownDisks = knownDisks.map((d) => (d.dir === dir ? { ...d, up: 0, reason: why } : d));
+    write(`mark ${dir} down`, () => segments.markDiskDown(dir, why ?? 'unknown', at));
+    return reason;
+  }
+
+  /** Why the run's disk cannot be written now (a probe), or undefined when it can or there is only one directory. */
+  function diskProblem(): string | undefined {
+    const row = knownDisks.find((d) => d.dir === disk);
+    if (!row) return undefined;
+    const p = probeDisk(disk, row.dev);
+    return p.up ? undefined : diskDown(disk, p.reason);
+  }
+
+  /**
+   * The disk of a new run: the best one that is up and takes a write here (see chooseDisk); the recordings
+   * directory when no disks are configured; undefined with the reason when none is available.
+   */
+  function pickDisk(): { dir: string } | { none: string } {
+    const rows = readDisks();
+    if (rows.length === 0) return { dir: deps.recordingsDir };
+    const tried = new Set<string>();
+    const reasons: string[] = [];
+    for (let d = chooseDisk(rows, tried); d; d = chooseDisk(knownDisks, tried)) {
+      const p = probeDisk(d.dir, d.dev);
+      if (p.up) return { dir: d.dir };
+      tried.add(d.dir);
+      reasons.push(diskDown(d.dir, p.reason));
+    }
+    for (const d of rows) if (d.up === 0 && !tried.has(d.dir)) reasons.push(`disk ${d.dir} unavailable (${d.reason})`);
+    return { none: `no recording disk available: ${reasons.join('; ')}` };
+  }
+
   function launch(): void {
     restartTimer = undefined;
     if (stopping) return;
+    const chosen = pickDisk();
+    if ('none' in chosen) {
+      failed(chosen.none, 'ffmpeg-failed', false);
+      return;
+    }
+    if (chosen.dir !== disk && knownDisks.length > 0)
+      logger.info(`🎥 RECORDING: ${camera.name} records to ${chosen.dir}`);
+    disk = chosen.dir;
+    incoming = path.join(disk, camera.name, '.incoming');
+    diskLost = undefined;
     sweepIncoming();
     const runId = now();
     clock = createRunClock(heldFrames(camera.url));
@@ -197,13 +261,16 @@ export function createRecorder(deps: RecorderDeps) {
         return;
       }
       previous = { end: entry.end, endMs };
-      const rel = path.join(
+      const full = path.join(
+        disk,
         camera.name,
         localDateOf(new Date(startMs), deps.timeZone),
         `${camera.name}_${compact(startMs)}.ts`,
       );
-      fs.mkdirSync(path.dirname(path.join(deps.recordingsDir, rel)), { recursive: true });
-      fs.renameSync(src, path.join(deps.recordingsDir, rel));
+      fs.mkdirSync(path.dirname(full), { recursive: true });
+      fs.renameSync(src, full);
+      // Relative to the recordings directory whichever disk it is on (`../` for another one): readers join the same.
+      const rel = path.relative(deps.recordingsDir, full);
       lastEndMs = endMs;
       failures = 0;
       setState('recording');
@@ -212,6 +279,7 @@ export function createRecorder(deps: RecorderDeps) {
         segments.insert({
           camera: camera.name,
           file: rel,
+          dir: disk,
           start_ms: startMs,
           end_ms: endMs,
           duration_ms: endMs - startMs,
@@ -242,10 +310,30 @@ export function createRecorder(deps: RecorderDeps) {
           sizeBytes: size,
         });
       });
+      leaveDiskMarkedDown();
     } catch (e) {
       logger.error(
         `🎥 RECORDING: ${camera.name} could not index segment ${path.basename(entry.file)}: ${describeError(e)}`,
       );
+      // The disk went away under ffmpeg (unmounted, I/O errors): the run ends, the next one goes to another disk.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (knownDisks.length > 0 && code && DISK_ERRORS.has(code) && !diskLost) {
+        diskLost = diskDown(disk, code);
+        proc?.kill();
+      }
+    }
+  }
+
+  /** Ends the run when the disk monitor found its disk down (ffmpeg may still be writing to a detached one). */
+  function leaveDiskMarkedDown(): void {
+    if (knownDisks.length === 0 || diskLost) return;
+    try {
+      const row = segments.disk(disk);
+      if (row?.up !== 0) return;
+      diskLost = `disk ${disk} unavailable (${row.reason ?? 'unknown'})`;
+      proc?.kill();
+    } catch {
+      /* a locked index: the next segment looks again */
     }
   }
 
@@ -254,6 +342,12 @@ export function createRecorder(deps: RecorderDeps) {
     proc = undefined;
     flushHeld();
     if (stopping) return;
+    // The run's disk failing ends the run; the next one goes to another disk at once, and the camera is not at fault.
+    const lost = diskLost ?? diskProblem();
+    if (lost) {
+      failed(lost, 'ffmpeg-failed', true);
+      return;
+    }
     const tail = exit.stderrTail.at(-1);
     // Classified here, where it is known, so that metrics never read the log text.
     const code: RestartCode = stallReason ? 'stall' : exit.code === 127 ? 'ffmpeg-missing' : 'ffmpeg-failed';
@@ -262,13 +356,18 @@ export function createRecorder(deps: RecorderDeps) {
       (exit.code === 127 && tail
         ? tail
         : `ffmpeg exited (${exit.signal ?? `code ${exit.code}`})${tail ? `: ${redactAll(tail, camera.url)}` : ''}`);
+    failed(reason, code, false);
+  }
+
+  /** A run ended (or could not start): notes the gap and starts the next run, at once when `now`, else backed off. */
+  function failed(reason: string, code: RestartCode, immediate: boolean): void {
     lastError = reason;
     const gapFrom = lastEndMs ?? launchedAt;
     const noted = new Date(now()).toISOString();
     write('note a gap', () => segments.openGap(camera.name, gapFrom, reason, noted));
-    failures++;
+    if (!immediate) failures++;
     restarts++;
-    const delayMs = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 20));
+    const delayMs = immediate ? 0 : Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 20));
     setState(failures >= (deps.offlineAfter ?? 5) ? 'offline' : 'reconnecting', reason);
     logger.warn(`🎥 RECORDING: ${camera.name} ${reason}; restarting ffmpeg in ${(delayMs / 1000).toFixed(1)}s`);
     emit({ type: 'recorder:restart', camera: camera.name, reason, code, delayMs });
@@ -349,6 +448,9 @@ function runStart(entry: SegmentListEntry, file: string): SegmentListEntry {
   const start = pts === undefined ? undefined : pts - TS_MUX_OFFSET_SEC;
   return start !== undefined && start > entry.start && start < entry.end ? { ...entry, start } : entry;
 }
+
+/** Errors of a segment's file that mean its disk is gone (unmounted, failing), not a problem of that one file. */
+const DISK_ERRORS = new Set(['ENOENT', 'EIO', 'EROFS', 'ENOTDIR', 'ESTALE', 'ENXIO', 'ENODEV', 'EACCES']);
 
 /** Frames ffmpeg holds back before handing one on: 2 for a camera's MPEG-TS over HTTP, none for RTSP (run-clock.ts). */
 function heldFrames(url: string): number {
