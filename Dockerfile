@@ -10,6 +10,7 @@ RUN apt-get update \
 # .prebuild-installrc makes better-sqlite3's install compile from source with node-gyp instead of downloading a
 # prebuilt binary (not npm's configuration: npm 11 warns about keys it does not know, and later majors refuse them).
 COPY package.json package-lock.json .prebuild-installrc ./
+COPY scripts ./scripts
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src

@@ -12,8 +12,8 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        // Root .js config files are outside tsconfig.json's include; lint them with a default project.
-        projectService: { allowDefaultProject: ['*.js'] },
+        // Root .js config files and scripts/ are outside tsconfig.json's include; lint them with a default project.
+        projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

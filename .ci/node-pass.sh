@@ -26,14 +26,19 @@ export PATH="$home/bin:$PATH"
 # The build for this Node is kept beside it in the cache (per better-sqlite3 version): compiling SQLite takes minutes
 # on a busy machine, and the next run on this machine reuses it.
 bsql="$(node -p "require('./node_modules/better-sqlite3/package.json').version")"
-cached="$(cd "$home/../.." && pwd)/better-sqlite3-$bsql-build"
+# On Node 24.19+ the addon is built against a copy of the headers whose ObjectWrap has no cleanup hook (see
+# scripts/sqlite-addon-headers.mjs, the same step npm's postinstall takes); elsewhere against the package's own.
+nodedir="$(node scripts/sqlite-addon-headers.mjs "$home")"
+flavour=""
+[ "$nodedir" != "$home" ] && flavour="-objectwrap-patched"
+cached="$(cd "$home/../.." && pwd)/better-sqlite3-$bsql-build$flavour"
 loads() { node -e "new (require('better-sqlite3'))(':memory:').close()" 2>/dev/null; }
 rebuild() {
   echo "Node $(node --version): compiling better-sqlite3 $bsql (log: reports/rebuild-node$version.log)"
   # nodedir through node-gyp's own prefix (npm_package_config_node_gyp_*, which npm does not warn about): it wins over
   # a nodedir in the user's .npmrc, which names the machine's Node 20 headers. .prebuild-installrc keeps the rebuild
   # from downloading a prebuilt binary.
-  if ! npm_package_config_node_gyp_nodedir="$home" npm rebuild better-sqlite3 --foreground-scripts \
+  if ! npm_package_config_node_gyp_nodedir="$nodedir" npm rebuild better-sqlite3 --foreground-scripts \
     >"reports/rebuild-node$version.log" 2>&1; then
     tail -n 40 "reports/rebuild-node$version.log"
     return 1

