@@ -11,6 +11,8 @@ import { createCameraRuntime, type CameraReloadResult, type ReloadTrigger } from
 import { startAyoSimulator } from './demo/ayo-simulator.js';
 import { buttonChildren, createButtonDesk } from './buttons/index.js';
 import { createManualClips } from './manual-clips.js';
+import { createSettingsProvider, createVenueRefresh, settingsDto, settingsFile } from './settings/index.js';
+import { watermarkPaths } from './watermark/index.js';
 import { createServiceControl } from './service-control.js';
 import type { LocalStoreConfig } from './storage/index.js';
 import type { SyncActorData } from './actors/sync.messages.js';
@@ -146,6 +148,7 @@ export function childSpecs(config: Config, localStore?: LocalStoreConfig): Child
         segmentSeconds: config.recording.segmentSeconds,
         ffmpeg: config.recording.ffmpegPath,
         ffprobe: config.recording.ffprobePath,
+        watermarkFile: watermarkPaths(config.dataDir).inForce,
         clipGraceMs: config.video.clipGraceMs,
         clipSeconds: config.video.clipSeconds,
         clipConcurrency: config.video.clipConcurrency,
@@ -271,6 +274,20 @@ export async function startService(
   const manualClips = createManualClips(control.requestClip);
   const buttons = createButtonDesk({ config, cameras: cams.live.current, clips: manualClips, logger, metrics });
 
+  // The venue video settings in force (env, AYO's video-configuration, defaults) and the watermark, read daily.
+  const venueSettings = createSettingsProvider({
+    env: config.videoSettings,
+    file: settingsFile(config.dataDir),
+    logger,
+  });
+  const venueRefresh = createVenueRefresh({
+    ayo: config.ayo,
+    env: config.videoSettings,
+    dataDir: config.dataDir,
+    ffmpeg: config.recording.ffmpegPath,
+    provider: venueSettings,
+    logger,
+  });
   let server: RunningServer;
   try {
     server = await startHttpServer(
@@ -286,6 +303,7 @@ export async function startService(
         jobDelays: jobDelays(config),
         manualClips,
         buttons: () => buttons.status(),
+        settings: () => settingsDto(config.videoSettings, venueSettings, venueRefresh),
         objectsDir: config.demo ? objectsDir : undefined,
         venue: { timeZone: config.venueTimezone, demo: !!config.demo },
         snapshots: {
@@ -303,6 +321,8 @@ export async function startService(
     throw e;
   }
   logger.info(`🚀 venue-recorder listening on ${server.url} (venue time zone ${config.venueTimezone})`);
+  // Before the actors: the watermark in force is on disk before the first cut reads it.
+  venueRefresh.start();
 
   const localStore = config.demo
     ? { dir: objectsDir, publicBaseUrl: `${server.url.replace('//0.0.0.0:', '//localhost:')}/objects` }
@@ -330,6 +350,7 @@ export async function startService(
   try {
     await sup.start();
   } catch (e) {
+    await venueRefresh.stop();
     await server.close();
     control.close();
     db.close();
@@ -363,6 +384,7 @@ export async function startService(
         cams.reloader.close();
         clearInterval(pruneTimer);
         await sup.stop();
+        await venueRefresh.stop();
         await server.close();
         control.close();
         db.close();

@@ -187,6 +187,7 @@ describe('the OpenAPI contract', () => {
     expect((await post('/api/sync')).body.data.trigger).toBe('api');
     await get('/api/actors');
     expect((await get('/api/buttons')).body.data.line.state).toBe('disabled');
+    expect((await get('/api/settings')).body.data.clipSeconds).toEqual({ value: 5, source: 'env' });
 
     // The camera records; a snapshot of its newest segment.
     await waitFor(

@@ -10,3 +10,4 @@ export {
   type ParsedBookings,
   type SkippedBooking,
 } from './bookings.js';
+export { fetchVideoConfiguration, fetchWatermarkList } from './venue-settings.js';

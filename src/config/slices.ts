@@ -117,6 +117,7 @@ export const SLICES = {
     segmentSeconds: 'SEGMENT_SECONDS',
     ffmpeg: 'FFMPEG_PATH',
     ffprobe: 'FFPROBE_PATH',
+    watermarkFile: optional(absolutePath),
     clipGraceMs: 'CLIP_GRACE',
     clipSeconds: 'CLIP_SECONDS',
     clipConcurrency: 'CLIP_CONCURRENCY',

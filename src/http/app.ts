@@ -33,6 +33,8 @@ import { registerQueueRoutes } from './queue.routes.js';
 import { registerRuntimeRoutes, type ServiceControl } from './runtime.routes.js';
 import { registerSyncRoutes } from './sync.routes.js';
 import { registerVideoRoutes } from './videos.routes.js';
+import { registerSettingsRoutes } from './settings.routes.js';
+import type { SettingsDto } from '../settings/index.js';
 
 /** Dependencies of {@link createHttpApp}. */
 export interface HttpAppDeps {
@@ -62,6 +64,8 @@ export interface HttpAppDeps {
   manualClips?: ManualClips;
   /** The highlight buttons' state (GET /api/buttons). */
   buttons?: () => ButtonsDto;
+  /** The venue video settings in force (GET /api/settings). */
+  settings?: () => SettingsDto;
   /** The camera editor (GET /api/cameras/config, PUT /api/cameras, POST /api/cameras/test). */
   cameraEditor?: CameraEditor;
 }
@@ -125,6 +129,7 @@ export function createHttpApp(deps: HttpAppDeps): App {
     manualClips: deps.manualClips,
   });
   if (deps.buttons) registerButtonRoutes(router, deps.buttons);
+  if (deps.settings) registerSettingsRoutes(router, deps.settings);
   if (deps.cameraEditor) registerCameraRoutes(router, deps.cameraEditor, () => deps.control?.accepting() ?? true);
   app.use(router);
   return app;

@@ -80,6 +80,12 @@ export function excerptStarts(durationSec: number, count: number, length: number
   return Array.from({ length: count }, (_, i) => Math.round(i * step * 1000) / 1000);
 }
 
+/** Something drawn over the preview (the watermark, src/watermark): its inputs and its filter graph text. */
+export interface PreviewOverlay {
+  inputs: string[];
+  filter(from: string, to: string, inputIndex: number): string;
+}
+
 /**
  * A preview: short excerpts spread across the video, each read with input-side seeking (so the cost does not grow
  * with the video's length), scaled into one 16:9 frame of at most 480 lines, concatenated, without sound.
@@ -90,10 +96,15 @@ export function previewArgs(
   excerptSec: number,
   size: { width: number; height: number },
   out: string,
+  overlay?: PreviewOverlay,
 ): string[] {
   const inputs = starts.flatMap((s) => ['-ss', s.toFixed(3), '-t', excerptSec.toFixed(3), '-i', input]);
   const chains = starts.map((_, i) => `[${i}:v]${fit(size)},fps=15,format=yuv420p[v${i}]`);
-  const concat = `${starts.map((_, i) => `[v${i}]`).join('')}concat=n=${starts.length}:v=1:a=0[out]`;
+  const joined = `${starts.map((_, i) => `[v${i}]`).join('')}concat=n=${starts.length}:v=1:a=0`;
+  // The watermark, when there is one, is drawn once on the joined excerpts (one extra input, after the clip's).
+  const graph = overlay
+    ? [...chains, `${joined}[cat]`, overlay.filter('[cat]', '[out]', starts.length)]
+    : [...chains, `${joined}[out]`];
   return [
     '-hide_banner',
     '-nostdin',
@@ -101,8 +112,9 @@ export function previewArgs(
     'error',
     '-y',
     ...inputs,
+    ...(overlay?.inputs ?? []),
     '-filter_complex',
-    [...chains, concat].join(';'),
+    graph.join(';'),
     '-map',
     '[out]',
     '-c:v',

@@ -17,6 +17,7 @@ export {
   keyframeArgs,
   excerptStarts,
   previewArgs,
+  type PreviewOverlay,
   previewArgsOutputSeek,
   previewSize,
   thumbnailArgs,

@@ -8,6 +8,7 @@ import { toErrorData, type ErrorData } from '../errors.js';
 import { cutClip, makePreview, makeThumbnail, type ClipSegment } from './clip.js';
 import type { Interval } from './coverage.js';
 import { clipFiles } from './file-names.js';
+import { readWatermarkInForce, watermarkOverlay } from '../watermark/index.js';
 
 /** What the task needs. */
 export interface ClipTaskInput {
@@ -19,6 +20,8 @@ export interface ClipTaskInput {
   outDir: string;
   ffmpeg: string;
   ffprobe: string;
+  /** The watermark in force ($DATA_DIR/watermark/in-force.json), read when the preview is made; absent: none. */
+  watermarkFile?: string;
   /** Posting anything on it cancels the task. */
   cancelPort?: MessagePort;
 }
@@ -61,7 +64,13 @@ export async function processClip(input: ClipTaskInput): Promise<ClipTaskResult>
       ffmpeg: input.ffmpeg,
       signal: abort.signal,
     };
-    const previewFile = await makePreview({ ...media, out: files.preview });
+    // Read now, not at start-up: the main thread rewrites it when AYO's images or the variables change.
+    const watermark = input.watermarkFile ? readWatermarkInForce(input.watermarkFile) : undefined;
+    const previewFile = await makePreview({
+      ...media,
+      out: files.preview,
+      watermark: watermark && ((h) => watermarkOverlay(watermark, h)),
+    });
     const thumbnailFile = await makeThumbnail({ ...media, out: files.thumbnail });
     return {
       ok: true,

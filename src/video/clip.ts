@@ -14,6 +14,7 @@ import {
   probeMedia,
   runMediaToEnd,
   thumbnailArgs,
+  type PreviewOverlay,
 } from '../media/index.js';
 import { coverageOf, coveredIntervals, missingIntervals, type Interval } from './coverage.js';
 import { workFile } from './file-names.js';
@@ -124,7 +125,10 @@ export async function cutClip(input: CutInput): Promise<CutResult> {
 /** Excerpts in a preview and their length. */
 export const PREVIEW = { excerpts: 6, excerptSec: 2 };
 
-/** A 16:9 preview of at most 480 lines made of short excerpts spread over the clip. */
+/**
+ * A 16:9 preview of at most 480 lines made of short excerpts spread over the clip, with the overlay `watermark`
+ * gives for the preview's height drawn on it (src/watermark's watermarkOverlay; none when absent).
+ */
 export async function makePreview(opts: {
   clip: string;
   durationSec: number;
@@ -132,16 +136,14 @@ export async function makePreview(opts: {
   out: string;
   ffmpeg: string;
   signal?: AbortSignal;
+  watermark?: (height: number) => PreviewOverlay | undefined;
 }): Promise<string> {
   const starts = excerptStarts(opts.durationSec, PREVIEW.excerpts, PREVIEW.excerptSec);
   const len = Math.min(PREVIEW.excerptSec, opts.durationSec);
+  const size = previewSize(opts.height);
+  const overlay = opts.watermark?.(size.height);
   return renderTo(opts.out, 'part', (tmp) =>
-    runMediaToEnd(
-      opts.ffmpeg,
-      previewArgs(opts.clip, starts, len, previewSize(opts.height), tmp),
-      300_000,
-      opts.signal,
-    ),
+    runMediaToEnd(opts.ffmpeg, previewArgs(opts.clip, starts, len, size, tmp, overlay), 300_000, opts.signal),
   );
 }
 

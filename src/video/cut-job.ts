@@ -83,6 +83,7 @@ export function cutJobSpec(deps: VideoPipelineDeps, lifecycle: VideoLifecycle): 
           outDir,
           ffmpeg: deps.ffmpeg,
           ffprobe: deps.ffprobe,
+          watermarkFile: deps.watermarkFile,
         },
         signal,
       );

@@ -22,6 +22,8 @@ export interface VideoPipelineDeps {
   segmentSeconds: number;
   ffmpeg: string;
   ffprobe: string;
+  /** The watermark in force, drawn on previews (src/watermark's in-force.json); absent: no watermark. */
+  watermarkFile?: string;
   clipGraceMs: number;
   clipSeconds: number;
   /** Bookings that ended longer ago than this have no footage left to look for. */

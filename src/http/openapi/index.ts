@@ -16,6 +16,7 @@ import { components } from './components.js';
 import { pagePaths } from './pages.js';
 import { queuePaths } from './queue.js';
 import { runtimePaths } from './runtime.js';
+import { settingsPaths } from './settings.js';
 import type { Paths } from './schema.js';
 import { videoPaths } from './videos.js';
 
@@ -30,6 +31,7 @@ const PATHS: Paths = {
   ...cameraEditorPaths,
   ...buttonPaths,
   ...runtimePaths,
+  ...settingsPaths,
   ...pagePaths,
 };
 
