@@ -16,6 +16,7 @@ import { components } from './components.js';
 import { pagePaths } from './pages.js';
 import { queuePaths } from './queue.js';
 import { runtimePaths } from './runtime.js';
+import { storagePaths } from './storage.js';
 import { settingsPaths } from './settings.js';
 import type { Paths } from './schema.js';
 import { videoPaths } from './videos.js';
@@ -31,6 +32,7 @@ const PATHS: Paths = {
   ...cameraEditorPaths,
   ...buttonPaths,
   ...runtimePaths,
+  ...storagePaths,
   ...settingsPaths,
   ...pagePaths,
 };
