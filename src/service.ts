@@ -25,7 +25,6 @@ import { describeError } from './errors.js';
 import type { Logger } from './log.js';
 import { createMetrics, createScrapeCollector, feedMetrics } from './metrics/index.js';
 import type { RecorderState } from './recording/recorder.js';
-import { startRecordingDisks } from './recording/disk-service.js';
 import {
   RuntimeSupervisor,
   type BackoffOptions,
@@ -261,15 +260,6 @@ export async function startService(
   let supervisor: ServiceSupervisor | undefined;
   // The camera list may change while the service runs (CAMERAS_FILE): its readers see the live one.
   const cams = createCameraRuntime({ config, logger, metrics, cameraStates, supervisor: () => supervisor });
-  // The recording disks: checked once now, before any recorder chooses one, then every 10 s (GET /api/storage).
-  const recordingDisks = startRecordingDisks({
-    config,
-    recordingsDir: recordingsDir(config),
-    db,
-    metrics,
-    logger,
-    cameras: cams.live.names,
-  });
   const collect = createScrapeCollector(db, metrics, { cameras: cams.live.names, dataDir: config.dataDir });
   let accepting = true;
   const control = createServiceControl({
@@ -280,9 +270,6 @@ export async function startService(
     supervisor: () => supervisor,
     accepting: () => accepting,
   });
-  // Not ready when no recording disk is up (one down while another records shows in /api/status, not here).
-  const controlReady = control.notReadyReason;
-  control.notReadyReason = async () => (await controlReady()) ?? recordingDisks.notReadyReason();
   // Manual clips through one per-field limit, for the HTTP route and the highlight buttons alike.
   const manualClips = createManualClips(control.requestClip);
   const buttons = createButtonDesk({ config, cameras: cams.live.current, clips: manualClips, logger, metrics });
@@ -313,7 +300,6 @@ export async function startService(
         control,
         dataDir: config.dataDir,
         metrics: { metrics, collect },
-        storage: recordingDisks.report,
         jobDelays: jobDelays(config),
         manualClips,
         buttons: () => buttons.status(),
@@ -330,7 +316,6 @@ export async function startService(
       { port: config.port, host: config.host },
     );
   } catch (e) {
-    recordingDisks.stop();
     db.close();
     await simulator?.stop();
     throw e;
@@ -398,7 +383,6 @@ export async function startService(
         accepting = false;
         cams.reloader.close();
         clearInterval(pruneTimer);
-        recordingDisks.stop();
         await sup.stop();
         await venueRefresh.stop();
         await server.close();

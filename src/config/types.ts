@@ -75,8 +75,6 @@ export interface Config {
     segmentSeconds: number;
     retentionHours: number;
     minFreeDiskMb: number;
-    /** RECORDING_DIRS: the recording disks (default `$DATA_DIR/media/recordings` alone). */
-    dirs: string[];
     ffmpegPath: string;
     ffprobePath: string;
   };

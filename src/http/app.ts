@@ -29,8 +29,6 @@ import { registerObjectRoutes } from './objects.routes.js';
 import { registerOpenApiRoute, trackRoutes } from './openapi/index.js';
 import { registerSnapshotRoute } from './snapshot.routes.js';
 import { registerStatusRoute } from './status.routes.js';
-import { registerStorageRoute } from './storage.routes.js';
-import type { StorageReporter } from '../recording/storage-report.js';
 import { registerQueueRoutes } from './queue.routes.js';
 import { registerRuntimeRoutes, type ServiceControl } from './runtime.routes.js';
 import { registerSyncRoutes } from './sync.routes.js';
@@ -70,8 +68,6 @@ export interface HttpAppDeps {
   settings?: () => SettingsDto;
   /** The camera editor (GET /api/cameras/config, PUT /api/cameras, POST /api/cameras/test). */
   cameraEditor?: CameraEditor;
-  /** GET /api/storage: what the recordings take per disk, camera and day; absent: no such route. */
-  storage?: StorageReporter;
 }
 
 /** Builds the app. Example: `startHttpServer(createHttpApp({ db, apiKey, logger }), { port: 0, host: '127.0.0.1' })`. */
@@ -113,13 +109,11 @@ export function createHttpApp(deps: HttpAppDeps): App {
   registerOpenApiRoute(router);
   registerStatusRoute(router, {
     syncRuns: createSyncRunsRepo(deps.db),
-    segments: createSegmentsRepo(deps.db),
     timeZone: deps.venue?.timeZone ?? 'UTC',
     demo: deps.venue?.demo ?? false,
   });
   if (deps.snapshots) registerSnapshotRoute(router, { segments: createSegmentsRepo(deps.db), ...deps.snapshots });
   if (deps.metrics) registerMetricsRoute(router, deps.metrics.metrics, deps.metrics.collect);
-  if (deps.storage) registerStorageRoute(router, deps.storage);
   registerQueueRoutes(router, {
     db: deps.db,
     queue: createQueueRepo(deps.db),

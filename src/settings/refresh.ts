@@ -104,7 +104,9 @@ export function createVenueRefresh(o: VenueRefreshOptions): VenueRefresh {
     if (o.env.watermark.kind !== 'ayo') return;
     await read('watermark', 'watermark', async (signal) => {
       const data = await resilience.execute('watermark', (s) => fetchWatermarkList(client, s), signal);
-      const { items, warnings } = parseWatermarkList(data);
+      // A path without a scheme takes the AYO API's (https in production, http against a local fake).
+      const scheme = new URL(o.ayo!.baseUrl).protocol === 'http:' ? 'http:' : 'https:';
+      const { items, warnings } = parseWatermarkList(data, scheme);
       const stored = await storeWatermarks(o.dataDir, items, { timeoutMs: o.ayo!.timeoutMs });
       const all = [...warnings, ...stored.warnings];
       for (const w of all) o.logger.warn(`🖼️ WATERMARK: ${w}`);

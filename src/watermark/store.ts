@@ -62,22 +62,32 @@ export interface WatermarkListItem {
   url: string;
 }
 
-/** An asset path as AYO sends it: with a scheme, `//host/...`, or `host/...` (https assumed). */
-export function assetUrl(p: string): string | undefined {
+/**
+ * An asset path as AYO sends it: with a scheme, `//host/...`, or `host/...`. One without a scheme takes `scheme`:
+ * the AYO API's own (https in production).
+ */
+export function assetUrl(p: string, scheme: 'http:' | 'https:' = 'https:'): string | undefined {
   const t = p.trim();
-  const full = /^https?:\/\//i.test(t) ? t : t.startsWith('//') ? `https:${t}` : `https://${t.replace(/^\/+/, '')}`;
+  const full = /^https?:\/\//i.test(t)
+    ? t
+    : t.startsWith('//')
+      ? `${scheme}${t}`
+      : `${scheme}//${t.replace(/^\/+/, '')}`;
   return URL.canParse(full) ? full : undefined;
 }
 
 /** Reads the `data` of `GET watermark` leniently (`resolution` as 720, "720" or "720p"); bad entries are warned. */
-export function parseWatermarkList(data: unknown): { items: WatermarkListItem[]; warnings: string[] } {
+export function parseWatermarkList(
+  data: unknown,
+  scheme: 'http:' | 'https:' = 'https:',
+): { items: WatermarkListItem[]; warnings: string[] } {
   const list = Array.isArray(data) ? data : [];
   const warnings = Array.isArray(data) ? [] : ['watermark: the answer is not a list'];
   const items: WatermarkListItem[] = [];
   for (const [i, e] of list.entries()) {
     const o = (e && typeof e === 'object' ? e : {}) as { resolution?: unknown; path?: unknown };
     const r = Number(/^\s*(\d+)\s*p?\s*$/i.exec(String(o.resolution))?.[1]);
-    const url = typeof o.path === 'string' ? assetUrl(o.path) : undefined;
+    const url = typeof o.path === 'string' ? assetUrl(o.path, scheme) : undefined;
     if (!Number.isInteger(r) || r < HEIGHT_RANGE.min || r > HEIGHT_RANGE.max) {
       warnings.push(`watermark: entry ${i} has no usable resolution`);
     } else if (!url) warnings.push(`watermark: entry ${i} (${r}) has no usable path`);

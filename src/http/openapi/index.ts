@@ -16,7 +16,6 @@ import { components } from './components.js';
 import { pagePaths } from './pages.js';
 import { queuePaths } from './queue.js';
 import { runtimePaths } from './runtime.js';
-import { storagePaths } from './storage.js';
 import { settingsPaths } from './settings.js';
 import type { Paths } from './schema.js';
 import { videoPaths } from './videos.js';
@@ -32,7 +31,6 @@ const PATHS: Paths = {
   ...cameraEditorPaths,
   ...buttonPaths,
   ...runtimePaths,
-  ...storagePaths,
   ...settingsPaths,
   ...pagePaths,
 };

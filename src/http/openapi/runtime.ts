@@ -2,7 +2,6 @@
 
 import { CHILD_STATES, DOMAIN_STATES } from './components.js';
 import { paths, STRICT_QUERY } from './operation.js';
-import { recordingDisk } from './storage.js';
 import { array, boolean, instant, integer, json, nullable, object, ref, string, success } from './schema.js';
 
 /** GET /healthz, /readyz, /metrics, /api/actors, /api/status. */
@@ -63,7 +62,7 @@ export const runtimePaths = paths('runtime', {
   },
   '/api/status': {
     get: {
-      summary: 'Venue time, sync freshness and the recording disks',
+      summary: 'Venue time and sync freshness',
       description: STRICT_QUERY,
       responses: {
         200: json(
@@ -77,7 +76,6 @@ export const runtimePaths = paths('runtime', {
               lastSyncAt: nullable(instant()),
               lastSyncError: nullable(string()),
               lastSuccessfulSyncAt: nullable(instant()),
-              recordingDisks: array(recordingDisk),
             }),
           }),
         ),
