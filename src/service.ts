@@ -25,6 +25,7 @@ import { describeError } from './errors.js';
 import type { Logger } from './log.js';
 import { createMetrics, createScrapeCollector, feedMetrics } from './metrics/index.js';
 import type { RecorderState } from './recording/recorder.js';
+import { startRecordingDisks } from './recording/disk-service.js';
 import {
   RuntimeSupervisor,
   type BackoffOptions,
@@ -260,6 +261,15 @@ export async function startService(
   let supervisor: ServiceSupervisor | undefined;
   // The camera list may change while the service runs (CAMERAS_FILE): its readers see the live one.
   const cams = createCameraRuntime({ config, logger, metrics, cameraStates, supervisor: () => supervisor });
+  // The recording disks: checked once now, before any recorder chooses one, then every 10 s (GET /api/storage).
+  const recordingDisks = startRecordingDisks({
+    config,
+    recordingsDir: recordingsDir(config),
+    db,
+    metrics,
+    logger,
+    cameras: cams.live.names,
+  });
   const collect = createScrapeCollector(db, metrics, { cameras: cams.live.names, dataDir: config.dataDir });
   let accepting = true;
   const control = createServiceControl({
@@ -270,6 +280,9 @@ export async function startService(
     supervisor: () => supervisor,
     accepting: () => accepting,
   });
+  // Not ready when no recording disk is up (one down while another records shows in /api/status, not here).
+  const controlReady = control.notReadyReason;
+  control.notReadyReason = async () => (await controlReady()) ?? recordingDisks.notReadyReason();
   // Manual clips through one per-field limit, for the HTTP route and the highlight buttons alike.
   const manualClips = createManualClips(control.requestClip);
   const buttons = createButtonDesk({ config, cameras: cams.live.current, clips: manualClips, logger, metrics });
@@ -300,6 +313,7 @@ export async function startService(
         control,
         dataDir: config.dataDir,
         metrics: { metrics, collect },
+        storage: recordingDisks.report,
         jobDelays: jobDelays(config),
         manualClips,
         buttons: () => buttons.status(),
@@ -316,6 +330,7 @@ export async function startService(
       { port: config.port, host: config.host },
     );
   } catch (e) {
+    recordingDisks.stop();
     db.close();
     await simulator?.stop();
     throw e;
@@ -325,6 +340,12 @@ export async function startService(
   venueRefresh.start();
 
   const localStore = config.demo
+        recordings: {
+          cameras: cams.live.names,
+          segmentSeconds: config.recording.segmentSeconds,
+          retentionHours: config.recording.retentionHours,
+        },
+        live,
     ? { dir: objectsDir, publicBaseUrl: `${server.url.replace('//0.0.0.0:', '//localhost:')}/objects` }
     : undefined;
   const specs = childSpecs(config, localStore);
@@ -383,6 +404,7 @@ export async function startService(
         accepting = false;
         cams.reloader.close();
         clearInterval(pruneTimer);
+        recordingDisks.stop();
         await sup.stop();
         await venueRefresh.stop();
         await server.close();

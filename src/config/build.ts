@@ -63,6 +63,7 @@ export function buildConfig(r: Reader): Config {
     segmentSeconds: r.get('SEGMENT_SECONDS'),
     retentionHours: r.get('RECORDING_RETENTION_HOURS'),
     minFreeDiskMb: r.get('MIN_FREE_DISK_MB'),
+    dirs: r.get('RECORDING_DIRS') ?? [path.join(dataDir, 'media', 'recordings')],
     ffmpegPath: r.get('FFMPEG_PATH'),
     ffprobePath: r.get('FFPROBE_PATH'),
   };

@@ -75,6 +75,8 @@ export interface Config {
     segmentSeconds: number;
     retentionHours: number;
     minFreeDiskMb: number;
+    /** RECORDING_DIRS: the recording disks (default `$DATA_DIR/media/recordings` alone). */
+    dirs: string[];
     ffmpegPath: string;
     ffprobePath: string;
   };

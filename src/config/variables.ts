@@ -24,6 +24,7 @@ import {
   wholeNumber,
 } from './parsers.js';
 import { hostList } from './host-list.js';
+import { directories } from './disk-parsers.js';
 import { megabits } from './upload-parsers.js';
 import { fraction, heights, watermarkSource } from './video-parsers.js';
 import type { VideoEncoderName, WatermarkPosition } from './video-settings-env.js';
@@ -85,7 +86,8 @@ export const VARIABLES = [
   v({ env: 'CAMERAS_FILE', parse: camerasFile(), secret: true, secretsIn: cameraPasswords, doc: "path to a JSON file with the same array (instead of `CAMERAS`); watched and read again on `SIGHUP`: cameras change without a restart (see *Changing cameras*), and the dashboard's camera editor writes it" }),
   v({ env: 'SEGMENT_SECONDS', parse: wholeNumber(1, 600), default: '10', doc: 'length of one recorded segment' }),
   v({ env: 'RECORDING_RETENTION_HOURS', parse: wholeNumber(1, 24 * 365), default: '72', doc: 'segments older than this are deleted' }),
-  v({ env: 'MIN_FREE_DISK_MB', parse: wholeNumber(0, 10_000_000), default: '2048', doc: 'below this free space the oldest segments go first' }),
+  v({ env: 'RECORDING_DIRS', parse: directories(), doc: 'recording disks, a comma list of directories (default `$DATA_DIR/media/recordings`): each new recording run goes to the one with the most free space above `MIN_FREE_DISK_MB`; retention and the disk floor work per disk; a disk that disappears is marked down (`/api/status`, `/api/storage`, metrics) and recording moves to another' }),
+  v({ env: 'MIN_FREE_DISK_MB', parse: wholeNumber(0, 10_000_000), default: '2048', doc: 'below this free space the oldest segments go first (on each recording disk)' }),
   v({ env: 'FFMPEG_PATH', parse: text(), default: 'ffmpeg', doc: 'the ffmpeg binary (from `PATH` by default)' }),
   v({ env: 'FFPROBE_PATH', parse: text(), default: 'ffprobe', doc: 'the ffprobe binary (from `PATH` by default)' }),
   v({ env: 'VIDEO_SCAN_INTERVAL', parse: duration(100), default: '2m', demoDefault: '10s', doc: 'how often finished bookings are turned into videos (also at once on booking changes)' }),

@@ -194,6 +194,9 @@ function createDiskQueries(db: Db) {
     `SELECT camera, start_ms / CAST(? AS INTEGER) AS bucket, COUNT(*) AS segments, SUM(size_bytes) AS bytes, SUM(duration_ms) AS ms
      FROM segments GROUP BY camera, bucket ORDER BY camera, bucket`,
   );
+  const spans = db.prepare<[], { camera: string; oldest_ms: number; newest_ms: number }>(
+    'SELECT camera, MIN(start_ms) AS oldest_ms, MAX(end_ms) AS newest_ms FROM segments GROUP BY camera',
+  );
   return {
     /** The recording disks, in RECORDING_DIRS' order (empty before the disk monitor first ran). */
     disks(): DiskRow[] {
@@ -221,6 +224,10 @@ function createDiskQueries(db: Db) {
     /** Segments and bytes of each disk (null: rows from before RECORDING_DIRS). */
     usageByDisk(): { dir: string | null; segments: number; bytes: number }[] {
       return perDisk.all().map((r) => ({ ...r, bytes: r.bytes ?? 0 }));
+    },
+    /** Each camera's oldest footage and newest. */
+    spanByCamera(): { camera: string; oldest_ms: number; newest_ms: number }[] {
+      return spans.all();
     },
     /** Segments, bytes and recorded time of each camera in buckets of `bucketMs` (by the segments' start). */
     usageByBucket(bucketMs: number): UsageBucket[] {

@@ -3,6 +3,7 @@
 import { createApp, createRouter, defineEventHandler, type App } from 'h3';
 import {
   createBookingsRepo,
+  createExportsRepo,
   createQueueRepo,
   createSegmentsRepo,
   createSyncRunsRepo,
@@ -29,6 +30,8 @@ import { registerObjectRoutes } from './objects.routes.js';
 import { registerOpenApiRoute, trackRoutes } from './openapi/index.js';
 import { registerSnapshotRoute } from './snapshot.routes.js';
 import { registerStatusRoute } from './status.routes.js';
+import { registerStorageRoute } from './storage.routes.js';
+import type { StorageReporter } from '../recording/storage-report.js';
 import { registerQueueRoutes } from './queue.routes.js';
 import { registerRuntimeRoutes, type ServiceControl } from './runtime.routes.js';
 import { registerSyncRoutes } from './sync.routes.js';
@@ -37,6 +40,8 @@ import { registerSettingsRoutes } from './settings.routes.js';
 import type { SettingsDto } from '../settings/index.js';
 
 /** Dependencies of {@link createHttpApp}. */
+import { registerExportRoutes } from './exports.routes.js';
+import { registerTimelineRoutes } from './timeline.routes.js';
 export interface HttpAppDeps {
   /** The main thread's own connection (reads; the actors write through theirs). */
   db: Db;
@@ -68,10 +73,14 @@ export interface HttpAppDeps {
   settings?: () => SettingsDto;
   /** The camera editor (GET /api/cameras/config, PUT /api/cameras, POST /api/cameras/test). */
   cameraEditor?: CameraEditor;
+  /** GET /api/storage: what the recordings take per disk, camera and day; absent: no such route. */
+  storage?: StorageReporter;
 }
 
 /** Builds the app. Example: `startHttpServer(createHttpApp({ db, apiKey, logger }), { port: 0, host: '127.0.0.1' })`. */
 export function createHttpApp(deps: HttpAppDeps): App {
+  /** The recording timeline and exports (GET /api/cameras/:name/timeline, /api/exports...); absent: neither. */
+  recordings?: { cameras: readonly string[]; segmentSeconds: number; retentionHours: number };
   const checkKey = createApiKeyCheck(deps.apiKey);
   const countRequest = deps.metrics ? httpMetricsHook(deps.metrics.metrics) : undefined;
   const hosts = { allowedHosts: deps.allowedHosts, boundHost: deps.boundHost };
@@ -109,11 +118,13 @@ export function createHttpApp(deps: HttpAppDeps): App {
   registerOpenApiRoute(router);
   registerStatusRoute(router, {
     syncRuns: createSyncRunsRepo(deps.db),
+    segments: createSegmentsRepo(deps.db),
     timeZone: deps.venue?.timeZone ?? 'UTC',
     demo: deps.venue?.demo ?? false,
   });
   if (deps.snapshots) registerSnapshotRoute(router, { segments: createSegmentsRepo(deps.db), ...deps.snapshots });
   if (deps.metrics) registerMetricsRoute(router, deps.metrics.metrics, deps.metrics.collect);
+  if (deps.storage) registerStorageRoute(router, deps.storage);
   registerQueueRoutes(router, {
     db: deps.db,
     queue: createQueueRepo(deps.db),
@@ -134,3 +145,9 @@ export function createHttpApp(deps: HttpAppDeps): App {
   app.use(router);
   return app;
 }
+  if (deps.recordings) {
+    const timeZone = deps.venue?.timeZone ?? 'UTC';
+    registerTimelineRoutes(router, { segments: createSegmentsRepo(deps.db), timeZone, ...deps.recordings });
+    const wake = () => deps.control?.wake?.();
+    registerExportRoutes(router, { db: deps.db, exports: createExportsRepo(deps.db), wake, ...deps.recordings });
+  }

@@ -1,14 +1,15 @@
-// GET /api/status: what a dashboard needs to orient itself: the venue's time zone and today, sync freshness.
+// GET /api/status: what a dashboard needs to orient itself: the venue's time zone and today, sync freshness, and
+// the recording disks (a disk that is down is named with its reason).
 
 import { defineEventHandler, type Router } from 'h3';
-import type { SyncRunsRepo } from '../db/index.js';
+import type { SegmentsRepo, SyncRunsRepo } from '../db/index.js';
 import { localDateOf } from '../util/venue-time.js';
 import { readQuery } from './query.js';
 
 /** Registers GET /api/status. */
 export function registerStatusRoute(
   router: Router,
-  deps: { syncRuns: SyncRunsRepo; timeZone: string; demo: boolean },
+  deps: { syncRuns: SyncRunsRepo; segments: SegmentsRepo; timeZone: string; demo: boolean },
 ): void {
   router.get(
     '/api/status',
@@ -28,6 +29,16 @@ export function registerStatusRoute(
           lastSyncError:
             latest?.error ?? (latest?.failedDates.length ? `${latest.failedDates.length} date(s) failed` : null),
           lastSuccessfulSyncAt: ok?.finishedAt ?? null,
+          // As the disk monitor saw them at its last check (empty before it ran).
+          recordingDisks: deps.segments.disks().map((d) => ({
+            dir: d.dir,
+            up: d.up === 1,
+            reason: d.reason,
+            freeBytes: d.free_bytes,
+            totalBytes: d.total_bytes,
+            low: d.low === 1,
+            checkedAt: d.checked_at,
+          })),
         },
       };
     }),

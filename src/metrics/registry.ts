@@ -106,6 +106,30 @@ export function createMetrics() {
       help: 'Free bytes on the file system of the data directory.',
       registers: r,
     }),
+    recordingDiskUp: new Gauge({
+      name: `${P}recording_disk_up`,
+      help: 'Whether a recording disk (RECORDING_DIRS) is there and takes a write (1) or is down (0).',
+      labelNames: ['dir'],
+      registers: r,
+    }),
+    recordingDiskFree: new Gauge({
+      name: `${P}recording_disk_free_bytes`,
+      help: 'Free bytes on a recording disk at its last check (0 while it is down).',
+      labelNames: ['dir'],
+      registers: r,
+    }),
+    recordingBytes: new Gauge({
+      name: `${P}recording_bytes`,
+      help: "Bytes of a camera's indexed recordings, on every disk.",
+      labelNames: ['camera'],
+      registers: r,
+    }),
+    recordingDaysKept: new Gauge({
+      name: `${P}recording_days_kept`,
+      help: "Days from a camera's oldest footage to now (compare with RECORDING_RETENTION_HOURS / 24).",
+      labelNames: ['camera'],
+      registers: r,
+    }),
     queueJobs: new Gauge({
       name: `${P}queue_jobs`,
       help: 'Jobs in the durable queue by kind and status.',

@@ -147,8 +147,14 @@ export function createDiskMonitor(deps: DiskMonitorDeps) {
   return {
     /** Probes every disk now and saves the result; rows from before RECORDING_DIRS are given their disk. */
     start(): DiskRow[] {
-      deps.segments.adoptLegacyRows(deps.recordingsDir);
-      const rows = check();
+      let rows: DiskRow[] = [];
+      try {
+        deps.segments.adoptLegacyRows(deps.recordingsDir);
+        rows = check();
+      } catch (e) {
+        // A held lock: the recorders write where the last saved check says; the next check saves this one.
+        deps.logger.error(`💽 DISK: the first check of the recording disks failed: ${why(e)}`);
+      }
       timer = setInterval(() => {
         try {
           check();

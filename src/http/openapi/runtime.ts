@@ -2,6 +2,7 @@
 
 import { CHILD_STATES, DOMAIN_STATES } from './components.js';
 import { paths, STRICT_QUERY } from './operation.js';
+import { recordingDisk } from './storage.js';
 import { array, boolean, instant, integer, json, nullable, object, ref, string, success } from './schema.js';
 
 /** GET /healthz, /readyz, /metrics, /api/actors, /api/status. */
@@ -62,7 +63,7 @@ export const runtimePaths = paths('runtime', {
   },
   '/api/status': {
     get: {
-      summary: 'Venue time and sync freshness',
+      summary: 'Venue time, sync freshness and the recording disks',
       description: STRICT_QUERY,
       responses: {
         200: json(
@@ -76,6 +77,7 @@ export const runtimePaths = paths('runtime', {
               lastSyncAt: nullable(instant()),
               lastSyncError: nullable(string()),
               lastSuccessfulSyncAt: nullable(instant()),
+              recordingDisks: array(recordingDisk),
             }),
           }),
         ),
