@@ -340,12 +340,6 @@ export async function startService(
   venueRefresh.start();
 
   const localStore = config.demo
-        recordings: {
-          cameras: cams.live.names,
-          segmentSeconds: config.recording.segmentSeconds,
-          retentionHours: config.recording.retentionHours,
-        },
-        live,
     ? { dir: objectsDir, publicBaseUrl: `${server.url.replace('//0.0.0.0:', '//localhost:')}/objects` }
     : undefined;
   const specs = childSpecs(config, localStore);

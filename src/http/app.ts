@@ -3,7 +3,6 @@
 import { createApp, createRouter, defineEventHandler, type App } from 'h3';
 import {
   createBookingsRepo,
-  createExportsRepo,
   createQueueRepo,
   createSegmentsRepo,
   createSyncRunsRepo,
@@ -40,8 +39,6 @@ import { registerSettingsRoutes } from './settings.routes.js';
 import type { SettingsDto } from '../settings/index.js';
 
 /** Dependencies of {@link createHttpApp}. */
-import { registerExportRoutes } from './exports.routes.js';
-import { registerTimelineRoutes } from './timeline.routes.js';
 export interface HttpAppDeps {
   /** The main thread's own connection (reads; the actors write through theirs). */
   db: Db;
@@ -79,8 +76,6 @@ export interface HttpAppDeps {
 
 /** Builds the app. Example: `startHttpServer(createHttpApp({ db, apiKey, logger }), { port: 0, host: '127.0.0.1' })`. */
 export function createHttpApp(deps: HttpAppDeps): App {
-  /** The recording timeline and exports (GET /api/cameras/:name/timeline, /api/exports...); absent: neither. */
-  recordings?: { cameras: readonly string[]; segmentSeconds: number; retentionHours: number };
   const checkKey = createApiKeyCheck(deps.apiKey);
   const countRequest = deps.metrics ? httpMetricsHook(deps.metrics.metrics) : undefined;
   const hosts = { allowedHosts: deps.allowedHosts, boundHost: deps.boundHost };
@@ -145,9 +140,3 @@ export function createHttpApp(deps: HttpAppDeps): App {
   app.use(router);
   return app;
 }
-  if (deps.recordings) {
-    const timeZone = deps.venue?.timeZone ?? 'UTC';
-    registerTimelineRoutes(router, { segments: createSegmentsRepo(deps.db), timeZone, ...deps.recordings });
-    const wake = () => deps.control?.wake?.();
-    registerExportRoutes(router, { db: deps.db, exports: createExportsRepo(deps.db), wake, ...deps.recordings });
-  }

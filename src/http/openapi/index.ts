@@ -13,14 +13,11 @@ import { buttonPaths } from './buttons.js';
 import { cameraEditorPaths } from './camera-editor.js';
 import { cameraPaths } from './cameras.js';
 import { components } from './components.js';
-import { exportPaths } from './exports.js';
-import { livePaths } from './live.js';
 import { pagePaths } from './pages.js';
 import { queuePaths } from './queue.js';
 import { runtimePaths } from './runtime.js';
 import { storagePaths } from './storage.js';
 import { settingsPaths } from './settings.js';
-import { timelinePaths } from './timeline.js';
 import type { Paths } from './schema.js';
 import { videoPaths } from './videos.js';
 
@@ -39,8 +36,6 @@ const PATHS: Paths = {
   ...settingsPaths,
   ...pagePaths,
 };
-  ...timelinePaths,
-  ...exportPaths,
 
 const TAGS = [
   { name: 'bookings', description: 'Bookings synced from AYO, and the sync itself' },
@@ -48,7 +43,6 @@ const TAGS = [
   { name: 'queue', description: 'The durable job queue (cut, upload, notify)' },
   { name: 'cameras', description: 'Cameras and their recording' },
   { name: 'runtime', description: 'Health, readiness, metrics, actors, status' },
-  { name: 'exports', description: 'Exports of any window of one camera (never announced to AYO)' },
   { name: 'pages', description: 'The dashboard, the demo’s objects, this document' },
 ];
 
