@@ -13,7 +13,8 @@ import { checkSlice } from '../config.js';
 import { busyEpisodes, createJobsRepo, openDatabase, retryWhileBusy } from '../db/index.js';
 import { describeError } from '../errors.js';
 import { assertNever, runActor } from '../supervisor/index.js';
-import type { ClipTaskInput, ClipTaskResult } from '../video/clip.task.js';
+import { createExportRunner, expireExports, exportsDirOf } from '../exports/index.js';
+import type { ClipTaskInput, ClipTaskResult, CutTaskInput, CutTaskResult } from '../video/clip.task.js';
 import { createVideoPipeline } from '../video/pipeline.js';
 import { secretsOfUrl } from '../recording/cameras.js';
 import { addSecrets } from '../redact.js';
@@ -32,7 +33,7 @@ function taskModule(): string {
   if (!TASK.pathname.endsWith('.ts')) return TASK.href;
   const api = import.meta.resolve('tsx/esm/api');
   const code = `const { register } = await import(${JSON.stringify(api)}); register();
-const m = await import(${JSON.stringify(TASK.href)}); export const processClip = m.processClip;\n`;
+const m = await import(${JSON.stringify(TASK.href)}); export const { processClip, cutWindow } = m;\n`;
   const file = path.join(
     os.tmpdir(),
     `venue-recorder-clip-task-${createHash('sha1').update(code).digest('hex').slice(0, 12)}.mjs`,
@@ -53,16 +54,18 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
     idleTimeout: 30_000,
   });
   pool.on('error', (e: unknown) => ctx.logger.error(`🎬 VIDEO: clip pool error: ${describeError(e)}`));
-  const runClip = async (input: Omit<ClipTaskInput, 'cancelPort'>, signal: AbortSignal): Promise<ClipTaskResult> => {
+  // One task of the pool (a booking's clip, or an export's cut): cancelled through its port when `signal` aborts.
+  const runTask = async <I, R>(
+    name: string,
+    input: I,
+    signal: AbortSignal,
+  ): Promise<R | Extract<ClipTaskResult, { ok: false }>> => {
     const { port1, port2 } = new MessageChannel();
     const cancel = () => port1.postMessage('cancel');
     if (signal.aborted) cancel();
     else signal.addEventListener('abort', cancel, { once: true });
     try {
-      return (await pool.run(
-        { ...input, cancelPort: port2 },
-        { name: 'processClip', transferList: [port2] },
-      )) as ClipTaskResult;
+      return (await pool.run({ ...input, cancelPort: port2 }, { name, transferList: [port2] })) as R;
     } catch (e) {
       // A pool failure (a task thread that died) is a failed attempt, not a crash of the actor.
       return {
@@ -79,12 +82,31 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
       port1.close();
     }
   };
+  const runClip = (input: Omit<ClipTaskInput, 'cancelPort'>, signal: AbortSignal) =>
+    runTask<typeof input, ClipTaskResult>('processClip', input, signal);
   const deps = { ...d, db, runClip, logger: ctx.logger, onEvent: (e: VideoActorEvent) => ctx.emit(e) };
   // A cut that was running when the previous incarnation died goes back to the queue (its lease is ours).
   const released = await startupWhileBusy(ctx, 'requeue interrupted cuts', () =>
     createJobsRepo(db).releaseRunning('cut'),
   );
   if (released > 0) ctx.logger.warn(`🎬 VIDEO: ${released} cut job(s) interrupted earlier are queued again`);
+  // Operators' exports run on the same pool (their own kind and table: never a video, never announced to AYO).
+  const exportsRunner = createExportRunner(
+    {
+      ...d,
+      db,
+      cameras: () => deps.cameras,
+      exportsDir: exportsDirOf(d.videosDir),
+      runCut: (input: Omit<CutTaskInput, 'cancelPort'>, signal) =>
+        runTask<typeof input, CutTaskResult>('cutWindow', input, signal),
+      logger: ctx.logger,
+    },
+    `video:${process.pid}`,
+  );
+  const resumed = await startupWhileBusy(ctx, 'requeue interrupted exports', () =>
+    createJobsRepo(db).releaseRunning('export'),
+  );
+  if (resumed > 0) ctx.logger.warn(`📦 EXPORT: ${resumed} export cut(s) interrupted earlier are queued again`);
 
   const { runner, scanner, sweepFiles } = createVideoPipeline(deps, `video:${process.pid}`);
   // A held lock (an operator's sqlite3, a backup) delays the queue's pumps and the scans: the pump is looked at again
@@ -93,7 +115,7 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
   const pumps = busyEpisodes('video: queue', ctx.logger);
   const pump = () => {
     try {
-      pumps.run(() => runner.pump());
+      pumps.run(() => runner.pump() + exportsRunner.pump());
     } catch (e) {
       ctx.logger.error(`🎬 VIDEO: queue failed: ${describeError(e)}`);
     }
@@ -107,6 +129,7 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
       () => {
         scanner.scan();
         sweepFiles();
+        expireExports(db, ctx.logger);
       },
       { what: 'video: scan', logger: ctx.logger, signal: stopping.signal },
     )
@@ -164,7 +187,7 @@ runActor<VideoRequest, VideoReply, VideoActorEvent, VideoActorData, Notification
       clearInterval(scanTimer);
       clearInterval(pumpTimer);
       clearTimeout(soon);
-      await runner.stop();
+      await Promise.all([runner.stop(), exportsRunner.stop()]);
       await pool.destroy();
       db.close();
     },

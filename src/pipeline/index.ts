@@ -26,7 +26,15 @@ export {
   type NewVideo,
   type VideoStatusChange,
 } from './apply.js';
-export { jobKey, attemptsOf, videoOfJob, type JobKind, type JobPayloads, type JobDelays } from './job-kinds.js';
+export {
+  jobKey,
+  attemptsOf,
+  videoOfJob,
+  JOB_KINDS,
+  type JobKind,
+  type JobPayloads,
+  type JobDelays,
+} from './job-kinds.js';
 export { createJobRunner } from './job-runner.js';
 export type { JobKindSpec, JobContext, Admission, JobDependency, JobRunnerOptions } from './job-spec.js';
 export { retryJobByOperator, type OperatorRetry } from './operator.js';

@@ -9,16 +9,25 @@ export interface JobPayloads {
   upload: { uniqueId: string };
   /** save-video-available to AYO. */
   notify: { uniqueId: string };
+  /** Cut of an operator's export (any window of one camera; never a video, never announced to AYO): `export-<id>`. */
+  export: { uniqueId: string };
+  /** FULL_VIDEO_UPLOAD=always: a video's full MP4 to the object store after its announcement, at low priority. */
+  'upload-full': { uniqueId: string };
 }
 
 /** A kind of durable job. */
 export type JobKind = keyof JobPayloads;
 
-/** Every job kind. */
-const JOB_KINDS: readonly JobKind[] = ['cut', 'upload', 'notify'];
+/** Every job kind (the queue's views list them all). */
+export const JOB_KINDS: readonly JobKind[] = ['cut', 'upload', 'notify', 'export', 'upload-full'];
+
+/** Kinds whose delays come from configuration; any other kind declares its own in its spec. */
+type ConfiguredKind = 'cut' | 'upload' | 'notify';
 
 /** The durable retry delays of each kind (the first run is not delayed). */
-export type JobDelays = Record<JobKind, readonly number[]>;
+export type JobDelays = Record<ConfiguredKind, readonly number[]> & {
+  [K in Exclude<JobKind, ConfiguredKind>]?: readonly number[];
+};
 
 /** The dedupe key of a video's job of `kind`: one job per kind and video, whatever runs it how often. */
 export function jobKey(kind: JobKind, uniqueId: string): string {
@@ -26,7 +35,7 @@ export function jobKey(kind: JobKind, uniqueId: string): string {
 }
 
 /** Attempts a job gets: its first run and one retry per delay. */
-export function attemptsOf(delaysMs: readonly number[]): number {
+export function attemptsOf(delaysMs: readonly number[] = []): number {
   return delaysMs.length + 1;
 }
 

@@ -36,8 +36,9 @@ export function retryJobByOperator(db: Db, lifecycle: VideoLifecycle, id: number
       const video = uid ? videos.get(uid) : undefined;
       if (video?.status === 'cancelled') return { refused: 'its video was cancelled with its booking' };
       if (video?.status === 'ready') return { refused: 'its video is delivered already' };
-      if (video && isJobKind(job.kind)) {
-        const r = lifecycle.apply(video, operatorRetryEvent(job.kind));
+      const event = isJobKind(job.kind) ? operatorRetryEvent(job.kind) : undefined;
+      if (video && event) {
+        const r = lifecycle.apply(video, event);
         if (!r.moved) return { refused: `its video is ${r.video?.status ?? 'gone'}` };
       } else {
         jobs.revive(id, nowMs);

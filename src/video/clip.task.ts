@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { toErrorData, type ErrorData } from '../errors.js';
-import { cutClip, makePreview, makeThumbnail, type ClipSegment } from './clip.js';
+import { cutClip, makePreview, makeThumbnail, type ClipSegment, type CutInput, type CutResult } from './clip.js';
 import type { Interval } from './coverage.js';
 import { clipFiles } from './file-names.js';
 import { readWatermarkInForce, watermarkOverlay } from '../watermark/index.js';
@@ -90,5 +90,25 @@ export async function processClip(input: ClipTaskInput): Promise<ClipTaskResult>
     return { ok: false, error: toErrorData(e) };
   } finally {
     input.cancelPort?.close();
+  }
+}
+
+/** What a cut of only the MP4 needs (an export): the window's segments and the file to write. */
+export type CutTaskInput = Omit<CutInput, 'signal'> & { cancelPort?: MessagePort };
+
+/** The answer of {@link cutWindow} as data. */
+export type CutTaskResult = { ok: true; value: CutResult } | { ok: false; error: ErrorData };
+
+/** Cuts the window into `out` with the booking clip's exactness and coverage, without preview or thumbnail. Never throws. */
+export async function cutWindow(input: CutTaskInput): Promise<CutTaskResult> {
+  const abort = new AbortController();
+  const { cancelPort, ...cut } = input;
+  cancelPort?.once('message', () => abort.abort());
+  try {
+    return { ok: true, value: await cutClip({ ...cut, signal: abort.signal }) };
+  } catch (e) {
+    return { ok: false, error: toErrorData(e) };
+  } finally {
+    cancelPort?.close();
   }
 }

@@ -8,7 +8,7 @@ import {
   type FailureClass,
   type WaitingFor,
 } from '../../db/index.js';
-import { VIDEO_JOB_KINDS } from '../../pipeline/index.js';
+import { JOB_KINDS } from '../../pipeline/index.js';
 import type { CameraDto } from '../runtime.routes.js';
 import type { ChildState, DomainState, RestartType } from '../../supervisor/index.js';
 import { allOf, array, boolean, instant, integer, nullable, object, ref, string, type Schema } from './schema.js';
@@ -130,7 +130,7 @@ const schemas: Record<string, Schema> = {
   }),
   WaitingJob: object({
     id: integer(),
-    kind: { enum: VIDEO_JOB_KINDS },
+    kind: { enum: JOB_KINDS },
     uniqueId: nullable(string()),
     waitingFor: {
       enum: WAITING_FOR,
@@ -149,7 +149,7 @@ const schemas: Record<string, Schema> = {
   }),
   DeadLetter: object({
     id: integer(),
-    kind: { enum: VIDEO_JOB_KINDS },
+    kind: { enum: JOB_KINDS },
     uniqueId: nullable(string()),
     attempts: integer(),
     lastError: nullable(string()),

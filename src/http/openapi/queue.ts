@@ -1,11 +1,11 @@
 // The queue endpoints (src/http/queue.routes.ts): counts, waiting jobs page by page, dead letters, a job's retry.
 
-import { VIDEO_JOB_KINDS } from '../../pipeline/index.js';
+import { JOB_KINDS } from '../../pipeline/index.js';
 import { JOB_STATUSES } from './components.js';
 import { limitParameter, pathParameter, paths, query, STRICT_QUERY } from './operation.js';
 import { array, integer, json, nullable, object, ref, string, success } from './schema.js';
 
-const kind = { enum: VIDEO_JOB_KINDS };
+const kind = { enum: JOB_KINDS };
 
 /** GET /api/queue, POST /api/queue/{id}/retry. */
 export const queuePaths = paths('queue', {
