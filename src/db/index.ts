@@ -46,3 +46,12 @@ export {
   type WaitingJob,
   type WaitingPage,
 } from './queue.repo.js';
+export {
+  createExportsRepo,
+  EXPORT_STATES,
+  type ExportsRepo,
+  type ExportRow,
+  type ExportState,
+  type ExportResult,
+  type MissingStretch,
+} from './exports.repo.js';
