@@ -326,6 +326,11 @@ export async function startService(
           cameras: cams.live.names,
         },
         cameraEditor: cams.editor,
+        recordings: {
+          cameras: cams.live.names,
+          segmentSeconds: config.recording.segmentSeconds,
+          retentionHours: config.recording.retentionHours,
+        },
       }),
       { port: config.port, host: config.host },
     );

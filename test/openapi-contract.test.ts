@@ -207,6 +207,32 @@ describe('the OpenAPI contract', () => {
       500,
     );
 
+    // The recording timeline (today), and an export of the last seconds recorded: its state, the list, the file
+    // whole and in part.
+    expect(
+      (await get('/api/cameras/{name}/timeline', { params: { name: CAMERA } })).body.data.covered.length,
+    ).toBeGreaterThanOrEqual(1);
+    const lastEnd = Date.parse((await get('/api/cameras')).body.data[0].lastSegmentEndAt as string);
+    const window = {
+      camera: CAMERA,
+      from: new Date(lastEnd - 2_000).toISOString(),
+      to: new Date(lastEnd).toISOString(),
+    };
+    const exported = await post('/api/exports', window);
+    expect(exported.status).toBe(202);
+    const exportId = { id: String(exported.body.data.id) };
+    await waitFor(
+      async () => (await get('/api/exports/{id}', { params: exportId })).body.data.state === 'done',
+      'the export to be cut',
+      120_000,
+      300,
+    );
+    await get('/api/exports', { query: 'limit=5' });
+    await get('/api/exports/{id}/file', { params: exportId });
+    expect((await get('/api/exports/{id}/file', { params: exportId, headers: { range: 'bytes=0-99' } })).status).toBe(
+      206,
+    );
+
     // The camera editor (CAMERAS_FILE): the list, a save of the same list (nothing restarts), a test of a URL.
     expect((await get('/api/cameras/config')).body.data.editable).toBe(true);
     const cameras = [{ name: CAMERA, fieldId: 50, url: 'testsrc', enabled: true }];

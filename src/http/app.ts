@@ -3,6 +3,7 @@
 import { createApp, createRouter, defineEventHandler, type App } from 'h3';
 import {
   createBookingsRepo,
+  createExportsRepo,
   createQueueRepo,
   createSegmentsRepo,
   createSyncRunsRepo,
@@ -35,6 +36,8 @@ import { registerQueueRoutes } from './queue.routes.js';
 import { registerRuntimeRoutes, type ServiceControl } from './runtime.routes.js';
 import { registerSyncRoutes } from './sync.routes.js';
 import { registerVideoRoutes } from './videos.routes.js';
+import { registerExportRoutes } from './exports.routes.js';
+import { registerTimelineRoutes } from './timeline.routes.js';
 import { registerSettingsRoutes } from './settings.routes.js';
 import type { SettingsDto } from '../settings/index.js';
 
@@ -70,6 +73,8 @@ export interface HttpAppDeps {
   settings?: () => SettingsDto;
   /** The camera editor (GET /api/cameras/config, PUT /api/cameras, POST /api/cameras/test). */
   cameraEditor?: CameraEditor;
+  /** The recording timeline and exports (GET /api/cameras/:name/timeline, /api/exports...); absent: neither. */
+  recordings?: { cameras: readonly string[]; segmentSeconds: number; retentionHours: number };
   /** GET /api/storage: what the recordings take per disk, camera and day; absent: no such route. */
   storage?: StorageReporter;
 }
@@ -137,6 +142,12 @@ export function createHttpApp(deps: HttpAppDeps): App {
   if (deps.buttons) registerButtonRoutes(router, deps.buttons);
   if (deps.settings) registerSettingsRoutes(router, deps.settings);
   if (deps.cameraEditor) registerCameraRoutes(router, deps.cameraEditor, () => deps.control?.accepting() ?? true);
+  if (deps.recordings) {
+    const timeZone = deps.venue?.timeZone ?? 'UTC';
+    registerTimelineRoutes(router, { segments: createSegmentsRepo(deps.db), timeZone, ...deps.recordings });
+    const wake = () => deps.control?.wake?.();
+    registerExportRoutes(router, { db: deps.db, exports: createExportsRepo(deps.db), wake, ...deps.recordings });
+  }
   app.use(router);
   return app;
 }

@@ -116,7 +116,8 @@ export const VIDEO_TRANSITIONS = {
 /** An event of the video lifecycle. */
 export type VideoLifecycleEvent = keyof typeof VIDEO_TRANSITIONS;
 
-/** The operator's retry event for a job of `kind`: it takes the video back to that job's stage. */
-export function operatorRetryEvent(kind: JobKind): VideoLifecycleEvent {
-  return `operator:retry-${kind}`;
+/** The operator's retry event for a job of `kind`: it takes the video back to that job's stage (none for a kind of no video). */
+export function operatorRetryEvent(kind: JobKind): VideoLifecycleEvent | undefined {
+  const videoKind = VIDEO_JOB_KINDS.find((k) => k === kind);
+  return videoKind && `operator:retry-${videoKind}`;
 }

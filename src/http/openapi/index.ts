@@ -13,9 +13,11 @@ import { buttonPaths } from './buttons.js';
 import { cameraEditorPaths } from './camera-editor.js';
 import { cameraPaths } from './cameras.js';
 import { components } from './components.js';
+import { exportPaths } from './exports.js';
 import { pagePaths } from './pages.js';
 import { queuePaths } from './queue.js';
 import { runtimePaths } from './runtime.js';
+import { timelinePaths } from './timeline.js';
 import { storagePaths } from './storage.js';
 import { settingsPaths } from './settings.js';
 import type { Paths } from './schema.js';
@@ -35,6 +37,8 @@ const PATHS: Paths = {
   ...storagePaths,
   ...settingsPaths,
   ...pagePaths,
+  ...timelinePaths,
+  ...exportPaths,
 };
 
 const TAGS = [
@@ -42,6 +46,7 @@ const TAGS = [
   { name: 'videos', description: 'Videos of bookings and manual clips' },
   { name: 'queue', description: 'The durable job queue (cut, upload, notify)' },
   { name: 'cameras', description: 'Cameras and their recording' },
+  { name: 'exports', description: 'Exports of any window of one camera (never announced to AYO)' },
   { name: 'runtime', description: 'Health, readiness, metrics, actors, status' },
   { name: 'pages', description: 'The dashboard, the demo’s objects, this document' },
 ];
