@@ -76,6 +76,3 @@ export function startRecordingDisks(deps: RecordingDisksDeps) {
     stop: () => monitor.stop(),
   };
 }
-
-/** The running disks' interface. */
-export type RecordingDisks = ReturnType<typeof startRecordingDisks>;

@@ -9,7 +9,7 @@ import type { DiskRow, SegmentsRepo } from '../db/index.js';
 import type { Logger } from '../log.js';
 
 /** The file each recording disk holds at its top, so that an empty mount point left by an unmounted disk is not it. */
-export const DISK_MARKER = '.venue-recorder-disk';
+const DISK_MARKER = '.venue-recorder-disk';
 
 /** What one probe of a disk saw. */
 export interface DiskProbe {
@@ -26,7 +26,7 @@ export interface DiskProbe {
 export type FreeSpaceReader = (dir: string) => { free: number; total: number };
 
 /** Free and total bytes of the file system holding `dir`. */
-export const statfsSpace: FreeSpaceReader = (dir) => {
+const statfsSpace: FreeSpaceReader = (dir) => {
   const s = fs.statfsSync(dir);
   return { free: s.bavail * s.bsize, total: s.blocks * s.bsize };
 };
@@ -90,7 +90,7 @@ export function chooseDisk(disks: readonly DiskRow[], skip: ReadonlySet<string> 
 }
 
 /** A disk's row from a probe. */
-export function diskRow(dir: string, position: number, p: DiskProbe, minFreeBytes: number, at: string): DiskRow {
+function diskRow(dir: string, position: number, p: DiskProbe, minFreeBytes: number, at: string): DiskRow {
   return {
     dir,
     position,
@@ -180,6 +180,3 @@ export function createDiskMonitor(deps: DiskMonitorDeps) {
     },
   };
 }
-
-/** The monitor's interface. */
-export type DiskMonitor = ReturnType<typeof createDiskMonitor>;
