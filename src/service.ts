@@ -170,6 +170,7 @@ function jobDelays(config: Config): JobDelays {
     cut: config.video.jobRetryDelaysMs,
     upload: config.delivery.jobRetryDelaysMs,
     notify: config.delivery.jobRetryDelaysMs,
+    'upload-full': config.delivery.jobRetryDelaysMs,
   };
 }
 
@@ -189,6 +190,8 @@ function deliveryChildren(
     quickDelaysMs,
     jobDelays: jobDelays(config),
     breaker: { threshold: config.delivery.breakAfter, halfOpenAfterMs: config.delivery.halfOpenAfterMs },
+    fullVideoUpload: config.delivery.fullVideoUpload,
+    uploadMaxMbps: config.delivery.uploadMaxMbps,
   });
   const children: ChildSpec[] = [];
   if (config.s3 || localStore) {

@@ -80,11 +80,18 @@ async function setup(opts: {
   return { tmp, ayo, ids, log, service, api, video, allReady };
 }
 
-/** A service whose object store answers 503 to the first 8 preview PUTs (through a proxy in front of s3rver). */
-async function setupFailingPreviews(opts: { count: number; env: Record<string, string> }) {
+/**
+ * A service whose object store answers 503 to the first 8 preview PUTs (or those of `failing`), through a proxy in
+ * front of s3rver.
+ */
+async function setupFailingPreviews(opts: { count: number; env: Record<string, string>; failing?: RegExp }) {
   const s3 = await startFakeS3();
   cleanups.push(() => s3.close());
-  const proxy = await startFlakyProxy(s3.config.endpoint, { method: 'PUT', path: /_preview\.mp4/, times: 8 });
+  const proxy = await startFlakyProxy(s3.config.endpoint, {
+    method: 'PUT',
+    path: opts.failing ?? /_preview\.mp4/,
+    times: 8,
+  });
   cleanups.push(() => proxy.close());
   const t = await setup({ ...opts, s3Endpoint: proxy.url, publicBase: `${s3.config.endpoint}/videos` });
   return { t, proxy };
@@ -97,7 +104,7 @@ const logged = (lines: string[], match: (l: string) => boolean) =>
 const objectFile = (s3: FakeS3, key: string) => path.join(s3.dir, 'videos', key + '._S3rver_object');
 
 describe('delivery: upload to R2 and notify AYO', () => {
-  it('uploads the three objects of each video, verified, then tells AYO once; the video is ready', async () => {
+  it('uploads the preview and thumbnail of each video, verified, then tells AYO once; the full MP4 stays local', async () => {
     const s3 = await startFakeS3();
     cleanups.push(() => s3.close());
     const t = await setup({ count: 3, s3 });
@@ -105,7 +112,7 @@ describe('delivery: upload to R2 and notify AYO', () => {
     for (const id of t.ids) {
       const v = await t.video(id);
       expect(v.urls).toEqual({
-        mp4: `${s3.config.endpoint}/videos/mp4/${id}.mp4`,
+        mp4: null,
         preview: `${s3.config.endpoint}/videos/mp4/${id}_preview.mp4`,
         thumbnail: `${s3.config.endpoint}/videos/mp4/${id}_thumbnail.jpg`,
       });
@@ -113,9 +120,12 @@ describe('delivery: upload to R2 and notify AYO', () => {
       const thumb = await fetch(v.urls.thumbnail);
       expect(thumb.headers.get('content-type')).toBe('image/jpeg');
       expect((await thumb.arrayBuffer()).byteLength).toBe(5_000);
-      const mp4 = await fetch(v.urls.mp4);
-      expect(mp4.headers.get('content-type')).toBe('video/mp4');
-      expect((await mp4.arrayBuffer()).byteLength).toBe(200_000);
+      const preview = await fetch(v.urls.preview);
+      expect(preview.headers.get('content-type')).toBe('video/mp4');
+      expect((await preview.arrayBuffer()).byteLength).toBe(50_000);
+      // FULL_VIDEO_UPLOAD=on-purchase (the default): the full video is not in the bucket, and is still on disk.
+      expect((await fetch(`${s3.config.endpoint}/videos/mp4/${id}.mp4`)).status).toBe(404);
+      expect(fs.existsSync(path.join(t.tmp.dir, 'media', 'videos', '2025-04-10', `${id}.mp4`))).toBe(true);
       const calls = t.ayo.acceptedVideos().get(id)!;
       expect(calls).toHaveLength(1);
       expect(calls[0]!.params).toMatchObject({
@@ -165,7 +175,7 @@ describe('delivery: upload to R2 and notify AYO', () => {
     await logged(t.log.lines, (l) =>
       l.includes('🌐 CONNECTIVITY: Online - object store is back; sending queued upload tasks, oldest first'),
     );
-    for (const id of t.ids) expect(fs.existsSync(objectFile(s3, `mp4/${id}.mp4`))).toBe(true);
+    for (const id of t.ids) expect(fs.existsSync(objectFile(s3, `mp4/${id}_preview.mp4`))).toBe(true);
     // No attempt was spent on the outage: each upload job ran once, when the store was back.
     const db = openDatabase(path.join(t.tmp.dir, 'venue-recorder.db'));
     expect(
@@ -328,14 +338,19 @@ describe('delivery: upload to R2 and notify AYO', () => {
     expect(t.ayo.acceptedVideos().size).toBe(0);
   });
 
-  it('a preview that fails to upload is retried alone; the mp4 already stored is not sent again', async () => {
-    const { t, proxy } = await setupFailingPreviews({ count: 1, env: { DELIVERY_CIRCUIT_BREAK_AFTER: '20' } });
+  it('a thumbnail that fails to upload is retried alone; the preview already stored is not sent again', async () => {
+    const { t, proxy } = await setupFailingPreviews({
+      count: 1,
+      env: { DELIVERY_CIRCUIT_BREAK_AFTER: '20' },
+      failing: /_thumbnail\.jpg/,
+    });
     await t.allReady();
     const id = t.ids[0]!;
     const puts = (re: RegExp) => proxy.seen.filter((r) => r.method === 'PUT' && re.test(r.path));
-    expect(puts(new RegExp(`${id}\\.mp4`))).toHaveLength(1);
-    expect(puts(/_preview\.mp4/).filter((r) => r.failed)).toHaveLength(8);
-    expect(puts(/_preview\.mp4/).filter((r) => !r.failed).length).toBeGreaterThanOrEqual(1);
+    expect(puts(new RegExp(`${id}_preview\\.mp4`))).toHaveLength(1);
+    expect(puts(/_thumbnail\.jpg/).filter((r) => r.failed)).toHaveLength(8);
+    expect(puts(/_thumbnail\.jpg/).filter((r) => !r.failed).length).toBeGreaterThanOrEqual(1);
+    expect(puts(new RegExp(`${id}\\.mp4`))).toHaveLength(0);
     expect(t.ayo.acceptedVideos().get(id)).toHaveLength(1);
   });
 

@@ -11,10 +11,27 @@ export type DeliveryRequest = { type: 'delivery:pump' };
 /** How many jobs started. */
 export type DeliveryReply = { started: number };
 
+/** What an upload sends, as `venue_recorder_upload_bytes_total{kind}` counts it. */
+export type UploadedKind = 'preview' | 'thumbnail' | 'full' | 'hls';
+
 /** What the delivery actors report. */
 export type DeliveryEvent =
-  | { type: 'delivery:done'; kind: 'upload' | 'notify'; uniqueId: string; ms: number; bytes?: number }
-  | { type: 'delivery:failed'; kind: 'upload' | 'notify'; uniqueId: string; reason: string; final: boolean }
+  | {
+      type: 'delivery:done';
+      kind: 'upload' | 'notify' | 'upload-full';
+      uniqueId: string;
+      ms: number;
+      bytes?: number;
+      /** Bytes sent per object kind (`upload_bytes_total{kind}`). */
+      bytesByKind?: Partial<Record<UploadedKind, number>>;
+    }
+  | {
+      type: 'delivery:failed';
+      kind: 'upload' | 'notify' | 'upload-full';
+      uniqueId: string;
+      reason: string;
+      final: boolean;
+    }
   | { type: 'circuit:change'; dependency: 'object-store' | 'ayo'; state: CircuitName };
 
 /** The configuration slice of both actors. */
@@ -32,4 +49,8 @@ export interface DeliveryActorData {
   breaker: { threshold: number; halfOpenAfterMs: number };
   /** How often due jobs are looked for (besides wake-ups). */
   pollMs?: number;
+  /** FULL_VIDEO_UPLOAD: whether the full MP4 goes up after the announcement (`always`) or waits for a purchase. */
+  fullVideoUpload: 'on-purchase' | 'always';
+  /** UPLOAD_MAX_MBPS: the cap on all uploads of UploadActor's thread (0: none). */
+  uploadMaxMbps: number;
 }

@@ -1,4 +1,5 @@
-// NotifyActor: tells AYO (save-video-available) about each uploaded video; `ready` once AYO acknowledged it.
+// NotifyActor: tells AYO (save-video-available) about each uploaded video; `ready` once AYO acknowledged it (and,
+// with FULL_VIDEO_UPLOAD=always, its full MP4's upload queued after it).
 
 import { createAyoClient } from '../ayo/index.js';
 import { checkSlice } from '../config.js';
@@ -17,6 +18,6 @@ runActor<DeliveryRequest, DeliveryReply, DeliveryEvent, DeliveryActorData, Notif
   // A lock held at start-up (a restart during an operator's sqlite3 session) is waited out, not a start-up crash.
   const db = await startupWhileBusy(ctx, 'open the database', () => openDatabase(d.dbPath));
   await startupWhileBusy(ctx, 'requeue interrupted notifications', () => createJobsRepo(db).releaseRunning('notify'));
-  const stage = notifyStage(createAyoClient(d.ayo), d.timeZone);
+  const stage = notifyStage(createAyoClient(d.ayo), d.timeZone, d.fullVideoUpload);
   return startupWhileBusy(ctx, 'start the notify runner', () => deliveryActor(ctx, db, stage));
 });

@@ -1,10 +1,14 @@
-// UploadActor: delivers each finished video's mp4, preview and thumbnail to the object store (R2), verified.
+// UploadActor: delivers each finished video's preview and thumbnail to the object store (R2), verified, before its
+// announcement; with FULL_VIDEO_UPLOAD=always, its full MP4 after it (the `upload-full` kind, at low priority). Every
+// upload of this thread shares one UPLOAD_MAX_MBPS token bucket.
 
 import { checkSlice } from '../config.js';
 import { createJobsRepo, openDatabase } from '../db/index.js';
 import { deliveryActor } from '../delivery/delivery-actor.js';
-import { uploadStage } from '../delivery/upload.js';
-import { createLocalStore, createS3Store } from '../storage/index.js';
+import { createStoredObjects } from '../delivery/stored-objects.js';
+import { uploadFullJobSpec } from '../delivery/upload-full.js';
+import { uploadStage, type UploadDeps } from '../delivery/upload.js';
+import { createLocalStore, createS3Store, createTokenBucket, mbpsToBytesPerSec } from '../storage/index.js';
 import { runActor } from '../supervisor/index.js';
 import type { NotificationOf } from './protocols.js';
 import { startupWhileBusy } from './startup-busy.js';
@@ -14,10 +18,22 @@ runActor<DeliveryRequest, DeliveryReply, DeliveryEvent, DeliveryActorData, Notif
   // The slice came through workerData: checked again on this thread, as the loader checked the environment.
   const d = checkSlice('upload', ctx.data);
   if (!d.s3 && !d.localStore) throw new Error('UploadActor started without an object store configuration');
-  const store = d.s3 ? createS3Store(d.s3) : createLocalStore(d.localStore!);
+  const rateCap = d.uploadMaxMbps > 0 ? createTokenBucket(mbpsToBytesPerSec(d.uploadMaxMbps)) : undefined;
+  const store = d.s3 ? createS3Store(d.s3, { rateCap }) : createLocalStore(d.localStore!);
   // A lock held at start-up (a restart during an operator's sqlite3 session) is waited out, not a start-up crash.
   const db = await startupWhileBusy(ctx, 'open the database', () => openDatabase(d.dbPath));
   await startupWhileBusy(ctx, 'requeue interrupted uploads', () => createJobsRepo(db).releaseRunning('upload'));
-  const stage = uploadStage({ store, keyPrefix: d.s3?.keyPrefix ?? '', tried: new Set<number>() });
-  return startupWhileBusy(ctx, 'start the upload runner', () => deliveryActor(ctx, db, stage));
+  await startupWhileBusy(ctx, 'requeue interrupted full uploads', () =>
+    createJobsRepo(db).releaseRunning('upload-full'),
+  );
+  const stored = createStoredObjects(db);
+  const deps: UploadDeps = {
+    store,
+    keyPrefix: d.s3?.keyPrefix ?? '',
+    tried: new Set<number>(),
+    onStored: (uid, object, url) => stored.add(uid, object, url),
+  };
+  return startupWhileBusy(ctx, 'start the upload runner', () =>
+    deliveryActor(ctx, db, uploadStage(deps), [uploadFullJobSpec(ctx, db, deps)]),
+  );
 });

@@ -67,6 +67,7 @@ const jobDelays: Shape = {
   cut: 'VIDEO_JOB_RETRY_DELAYS',
   upload: 'DELIVERY_JOB_RETRY_DELAYS',
   notify: 'DELIVERY_JOB_RETRY_DELAYS',
+  'upload-full': 'DELIVERY_JOB_RETRY_DELAYS',
 };
 const delivery = (quickDelaysMs: Shape[string], concurrencyRule: Shape[string]): Shape => ({
   dbPath: absolutePath,
@@ -79,6 +80,8 @@ const delivery = (quickDelaysMs: Shape[string], concurrencyRule: Shape[string]):
   jobDelays,
   breaker: { threshold: 'DELIVERY_CIRCUIT_BREAK_AFTER', halfOpenAfterMs: 'DELIVERY_CIRCUIT_HALF_OPEN_AFTER' },
   pollMs: optional(positiveMs),
+  fullVideoUpload: 'FULL_VIDEO_UPLOAD',
+  uploadMaxMbps: 'UPLOAD_MAX_MBPS',
 });
 
 /** Every actor's slice: the fields of its `*ActorData`, each with the rule it meets. */

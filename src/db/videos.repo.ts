@@ -186,8 +186,8 @@ export function createVideosRepo(db: Db) {
     setResult(id: number, r: VideoResult, now: string): void {
       setResult.run({ ...r, covered: JSON.stringify(r.covered), missing: JSON.stringify(r.missing), id, now });
     },
-    /** Stores the public URLs of a video's three objects. */
-    setUrls(id: number, urls: { mp4: string; preview: string; thumbnail: string }, now: string): void {
+    /** Stores the public URLs of a video's objects (no MP4 URL while its full video is not in the store). */
+    setUrls(id: number, urls: { mp4: string | null; preview: string; thumbnail: string }, now: string): void {
       setUrls.run(urls.mp4, urls.preview, urls.thumbnail, now, id);
     },
     history(id: number): VideoEventRow[] {

@@ -2,7 +2,13 @@
 // wake-ups, connectivity and its dependency's answers. Each stage only names its I/O and the lifecycle events it ends
 // with.
 
-import type { DeliveryActorData, DeliveryEvent, DeliveryReply, DeliveryRequest } from '../actors/delivery.messages.js';
+import type {
+  DeliveryActorData,
+  DeliveryEvent,
+  DeliveryReply,
+  DeliveryRequest,
+  UploadedKind,
+} from '../actors/delivery.messages.js';
 import type { NotificationOf } from '../actors/protocols.js';
 import type { AnsweredVia } from '../connectivity/index.js';
 import { retryWhileBusy } from '../db/busy.js';
@@ -11,8 +17,10 @@ import {
   createJobRunner,
   createVideoLifecycle,
   type ApplyOptions,
+  type JobKind,
   type JobKindSpec,
   type VideoLifecycle,
+  type VideoLifecycleEvent,
   type VideoStatus,
   videoOfJob,
 } from '../pipeline/index.js';
@@ -36,6 +44,10 @@ export interface DeliveryStage<K extends 'upload' | 'notify', R> {
   doneOptions?(r: R): ApplyOptions;
   /** Bytes sent, for the metrics. */
   bytes?(r: R): number;
+  /** Bytes sent by `upload_bytes_total` kind. */
+  bytesByKind?(r: R): Partial<Record<UploadedKind, number>>;
+  /** The lifecycle event of success (default `<kind>:done`). */
+  doneEvent?: VideoLifecycleEvent;
   /** The stage's log line once its video moved on. */
   doneLine(uniqueId: string): string;
   /** The line when the video was moved elsewhere (cancelled) while the stage ran. */
@@ -65,9 +77,19 @@ export function deliveryJobSpec<K extends 'upload' | 'notify', R>(
     run: (job, signal) => stage.run(videos.get(job.payload.uniqueId)!, job.job, signal),
     onDone(job, r, ms) {
       const uid = job.payload.uniqueId;
-      const { moved, video } = lifecycle.apply(uid, `${stage.kind}:done`, { reason: null, ...stage.doneOptions?.(r) });
+      const { moved, video } = lifecycle.apply(uid, stage.doneEvent ?? `${stage.kind}:done`, {
+        reason: null,
+        ...stage.doneOptions?.(r),
+      });
       ctx.logger.info(moved ? stage.doneLine(uid) : stage.lateLine(uid, video?.status ?? 'deleted'));
-      ctx.emit({ type: 'delivery:done', kind: stage.kind, uniqueId: uid, ms, bytes: stage.bytes?.(r) });
+      ctx.emit({
+        type: 'delivery:done',
+        kind: stage.kind,
+        uniqueId: uid,
+        ms,
+        bytes: stage.bytes?.(r),
+        bytesByKind: stage.bytesByKind?.(r),
+      });
     },
     onFailed(job, reason, final) {
       const uid = job.payload.uniqueId;
@@ -105,33 +127,41 @@ function answerOf(m: NotificationOf<'notify'>, target: string): { atMs: number; 
   }
 }
 
-/** Builds a delivery actor around its stage. */
-export async function deliveryActor<K extends 'upload' | 'notify', R>(
+/**
+ * Builds a delivery actor around its stage; `after` are kinds of the same dependency that run in the stage's thread
+ * after it (UploadActor's `upload-full`, which shares its store and rate cap), each with its own runner.
+ */
+export async function deliveryActor<K extends 'upload' | 'notify', R, A extends JobKind = never, AR = unknown>(
   ctx: ActorContext<DeliveryEvent, DeliveryActorData>,
   db: Db,
   stage: DeliveryStage<K, R>,
+  after: readonly JobKindSpec<A, AR>[] = [],
 ): Promise<Actor<DeliveryRequest, DeliveryReply, NotificationOf<K>>> {
   const lifecycle = createVideoLifecycle({ db, jobDelays: ctx.data.jobDelays });
-  const runner = createJobRunner(deliveryJobSpec(ctx, db, lifecycle, stage), {
-    db,
-    owner: `${stage.kind}:${process.pid}`,
-    logger: ctx.logger,
-  });
+  const runnerOf = <J extends JobKind, S>(spec: JobKindSpec<J, S>) =>
+    createJobRunner(spec, { db, owner: `${spec.kind}:${process.pid}`, logger: ctx.logger });
+  const runner = runnerOf(deliveryJobSpec(ctx, db, lifecycle, stage));
+  const others = after.map(runnerOf);
+  const all = [runner, ...others];
+  const each = (f: (r: (typeof all)[number]) => void) => all.forEach(f);
   runner.onCircuitChange((state) => ctx.emit({ type: 'circuit:change', dependency: stage.target, state }));
   ctx.emit({ type: 'circuit:change', dependency: stage.target, state: runner.circuit() });
   // Jobs a dead incarnation held go back to the queue at once (this actor is their only owner), before any is claimed;
   // a held database lock delays the start rather than fail it.
-  await retryWhileBusy(() => createJobsRepo(db).releaseRunning(stage.kind), {
-    what: `${stage.kind}: take back the jobs of the last run`,
-    logger: ctx.logger,
-  });
-  const timer = setInterval(() => runner.pump(), ctx.data.pollMs ?? 1_000);
-  runner.pump();
+  for (const kind of [stage.kind, ...after.map((a) => a.kind)])
+    await retryWhileBusy(() => createJobsRepo(db).releaseRunning(kind), {
+      what: `${kind}: take back the jobs of the last run`,
+      logger: ctx.logger,
+    });
+  const timer = setInterval(() => each((r) => r.pump()), ctx.data.pollMs ?? 1_000);
+  each((r) => r.pump());
 
   return {
     handle(req) {
       if (req.type !== 'delivery:pump') throw new Error(`unknown request ${(req as { type: string }).type}`);
-      return { started: runner.pump() };
+      let started = 0;
+      each((r) => (started += r.pump()));
+      return { started };
     },
     notify(m: NotificationOf<'notify'>) {
       switch (m.type) {
@@ -141,14 +171,14 @@ export async function deliveryActor<K extends 'upload' | 'notify', R>(
             ctx.logger.info(
               `🌐 CONNECTIVITY: Online - ${stage.dependency} is back; sending queued ${stage.kind} tasks, oldest first`,
             );
-          runner.setOnline(m.online);
+          each((r) => r.setOnline(m.online));
           break;
         case 'dependency:answered':
         case 'ayo:call':
         case 'sync:run': {
           // The runner looks for due jobs itself when a recovery brought some forward.
           const answer = answerOf(m, stage.target);
-          if (answer) runner.dependencyAnswered(answer.atMs, answer.via);
+          if (answer) each((r) => r.dependencyAnswered(answer.atMs, answer.via));
           return;
         }
         case 'queue:changed':
@@ -156,11 +186,11 @@ export async function deliveryActor<K extends 'upload' | 'notify', R>(
         default:
           assertNever(m);
       }
-      runner.pump();
+      each((r) => r.pump());
     },
     async stop() {
       clearInterval(timer);
-      await runner.stop();
+      await Promise.all(all.map((r) => r.stop()));
       db.close();
     },
   };

@@ -1,4 +1,5 @@
-// The `notify` job kind's I/O: AYO's save-video-available for a video whose three objects are verified in the store.
+// The `notify` job kind's I/O: AYO's save-video-available for a video whose preview and thumbnail are verified in the
+// store.
 
 import type { AyoClient } from '../ayo/index.js';
 import { toVenueIso } from '../util/venue-time.js';
@@ -43,10 +44,18 @@ async function notifyVideo(
   await ayo.call('POST', 'save-video-available', saveVideoAvailableFields(v, timeZone), signal);
 }
 
-/** The notification stage: save-video-available, and its seed log lines. */
-export function notifyStage(ayo: AyoClient, timeZone: string): DeliveryStage<'notify', void> {
+/**
+ * The notification stage: save-video-available, and its seed log lines. With FULL_VIDEO_UPLOAD=always its success
+ * also queues the full MP4's upload (`notify:done-upload-full`).
+ */
+export function notifyStage(
+  ayo: AyoClient,
+  timeZone: string,
+  fullVideoUpload: 'on-purchase' | 'always' = 'on-purchase',
+): DeliveryStage<'notify', void> {
   return {
     kind: 'notify',
+    doneEvent: fullVideoUpload === 'always' ? 'notify:done-upload-full' : 'notify:done',
     stage: 'notifying',
     target: 'ayo',
     dependency: 'AYO',

@@ -77,16 +77,16 @@ function onDomainEvent(e: ActorEvent, m: Metrics): void {
       m.clipCoverage.observe({ camera: e.camera }, e.coverage);
       return;
     case 'delivery:done':
-      if (e.kind === 'upload') {
+      if (e.kind === 'upload' || e.kind === 'upload-full') {
         m.uploads.inc({ outcome: 'success' });
-        m.uploadSeconds.observe(e.ms / 1000);
-        m.uploadBytes.inc(e.bytes ?? 0);
+        if (e.kind === 'upload') m.uploadSeconds.observe(e.ms / 1000);
+        for (const [kind, bytes] of Object.entries(e.bytesByKind ?? {})) m.uploadBytes.inc({ kind }, bytes);
       } else {
         m.notifications.inc({ outcome: 'success' });
       }
       return;
     case 'delivery:failed':
-      (e.kind === 'upload' ? m.uploads : m.notifications).inc({ outcome: e.final ? 'failed' : 'retry' });
+      (e.kind === 'notify' ? m.notifications : m.uploads).inc({ outcome: e.final ? 'failed' : 'retry' });
       return;
     default:
       // The other events (booking changes, the video lifecycle's own) have no metric of their own.

@@ -5,6 +5,15 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 const P = 'venue_recorder_';
 
+/** The `kind`s of upload_bytes_total, each shown (at 0) from the start. */
+const UPLOADED_KINDS = ['preview', 'thumbnail', 'full', 'hls'] as const;
+
+/** `c` with every `kind` label present at 0, so a rate over it exists before the first upload. */
+function zeroed<T extends Counter<'kind'>>(c: T, kinds: readonly string[]): T {
+  for (const kind of kinds) c.inc({ kind }, 0);
+  return c;
+}
+
 /** Creates the registry and its metrics. Example: `const m = createMetrics(); m.syncRuns.inc({ outcome: 'success' })`. */
 export function createMetrics() {
   const registry = new Registry();
@@ -154,14 +163,18 @@ export function createMetrics() {
       labelNames: ['outcome'],
       registers: r,
     }),
-    uploadBytes: new Counter({
-      name: `${P}upload_bytes_total`,
-      help: 'Bytes uploaded to the object store.',
-      registers: r,
-    }),
+    uploadBytes: zeroed(
+      new Counter({
+        name: `${P}upload_bytes_total`,
+        help: 'Bytes uploaded to the object store, by kind (preview, thumbnail, full: the MP4, hls).',
+        labelNames: ['kind'],
+        registers: r,
+      }),
+      UPLOADED_KINDS,
+    ),
     uploadSeconds: new Histogram({
       name: `${P}upload_duration_seconds`,
-      help: "Duration of a video's upload (three objects).",
+      help: "Duration of a video's upload before its announcement (preview and thumbnail).",
       buckets: [0.5, 1, 2, 5, 10, 30, 60, 300, 900],
       registers: r,
     }),

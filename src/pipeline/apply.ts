@@ -37,8 +37,8 @@ export interface ApplyOptions {
   window?: { startMs: number; endMs: number };
   /** `cut:done`: what the cut produced. */
   result?: VideoResult;
-  /** `upload:done`: the public URLs of the three objects. */
-  urls?: { mp4: string; preview: string; thumbnail: string };
+  /** `upload:done`: the public URLs of the objects (`mp4` null while the full video is not in the store). */
+  urls?: { mp4: string | null; preview: string; thumbnail: string };
 }
 
 /** The outcome: `moved` false means the table refused it (the video was elsewhere, or is gone). */

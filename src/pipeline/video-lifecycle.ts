@@ -50,10 +50,10 @@ export const VIDEO_TRANSITIONS = {
   'cut:void': {
     from: UNCUT,
     to: 'cancelled',
-    cancel: ['cut', 'upload', 'notify'],
+    cancel: ['cut', 'upload', 'notify', 'upload-full'],
     dropFiles: true,
   },
-  /** All three objects are in the store, verified: queue the announcement. */
+  /** What the announcement shows (preview, thumbnail) is in the store, verified: queue the announcement. */
   'upload:done': { from: ['uploading'], to: 'notifying', enqueue: ['notify'] },
   /** An upload attempt failed; its job retries later. */
   'upload:retry': { from: ['uploading', 'failed'], to: 'uploading' },
@@ -61,6 +61,8 @@ export const VIDEO_TRANSITIONS = {
   'upload:failed': { from: ['uploading', 'failed'], to: 'failed' },
   /** AYO acknowledged save-video-available. */
   'notify:done': { from: ['notifying'], to: 'ready' },
+  /** AYO acknowledged it, and FULL_VIDEO_UPLOAD=always: the full MP4 goes up after the announcement, at low priority. */
+  'notify:done-upload-full': { from: ['notifying'], to: 'ready', enqueue: ['upload-full'] },
   /** A notification attempt failed; its job retries later. */
   'notify:retry': { from: ['notifying', 'failed'], to: 'notifying' },
   /** The notification failed for good. */
@@ -69,7 +71,7 @@ export const VIDEO_TRANSITIONS = {
   'booking:cancelled': {
     from: ['pending', 'processing', 'uploading', 'notifying', 'ready', 'failed', 'unavailable'],
     to: 'cancelled',
-    cancel: ['cut', 'upload', 'notify'],
+    cancel: ['cut', 'upload', 'notify', 'upload-full'],
     dropFiles: true,
     reason: 'Booking cancelled via API',
   },
@@ -77,7 +79,7 @@ export const VIDEO_TRANSITIONS = {
   'window:superseded': {
     from: UNCUT,
     to: 'cancelled',
-    cancel: ['cut', 'upload', 'notify'],
+    cancel: ['cut', 'upload', 'notify', 'upload-full'],
     dropFiles: true,
     reason: 'booking window changed',
   },

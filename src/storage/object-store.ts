@@ -5,13 +5,15 @@ export interface ObjectStore {
   /**
    * Uploads a local file to `key` (overwriting: re-uploading after a crash is harmless). `verified` is true when
    * the store's answer already proves the stored bytes equal the file's (an ETag equal to the local MD5); the
-   * caller checks the stored size otherwise.
+   * caller checks the stored size otherwise. `priority` `low` (the full MP4 after its announcement) yields the upload
+   * rate cap's bytes to `high` ones (the default: what an announcement waits for).
    */
   put(
     key: string,
     file: string,
     contentType: string,
     signal?: AbortSignal,
+    opts?: { priority?: 'high' | 'low' },
   ): Promise<{ size: number; verified: boolean }>;
   /** The stored size of `key`, or undefined when it does not exist. */
   size(key: string, signal?: AbortSignal): Promise<number | undefined>;

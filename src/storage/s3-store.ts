@@ -3,11 +3,13 @@
 
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Config } from '../config.js';
 import { isRetryableStatus, isUnreachable, PermanentError, RetryableError } from '../errors.js';
 import type { ObjectStore } from './object-store.js';
+import { throttledStream, type TokenBucket, type UploadPriority } from './rate-cap.js';
 
 /** Parts of 8 MiB, up to 4 in flight per file. */
 const PART_SIZE = 8 * 1024 * 1024;
@@ -58,18 +60,56 @@ async function localEtags(file: string, partSize: number): Promise<{ single: str
   };
 }
 
+/** A request body as the SDK hands it to its HTTP handler. */
+type Body = Uint8Array | string | AsyncIterable<Uint8Array | string> | null | undefined;
+
+/**
+ * Makes every request body of `client` take its bytes from `bucket` at `priority`, as the last step before the HTTP
+ * handler (after signing and checksums, which saw the same bytes): parts of a multipart upload and single PUTs alike.
+ */
+function capRequestBodies(client: S3Client, bucket: TokenBucket, priority: UploadPriority): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const req = args.request as { body?: Body | Readable };
+      const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
+      // Requests without a body (HEAD, DELETE, creating or completing a multipart upload) are not held back.
+      if (body && !(body instanceof Uint8Array && body.byteLength === 0))
+        req.body = throttledStream(body, bucket, priority);
+      return next(args);
+    },
+    { step: 'deserialize', priority: 'low', name: 'uploadRateCap' },
+  );
+}
+
+/** What the store may be given besides its configuration. */
+export interface S3StoreOptions {
+  timeoutMs?: number;
+  /** UPLOAD_MAX_MBPS's bucket, shared by every upload of this process; absent: no cap. */
+  rateCap?: TokenBucket;
+}
+
 /** Creates the store. */
-export function createS3Store(cfg: S3Config, opts: { timeoutMs?: number } = {}): ObjectStore {
-  const client = new S3Client({
-    endpoint: cfg.endpoint,
-    region: cfg.region,
-    forcePathStyle: cfg.forcePathStyle,
-    credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey },
-    maxAttempts: 1, // retries are the service's own (cockatiel), counted and logged
-    requestHandler: { requestTimeout: opts.timeoutMs ?? 60_000, connectionTimeout: 10_000 },
-  });
+export function createS3Store(cfg: S3Config, opts: S3StoreOptions = {}): ObjectStore {
+  const makeClient = (priority: UploadPriority) => {
+    const c = new S3Client({
+      endpoint: cfg.endpoint,
+      region: cfg.region,
+      forcePathStyle: cfg.forcePathStyle,
+      credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey },
+      maxAttempts: 1, // retries are the service's own (cockatiel), counted and logged
+      requestHandler: { requestTimeout: opts.timeoutMs ?? 60_000, connectionTimeout: 10_000 },
+    });
+    if (opts.rateCap) capRequestBodies(c, opts.rateCap, priority);
+    return c;
+  };
+  const client = makeClient('high');
+  // The full MP4 after its announcement: its bodies wait while an announcement's wait for the same bucket.
+  let lowClient: S3Client | undefined;
+  const clientFor = (priority: UploadPriority | undefined) =>
+    priority === 'low' && opts.rateCap ? (lowClient ??= makeClient('low')) : client;
   return {
-    async put(key, file, contentType, signal) {
+    async put(key, file, contentType, signal, putOpts) {
+      const client = clientFor(putOpts?.priority);
       const size = fs.statSync(file).size;
       try {
         if (size < PART_SIZE) {
