@@ -23,7 +23,7 @@ import type { JobDelays } from './pipeline/index.js';
 import { createHttpApp, startHttpServer, type RunningServer } from './http/index.js';
 import { describeError } from './errors.js';
 import type { Logger } from './log.js';
-import { createMetrics, createScrapeCollector, feedMetrics } from './metrics/index.js';
+import { createMetricZeroer, createMetrics, createScrapeCollector, feedMetrics } from './metrics/index.js';
 import type { RecorderState } from './recording/recorder.js';
 import { startRecordingDisks } from './recording/disk-service.js';
 import {
@@ -273,6 +273,7 @@ export async function startService(
     logger,
     cameras: cams.live.names,
   });
+  const zeroMetrics = createMetricZeroer(metrics);
   const collect = createScrapeCollector(db, metrics, { cameras: cams.live.names, dataDir: config.dataDir });
   let accepting = true;
   const control = createServiceControl({
@@ -315,7 +316,8 @@ export async function startService(
         logger,
         control,
         dataDir: config.dataDir,
-        metrics: { metrics, collect },
+        // A camera added at runtime (CAMERAS_FILE) gets its series at 0 on the next scrape.
+        metrics: { metrics, collect: () => (zeroMetrics.cameras(cams.live.names), collect()) },
         storage: recordingDisks.report,
         jobDelays: jobDelays(config),
         manualClips,
@@ -362,6 +364,8 @@ export async function startService(
     domainRetry: overrides.domainRetry,
   });
   supervisor = sup;
+  // Before the actors start: every known label value at 0 (their events then count from there).
+  zeroMetrics.start({ cameras: cams.live.names, actors: children.map((c) => c.id) });
   sup.events.on('actor:event', ({ id, event }) => {
     // Events other actors react to: connectivity transitions, booking changes (VideoActor scans at once), camera states.
     if (isForwarded(event)) sup.broadcast(event, id);

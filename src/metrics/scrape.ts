@@ -1,8 +1,9 @@
 // Metrics read at scrape time from the database and the file system (their truth lives there, not in events).
 
-import { BOOKING_STATUSES, type Db } from '../db/index.js';
+import { BOOKING_STATUSES, VIDEO_STATUSES, type Db } from '../db/index.js';
 import { freeDiskBytes } from '../recording/retention.js';
 import type { Metrics } from './registry.js';
+import { KNOWN_LABELS } from './zero.js';
 
 const JOB_KINDS = ['cut', 'upload', 'notify'];
 const JOB_STATUSES = ['pending', 'running', 'done', 'dead', 'cancelled'];
@@ -34,6 +35,8 @@ export function createScrapeCollector(db: Db, m: Metrics, opts: { cameras: reado
   return (): void => {
     const now = Date.now();
     m.bookings.reset();
+    // Every known status starts at 0 (a fresh box shows 0, not "No data"); the counts below overwrite them.
+    for (const status of KNOWN_LABELS.bookingStatuses) m.bookings.set({ status }, 0);
     const byLabel = new Map<string, number>();
     for (const r of bookings.all()) {
       const label = bookingStatusLabel(r.status);
@@ -41,6 +44,7 @@ export function createScrapeCollector(db: Db, m: Metrics, opts: { cameras: reado
     }
     for (const [status, n] of byLabel) m.bookings.set({ status }, n);
     m.videos.reset();
+    for (const status of VIDEO_STATUSES) for (const type of KNOWN_LABELS.videoTypes) m.videos.set({ status, type }, 0);
     for (const r of videos.all()) m.videos.set({ status: r.status, type: r.type }, r.n);
     m.queueJobs.reset();
     for (const kind of JOB_KINDS) for (const status of JOB_STATUSES) m.queueJobs.set({ kind, status }, 0);
