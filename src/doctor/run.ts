@@ -4,6 +4,7 @@
 import { ConfigError, loadConfig, rawVariable, secretsOf, type Config } from '../config.js';
 import { checkAyo, checkBinary, checkBucket, checkCamera, checkDataDir, type CheckResult } from './checks.js';
 import { redact } from '../redact.js';
+import { checkEncoder, checkVideoConfiguration, checkWatermark } from './video-checks.js';
 
 /** Runs the checks against `env` (the process environment by default); configuration problems come first. */
 async function runChecks(
@@ -48,6 +49,11 @@ async function runChecks(
   results.push(checkDataDir(config));
   results.push(await checkAyo(config));
   results.push(await checkBucket(config));
+  results.push(await checkEncoder(config));
+  for (const check of [checkVideoConfiguration, checkWatermark]) {
+    const r = await check(config);
+    if (r) results.push(r);
+  }
   for (const c of config.cameras) results.push(await checkCamera(config, c));
   return { results, config };
 }
