@@ -17,6 +17,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <span id="updated" class="muted"></span>
   <a href="#/">overview</a>
   <a href="#/cameras">cameras</a>
+  <a href="#/timeline">timeline</a>
 </header>
 <div id="login" hidden>
   <section style="margin:1rem">

@@ -2,6 +2,7 @@
 // every few seconds. Every value put into the page is escaped.
 
 import { CAMERA_EDITOR_JS } from './camera-editor.script.js';
+import { TIMELINE_JS } from './timeline.script.js';
 
 /** JavaScript of the dashboard (the camera editor's part is appended before the first render). */
 export const DASHBOARD_JS =
@@ -160,6 +161,7 @@ async function render() {
     const m = /^#\/video\/(.+)$/.exec(location.hash);
     // The camera editor is drawn once per visit (a refresh would wipe a half-filled form); its status line refreshes.
     if (location.hash === '#/cameras') await camerasPage(!!$('#camera-editor'));
+    else if (location.hash === '#/timeline') await timelinePage(!!$('#timeline-page'));
     else if (m) await videoPage(decodeURIComponent(m[1])); else await overview();
   } catch (e) {
     if (e.message !== 'unauthorized') $('#updated').textContent = 'error: ' + e.message;
@@ -169,4 +171,5 @@ async function render() {
 window.addEventListener('hashchange', render);
 ` +
   CAMERA_EDITOR_JS +
+  TIMELINE_JS +
   'render();\n';
