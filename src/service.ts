@@ -11,7 +11,13 @@ import { createCameraRuntime, type CameraReloadResult, type ReloadTrigger } from
 import { startAyoSimulator } from './demo/ayo-simulator.js';
 import { buttonChildren, createButtonDesk } from './buttons/index.js';
 import { createManualClips } from './manual-clips.js';
-import { createSettingsProvider, createVenueRefresh, settingsDto, settingsFile } from './settings/index.js';
+import {
+  createSettingsProvider,
+  createVenueRefresh,
+  inForceFile,
+  settingsDto,
+  settingsFile,
+} from './settings/index.js';
 import { watermarkPaths } from './watermark/index.js';
 import { createServiceControl } from './service-control.js';
 import type { LocalStoreConfig } from './storage/index.js';
@@ -150,6 +156,7 @@ export function childSpecs(config: Config, localStore?: LocalStoreConfig): Child
         ffmpeg: config.recording.ffmpegPath,
         ffprobe: config.recording.ffprobePath,
         watermarkFile: watermarkPaths(config.dataDir).inForce,
+        settingsFile: inForceFile(config.dataDir),
         clipGraceMs: config.video.clipGraceMs,
         clipSeconds: config.video.clipSeconds,
         clipConcurrency: config.video.clipConcurrency,
@@ -295,6 +302,7 @@ export async function startService(
   const venueSettings = createSettingsProvider({
     env: config.videoSettings,
     file: settingsFile(config.dataDir),
+    inForceFile: inForceFile(config.dataDir),
     logger,
   });
   const venueRefresh = createVenueRefresh({

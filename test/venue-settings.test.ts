@@ -9,6 +9,7 @@ import { startHttpServer, type RunningServer } from '../src/http/server.js';
 import {
   createSettingsProvider,
   createVenueRefresh,
+  inForceFile,
   parseVideoSettings,
   settingsDto,
   settingsFile,
@@ -17,6 +18,7 @@ import {
 import { partnerEnv } from './fixtures/env.js';
 import { startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
 import { captureLogger, tempDir } from './fixtures/helpers.js';
+import { pipelineFixture } from './fixtures/video-pipeline.js';
 
 describe("reading AYO's video-configuration", () => {
   it.each([
@@ -198,5 +200,44 @@ describe('the settings in force, from the fake AYO', () => {
     const { settings: _ } = await start();
     const res = await fetch(`${running.server!.url}/api/settings?x=1`);
     expect(res.status).toBe(400);
+  });
+});
+
+describe("AYO's clip_duration sets the manual clip's length", () => {
+  const T0 = Date.UTC(2025, 3, 10, 16, 59, 30);
+  const CAMS = [{ name: 'CAM_A', fieldId: 50, url: 'testsrc', enabled: true }];
+
+  /** A manual clip requested with the settings in force from `env` and AYO's `clip_duration: 10`: its window. */
+  function manualClipSeconds(env: Record<string, string>): number {
+    const tmp = tempDir();
+    try {
+      const config = loadConfig({ DATA_DIR: tmp.dir, ...env });
+      const provider = createSettingsProvider({
+        env: config.videoSettings,
+        file: settingsFile(tmp.dir),
+        inForceFile: inForceFile(tmp.dir),
+        logger: captureLogger().logger,
+      });
+      provider.applyAyo({ clip_duration: 10 });
+      const f = pipelineFixture(tmp.dir, CAMS, {
+        clipSeconds: config.video.clipSeconds,
+        settingsFile: inForceFile(tmp.dir),
+      });
+      try {
+        f.booking({ booking_id: 'BK-NOW', date: '2025-04-10', start_time: '23:59:00', end_time: '23:59:59' });
+        f.clock.now = T0 + 25_000;
+        const r = f.scanner.requestClip(50, 'CAM_A');
+        return (Date.parse(r.windowEnd) - Date.parse(r.windowStart)) / 1000;
+      } finally {
+        f.db.close();
+      }
+    } finally {
+      tmp.cleanup();
+    }
+  }
+
+  it("AYO's 10 s when CLIP_SECONDS is unset; CLIP_SECONDS when set", () => {
+    expect(manualClipSeconds({})).toBe(10);
+    expect(manualClipSeconds({ CLIP_SECONDS: '15' })).toBe(15);
   });
 });

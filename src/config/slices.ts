@@ -121,6 +121,7 @@ export const SLICES = {
     ffmpeg: 'FFMPEG_PATH',
     ffprobe: 'FFPROBE_PATH',
     watermarkFile: optional(absolutePath),
+    settingsFile: optional(absolutePath),
     clipGraceMs: 'CLIP_GRACE',
     clipSeconds: 'CLIP_SECONDS',
     clipConcurrency: 'CLIP_CONCURRENCY',

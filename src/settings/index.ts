@@ -24,5 +24,5 @@ export {
   type VenueRefresh,
   type VenueRefreshOptions,
 } from './refresh.js';
-export { readStoredSettings, settingsFile, type StoredSettings } from './store.js';
+export { inForceFile, readClipSecondsInForce, readStoredSettings, settingsFile, type StoredSettings } from './store.js';
 export { settingsDto, type SettingsDto } from './dto.js';

@@ -38,6 +38,8 @@ export interface SettingsProviderOptions {
   env: VideoSettingsEnv;
   /** Where AYO's last good settings are kept (src/settings/store.ts's settingsFile). */
   file: string;
+  /** Where the settings in force are written for the actors' threads (store.ts's inForceFile); absent: nowhere. */
+  inForceFile?: string;
   logger: Logger;
   now?: () => Date;
 }
@@ -58,13 +60,21 @@ export function createSettingsProvider(options: SettingsProviderOptions): Settin
   const { env, logger } = options;
   const now = options.now ?? (() => new Date());
   let stored: StoredSettings = readStoredSettings(options.file);
+  const publish = () => {
+    if (!options.inForceFile) return;
+    try {
+      writeStoredSettings(options.inForceFile, provider.current());
+    } catch (e) {
+      logger.warn(`⚙️ SETTINGS: could not write the settings in force: ${(e as Error).message}`);
+    }
+  };
   const pick = <T>(fromEnv: T | undefined, fromAyo: T | undefined, fallback: T): Setting<T> =>
     fromEnv !== undefined
       ? { value: fromEnv, source: 'env' }
       : fromAyo !== undefined
         ? { value: fromAyo, source: 'ayo' }
         : { value: fallback, source: 'default' };
-  return {
+  const provider: SettingsProvider = {
     current() {
       const a = stored.values;
       return {
@@ -87,7 +97,10 @@ export function createSettingsProvider(options: SettingsProviderOptions): Settin
       } catch (e) {
         logger.warn(`⚙️ SETTINGS: could not keep AYO's video settings on disk: ${(e as Error).message}`);
       }
+      publish();
       return warnings;
     },
   };
+  publish();
+  return provider;
 }

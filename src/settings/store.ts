@@ -34,8 +34,26 @@ export function readStoredSettings(file: string): StoredSettings {
   }
 }
 
-/** Writes the settings atomically. */
-export function writeStoredSettings(file: string, s: StoredSettings): void {
+/** The file of the settings in force under `dataDir`, for the actors' threads (the manual clip's length). */
+export function inForceFile(dataDir: string): string {
+  return path.join(dataDir, 'settings', 'in-force.json');
+}
+
+/**
+ * The manual clip's length in force, as the video actor reads it at each request; `fallback` (CLIP_SECONDS) when the
+ * file is missing or damaged.
+ */
+export function readClipSecondsInForce(file: string, fallback: number): number {
+  try {
+    const v = (JSON.parse(fs.readFileSync(file, 'utf8')) as { clipSeconds?: { value?: unknown } }).clipSeconds?.value;
+    return Number.isInteger(v) && (v as number) > 0 ? (v as number) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Writes `s` (the stored settings, or the settings in force) atomically. */
+export function writeStoredSettings(file: string, s: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify(s, null, 2)}\n`);

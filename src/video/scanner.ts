@@ -7,6 +7,7 @@ import { NotFoundError } from '../errors.js';
 import { HANDED_TO_DELIVERY, UNCUT, type VideoLifecycle, type VideoLifecycleEvent } from '../pipeline/index.js';
 import type { VideoPipelineDeps } from './types.js';
 import { resolveUniqueId, videoUniqueId } from './unique-id.js';
+import { readClipSecondsInForce } from '../settings/index.js';
 
 /** Creates the scanner; every change it makes to a video is an event of the lifecycle. */
 export function createVideoScanner(deps: VideoPipelineDeps, lifecycle: VideoLifecycle) {
@@ -140,7 +141,11 @@ export function createVideoScanner(deps: VideoPipelineDeps, lifecycle: VideoLife
       const t = now();
       const booking = bookings.runningOn(fieldId, new Date(t).toISOString());
       if (!booking) throw new NotFoundError(`No booking with status success is running on field ${fieldId} now`);
-      const startMs = Math.max(Date.parse(booking.start_at!), t - deps.clipSeconds * 1000);
+      // The length in force: CLIP_SECONDS when set, else AYO's clip_duration (src/settings), else CLIP_SECONDS' default.
+      const clipSeconds = deps.settingsFile
+        ? readClipSecondsInForce(deps.settingsFile, deps.clipSeconds)
+        : deps.clipSeconds;
+      const startMs = Math.max(Date.parse(booking.start_at!), t - clipSeconds * 1000);
       const made = chosen.map((c) => createVideo(booking, c.name, 'clip', startMs, t).video);
       return {
         bookingId: booking.booking_id,

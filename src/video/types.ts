@@ -26,6 +26,8 @@ export interface VideoPipelineDeps {
   watermarkFile?: string;
   clipGraceMs: number;
   clipSeconds: number;
+  /** The venue settings in force (src/settings's in-force.json): the manual clip's length comes from there. */
+  settingsFile?: string;
   /** Bookings that ended longer ago than this have no footage left to look for. */
   retentionHours: number;
   /** Delays between the quick processing attempts (the seed's 3 s, 6 s, 12 s). */
