@@ -14,7 +14,13 @@ afterEach(async () => {
 });
 
 /** The service forked as a real process against the fake AYO and `s3Endpoint`. */
-function fork(dataDir: string, ayo: FakeAyo, s3: FakeS3, s3Endpoint: string): ServiceProcess {
+function fork(
+  dataDir: string,
+  ayo: FakeAyo,
+  s3: FakeS3,
+  s3Endpoint: string,
+  fullVideoUpload: 'on-purchase' | 'always',
+): ServiceProcess {
   const p = spawnService({
     PORT: '0',
     DATA_DIR: dataDir,
@@ -35,6 +41,7 @@ function fork(dataDir: string, ayo: FakeAyo, s3: FakeS3, s3Endpoint: string): Se
     UPLOAD_RETRY_DELAYS: '50ms',
     NOTIFY_RETRY_DELAYS: '50ms',
     DELIVERY_JOB_RETRY_DELAYS: '200ms,200ms,200ms,200ms,200ms',
+    FULL_VIDEO_UPLOAD: fullVideoUpload,
   });
   cleanups.push(async () => {
     if (p.child.exitCode === null && p.child.signalCode === null) {
@@ -45,7 +52,7 @@ function fork(dataDir: string, ayo: FakeAyo, s3: FakeS3, s3Endpoint: string): Se
   return p;
 }
 
-async function world(mp4Bytes: number) {
+async function world(mp4Bytes: number, fullVideoUpload: 'on-purchase' | 'always' = 'on-purchase') {
   const tmp = tempDir();
   cleanups.push(() => tmp.cleanup());
   const ayo = await startFakeAyo(TEST_AYO);
@@ -58,12 +65,15 @@ async function world(mp4Bytes: number) {
   const proxy = await startFlakyProxy(s3.config.endpoint, { method: 'NONE', path: /x/, times: 0 });
   cleanups.push(() => proxy.close());
   const ids = seedDeliverableVideos(tmp.dir, 3, { mp4Bytes });
-  return { tmp, ayo, s3, proxy, ids };
+  return { tmp, ayo, s3, proxy, ids, fullVideoUpload };
 }
 
-/** After the restart: every video ready, every object whole in the bucket, one accepted notification per unique_id. */
+/**
+ * After the restart: every video ready, its preview and thumbnail whole in the bucket, one accepted notification per
+ * unique_id; the full MP4 whole there too with FULL_VIDEO_UPLOAD=always, and absent with on-purchase.
+ */
 async function expectExactlyOnce(w: Awaited<ReturnType<typeof world>>, mp4Bytes: number) {
-  const p = fork(w.tmp.dir, w.ayo, w.s3, w.proxy.url);
+  const p = fork(w.tmp.dir, w.ayo, w.s3, w.proxy.url, w.fullVideoUpload);
   const url = await p.url();
   await waitFor(
     async () => {
@@ -77,8 +87,18 @@ async function expectExactlyOnce(w: Awaited<ReturnType<typeof world>>, mp4Bytes:
     90_000,
   );
   const store = createS3Store(w.s3.config);
+  // The full MP4 goes up after the announcement: wait for it rather than expect it with `ready`.
+  if (w.fullVideoUpload === 'always')
+    await waitFor(
+      async () => {
+        for (const id of w.ids) if ((await store.size(`mp4/${id}.mp4`)) !== mp4Bytes) return false;
+        return true;
+      },
+      'every full MP4 in the bucket',
+      90_000,
+    );
   for (const id of w.ids) {
-    expect(await store.size(`mp4/${id}.mp4`)).toBe(mp4Bytes);
+    expect(await store.size(`mp4/${id}.mp4`)).toBe(w.fullVideoUpload === 'always' ? mp4Bytes : undefined);
     expect(await store.size(`mp4/${id}_preview.mp4`)).toBe(50_000);
     expect(await store.size(`mp4/${id}_thumbnail.jpg`)).toBe(5_000);
     expect(w.ayo.acceptedVideos().get(id)).toHaveLength(1);
@@ -91,11 +111,11 @@ async function expectExactlyOnce(w: Awaited<ReturnType<typeof world>>, mp4Bytes:
 
 // Forked services doing real uploads: generous time on a busy machine; every wait is on a condition, never a clock.
 describe('exactly once across kill -9', { timeout: 180_000 }, () => {
-  it('killed mid-upload: the restart finishes every upload and notifies once', async () => {
+  it('killed mid-upload of a full MP4 (FULL_VIDEO_UPLOAD=always): the restart finishes it; each video is announced once', async () => {
     const mp4Bytes = 40 * 1024 * 1024;
-    const w = await world(mp4Bytes);
-    const p = fork(w.tmp.dir, w.ayo, w.s3, w.proxy.url);
-    // The first part of the first mp4 is on its way: kill the whole service there.
+    const w = await world(mp4Bytes, 'always');
+    const p = fork(w.tmp.dir, w.ayo, w.s3, w.proxy.url, 'always');
+    // The first part of the first mp4 is on its way (after its announcement): kill the whole service there.
     await waitFor(
       () => w.proxy.seen.some((r) => r.method === 'PUT' && /\.mp4\?.*partNumber=/.test(r.path)),
       'a multipart upload in flight',
@@ -103,14 +123,13 @@ describe('exactly once across kill -9', { timeout: 180_000 }, () => {
     );
     p.child.kill('SIGKILL');
     await p.exited;
-    expect(w.ayo.acceptedVideos().size).toBe(0);
     await expectExactlyOnce(w, mp4Bytes);
   });
 
   it('killed between upload and notification (AYO failing): the restart notifies once', async () => {
     const w = await world(100_000);
     w.ayo.fault({ kind: '503', endpoint: 'save-video-available' });
-    const p = fork(w.tmp.dir, w.ayo, w.s3, w.proxy.url);
+    const p = fork(w.tmp.dir, w.ayo, w.s3, w.proxy.url, w.fullVideoUpload);
     await waitFor(
       () => p.out.filter((l) => l.includes('📤 SUCCESS: Direct upload completed')).length === 3,
       'all uploads done',
@@ -130,7 +149,7 @@ describe('exactly once across kill -9', { timeout: 180_000 }, () => {
   it('killed mid-notification (AYO has not answered): the restart notifies once', async () => {
     const w = await world(100_000);
     w.ayo.fault({ kind: 'hang', endpoint: 'save-video-available' });
-    const p = fork(w.tmp.dir, w.ayo, w.s3, w.proxy.url);
+    const p = fork(w.tmp.dir, w.ayo, w.s3, w.proxy.url, w.fullVideoUpload);
     await waitFor(
       () => w.ayo.calls.some((c) => c.endpoint === 'save-video-available' && c.answered === 'hang'),
       'a notification in flight',

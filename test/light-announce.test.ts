@@ -101,7 +101,7 @@ describe('light announcement (FULL_VIDEO_UPLOAD)', { timeout: 120_000 }, () => {
     expect(await t.metric('thumbnail')).toBe(t.ids.length * 5_000);
     expect(await t.metric('full')).toBe(0);
     expect(await t.metric('hls')).toBe(0);
-    expect(await (await fetch(`${t.s3.config.endpoint}/videos/mp4/${t.ids[0]}.mp4`)).status).toBe(404);
+    expect((await fetch(`${t.s3.config.endpoint}/videos/mp4/${t.ids[0]}.mp4`)).status).toBe(404);
   });
 
   it('always: the full MP4 goes up after the announcement, never before one; its URL is recorded', async () => {

@@ -1,7 +1,7 @@
 // Local files follow the lifecycle: each terminal status has a rule, and files no video claims are swept, so nothing
 // made for a video stays on disk forever.
-//   ready       kept for the recording retention after the window ends (a re-upload needs them), then deleted;
-//               the object store keeps its copies
+//   ready       kept for the recording retention after the window ends (a re-upload needs them), and while its
+//               full upload (FULL_VIDEO_UPLOAD=always) still waits, then deleted; the object store keeps its copies
 //   cancelled   deleted at once by the transition; this sweep catches any a crash left behind
 //   failed      while a job of the video still waits, kept; once every job is dead, kept for the retention (an
 //               operator may retry), then deleted
@@ -36,13 +36,14 @@ export function sweepVideoFiles(o: FileSweepOptions): { videos: number; orphans:
   const videos = createVideosRepo(o.db);
   const jobs = createJobsRepo(o.db);
   const before = o.nowMs - o.retentionMs;
+  // A video's waiting or running job needs its files: its stages', and a full upload after its announcement.
   const live = (v: VideoRow) =>
-    VIDEO_JOB_KINDS.some((k) => {
+    [...VIDEO_JOB_KINDS, 'upload-full' as const].some((k) => {
       const s = jobs.byKey(jobKey(k, v.unique_id))?.status;
       return s === 'pending' || s === 'running';
     });
   let delivered = 0;
-  for (const v of videos.withFiles('ready', before)) if (o.lifecycle.dropFiles(v)) delivered++;
+  for (const v of videos.withFiles('ready', before)) if (!live(v) && o.lifecycle.dropFiles(v)) delivered++;
   if (delivered > 0)
     o.logger.info(
       `🧹 RETENTION: removed the local files of ${delivered} delivered videos (the object store keeps them)`,
