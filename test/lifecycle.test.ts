@@ -273,7 +273,7 @@ describe("what a transition does to the video's jobs and files", () => {
     ]);
     expect(jobOf('cut', uid)?.lease_until_ms).toBeNull();
     for (const f of [result.file, result.previewFile, result.thumbnailFile]) expect(fs.existsSync(f), f).toBe(false);
-    expect(stopped).toEqual([[uid, ['cut', 'upload', 'notify']]]);
+    expect(stopped).toEqual([[uid, ['cut', 'upload', 'notify', 'upload-full']]]);
     // Another video's jobs are not touched.
     expect(allJobs().filter((j: any) => JSON.parse(j.payload).uniqueId === other)).toEqual(othersJobs);
     expect(jobOf('cut', done)?.status).toBe('pending');
