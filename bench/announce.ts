@@ -130,20 +130,23 @@ async function main(): Promise<void> {
       const up = await uploadObjects({ store, keyPrefix: `${label}/` }, v, objects, { id: 1, attempts: 1 }, signal);
       const body = { ...v, preview_url: up.urls.preview, thumbnail_url: up.urls.thumbnail };
       await notify.run(body, undefined as never, signal);
-      const sec = cutSec + (performance.now() - t0) / 1000;
+      const deliverySec = (performance.now() - t0) / 1000;
+      const sec = cutSec + deliverySec;
       const bytes = meter.seen.reduce((n, r) => n + r.bytes, 0);
       if (!ayo.acceptedVideos().get(uid)) throw new Error(`${label}: AYO did not accept the announcement`);
-      return { sec, bytes };
+      return { sec, deliverySec, bytes };
     };
 
     const light = await deliver('on-purchase', 'BK-BENCH-1_CAM_1_20250410100000', ['preview', 'thumbnail']);
     const full = await deliver('full-first', 'BK-BENCH-2_CAM_1_20250410100000', ['mp4', 'preview', 'thumbnail']);
     console.log(
-      `on-purchase: announced ${fmt(light.sec, 1)} s after the booking's end, ${fmt(light.bytes / 1e6, 2)} MB uploaded before it` +
+      `on-purchase: announced ${fmt(light.sec, 1)} s after the booking's end (${fmt(light.deliverySec, 1)} s after the cut), ` +
+        `${fmt(light.bytes / 1e6, 2)} MB uploaded before it` +
         `   (target ≤ ${TARGET_SEC} s and < ${TARGET_BYTES / 1e6} MB: ${verdict(light.sec <= TARGET_SEC && light.bytes < TARGET_BYTES)})`,
     );
     console.log(
-      `baseline full-first: announced ${fmt(full.sec, 1)} s after the booking's end, ${fmt(full.bytes / 1e6, 1)} MB uploaded before it`,
+      `baseline full-first: announced ${fmt(full.sec, 1)} s after the booking's end (${fmt(full.deliverySec, 1)} s after the cut), ` +
+        `${fmt(full.bytes / 1e6, 1)} MB uploaded before it`,
     );
     console.log(
       `on-purchase announces ${fmt(full.sec / light.sec, 1)}× sooner, with ${fmt(full.bytes / light.bytes, 0)}× fewer bytes before it`,

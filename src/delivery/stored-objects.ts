@@ -42,6 +42,3 @@ export function createStoredObjects(db: Db) {
     },
   };
 }
-
-/** The stored objects of videos (see {@link createStoredObjects}). */
-export type StoredObjects = ReturnType<typeof createStoredObjects>;
