@@ -31,7 +31,7 @@ export interface ExportJobDeps {
 }
 
 /** The export kind's spec. */
-export function exportJobSpec(deps: ExportJobDeps): JobKindSpec<'export', CutResult> {
+function exportJobSpec(deps: ExportJobDeps): JobKindSpec<'export', CutResult> {
   const exportsRepo = createExportsRepo(deps.db);
   const segments = createSegmentsRepo(deps.db);
   const now = deps.now ?? Date.now;

@@ -47,10 +47,7 @@ function toExportDto(e: ExportRow) {
 }
 
 /** A byte range of a file of `size` bytes: the range asked for, `unsatisfiable`, or null for the whole file. */
-export function parseRange(
-  header: string | undefined,
-  size: number,
-): { start: number; end: number } | 'unsatisfiable' | null {
+function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
   // Only one range is served; a malformed or multi-range header is ignored (RFC 9110 allows it): the whole file.
   const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
   if (!m || (m[1] === '' && m[2] === '')) return null;
