@@ -2,4 +2,4 @@
 export { createMetrics, type Metrics } from './registry.js';
 export { feedMetrics } from './event-feed.js';
 export { createScrapeCollector } from './scrape.js';
-export { createMetricZeroer, KNOWN_LABELS, type KnownAtStart, type MetricZeroer } from './zero.js';
+export { createMetricZeroer, type KnownAtStart, type MetricZeroer } from './zero.js';

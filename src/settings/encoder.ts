@@ -27,7 +27,7 @@ function deviceArgs(encoder: VideoEncoderName): { before: string[]; filter: stri
 }
 
 /** The ffmpeg arguments of a one-second encode of a test pattern with `encoder`, discarded. */
-export function testEncodeArgs(encoder: VideoEncoderName): string[] {
+function testEncodeArgs(encoder: VideoEncoderName): string[] {
   const dev = deviceArgs(encoder);
   return [
     '-hide_banner',
@@ -50,7 +50,7 @@ export function testEncodeArgs(encoder: VideoEncoderName): string[] {
 }
 
 /** Whether `ffmpeg -encoders` lists `encoder`. */
-export async function ffmpegHasEncoder(ffmpeg: string, encoder: string): Promise<boolean> {
+async function ffmpegHasEncoder(ffmpeg: string, encoder: string): Promise<boolean> {
   const out = await runMediaToEnd(ffmpeg, ['-hide_banner', '-encoders'], 15_000);
   return out.split('\n').some((line) => line.trim().split(/\s+/)[1] === encoder);
 }

@@ -23,7 +23,7 @@ export interface ParsedVideoSettings {
 }
 
 /** Bounds of the numeric fields (a clip as CLIP_SECONDS allows; a day to ten years of keeping). */
-export const SETTING_BOUNDS = {
+const SETTING_BOUNDS = {
   clip_duration: { min: 5, max: 3600 },
   frame_rate: { min: 1, max: 120 },
   auto_delete: { min: 1, max: 3650 },
@@ -38,7 +38,7 @@ function height(v: unknown): number | undefined {
 }
 
 /** `video_quality` in any of AYO's shapes, or undefined when it is none of them. */
-export function parseQualities(v: unknown): number[] | undefined {
+function parseQualities(v: unknown): number[] | undefined {
   let list: unknown = v;
   if (typeof v === 'string') {
     const t = v.trim();

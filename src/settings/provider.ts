@@ -31,7 +31,7 @@ export interface VideoSettings {
 }
 
 /** Defaults where neither the environment nor AYO says: the three heights AYO's `save-video` knows, CLIP_SECONDS'. */
-export const SETTING_DEFAULTS = { qualities: [480, 720, 1080], clipSeconds: 60 } as const;
+const SETTING_DEFAULTS = { qualities: [480, 720, 1080], clipSeconds: 60 } as const;
 
 /** Options of {@link createSettingsProvider}. */
 export interface SettingsProviderOptions {

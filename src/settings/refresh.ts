@@ -19,7 +19,7 @@ import { chooseEncoder, type EncoderChoice } from './encoder.js';
 import type { SettingsProvider } from './provider.js';
 
 /** How often AYO's settings and images are read again. */
-export const VENUE_REFRESH_MS = 24 * 3_600_000;
+const VENUE_REFRESH_MS = 24 * 3_600_000;
 
 /** The outcome of the last read of one endpoint. */
 export interface ReadStatus {

@@ -9,7 +9,6 @@ export {
 export { pngSize } from './png.js';
 export {
   assetUrl,
-  FILE_WATERMARK_RESOLUTION,
   isPngFile,
   parseWatermarkList,
   readWatermarkIndex,

@@ -10,10 +10,10 @@ import type { WatermarkImage, WatermarkInForce } from './overlay.js';
 import { pngSize } from './png.js';
 
 /** Largest watermark image downloaded, in bytes. */
-export const MAX_WATERMARK_BYTES = 5 * 1024 * 1024;
+const MAX_WATERMARK_BYTES = 5 * 1024 * 1024;
 
 /** A WATERMARK=<file.png> is drawn at its own size on a video of this height (scaled in proportion on others). */
-export const FILE_WATERMARK_RESOLUTION = 1080;
+const FILE_WATERMARK_RESOLUTION = 1080;
 
 /** Where the watermark files live under DATA_DIR. */
 export function watermarkPaths(dataDir: string): { dir: string; index: string; inForce: string } {
