@@ -10,6 +10,7 @@ import type { VideoActorData } from './actors/video.messages.js';
 import { createCameraRuntime, type CameraReloadResult, type ReloadTrigger } from './cameras/index.js';
 import { startAyoSimulator } from './demo/ayo-simulator.js';
 import { buttonChildren, createButtonDesk } from './buttons/index.js';
+import { createLiveViews } from './live/index.js';
 import { createManualClips } from './manual-clips.js';
 import {
   createSettingsProvider,
@@ -313,6 +314,14 @@ export async function startService(
     provider: venueSettings,
     logger,
   });
+  // Live views run on this thread's children: started by a watcher's fetch, stopped when idle or with the service.
+  const live = createLiveViews({
+    liveDir: path.join(config.dataDir, 'live'),
+    ffmpegPath: config.recording.ffmpegPath,
+    cameras: cams.live.current,
+    idleMs: config.live.idleMs,
+    logger,
+  });
   let server: RunningServer;
   try {
     server = await startHttpServer(
@@ -339,6 +348,7 @@ export async function startService(
           cameras: cams.live.names,
         },
         cameraEditor: cams.editor,
+        live,
         recordings: {
           cameras: cams.live.names,
           segmentSeconds: config.recording.segmentSeconds,
@@ -348,6 +358,7 @@ export async function startService(
       { port: config.port, host: config.host },
     );
   } catch (e) {
+    await live.close();
     recordingDisks.stop();
     db.close();
     await simulator?.stop();
@@ -385,6 +396,7 @@ export async function startService(
   try {
     await sup.start();
   } catch (e) {
+    await live.close();
     await venueRefresh.stop();
     await server.close();
     control.close();
@@ -420,6 +432,7 @@ export async function startService(
         clearInterval(pruneTimer);
         recordingDisks.stop();
         await sup.stop();
+        await live.close();
         await venueRefresh.stop();
         await server.close();
         control.close();

@@ -207,6 +207,13 @@ describe('the OpenAPI contract', () => {
       500,
     );
 
+    // The live view: the playlist (starts the camera's live ffmpeg), one of its segments, the views, the player.
+    const live = await get('/api/cameras/{name}/live/index.m3u8', { params: { name: CAMERA } });
+    const segment = String(live.body).match(/seg_\d{6}\.ts/)![0];
+    expect((await get('/api/cameras/{name}/live/{segment}', { params: { name: CAMERA, segment } })).raw[0]).toBe(0x47);
+    expect((await get('/api/live')).body.data[0].camera).toBe(CAMERA);
+    await get('/live/hls.min.js', { key: null });
+
     // The recording timeline (today), and an export of the last seconds recorded: its state, the list, the file
     // whole and in part.
     expect(
@@ -314,6 +321,7 @@ describe('the OpenAPI contract', () => {
     // Pages, objects, the snapshot and the monitoring routes ignore the query; every other route refuses it.
     const ignoring = ['/healthz', '/readyz', '/metrics', '/', '/dashboard.js', '/dashboard.css', '/favicon.ico'];
     ignoring.push('/openapi.json', '/objects/{key}', '/api/cameras/{name}/snapshot.jpg');
+    ignoring.push('/api/cameras/{name}/live/index.m3u8', '/api/cameras/{name}/live/{segment}', '/live/hls.min.js');
     for (const [op, answer] of await sweep((req) => ({ ...req, query: 'bogus=1' })))
       expect(answer.status, op).toBe(ignoring.includes(op.split(' ')[1]!) ? answer.status : 400);
   });

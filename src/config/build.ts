@@ -115,6 +115,7 @@ export function buildConfig(r: Reader): Config {
     camerasFile: camerasFilePath(r),
     demo,
     recording,
+    live: { idleMs: r.get('LIVE_IDLE_TIMEOUT') },
     video,
     buttons,
     ayoCalls,

@@ -80,6 +80,8 @@ export interface Config {
     ffmpegPath: string;
     ffprobePath: string;
   };
+  /** The live view: how long an unwatched camera's live ffmpeg keeps running. */
+  live: { idleMs: number };
   /** The highlight buttons' serial line; absent when BUTTON_SERIAL_PORT is unset (no ButtonActor runs). */
   buttons: { serialPort: string; baudRate: number } | undefined;
   video: {

@@ -90,6 +90,7 @@ export const VARIABLES = [
   v({ env: 'MIN_FREE_DISK_MB', parse: wholeNumber(0, 10_000_000), default: '2048', doc: 'below this free space the oldest segments go first (on each recording disk)' }),
   v({ env: 'FFMPEG_PATH', parse: text(), default: 'ffmpeg', doc: 'the ffmpeg binary (from `PATH` by default)' }),
   v({ env: 'FFPROBE_PATH', parse: text(), default: 'ffprobe', doc: 'the ffprobe binary (from `PATH` by default)' }),
+  v({ env: 'LIVE_IDLE_TIMEOUT', parse: duration(1000), default: '30s', doc: "a camera's live view (its second ffmpeg, stream copy into 1 s HLS segments) stops once nobody fetched its playlist for this long; it starts again on the next fetch" }),
   v({ env: 'VIDEO_SCAN_INTERVAL', parse: duration(100), default: '2m', demoDefault: '10s', doc: 'how often finished bookings are turned into videos (also at once on booking changes)' }),
   v({ env: 'CLIP_GRACE', parse: duration(0), default: '30s', demoDefault: '5s', doc: 'time after a booking ends before its video is made' }),
   v({ env: 'CLIP_CONCURRENCY', parse: wholeNumber(1, 64), default: CORES, doc: 'clip tasks at once (one per camera at a time)' }),

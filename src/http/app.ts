@@ -29,6 +29,8 @@ import { registerDashboardRoutes } from './dashboard.routes.js';
 import { registerObjectRoutes } from './objects.routes.js';
 import { registerOpenApiRoute, trackRoutes } from './openapi/index.js';
 import { registerSnapshotRoute } from './snapshot.routes.js';
+import type { LiveViews } from '../live/index.js';
+import { registerLiveRoutes } from './live.routes.js';
 import { registerStatusRoute } from './status.routes.js';
 import { registerStorageRoute } from './storage.routes.js';
 import type { StorageReporter } from '../recording/storage-report.js';
@@ -55,6 +57,8 @@ export interface HttpAppDeps {
   venue?: { timeZone: string; demo: boolean };
   /** Camera snapshots for the dashboard: recordings and ffmpeg. */
   snapshots?: { recordingsDir: string; ffmpeg: string; cameras: readonly string[] };
+  /** The cameras' live views (GET /api/live, /api/cameras/:name/live/...); absent: no live view. */
+  live?: LiveViews;
   /** The demo's local object store, served at /objects. */
   objectsDir?: string;
   /** Durable retry delays per job kind (config); absent in tests of the read-only API. */
@@ -122,7 +126,9 @@ export function createHttpApp(deps: HttpAppDeps): App {
     timeZone: deps.venue?.timeZone ?? 'UTC',
     demo: deps.venue?.demo ?? false,
   });
-  if (deps.snapshots) registerSnapshotRoute(router, { segments: createSegmentsRepo(deps.db), ...deps.snapshots });
+  if (deps.snapshots)
+    registerSnapshotRoute(router, { segments: createSegmentsRepo(deps.db), ...deps.snapshots, live: deps.live });
+  if (deps.live) registerLiveRoutes(router, deps.live);
   if (deps.metrics) registerMetricsRoute(router, deps.metrics.metrics, deps.metrics.collect);
   if (deps.storage) registerStorageRoute(router, deps.storage);
   registerQueueRoutes(router, {

@@ -2,6 +2,7 @@
 // every few seconds. Every value put into the page is escaped.
 
 import { CAMERA_EDITOR_JS } from './camera-editor.script.js';
+import { LIVE_VIEW_JS } from './live.script.js';
 import { TIMELINE_JS } from './timeline.script.js';
 
 /** JavaScript of the dashboard (the camera editor's part is appended before the first render). */
@@ -83,7 +84,7 @@ async function overview() {
   const waiting = (queue.data.waiting ? queue.data.waiting.jobs : []).map((w) => '<li data-waiting-job="' + w.id + '">' + pill(w.waitingFor === 'due-time' ? 'due ' + new Date(w.dueAt).toLocaleTimeString() : w.waitingFor, 'pending') + ' ' + esc(w.kind) + ' <a href="#/video/' + encodeURIComponent(w.uniqueId || '') + '">' + esc(w.uniqueId || '') + '</a> <span class="muted">' + esc([w.dependency, w.detail, 'since ' + new Date(w.since).toLocaleTimeString(), 'attempt ' + w.attempts + '/' + w.maxAttempts, w.lastError].filter(Boolean).join(' · ')) + '</span></li>').join('');
   const dead = queue.data.deadLetters.map((d) => '<li data-job="' + d.id + '">' + pill('dead', 'dead') + ' ' + esc(d.kind) + ' <a href="#/video/' + encodeURIComponent(d.uniqueId || '') + '">' + esc(d.uniqueId || '') + '</a> <span class="muted">' + esc(d.lastError || '') + '</span> <button data-retry-job="' + d.id + '">Retry</button></li>').join('');
 
-  const cams = cameras.data.map((c) => '<div class="cam" data-camera="' + esc(c.name) + '"><img alt="' + esc(c.name) + '" data-snapshot="' + esc(c.name) + '"' + (snaps.has(c.name) ? ' src="' + esc(snaps.get(c.name)) + '"' : '') + '><div><b>' + esc(c.name) + '</b> ' + pill(c.state) + '</div><div class="muted">field ' + esc(c.fieldId) + ' · last segment ' + (c.lastSegmentAgeSeconds == null ? 'never' : esc(c.lastSegmentAgeSeconds) + ' s ago') + '</div>' + (c.reason ? '<div class="muted">' + esc(c.reason) + '</div>' : '') + '</div>').join('');
+  const cams = cameras.data.map((c) => '<div class="cam" data-camera="' + esc(c.name) + '"><img alt="' + esc(c.name) + '" data-snapshot="' + esc(c.name) + '"' + (snaps.has(c.name) ? ' src="' + esc(snaps.get(c.name)) + '"' : '') + '><div><b>' + esc(c.name) + '</b> ' + pill(c.state) + ' <a href="#/live/' + encodeURIComponent(c.name) + '" data-live="' + esc(c.name) + '">live</a></div><div class="muted">field ' + esc(c.fieldId) + ' · last segment ' + (c.lastSegmentAgeSeconds == null ? 'never' : esc(c.lastSegmentAgeSeconds) + ' s ago') + '</div>' + (c.reason ? '<div class="muted">' + esc(c.reason) + '</div>' : '') + '</div>').join('');
   const actorRows = actors.data.map((a) => '<tr><td>' + esc(a.id) + '</td><td>' + pill(a.state) + '</td><td>' + esc(a.restarts) + '</td><td class="muted">' + esc(a.lastError || '') + '</td></tr>').join('');
 
   $('#app').innerHTML =
@@ -159,10 +160,12 @@ async function render() {
   clearTimeout(timer);
   try {
     const m = /^#\/video\/(.+)$/.exec(location.hash);
+    const live = /^#\/live\/(.+)$/.exec(location.hash);
     // The camera editor is drawn once per visit (a refresh would wipe a half-filled form); its status line refreshes.
     if (location.hash === '#/cameras') await camerasPage(!!$('#camera-editor'));
     else if (location.hash === '#/timeline') await timelinePage(!!$('#timeline-page'));
-    else if (m) await videoPage(decodeURIComponent(m[1])); else await overview();
+    else if (m) await videoPage(decodeURIComponent(m[1]));
+    else if (live) await livePage(decodeURIComponent(live[1])); else await overview();
   } catch (e) {
     if (e.message !== 'unauthorized') $('#updated').textContent = 'error: ' + e.message;
   }
@@ -171,5 +174,6 @@ async function render() {
 window.addEventListener('hashchange', render);
 ` +
   CAMERA_EDITOR_JS +
+  LIVE_VIEW_JS +
   TIMELINE_JS +
   'render();\n';

@@ -14,6 +14,7 @@ import { cameraEditorPaths } from './camera-editor.js';
 import { cameraPaths } from './cameras.js';
 import { components } from './components.js';
 import { exportPaths } from './exports.js';
+import { livePaths } from './live.js';
 import { pagePaths } from './pages.js';
 import { queuePaths } from './queue.js';
 import { runtimePaths } from './runtime.js';
@@ -32,6 +33,7 @@ const PATHS: Paths = {
   ...queuePaths,
   ...cameraPaths,
   ...cameraEditorPaths,
+  ...livePaths,
   ...buttonPaths,
   ...runtimePaths,
   ...storagePaths,
