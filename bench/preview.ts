@@ -1,6 +1,7 @@
 // Benchmark of the preview: makePreview (six 2-second excerpts read with input-side seeking) on a 90-minute and a
 // 5-minute video, whose times should be about equal, against a baseline measured in the same run: the same excerpts
-// cut with output-side seeking (`-i in` + trim filters), which decodes the video up to the last excerpt.
+// cut with output-side seeking (`-i in` + trim filters), which decodes the video up to the last excerpt. It also
+// times the preview with the watermark drawn (issue 11: a PNG overlaid at a corner) beside the same preview without.
 //
 // Run: npm run bench:preview
 
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { excerptStarts, previewArgsOutputSeek, previewSize, probeMedia, runMediaToEnd } from '../src/media/index.js';
 import { makePreview, PREVIEW } from '../src/video/clip.js';
+import { watermarkOverlay, type WatermarkInForce } from '../src/watermark/index.js';
 import { fmt, median, verdict } from './stats.js';
 
 const WIDTH = 320;
@@ -82,10 +84,43 @@ async function prepare(dir: string, label: string, seconds: number): Promise<Vid
   return { label, file, durationSec: probed.durationSec, height };
 }
 
-async function timePreview(v: Video, out: string): Promise<number> {
+async function timePreview(v: Video, out: string, mark?: WatermarkInForce): Promise<number> {
+  const watermark = mark && ((h: number) => watermarkOverlay(mark, h));
   const t0 = performance.now();
-  await makePreview({ clip: v.file, durationSec: v.durationSec, height: v.height, out, ffmpeg: 'ffmpeg' });
+  await makePreview({ clip: v.file, durationSec: v.durationSec, height: v.height, out, ffmpeg: 'ffmpeg', watermark });
   return performance.now() - t0;
+}
+
+/** A watermark as AYO's would be: a PNG made for 720 lines (180×60), drawn top-right at 0.8 opacity. */
+async function makeWatermark(dir: string): Promise<WatermarkInForce> {
+  const file = path.join(dir, 'wm.png');
+  await runMediaToEnd(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=white:s=180x60',
+      '-frames:v',
+      '1',
+      '-pix_fmt',
+      'rgba',
+      file,
+    ],
+    60_000,
+  );
+  return {
+    mode: 'on',
+    source: 'ayo',
+    images: [{ resolution: 720, file }],
+    position: 'top-right',
+    margin: 24,
+    opacity: 0.8,
+  };
 }
 
 async function timeOutputSeek(v: Video, out: string): Promise<number> {
@@ -101,6 +136,7 @@ async function main(): Promise<void> {
   try {
     const long = await prepare(dir, '90-min', 90 * 60);
     const short = await prepare(dir, '5-min', 5 * 60);
+    const mark = await makeWatermark(dir);
 
     // Warm-up (page cache, ffmpeg's first start), not timed.
     await timePreview(short, path.join(dir, 'warm.mp4'));
@@ -109,7 +145,11 @@ async function main(): Promise<void> {
     const pShort: number[] = [];
     const oLong: number[] = [];
     const oShort: number[] = [];
+    const wLong: number[] = [];
+    const wShort: number[] = [];
     for (let r = 0; r < REPEATS; r++) {
+      wLong.push(await timePreview(long, path.join(dir, 'marked-long.mp4'), mark));
+      wShort.push(await timePreview(short, path.join(dir, 'marked-short.mp4'), mark));
       pLong.push(await timePreview(long, path.join(dir, 'preview-long.mp4')));
       pShort.push(await timePreview(short, path.join(dir, 'preview-short.mp4')));
       oLong.push(await timeOutputSeek(long, path.join(dir, 'outseek-long.mp4')));
@@ -137,6 +177,15 @@ async function main(): Promise<void> {
     console.log(`baseline (output-side seek), 5-min video:  ${fmt(moShort)} ms ${runs(oShort)}`);
     console.log(
       `speed-up over the baseline: 90-min video ${fmt(moLong / mpLong, 1)}×, 5-min video ${fmt(moShort / mpShort, 1)}×`,
+    );
+    const mwLong = median(wLong);
+    const mwShort = median(wShort);
+    const extra = (w: number, p: number) => `${w >= p ? '+' : ''}${fmt(((w - p) / p) * 100, 1)}%`;
+    console.log(
+      `preview with the watermark, 90-min video: ${fmt(mwLong)} ms ${runs(wLong)}, ${extra(mwLong, mpLong)} over without`,
+    );
+    console.log(
+      `preview with the watermark, 5-min video:  ${fmt(mwShort)} ms ${runs(wShort)}, ${extra(mwShort, mpShort)} over without`,
     );
     console.log(`sanity: preview ${fmt(outputs[0]!.durationSec, 2)} s, baseline ${fmt(outputs[1]!.durationSec, 2)} s`);
   } finally {
