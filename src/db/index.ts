@@ -19,6 +19,7 @@ export {
   type GapRow,
   type DiskRow,
   type UsageBucket,
+  USAGE_BUCKET_MS,
 } from './segments.repo.js';
 export {
   createJobsRepo,

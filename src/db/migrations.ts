@@ -213,6 +213,46 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE videos SET stored_objects = 'mp4,preview,thumbnail' WHERE mp4_url IS NOT NULL;
     `,
   },
+  {
+    version: 9,
+    name: 'recording usage per camera, disk and quarter hour, kept by triggers (GET /api/storage reads it, not every segment)',
+    sql: `
+      CREATE TABLE recording_usage (
+          camera TEXT NOT NULL,
+          dir TEXT NOT NULL,
+          bucket INTEGER NOT NULL,
+          segments INTEGER NOT NULL,
+          bytes INTEGER NOT NULL,
+          ms INTEGER NOT NULL,
+          PRIMARY KEY (camera, dir, bucket)
+      ) WITHOUT ROWID;
+      INSERT INTO recording_usage (camera, dir, bucket, segments, bytes, ms)
+        SELECT camera, COALESCE(dir, ''), start_ms / 900000, COUNT(*), SUM(size_bytes), SUM(duration_ms)
+        FROM segments GROUP BY 1, 2, 3;
+      CREATE TRIGGER segments_usage_insert AFTER INSERT ON segments BEGIN
+        INSERT INTO recording_usage (camera, dir, bucket, segments, bytes, ms)
+          VALUES (NEW.camera, COALESCE(NEW.dir, ''), NEW.start_ms / 900000, 1, NEW.size_bytes, NEW.duration_ms)
+          ON CONFLICT (camera, dir, bucket) DO UPDATE SET segments = segments + 1, bytes = bytes + excluded.bytes,
+            ms = ms + excluded.ms;
+      END;
+      CREATE TRIGGER segments_usage_delete AFTER DELETE ON segments BEGIN
+        UPDATE recording_usage SET segments = segments - 1, bytes = bytes - OLD.size_bytes, ms = ms - OLD.duration_ms
+          WHERE camera = OLD.camera AND dir = COALESCE(OLD.dir, '') AND bucket = OLD.start_ms / 900000;
+        DELETE FROM recording_usage
+          WHERE camera = OLD.camera AND dir = COALESCE(OLD.dir, '') AND bucket = OLD.start_ms / 900000 AND segments <= 0;
+      END;
+      CREATE TRIGGER segments_usage_update AFTER UPDATE OF camera, dir, start_ms, size_bytes, duration_ms ON segments BEGIN
+        UPDATE recording_usage SET segments = segments - 1, bytes = bytes - OLD.size_bytes, ms = ms - OLD.duration_ms
+          WHERE camera = OLD.camera AND dir = COALESCE(OLD.dir, '') AND bucket = OLD.start_ms / 900000;
+        DELETE FROM recording_usage
+          WHERE camera = OLD.camera AND dir = COALESCE(OLD.dir, '') AND bucket = OLD.start_ms / 900000 AND segments <= 0;
+        INSERT INTO recording_usage (camera, dir, bucket, segments, bytes, ms)
+          VALUES (NEW.camera, COALESCE(NEW.dir, ''), NEW.start_ms / 900000, 1, NEW.size_bytes, NEW.duration_ms)
+          ON CONFLICT (camera, dir, bucket) DO UPDATE SET segments = segments + 1, bytes = bytes + excluded.bytes,
+            ms = ms + excluded.ms;
+      END;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version, all in one transaction. Returns the versions applied. */

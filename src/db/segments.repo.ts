@@ -47,7 +47,10 @@ export interface DiskRow {
   checked_at: string;
 }
 
-/** Bytes, segments and milliseconds recorded by one camera in one bucket of `bucketMs` (by segment start). */
+/** The usage table's bucket: a quarter hour (every time zone's offset is a multiple of it). */
+export const USAGE_BUCKET_MS = 900_000;
+
+/** Bytes, segments and milliseconds recorded by one camera in one quarter hour (by segment start, since its epoch). */
 export interface UsageBucket {
   camera: string;
   bucket: number;
@@ -187,15 +190,19 @@ function createDiskQueries(db: Db) {
   const markDown = db.prepare('UPDATE recording_disks SET up = 0, reason = ?, checked_at = ? WHERE dir = ? AND up = 1');
   const adopt = db.prepare('UPDATE segments SET dir = ? WHERE dir IS NULL');
   const keepOnly = db.prepare('DELETE FROM recording_disks WHERE dir NOT IN (SELECT value FROM json_each(?))');
-  const perDisk = db.prepare<[], { dir: string | null; segments: number; bytes: number | null }>(
-    'SELECT dir, COUNT(*) AS segments, SUM(size_bytes) AS bytes FROM segments GROUP BY dir',
+  // The usage table (migration 9) is kept by triggers on every insert, delete and update of a segment.
+  const perDisk = db.prepare<[], { dir: string; segments: number; bytes: number | null }>(
+    'SELECT dir, SUM(segments) AS segments, SUM(bytes) AS bytes FROM recording_usage GROUP BY dir',
   );
-  const usage = db.prepare<[number], UsageBucket>(
-    `SELECT camera, start_ms / CAST(? AS INTEGER) AS bucket, COUNT(*) AS segments, SUM(size_bytes) AS bytes, SUM(duration_ms) AS ms
-     FROM segments GROUP BY camera, bucket ORDER BY camera, bucket`,
+  const usage = db.prepare<[], UsageBucket>(
+    `SELECT camera, bucket, SUM(segments) AS segments, SUM(bytes) AS bytes, SUM(ms) AS ms
+     FROM recording_usage GROUP BY camera, bucket ORDER BY camera, bucket`,
   );
-  const spans = db.prepare<[], { camera: string; oldest_ms: number; newest_ms: number }>(
-    'SELECT camera, MIN(start_ms) AS oldest_ms, MAX(end_ms) AS newest_ms FROM segments GROUP BY camera',
+  const oldestOf = db.prepare<[string], { ms: number | null }>(
+    'SELECT MIN(start_ms) AS ms FROM segments WHERE camera = ?',
+  );
+  const newestOf = db.prepare<[string], { ms: number | null }>(
+    'SELECT MAX(end_ms) AS ms FROM segments WHERE camera = ?',
   );
   return {
     /** The recording disks, in RECORDING_DIRS' order (empty before the disk monitor first ran). */
@@ -223,15 +230,19 @@ function createDiskQueries(db: Db) {
     },
     /** Segments and bytes of each disk (null: rows from before RECORDING_DIRS). */
     usageByDisk(): { dir: string | null; segments: number; bytes: number }[] {
-      return perDisk.all().map((r) => ({ ...r, bytes: r.bytes ?? 0 }));
+      return perDisk
+        .all()
+        .map((r) => ({ dir: r.dir === '' ? null : r.dir, segments: r.segments, bytes: r.bytes ?? 0 }));
     },
-    /** Each camera's oldest footage and newest. */
-    spanByCamera(): { camera: string; oldest_ms: number; newest_ms: number }[] {
-      return spans.all();
+    /** A camera's oldest footage and newest (two index lookups), or undefined without any. */
+    spanOf(camera: string): { oldest_ms: number; newest_ms: number } | undefined {
+      const oldest = oldestOf.get(camera)?.ms;
+      const newest = newestOf.get(camera)?.ms;
+      return oldest == null || newest == null ? undefined : { oldest_ms: oldest, newest_ms: newest };
     },
-    /** Segments, bytes and recorded time of each camera in buckets of `bucketMs` (by the segments' start). */
-    usageByBucket(bucketMs: number): UsageBucket[] {
-      return usage.all(bucketMs);
+    /** Segments, bytes and recorded time of each camera per quarter hour ({@link USAGE_BUCKET_MS}), every disk. */
+    usageByBucket(): UsageBucket[] {
+      return usage.all();
     },
   };
 }

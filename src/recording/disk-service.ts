@@ -36,6 +36,7 @@ export function startRecordingDisks(deps: RecordingDisksDeps) {
     minFreeDiskMb: deps.config.recording.minFreeDiskMb,
     cameras: () => deps.cameras,
   });
+  let checks = 0;
   const feed = (disks: readonly DiskRow[]) => {
     m.recordingDiskUp.reset();
     m.recordingDiskFree.reset();
@@ -43,6 +44,8 @@ export function startRecordingDisks(deps: RecordingDisksDeps) {
       m.recordingDiskUp.set({ dir: d.dir }, d.up);
       m.recordingDiskFree.set({ dir: d.dir }, d.up ? (d.free_bytes ?? 0) : 0);
     }
+    // The per-camera figures move slowly: read every sixth check (a minute), not at every one.
+    if (checks++ % 6 !== 0) return;
     const r = report.get();
     m.recordingBytes.reset();
     m.recordingDaysKept.reset();

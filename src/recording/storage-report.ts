@@ -2,7 +2,7 @@
 // segments, hours covered), with each camera's oldest footage beside the retention setting. Read from the index
 // (grouped in SQL) and the disk monitor's saved statfs, never by walking the files; kept for a few seconds.
 
-import type { SegmentsRepo } from '../db/index.js';
+import { USAGE_BUCKET_MS, type SegmentsRepo } from '../db/index.js';
 import { localDateOf } from '../util/venue-time.js';
 
 /** One recording disk in the report. */
@@ -64,8 +64,6 @@ export interface StorageReportDeps {
   now?: () => number;
 }
 
-/** Every time zone's offset is a multiple of 15 minutes: buckets of that size fall into one venue day each. */
-const BUCKET_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -74,6 +72,16 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 export function createStorageReport(deps: StorageReportDeps) {
   const now = deps.now ?? Date.now;
   let cached: { at: number; report: StorageReport } | undefined;
+  // Every time zone's offset is a multiple of a quarter hour: each bucket falls into one venue day, worked out once.
+  const dates = new Map<number, string>();
+  const dateOf = (bucket: number) => {
+    let d = dates.get(bucket);
+    if (d === undefined) {
+      d = localDateOf(new Date(bucket * USAGE_BUCKET_MS), deps.timeZone);
+      dates.set(bucket, d);
+    }
+    return d;
+  };
 
   function build(): StorageReport {
     const t = now();
@@ -90,8 +98,10 @@ export function createStorageReport(deps: StorageReportDeps) {
       segments: byDisk.get(d.dir)?.segments ?? 0,
     }));
     const days = new Map<string, Map<string, StorageDay>>();
-    for (const b of deps.segments.usageByBucket(BUCKET_MS)) {
-      const date = localDateOf(new Date(b.bucket * BUCKET_MS), deps.timeZone);
+    const seen = new Set<number>();
+    for (const b of deps.segments.usageByBucket()) {
+      seen.add(b.bucket);
+      const date = dateOf(b.bucket);
       const perDay = days.get(b.camera) ?? new Map<string, StorageDay>();
       days.set(b.camera, perDay);
       const day = perDay.get(date) ?? { date, bytes: 0, segments: 0, hoursCovered: 0 };
@@ -100,11 +110,11 @@ export function createStorageReport(deps: StorageReportDeps) {
       day.segments += b.segments;
       day.hoursCovered += b.ms / 3_600_000;
     }
-    const spans = new Map(deps.segments.spanByCamera().map((s) => [s.camera, s]));
+    for (const b of dates.keys()) if (!seen.has(b)) dates.delete(b); // buckets retention took
     const names = [...new Set([...deps.cameras(), ...days.keys()])].sort();
     const cameras = names.map((camera): StorageCamera => {
       const list = [...(days.get(camera)?.values() ?? [])].sort((a, b) => a.date.localeCompare(b.date));
-      const span = spans.get(camera);
+      const span = deps.segments.spanOf(camera);
       return {
         camera,
         bytes: list.reduce((s, d) => s + d.bytes, 0),
