@@ -67,7 +67,8 @@ describe("reading AYO's video-configuration", () => {
   });
 
   it('an answer that is no settings object is one warning and no values', () => {
-    for (const data of [null, 'x', [1, 2], 42]) {
+    expect(parseVideoSettings(null)).toEqual({ values: {}, warnings: [] });
+    for (const data of ['x', [1, 2], 42, true]) {
       const r = parseVideoSettings(data);
       expect(r.values).toEqual({});
       expect(r.warnings).toEqual(['video-configuration: the answer is not a settings object']);

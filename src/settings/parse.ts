@@ -80,6 +80,8 @@ function shown(v: unknown): string {
  * `{ values: { qualities: [720, 1080], clipSeconds: 30 }, warnings: [] }`.
  */
 export function parseVideoSettings(data: unknown): ParsedVideoSettings {
+  // `data: null` (or none) is a venue with nothing configured: nothing changes, and nothing is wrong.
+  if (data === null || data === undefined) return { values: {}, warnings: [] };
   const o = settingsObject(data);
   if (!o) return { values: {}, warnings: ['video-configuration: the answer is not a settings object'] };
   const values: AyoVideoSettings = {};

@@ -81,8 +81,10 @@ export function parseWatermarkList(
   data: unknown,
   scheme: 'http:' | 'https:' = 'https:',
 ): { items: WatermarkListItem[]; warnings: string[] } {
+  // `data: null` (or none) is a venue without a watermark image: an empty list, not a bad answer.
   const list = Array.isArray(data) ? data : [];
-  const warnings = Array.isArray(data) ? [] : ['watermark: the answer is not a list'];
+  const warnings =
+    Array.isArray(data) || data === null || data === undefined ? [] : ['watermark: the answer is not a list'];
   const items: WatermarkListItem[] = [];
   for (const [i, e] of list.entries()) {
     const o = (e && typeof e === 'object' ? e : {}) as { resolution?: unknown; path?: unknown };
