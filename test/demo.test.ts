@@ -29,7 +29,12 @@ const SHORT = {
   VIDEO_SCAN_INTERVAL: '1s',
   CLIP_GRACE: '1s',
 };
-type ReadyVideo = { uniqueId: string; bookingId: string; urls: Record<string, string>; files: Record<string, string> };
+type ReadyVideo = {
+  uniqueId: string;
+  bookingId: string;
+  urls: Record<string, string | null>;
+  files: Record<string, string>;
+};
 const readyVideos = async (url: string) =>
   ((await (await fetch(`${url}/api/videos?status=ready`)).json()) as { data: ReadyVideo[] }).data;
 const demo = (env: Record<string, string>) => {
@@ -58,9 +63,11 @@ describe('demo mode', () => {
       );
       // Any of the simulated bookings: on a starved machine the first one can end before the camera records.
       expect(ready.bookingId).toMatch(/^DEMO\/\d{8}-\d{6}\/\d{4}$/);
-      // The local object store holds the three objects and the service serves them at their public URLs.
+      // The local object store holds what the announcement shows, and the service serves it at its public URLs; the
+      // full video stays local (FULL_VIDEO_UPLOAD=on-purchase, the default).
+      expect(ready.urls.mp4).toBeNull();
+      expect(fs.existsSync(path.join(tmp.dir, ready.files.mp4!))).toBe(true);
       for (const [part, type] of [
-        ['mp4', 'video/mp4'],
         ['preview', 'video/mp4'],
         ['thumbnail', 'image/jpeg'],
       ] as const) {
@@ -123,7 +130,7 @@ describe('demo mode', () => {
           1_000,
         );
         expect(ready.bookingId).toMatch(/\/0000$/);
-        expect((await fetch(ready.urls.mp4!)).status).toBe(200);
+        expect((await fetch(ready.urls.preview!)).status).toBe(200);
         d.child.kill('SIGTERM');
         expect((await d.exited).code).toBe(0);
       } finally {
