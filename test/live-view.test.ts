@@ -171,7 +171,13 @@ describe('live view', () => {
     expect(await status(`/api/cameras/${CAMERA}/live/index.m3u8`, null)).toBe(401);
     expect(await status(`/api/cameras/${CAMERA}/live/seg_999999.ts`)).toBe(404);
     expect(await status('/api/cameras/NOPE/live/seg_000001.ts')).toBe(404);
-    for (const bad of ['..%2F..%2Fvenue-recorder.db', '..%2Findex.m3u8', 'seg_000001.ts%00.jpg', '.%2Fseg_000001.ts'])
+    for (const bad of [
+      '..%2F..%2Fvenue-recorder.db',
+      '..%2Findex.m3u8',
+      'seg_000001.ts%00.jpg',
+      '.%2Fseg_000001.ts',
+      '%E0%A4%A',
+    ])
       expect(await status(`/api/cameras/${CAMERA}/live/${bad}`), bad).toBe(400);
     for (const bad of ['../../venue-recorder.db', '..%2F..%2F..%2Fetc%2Fpasswd']) {
       const r = await api(`/api/cameras/${CAMERA}/live/${bad}`);

@@ -53,7 +53,7 @@ export function registerLiveRoutes(router: Router, views: LiveViews): void {
     '/api/cameras/:name/live/:segment',
     defineEventHandler((event) => {
       const name = event.context.params?.name ?? '';
-      const segment = decodeURIComponent(event.context.params?.segment ?? '');
+      const segment = event.context.params?.segment ?? '';
       if (!LIVE_SEGMENT_RE.test(segment)) throw httpError(400, 'A live segment is named like seg_000001.ts');
       const file = views.segmentPath(name, segment);
       let body: Buffer | undefined;

@@ -156,6 +156,8 @@ export function createLiveViews(deps: LiveViewsDeps) {
       for (;;) {
         const s = sessions.get(name);
         if (!s) return undefined;
+        // A request waiting for the first segment is someone watching: the idle time must not stop the view under it.
+        s.lastWatchedAt = now();
         const text = readIfExists(playlistOf(s));
         if (text !== undefined && /#EXTINF/.test(text)) {
           if (s.state === 'starting') s.state = 'live';
