@@ -3,7 +3,7 @@ import { createFrameParser } from '../src/buttons/index.js';
 import { checkSlice, loadConfig } from '../src/config.js';
 import { NotFoundError } from '../src/errors.js';
 import { createManualClips } from '../src/manual-clips.js';
-import { childSpecs } from '../src/service.js';
+import { childSpecs } from '../src/service-children.js';
 
 /** Feeds `chunks` one by one and gathers everything read. */
 function feed(chunks: (string | Buffer)[], maxDigits?: number) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSlice, ConfigError, loadConfig, SLICES, type ActorName } from '../src/config.js';
-import { childSpecs } from '../src/service.js';
+import { childSpecs } from '../src/service-children.js';
 
 const env = {
   DATA_DIR: '/srv/venue',

@@ -60,7 +60,7 @@ interface VideoDto {
   status: string;
   sizeBytes: number;
   files: { mp4: string; preview: string; thumbnail: string };
-  urls: { mp4: string; preview: string; thumbnail: string };
+  urls: { mp4: string | null; preview: string; thumbnail: string };
   history: { status: string }[];
 }
 
@@ -180,8 +180,9 @@ describe('exactly once across kill -9 mid-cut', () => {
     expect(notices[0]).toMatchObject({ signatureValid: true, answered: 200 });
     expect(ayo.acceptedVideos().get(uid)).toHaveLength(1);
 
-    // The bucket holds one set of objects, equal to the local files and readable by ffprobe.
-    const keys = { mp4: `mp4/${uid}.mp4`, preview: `mp4/${uid}_preview.mp4`, thumbnail: `mp4/${uid}_thumbnail.jpg` };
+    // The bucket holds one preview and one thumbnail (FULL_VIDEO_UPLOAD=on-purchase: the full video stays on the
+    // box), equal to the local files and readable by ffprobe; the full video is whole on disk.
+    const keys = { preview: `mp4/${uid}_preview.mp4`, thumbnail: `mp4/${uid}_thumbnail.jpg` };
     const client = new S3Client({
       endpoint: s3.config.endpoint,
       region: s3.config.region,
@@ -194,7 +195,7 @@ describe('exactly once across kill -9 mid-cut', () => {
     const store = createS3Store(s3.config);
     const downloads = path.join(tmp.dir, 'downloads');
     fs.mkdirSync(downloads);
-    for (const kind of ['mp4', 'preview', 'thumbnail'] as const) {
+    for (const kind of ['preview', 'thumbnail'] as const) {
       const local = fs.readFileSync(path.join(dataDir, video.files[kind]));
       expect(await store.size(keys[kind])).toBe(local.length);
       const res = await fetch(video.urls[kind]);
@@ -204,7 +205,8 @@ describe('exactly once across kill -9 mid-cut', () => {
       fs.writeFileSync(path.join(downloads, path.basename(keys[kind])), remote);
     }
     expect(video.sizeBytes).toBe(fs.statSync(path.join(dataDir, video.files.mp4)).size);
-    const clip = await probeMedia('ffprobe', path.join(downloads, `${uid}.mp4`));
+    expect(video.urls.mp4).toBeNull();
+    const clip = await probeMedia('ffprobe', path.join(dataDir, video.files.mp4));
     expect(clip.streams.find((s) => s.type === 'video')).toMatchObject({ codec: 'h264', width: 320, height: 180 });
     expect(clip.durationSec).toBeGreaterThanOrEqual(SECONDS - 0.5);
     expect(clip.durationSec).toBeLessThan(SECONDS + 2);

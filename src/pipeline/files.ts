@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createJobsRepo, createVideosRepo, type Db, type VideoRow } from '../db/index.js';
 import type { Logger } from '../log.js';
 import type { VideoLifecycle } from './apply.js';
-import { jobKey } from './job-kinds.js';
+import { jobKey, type JobKind } from './job-kinds.js';
 import { VIDEO_JOB_KINDS } from './video-lifecycle.js';
 
 /** What a sweep needs. */
@@ -36,14 +36,17 @@ export function sweepVideoFiles(o: FileSweepOptions): { videos: number; orphans:
   const videos = createVideosRepo(o.db);
   const jobs = createJobsRepo(o.db);
   const before = o.nowMs - o.retentionMs;
-  // A video's waiting or running job needs its files: its stages', and a full upload after its announcement.
-  const live = (v: VideoRow) =>
-    [...VIDEO_JOB_KINDS, 'upload-full' as const].some((k) => {
+  // A video's waiting or running job needs its files: a failed video's stages, a ready one's full upload (its
+  // stages are over: a stage job a crash left pending is not the ready video's to wait for).
+  const waits = (v: VideoRow, kinds: readonly JobKind[]) =>
+    kinds.some((k) => {
       const s = jobs.byKey(jobKey(k, v.unique_id))?.status;
       return s === 'pending' || s === 'running';
     });
+  const live = (v: VideoRow) => waits(v, [...VIDEO_JOB_KINDS, 'upload-full']);
   let delivered = 0;
-  for (const v of videos.withFiles('ready', before)) if (!live(v) && o.lifecycle.dropFiles(v)) delivered++;
+  for (const v of videos.withFiles('ready', before))
+    if (!waits(v, ['upload-full']) && o.lifecycle.dropFiles(v)) delivered++;
   if (delivered > 0)
     o.logger.info(
       `🧹 RETENTION: removed the local files of ${delivered} delivered videos (the object store keeps them)`,

@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { retryWhileBusy, type DiskRow, type SegmentsRepo } from '../db/index.js';
+import { retryWhileBusy, type SegmentsRepo } from '../db/index.js';
 import { describeError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import {
@@ -21,7 +21,7 @@ import {
 } from '../media/index.js';
 import { localDateOf } from '../util/venue-time.js';
 import { redactUrl, type CameraConfig } from './cameras.js';
-import { chooseDisk, probeDisk } from './disks.js';
+import { createRunDisk } from './run-disk.js';
 import { createRunClock, placeSegment, type PlacedSegment, type RunClock } from './run-clock.js';
 
 /** recording: segments are closing. reconnecting: ffmpeg is (re)starting. offline: it keeps failing. disabled: off by configuration. */
@@ -75,11 +75,6 @@ export function createRecorder(deps: RecorderDeps) {
   const { camera, segments, logger } = deps;
   const now = deps.now ?? Date.now;
   const backoff = deps.backoff ?? { initialMs: 1_000, maxMs: 60_000 };
-  // The recording disk of the running ffmpeg, and its directory of segments being written.
-  let disk = deps.recordingsDir;
-  let incoming = path.join(disk, camera.name, '.incoming');
-  let knownDisks: DiskRow[] = [];
-  let diskLost: string | undefined;
   const segmentMs = deps.segmentSeconds * 1000;
   const watchdogMs = Math.max(100, segmentMs / 4);
   let proc: MediaProcess | undefined;
@@ -116,6 +111,9 @@ export function createRecorder(deps: RecorderDeps) {
       .catch((e: unknown) => logger.error(`🎥 RECORDING: ${camera.name} could not ${what}: ${describeError(e)}`));
   }
 
+  // The recording disk of the running ffmpeg (and its directory of segments being written).
+  const disk = createRunDisk({ camera: camera.name, recordingsDir: deps.recordingsDir, segments, logger, now, write });
+
   const emit = (e: RecorderEvent) => {
     try {
       deps.onEvent?.(e);
@@ -137,72 +135,21 @@ export function createRecorder(deps: RecorderDeps) {
    * cover is already recorded as a gap. Called only when no ffmpeg of this camera runs.
    */
   function sweepIncoming(): void {
-    fs.mkdirSync(incoming, { recursive: true });
-    for (const f of fs.readdirSync(incoming)) {
-      fs.rmSync(path.join(incoming, f), { force: true });
+    fs.mkdirSync(disk.incoming, { recursive: true });
+    for (const f of fs.readdirSync(disk.incoming)) {
+      fs.rmSync(path.join(disk.incoming, f), { force: true });
       logger.warn(`🎥 RECORDING: ${camera.name} removed the partial segment ${f} of an earlier run`);
     }
-  }
-
-  /** The disks as the monitor last saw them (the last read when the index is locked right now). */
-  function readDisks(): DiskRow[] {
-    try {
-      knownDisks = segments.disks();
-    } catch (e) {
-      logger.warn(`🎥 RECORDING: ${camera.name} could not read the recording disks: ${describeError(e)}`);
-    }
-    return knownDisks;
-  }
-
-  /** Notes that `dir` failed (the monitor shows it down until a probe finds it again); returns the reason. */
-  function diskDown(dir: string, why: string | null): string {
-    const reason = `disk ${dir} unavailable (${why ?? 'unknown'})`;
-    const at = new Date(now()).toISOString();
-    knownDisks = knownDisks.map((d) => (d.dir === dir ? { ...d, up: 0, reason: why } : d));
-    write(`mark ${dir} down`, () => segments.markDiskDown(dir, why ?? 'unknown', at));
-    return reason;
-  }
-
-  /** Why the run's disk cannot be written now (a probe), or undefined when it can or there is only one directory. */
-  function diskProblem(): string | undefined {
-    const row = knownDisks.find((d) => d.dir === disk);
-    if (!row) return undefined;
-    const p = probeDisk(disk, row.dev);
-    return p.up ? undefined : diskDown(disk, p.reason);
-  }
-
-  /**
-   * The disk of a new run: the best one that is up and takes a write here (see chooseDisk); the recordings
-   * directory when no disks are configured; undefined with the reason when none is available.
-   */
-  function pickDisk(): { dir: string } | { none: string } {
-    const rows = readDisks();
-    if (rows.length === 0) return { dir: deps.recordingsDir };
-    const tried = new Set<string>();
-    const reasons: string[] = [];
-    for (let d = chooseDisk(rows, tried); d; d = chooseDisk(knownDisks, tried)) {
-      const p = probeDisk(d.dir, d.dev);
-      if (p.up) return { dir: d.dir };
-      tried.add(d.dir);
-      reasons.push(diskDown(d.dir, p.reason));
-    }
-    for (const d of rows) if (d.up === 0 && !tried.has(d.dir)) reasons.push(`disk ${d.dir} unavailable (${d.reason})`);
-    return { none: `no recording disk available: ${reasons.join('; ')}` };
   }
 
   function launch(): void {
     restartTimer = undefined;
     if (stopping) return;
-    const chosen = pickDisk();
-    if ('none' in chosen) {
-      failed(chosen.none, 'ffmpeg-failed', false);
+    const none = disk.pick();
+    if (none) {
+      failed(none.none, 'ffmpeg-failed', false);
       return;
     }
-    if (chosen.dir !== disk && knownDisks.length > 0)
-      logger.info(`🎥 RECORDING: ${camera.name} records to ${chosen.dir}`);
-    disk = chosen.dir;
-    incoming = path.join(disk, camera.name, '.incoming');
-    diskLost = undefined;
     sweepIncoming();
     const runId = now();
     clock = createRunClock(heldFrames(camera.url));
@@ -215,7 +162,7 @@ export function createRecorder(deps: RecorderDeps) {
     const args = recordArgs({
       url: camera.url,
       segmentSeconds: deps.segmentSeconds,
-      outputPattern: path.join(incoming, `${runId}_%06d.ts`),
+      outputPattern: path.join(disk.incoming, `${runId}_%06d.ts`),
       testsrc: deps.testsrc,
     });
     const p = runMedia(deps.ffmpegPath, args, (line) => onLine(line));
@@ -253,7 +200,7 @@ export function createRecorder(deps: RecorderDeps) {
 
   function indexSegment(entry: SegmentListEntry, arrival: number): void {
     try {
-      const src = path.join(incoming, path.basename(entry.file));
+      const src = path.join(disk.incoming, path.basename(entry.file));
       const { startMs, endMs } = placeSegment(clock, previous ? entry : runStart(entry, src), previous)!;
       const size = fs.statSync(src).size;
       if (size === 0 || endMs <= startMs) {
@@ -262,7 +209,7 @@ export function createRecorder(deps: RecorderDeps) {
       }
       previous = { end: entry.end, endMs };
       const full = path.join(
-        disk,
+        disk.dir,
         camera.name,
         localDateOf(new Date(startMs), deps.timeZone),
         `${camera.name}_${compact(startMs)}.ts`,
@@ -279,7 +226,7 @@ export function createRecorder(deps: RecorderDeps) {
         segments.insert({
           camera: camera.name,
           file: rel,
-          dir: disk,
+          dir: disk.dir,
           start_ms: startMs,
           end_ms: endMs,
           duration_ms: endMs - startMs,
@@ -310,30 +257,14 @@ export function createRecorder(deps: RecorderDeps) {
           sizeBytes: size,
         });
       });
-      leaveDiskMarkedDown();
+      // The disk monitor found the run's disk down: end the run (ffmpeg may still be writing to a detached one).
+      if (disk.markedDown()) proc?.kill();
     } catch (e) {
       logger.error(
         `🎥 RECORDING: ${camera.name} could not index segment ${path.basename(entry.file)}: ${describeError(e)}`,
       );
       // The disk went away under ffmpeg (unmounted, I/O errors): the run ends, the next one goes to another disk.
-      const code = (e as NodeJS.ErrnoException).code;
-      if (knownDisks.length > 0 && code && DISK_ERRORS.has(code) && !diskLost) {
-        diskLost = diskDown(disk, code);
-        proc?.kill();
-      }
-    }
-  }
-
-  /** Ends the run when the disk monitor found its disk down (ffmpeg may still be writing to a detached one). */
-  function leaveDiskMarkedDown(): void {
-    if (knownDisks.length === 0 || diskLost) return;
-    try {
-      const row = segments.disk(disk);
-      if (row?.up !== 0) return;
-      diskLost = `disk ${disk} unavailable (${row.reason ?? 'unknown'})`;
-      proc?.kill();
-    } catch {
-      /* a locked index: the next segment looks again */
+      if (disk.failedWith(e)) proc?.kill();
     }
   }
 
@@ -343,7 +274,7 @@ export function createRecorder(deps: RecorderDeps) {
     flushHeld();
     if (stopping) return;
     // The run's disk failing ends the run; the next one goes to another disk at once, and the camera is not at fault.
-    const lost = diskLost ?? diskProblem();
+    const lost = disk.problem();
     if (lost) {
       failed(lost, 'ffmpeg-failed', true);
       return;
@@ -448,9 +379,6 @@ function runStart(entry: SegmentListEntry, file: string): SegmentListEntry {
   const start = pts === undefined ? undefined : pts - TS_MUX_OFFSET_SEC;
   return start !== undefined && start > entry.start && start < entry.end ? { ...entry, start } : entry;
 }
-
-/** Errors of a segment's file that mean its disk is gone (unmounted, failing), not a problem of that one file. */
-const DISK_ERRORS = new Set(['ENOENT', 'EIO', 'EROFS', 'ENOTDIR', 'ESTALE', 'ENXIO', 'ENODEV', 'EACCES']);
 
 /** Frames ffmpeg holds back before handing one on: 2 for a camera's MPEG-TS over HTTP, none for RTSP (run-clock.ts). */
 function heldFrames(url: string): number {

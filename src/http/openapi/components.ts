@@ -164,8 +164,10 @@ const ERROR_RESPONSES: Record<number, string> = {
   403: 'A state change from another origin (a browser page that is not the service’s own)',
   404: 'No such thing (the id, name or route is named in the message)',
   409: 'The request conflicts with the state of the thing it names',
+  410: 'The thing named is gone for good (e.g. an export expired with the recording retention, its file deleted)',
   413: 'The request body is over 64 kB',
   415: 'A state change not sent as `Content-Type: application/json` (with or without a body)',
+  416: 'The `Range` asked for is outside the file; `Content-Range: bytes */size` says its size',
   421: 'The `Host` header does not name this service (a loopback name, HOST or ALLOWED_HOSTS)',
   429: 'Too many requests; `Retry-After` says when to try again',
   500: 'The service failed (logged); the message says no more',
@@ -185,6 +187,9 @@ export const components = {
         description,
         ...(status === '429' || status === '503'
           ? { headers: { 'Retry-After': { description: 'Seconds to wait', schema: integer() } } }
+          : {}),
+        ...(status === '416'
+          ? { headers: { 'Content-Range': { description: '`bytes */<size>`', schema: { type: 'string' } } } }
           : {}),
         content: { 'application/json': { schema: ref('Error') } },
       },

@@ -36,7 +36,6 @@ const mp4 = (description: string) => ({
   },
   content: { 'video/mp4': { schema: string(undefined, { contentMediaType: 'video/mp4' }) } },
 });
-const errorBody = object({ status: { const: 'error' }, message: string() });
 
 /** POST and GET /api/exports, GET /api/exports/{id} and its file. */
 export const exportPaths = paths('exports', {
@@ -97,12 +96,8 @@ export const exportPaths = paths('exports', {
             'Content-Range': { schema: string() },
           },
         },
-        410: json('The export expired with the recording retention (its file is deleted)', errorBody),
-        416: json('The range is outside the file; `Content-Range: bytes */size` says its size', errorBody, {
-          'Content-Range': { schema: string() },
-        }),
       },
-      errors: [400, 404, 409],
+      errors: [400, 404, 409, 410, 416],
     },
   },
 });
