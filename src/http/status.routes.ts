@@ -3,6 +3,7 @@
 
 import { defineEventHandler, type Router } from 'h3';
 import type { SegmentsRepo, SyncRunsRepo } from '../db/index.js';
+import { diskDto } from '../recording/storage-report.js';
 import { localDateOf } from '../util/venue-time.js';
 import { readQuery } from './query.js';
 
@@ -30,15 +31,7 @@ export function registerStatusRoute(
             latest?.error ?? (latest?.failedDates.length ? `${latest.failedDates.length} date(s) failed` : null),
           lastSuccessfulSyncAt: ok?.finishedAt ?? null,
           // As the disk monitor saw them at its last check (empty before it ran).
-          recordingDisks: deps.segments.disks().map((d) => ({
-            dir: d.dir,
-            up: d.up === 1,
-            reason: d.reason,
-            freeBytes: d.free_bytes,
-            totalBytes: d.total_bytes,
-            low: d.low === 1,
-            checkedAt: d.checked_at,
-          })),
+          recordingDisks: deps.segments.disks().map(diskDto),
         },
       };
     }),

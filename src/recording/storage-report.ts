@@ -2,7 +2,7 @@
 // segments, hours covered), with each camera's oldest footage beside the retention setting. Read from the index
 // (grouped in SQL) and the disk monitor's saved statfs, never by walking the files; kept for a few seconds.
 
-import { USAGE_BUCKET_MS, type SegmentsRepo } from '../db/index.js';
+import { USAGE_BUCKET_MS, type DiskRow, type SegmentsRepo } from '../db/index.js';
 import { localDateOf } from '../util/venue-time.js';
 
 /** One recording disk in the report. */
@@ -17,6 +17,19 @@ export interface StorageDisk {
   checkedAt: string;
   recordingBytes: number;
   segments: number;
+}
+
+/** A recording disk as the disk monitor last saw it, as the API shows it (`/api/status`, `/api/storage`). */
+export function diskDto(d: DiskRow): Omit<StorageDisk, 'recordingBytes' | 'segments'> {
+  return {
+    dir: d.dir,
+    up: d.up === 1,
+    reason: d.reason,
+    freeBytes: d.free_bytes,
+    totalBytes: d.total_bytes,
+    low: d.low === 1,
+    checkedAt: d.checked_at,
+  };
 }
 
 /** One camera's recordings on one venue day. */
@@ -87,13 +100,7 @@ export function createStorageReport(deps: StorageReportDeps) {
     const t = now();
     const byDisk = new Map(deps.segments.usageByDisk().map((u) => [u.dir, u]));
     const disks: StorageDisk[] = deps.segments.disks().map((d) => ({
-      dir: d.dir,
-      up: d.up === 1,
-      reason: d.reason,
-      freeBytes: d.free_bytes,
-      totalBytes: d.total_bytes,
-      low: d.low === 1,
-      checkedAt: d.checked_at,
+      ...diskDto(d),
       recordingBytes: byDisk.get(d.dir)?.bytes ?? 0,
       segments: byDisk.get(d.dir)?.segments ?? 0,
     }));
