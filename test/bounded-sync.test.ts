@@ -173,8 +173,12 @@ describe('bounded AYO answers', () => {
     const m = createMetrics();
     createScrapeCollector(db, m, { cameras: [], dataDir: tmp.dir })();
     const series = (await m.registry.metrics()).split('\n').filter((l) => l.startsWith('venue_recorder_bookings{'));
+    // The known statuses are series from the start (at 0 until a booking has them); every unknown one is `other`.
     expect(series.sort()).toEqual([
+      'venue_recorder_bookings{status="cancelled"} 0',
+      'venue_recorder_bookings{status="expired"} 0',
       'venue_recorder_bookings{status="other"} 1990',
+      'venue_recorder_bookings{status="pending"} 0',
       'venue_recorder_bookings{status="success"} 10',
     ]);
   });

@@ -128,7 +128,8 @@ describe('ffmpeg and the service', () => {
     const orphan = await strayFfmpeg(path.join(dataDir, 'media/recordings/CAM_1/.incoming/1700000000000_%06d.ts'));
     const unrelated = await strayFfmpeg(path.join(tmp.dir, 'elsewhere/out_%06d.ts'));
     // An ffmpeg of a live Node process on the same DATA_DIR (another service started by mistake) is left alone.
-    fs.mkdirSync(path.join(dataDir, 'live'), { recursive: true });
+    // (Not under $DATA_DIR/live: the live view's own directory, which the service clears at start.)
+    fs.mkdirSync(path.join(dataDir, 'other'), { recursive: true });
     const live = spawn(
       'ffmpeg',
       [
@@ -142,7 +143,7 @@ describe('ffmpeg and the service', () => {
         'testsrc=rate=5',
         '-f',
         'segment',
-        path.join(dataDir, 'live/l_%06d.ts'),
+        path.join(dataDir, 'other/l_%06d.ts'),
       ],
       { stdio: 'ignore' },
     );

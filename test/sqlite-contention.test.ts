@@ -148,7 +148,8 @@ describe('a database lock held for a minute by another connection', () => {
         'ready',
       ]);
       expect(ayo.acceptedVideos().get(uid)).toHaveLength(1);
-      expect((await fetch(video.urls.mp4)).status).toBe(200);
+      // The light announcement: the preview is in the bucket (the full video stays on disk until a purchase).
+      expect((await fetch(video.urls.preview)).status).toBe(200);
 
       // No actor restarted, and the service is ready again.
       const actors = (await api('/api/actors')).body;

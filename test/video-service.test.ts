@@ -155,9 +155,12 @@ describe('videos in the running service', () => {
         'notifying',
         'ready',
       ]);
-      const mp4 = await fetch(video.urls.mp4);
-      expect(mp4.status).toBe(200);
-      expect((await mp4.arrayBuffer()).byteLength).toBe(video.sizeBytes);
+      // The light announcement (FULL_VIDEO_UPLOAD=on-purchase): the preview is in the bucket, the full video on disk.
+      expect(video.urls.mp4).toBeNull();
+      const preview = await fetch(video.urls.preview);
+      expect(preview.status).toBe(200);
+      expect((await preview.arrayBuffer()).byteLength).toBe(fs.statSync(path.join(tmp.dir, video.files.preview)).size);
+      expect(fs.statSync(path.join(tmp.dir, video.files.mp4)).size).toBe(video.sizeBytes);
       expect(ayo.acceptedVideos().get(uid)).toHaveLength(1);
       expect(ayo.acceptedVideos().get(uid)![0]!.params).toMatchObject({
         booking_id: 'BK/SHORT/1',
