@@ -148,11 +148,15 @@ describe('ffmpeg and the service', () => {
       { stdio: 'ignore' },
     );
     const ffmpegsOfService = () => ffmpegsIn(dataDir).filter((p) => p.pid !== live.pid);
+    // Killed whatever the test reaches: a service left running would record (and load the machine) for the rest of
+    // the suite.
+    let started: ReturnType<typeof spawnService> | undefined;
     try {
       expect(ffmpegsOfService().map((p) => p.pid)).toEqual([orphan]);
       await waitFor(() => isAlive(live.pid!), 'the live ffmpeg to run', LONG, 100);
       const port = await freePort();
       const first = spawnService(cameraEnv(dataDir, port));
+      started = first;
       const base = `http://127.0.0.1:${port}`;
       await waitFor(
         () => first.out.find((l) => /stopped 1 ffmpeg process\(es\) an earlier run left/.test(l)),
@@ -196,6 +200,7 @@ describe('ffmpeg and the service', () => {
       expect(isAlive(unrelated)).toBe(true);
       expect(isAlive(live.pid!)).toBe(true);
     } finally {
+      started?.child.kill('SIGKILL');
       live.kill('SIGKILL');
       for (const pid of [orphan, unrelated]) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     }

@@ -75,15 +75,20 @@ describe('the recording index as the truth (time-coded cameras, a CPU-heavy neig
       'second; every indexed frame is within 0.5 s of when it was sent',
     { timeout: 400_000 },
     async () => {
+      let cams: { state: string; reason?: string | null; lastSegmentEndAt: string | null }[] = [];
       await waitFor(
         async () => {
-          const cams = (await api('/api/cameras')).body.data as { state: string; lastSegmentEndAt: string | null }[];
+          cams = (await api('/api/cameras')).body.data as typeof cams;
           return cams.length === 2 && cams.every((c) => c.state === 'recording' && c.lastSegmentEndAt !== null);
         },
         'both cameras to record',
         180_000,
         200,
-      );
+      ).catch((e: unknown) => {
+        // Says why, should it ever fail: the cameras' states and the service's last lines.
+        const tail = log.lines.slice(-30).join('\n');
+        throw new Error(`${(e as Error).message}; cameras: ${JSON.stringify(cams)}\n${tail}`);
+      });
       // Placed once both record (AYO's times have whole seconds): 8 s on each field, starting 3 s from now.
       const startMs = Math.ceil(Date.now() / 1000) * 1000 + 3_000;
       const endMs = startMs + 8_000;
