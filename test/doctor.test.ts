@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
@@ -18,7 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await camera.stop();
   await s3.close();
-  fs.rmSync(s3.dir, { recursive: true, force: true });
   await ayo.close();
   tmp.cleanup();
 });

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createS3Store } from '../src/storage/index.js';
 import { seedDeliverableVideos } from './fixtures/delivery.js';
@@ -58,10 +57,7 @@ async function world(mp4Bytes: number, fullVideoUpload: 'on-purchase' | 'always'
   const ayo = await startFakeAyo(TEST_AYO);
   cleanups.push(() => ayo.close());
   const s3 = await startFakeS3();
-  cleanups.push(async () => {
-    await s3.close();
-    fs.rmSync(s3.dir, { recursive: true, force: true });
-  });
+  cleanups.push(() => s3.close());
   const proxy = await startFlakyProxy(s3.config.endpoint, { method: 'NONE', path: /x/, times: 0 });
   cleanups.push(() => proxy.close());
   const ids = seedDeliverableVideos(tmp.dir, 3, { mp4Bytes });

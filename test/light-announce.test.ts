@@ -28,10 +28,7 @@ async function setup(count: number, env: Record<string, string>) {
   const ayo = await startFakeAyo(TEST_AYO);
   cleanups.push(() => ayo.close());
   const s3 = await startFakeS3();
-  cleanups.push(async () => {
-    await s3.close();
-    fs.rmSync(s3.dir, { recursive: true, force: true });
-  });
+  cleanups.push(() => s3.close());
   const meter = await startUploadMeter(s3.config.endpoint);
   cleanups.push(() => meter.close());
   const ids = seedDeliverableVideos(tmp.dir, count, { mp4Bytes: MP4_BYTES });

@@ -13,7 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s3.close();
   tmp.cleanup();
-  fs.rmSync(s3.dir, { recursive: true, force: true });
 });
 
 describe('object store on the S3 API (s3rver)', () => {

@@ -131,7 +131,6 @@ afterAll(async () => {
   objects?.db.close();
   await ayo?.close();
   await s3?.close();
-  if (s3) fs.rmSync(s3.dir, { recursive: true, force: true });
   tmp?.cleanup();
 });
 

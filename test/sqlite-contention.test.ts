@@ -57,7 +57,6 @@ afterAll(async () => {
   await service?.stop();
   await ayo?.close();
   await s3?.close();
-  if (s3) fs.rmSync(s3.dir, { recursive: true, force: true });
   tmp?.cleanup();
 });
 

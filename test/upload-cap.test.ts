@@ -25,10 +25,7 @@ async function world() {
   const tmp = tempDir();
   cleanups.push(() => tmp.cleanup());
   const s3 = await startFakeS3();
-  cleanups.push(async () => {
-    await s3.close();
-    fs.rmSync(s3.dir, { recursive: true, force: true });
-  });
+  cleanups.push(() => s3.close());
   const meter = await startUploadMeter(s3.config.endpoint);
   cleanups.push(() => meter.close());
   const file = (name: string, bytes: number) => {

@@ -120,7 +120,6 @@ afterAll(async () => {
   await ayo?.close();
   await camera?.stop();
   await s3?.close();
-  if (s3) fs.rmSync(s3.dir, { recursive: true, force: true });
   tmp?.cleanup();
 });
 
