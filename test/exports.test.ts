@@ -14,7 +14,7 @@ import { startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
 import { captureLogger, freePort, tempDir, waitFor } from './fixtures/helpers.js';
 import type { RtspCamera } from './fixtures/rtsp-camera.js';
 import { timedFramesOf } from './fixtures/timecode.js';
-import { startTimecodedRtspCamera } from './fixtures/timecoded-camera.js';
+import { recordAcrossOutage, startTimecodedRtspCamera } from './fixtures/timecoded-camera.js';
 
 const KEYFRAME_MS = 1_000; // the time-coded camera sends a keyframe every second
 const API_KEY = 'exports-key-0123456789';
@@ -90,45 +90,20 @@ describe('exports of any window (time-coded camera)', () => {
     { timeout: 600_000 },
     async () => {
       // Recording, then the camera goes away for a few seconds and comes back on the same port.
-      await waitFor(
-        async () => (await timeline()).covered.some((c) => Date.parse(c.end) - Date.parse(c.start) >= 8_000),
-        'eight seconds recorded',
-        180_000,
-        300,
-      );
-      const port = camera!.port;
-      await camera!.stop();
-      camera = undefined;
-      await waitFor(
-        async () =>
-          (await timeline()).gaps.some((g) => g.reason !== 'no footage' && g.reason !== 'segment in progress'),
-        'the outage to be noted',
-        60_000,
-        300,
-      );
-      camera = await startTimecodedRtspCamera(port);
-      let seen: Awaited<ReturnType<typeof timeline>> | undefined;
-      const t = await waitFor(
-        async () => {
-          seen = await timeline();
-          const after = seen.covered.at(-1);
-          return seen.covered.length >= 2 && after && Date.parse(after.end) - Date.parse(after.start) >= 8_000
-            ? seen
-            : undefined;
+      const outageRun = await recordAcrossOutage({ camera: camera!, timeline, beforeMs: 8_000, afterMs: 8_000 }).catch(
+        (e: unknown) => {
+          camera = undefined; // stopped by the outage
+          console.log(
+            log.lines
+              .filter((l) => /RECORD|CAMERA|gap/i.test(l))
+              .slice(-30)
+              .join('\n'),
+          );
+          throw e;
         },
-        'eight seconds recorded after the outage',
-        180_000,
-        300,
-      ).catch((e: unknown) => {
-        console.log(
-          JSON.stringify(seen),
-          log.lines
-            .filter((l) => /RECORD|CAMERA|gap/i.test(l))
-            .slice(-30)
-            .join('\n'),
-        );
-        throw e;
-      });
+      );
+      camera = outageRun.camera;
+      const t = outageRun.timeline;
       const before = t.covered.at(-2)!;
       const after = t.covered.at(-1)!;
       const outage = t.gaps.find(

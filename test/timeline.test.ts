@@ -10,10 +10,10 @@ import type { GapRow } from '../src/db/index.js';
 import { buildTimeline, explainMissing, IN_PROGRESS, NO_FOOTAGE } from '../src/exports/index.js';
 import { startService, type RunningService } from '../src/service.js';
 import { localDateOf, localToUtc } from '../src/util/venue-time.js';
-import { captureLogger, freePort, tempDir, waitFor } from './fixtures/helpers.js';
+import { captureLogger, freePort, tempDir } from './fixtures/helpers.js';
 import type { RtspCamera } from './fixtures/rtsp-camera.js';
 import { timedFramesOf } from './fixtures/timecode.js';
-import { startTimecodedRtspCamera } from './fixtures/timecoded-camera.js';
+import { recordAcrossOutage, startTimecodedRtspCamera } from './fixtures/timecoded-camera.js';
 
 const gap = (start: number, end: number | null, reason: string): GapRow => ({
   id: 1,
@@ -130,34 +130,14 @@ describe('timeline of a recording camera (time-coded RTSP camera, an outage)', (
     'shows the outage as a gap with its reason, where the frames stop and start again',
     { timeout: 400_000 },
     async () => {
-      await waitFor(
-        async () => (await timeline()).covered.some((c) => Date.parse(c.end) - Date.parse(c.start) >= 6_000),
-        'six seconds recorded',
-        180_000,
-        300,
-      );
-      const port = camera!.port;
-      await camera!.stop();
-      camera = undefined;
-      await waitFor(
-        async () => (await timeline()).gaps.some((g) => g.reason !== NO_FOOTAGE && g.reason !== IN_PROGRESS),
-        'the outage to be noted',
-        60_000,
-        300,
-      );
-      camera = await startTimecodedRtspCamera(port);
-      const t = await waitFor(
-        async () => {
-          const tl = await timeline();
-          const last = tl.covered.at(-1);
-          return tl.covered.length >= 2 && last && Date.parse(last.end) - Date.parse(last.start) >= 4_000
-            ? tl
-            : undefined;
+      const across = await recordAcrossOutage({ camera: camera!, timeline, beforeMs: 6_000, afterMs: 4_000 }).catch(
+        (e: unknown) => {
+          camera = undefined; // stopped by the outage
+          throw e;
         },
-        'recording again after the outage',
-        180_000,
-        300,
       );
+      camera = across.camera;
+      const t = across.timeline;
       const before = t.covered.at(-2)!;
       const after = t.covered.at(-1)!;
       const outage = t.gaps.filter(
