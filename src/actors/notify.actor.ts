@@ -5,6 +5,7 @@ import { createAyoClient } from '../ayo/index.js';
 import { checkSlice } from '../config.js';
 import { createJobsRepo, openDatabase } from '../db/index.js';
 import { deliveryActor } from '../delivery/delivery-actor.js';
+import { idReportJobSpec } from '../delivery/id-reports.js';
 import { notifyStage } from '../delivery/notify.js';
 import { runActor } from '../supervisor/index.js';
 import type { NotificationOf } from './protocols.js';
@@ -18,6 +19,16 @@ runActor<DeliveryRequest, DeliveryReply, DeliveryEvent, DeliveryActorData, Notif
   // A lock held at start-up (a restart during an operator's sqlite3 session) is waited out, not a start-up crash.
   const db = await startupWhileBusy(ctx, 'open the database', () => openDatabase(d.dbPath));
   await startupWhileBusy(ctx, 'requeue interrupted notifications', () => createJobsRepo(db).releaseRunning('notify'));
-  const stage = notifyStage(createAyoClient(d.ayo), d.timeZone, d.fullVideoUpload);
-  return startupWhileBusy(ctx, 'start the notify runner', () => deliveryActor(ctx, db, stage));
+  const ayo = createAyoClient(d.ayo);
+  const stage = notifyStage(ayo, d.timeZone, d.fullVideoUpload);
+  // Id lists to AYO (video-unavailable, refused purchase requests) share AYO's thread, connectivity and answers.
+  const idReports = idReportJobSpec({
+    db,
+    ayo,
+    logger: ctx.logger,
+    delaysMs: d.jobDelays['id-report'] ?? d.jobDelays.notify,
+    quickDelaysMs: d.quickDelaysMs,
+    breaker: d.breaker,
+  });
+  return startupWhileBusy(ctx, 'start the notify runner', () => deliveryActor(ctx, db, stage, [idReports]));
 });

@@ -253,6 +253,58 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 10,
+    name: "AYO's purchase requests (video-requests): one row per video_request_id, with its history",
+    sql: `
+      CREATE TABLE purchases (
+          video_request_id TEXT PRIMARY KEY,
+          unique_id TEXT NOT NULL,
+          booking_id TEXT,
+          user_id TEXT,
+          state TEXT NOT NULL,
+          reason TEXT,
+          raw_json TEXT NOT NULL,
+          video TEXT,
+          seen_at_ms INTEGER NOT NULL,
+          delivered_at_ms INTEGER,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+      );
+      CREATE INDEX idx_purchases_unique ON purchases (unique_id);
+      CREATE INDEX idx_purchases_state ON purchases (state);
+      CREATE TABLE purchase_events (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          video_request_id TEXT NOT NULL REFERENCES purchases (video_request_id) ON DELETE CASCADE,
+          at TEXT NOT NULL,
+          state TEXT NOT NULL,
+          reason TEXT
+      );
+      CREATE INDEX idx_purchase_events_request ON purchase_events (video_request_id);
+    `,
+  },
+  {
+    version: 11,
+    name: 'id lists reported to AYO (video-unavailable, video-request-invalid, video-request-incompleted), in batches of at most 10',
+    sql: `
+      CREATE TABLE id_report_batches (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          endpoint TEXT NOT NULL,
+          sealed INTEGER NOT NULL DEFAULT 0,
+          reported_at_ms INTEGER,
+          created_at_ms INTEGER NOT NULL
+      );
+      CREATE TABLE id_reports (
+          endpoint TEXT NOT NULL,
+          id TEXT NOT NULL,
+          batch_id INTEGER NOT NULL REFERENCES id_report_batches (id),
+          queued_at_ms INTEGER NOT NULL,
+          PRIMARY KEY (endpoint, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX idx_id_reports_batch ON id_reports (batch_id);
+      CREATE INDEX idx_id_report_batches_open ON id_report_batches (endpoint, sealed);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version, all in one transaction. Returns the versions applied. */

@@ -13,13 +13,28 @@ export interface JobPayloads {
   export: { uniqueId: string };
   /** FULL_VIDEO_UPLOAD=always: a video's full MP4 to the object store after its announcement, at low priority. */
   'upload-full': { uniqueId: string };
+  /** One batch (1 to 10 ids) of an id list reported to AYO (src/delivery/id-reports.ts), never a video: `ids-<batch>`. */
+  'id-report': { uniqueId: string };
+  /** A purchase's renditions made and uploaded, verified (UploadActor's thread, under the rate cap). */
+  purchase: { uniqueId: string; videoRequestId: string };
+  /** AYO's save-video for a purchase whose objects are all verified in the store. */
+  'save-video': { uniqueId: string; videoRequestId: string };
 }
 
 /** A kind of durable job. */
 export type JobKind = keyof JobPayloads;
 
 /** Every job kind (the queue's views list them all). */
-export const JOB_KINDS: readonly JobKind[] = ['cut', 'upload', 'notify', 'export', 'upload-full'];
+export const JOB_KINDS: readonly JobKind[] = [
+  'cut',
+  'upload',
+  'notify',
+  'export',
+  'upload-full',
+  'id-report',
+  'purchase',
+  'save-video',
+];
 
 /** Kinds whose delays come from configuration; any other kind declares its own in its spec. */
 type ConfiguredKind = 'cut' | 'upload' | 'notify';
