@@ -105,6 +105,15 @@ async function probeSource(ffprobe: string, file: string, signal?: AbortSignal):
   };
 }
 
+/** Removes `dir` when it exists and is empty. */
+function removeIfEmpty(dir: string): void {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // not there, or holds something that is not ours to remove
+  }
+}
+
 /** Keys of the renditions of `uid`. */
 function keysOf(uid: string) {
   return {
@@ -155,6 +164,8 @@ export async function buildRenditions(input: RenditionInput): Promise<RenditionR
     return writePlaylists(input, info, rungs, skipped, fileKey, local);
   } catch (e) {
     for (const p of made) fs.rmSync(p, { recursive: true, force: true });
+    // The folders made for them, when nothing else is in them (the caller's folder may hold other work).
+    for (const dir of ['hls', 'mp4']) removeIfEmpty(local(dir));
     throw e;
   }
 }
