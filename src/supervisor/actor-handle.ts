@@ -6,6 +6,7 @@ import { MessageChannel, Worker, type ResourceLimits } from 'node:worker_threads
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RemoteError, toErrorData, type ErrorCode, type ErrorData } from '../errors.js';
 import type { LogFields, LogLevel } from '../log.js';
+import { closeTerminationGate, createTerminationGate, type TerminationGate } from '../util/termination-gate.js';
 import { portEndpoint } from './port-endpoint.js';
 import type { ActorBoot, ActorRpc, ActorToMain, MainToActor } from './protocol.js';
 
@@ -32,6 +33,9 @@ export interface ActorHandleOptions {
   onLog(level: LogLevel, msg: string, fields?: LogFields): void;
 }
 
+/** How long a termination waits for the worker to leave a native call (several busy timeouts of its database). */
+const NATIVE_CALL_WAIT_MS = 10_000;
+
 /** A call that cannot complete because the actor is not (or no longer) running. */
 export class ActorUnavailableError extends Error {
   override readonly name = 'ActorUnavailableError';
@@ -54,6 +58,7 @@ export class ActorHandle {
   private stoppedMessage = false;
   private monitor: NodeJS.Timeout | undefined;
   private hasExited = false;
+  private readonly gate: TerminationGate = createTerminationGate();
 
   constructor(private readonly options: ActorHandleOptions) {
     const channel = new MessageChannel();
@@ -61,6 +66,7 @@ export class ActorHandle {
       actorId: options.id,
       rpcPort: channel.port2,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
+      terminationGate: this.gate,
       data: options.data,
     };
     const entry = typeof options.entry === 'string' ? options.entry : fileURLToPath(options.entry);
@@ -238,7 +244,7 @@ export class ActorHandle {
     ]);
     clearTimeout(timer);
     if (timedOut) {
-      await this.worker.terminate();
+      await this.terminate();
       await this.exited;
     }
     return { graceful: !timedOut && this.stoppedMessage };
@@ -249,7 +255,24 @@ export class ActorHandle {
     if (this.killReason !== undefined) return;
     this.killReason = reason;
     clearInterval(this.monitor);
-    void this.worker.terminate();
+    void this.terminate();
+  }
+
+  /**
+   * Terminates the worker once it is outside any native call that may throw (a SQLite statement waiting out a lock):
+   * terminated inside one, better-sqlite3 aborts the whole process. Such a call ends within the busy timeout; one still
+   * running after {@link NATIVE_CALL_WAIT_MS} is stuck, and the worker is terminated regardless.
+   */
+  private async terminate(): Promise<void> {
+    const { closed, waitedMs } = await closeTerminationGate(this.gate, { maxWaitMs: NATIVE_CALL_WAIT_MS });
+    if (!closed)
+      safe(() =>
+        this.options.onLog(
+          'warn',
+          `actor ${this.options.id} stayed in a native call for ${waitedMs} ms; terminating it anyway`,
+        ),
+      );
+    await this.worker.terminate();
   }
 
   /** Releases the comlink proxy (after exit). */

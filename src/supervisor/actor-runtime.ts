@@ -5,6 +5,7 @@ import { expose } from 'comlink';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { describeError, toErrorData } from '../errors.js';
 import type { LogFields, LogLevel, Logger } from '../log.js';
+import { useTerminationGate } from '../util/termination-gate.js';
 import { portEndpoint } from './port-endpoint.js';
 import type { ActorBoot, ActorRpc, ActorToMain, MainToActor, Result } from './protocol.js';
 
@@ -58,6 +59,7 @@ export function runActor<
     throw new Error('runActor() must run inside a worker thread started by the supervisor');
   const port = parentPort;
   const boot = workerData as ActorBoot<Data>;
+  useTerminationGate(boot.terminationGate);
   const post = (m: ActorToMain) => port.postMessage(m);
   // An uncaught exception reaches the main thread's 'error' event through Node's serializer, which keeps only some
   // errors' message (a better-sqlite3 error arrives as `{ code }`): it is sent as data first, message and code kept.

@@ -4,6 +4,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ErrorData } from '../errors.js';
 import type { LogFields, LogLevel } from '../log.js';
+import type { TerminationGate } from '../util/termination-gate.js';
 
 /** A handler's result as data: it crosses threads, so never a class instance. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
@@ -13,6 +14,8 @@ export interface ActorBoot<Data = unknown> {
   actorId: string;
   rpcPort: MessagePort;
   heartbeatIntervalMs: number;
+  /** Where the thread is (JavaScript or a native call that may throw): the handle terminates it only outside one. */
+  terminationGate: TerminationGate;
   data: Data;
 }
 
