@@ -146,6 +146,7 @@ function deliveryChildren(
     breaker: { threshold: config.delivery.breakAfter, halfOpenAfterMs: config.delivery.halfOpenAfterMs },
     fullVideoUpload: config.delivery.fullVideoUpload,
     uploadMaxMbps: config.delivery.uploadMaxMbps,
+    purchase: { concurrency: config.purchase.concurrency, encoder: config.videoSettings.encoder },
   });
   const children: ChildSpec[] = [];
   if (config.s3 || localStore) {

@@ -9,6 +9,8 @@ import { startAyoSimulator } from './demo/ayo-simulator.js';
 import { createButtonDesk } from './buttons/index.js';
 import { createLiveViews } from './live/index.js';
 import { createManualClips } from './manual-clips.js';
+import { createAyoClient } from './ayo/index.js';
+import { createPurchaseIntake } from './purchase/index.js';
 import {
   createSettingsProvider,
   createVenueRefresh,
@@ -236,6 +238,19 @@ export async function startService(
 
   cams.reloader.watch();
 
+  // Purchases (issue 11): AYO's video-requests polled from here; their jobs run in UploadActor and NotifyActor.
+  const purchaseIntake = createPurchaseIntake({
+    db,
+    ayo: config.ayo && createAyoClient(config.ayo),
+    intervalMs: config.purchase.requestIntervalMs,
+    minCoverage: config.purchase.minCoverage,
+    jobDelaysMs: config.delivery.jobRetryDelaysMs,
+    logger,
+    wake: () => sup.broadcast({ type: 'queue:changed' }),
+    onOutcome: (outcome) => metrics.purchases.inc({ outcome }),
+  });
+  purchaseIntake.start();
+
   // Finished jobs are kept 7 days for the record, then pruned.
   const queue = createQueueRepo(db);
   const prune = () =>
@@ -260,6 +275,7 @@ export async function startService(
         cams.reloader.close();
         clearInterval(pruneTimer);
         recordingDisks.stop();
+        await purchaseIntake.stop();
         await sup.stop();
         await live.close();
         await venueRefresh.stop();

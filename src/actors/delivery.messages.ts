@@ -18,7 +18,7 @@ export type UploadedKind = 'preview' | 'thumbnail' | 'full' | 'hls';
 export type DeliveryEvent =
   | {
       type: 'delivery:done';
-      kind: 'upload' | 'notify' | 'upload-full';
+      kind: DeliveryKind;
       uniqueId: string;
       ms: number;
       bytes?: number;
@@ -27,12 +27,17 @@ export type DeliveryEvent =
     }
   | {
       type: 'delivery:failed';
-      kind: 'upload' | 'notify' | 'upload-full';
+      kind: DeliveryKind;
       uniqueId: string;
       reason: string;
       final: boolean;
     }
-  | { type: 'circuit:change'; dependency: 'object-store' | 'ayo'; state: CircuitName };
+  | { type: 'circuit:change'; dependency: 'object-store' | 'ayo'; state: CircuitName }
+  /** A purchase finished: `seconds` from its request's first sight to AYO's acceptance of save-video (delivered). */
+  | { type: 'purchase:outcome'; outcome: 'delivered' | 'invalid' | 'incompleted' | 'failed'; seconds?: number };
+
+/** The job kinds of the delivery actors' threads. */
+export type DeliveryKind = 'upload' | 'notify' | 'upload-full' | 'purchase' | 'save-video';
 
 /** The configuration slice of both actors. */
 export interface DeliveryActorData {
@@ -53,4 +58,6 @@ export interface DeliveryActorData {
   fullVideoUpload: 'on-purchase' | 'always';
   /** UPLOAD_MAX_MBPS: the cap on all uploads of UploadActor's thread (0: none). */
   uploadMaxMbps: number;
+  /** The purchase flow (issue 11): PURCHASE_CONCURRENCY and VIDEO_ENCODER; absent, no purchase job runs here. */
+  purchase?: { concurrency: number; encoder: string };
 }

@@ -7,6 +7,7 @@ import { createJobsRepo, openDatabase } from '../db/index.js';
 import { deliveryActor } from '../delivery/delivery-actor.js';
 import { idReportJobSpec } from '../delivery/id-reports.js';
 import { notifyStage } from '../delivery/notify.js';
+import { saveVideoJobSpec } from '../purchase/save-video-job.js';
 import { runActor } from '../supervisor/index.js';
 import type { NotificationOf } from './protocols.js';
 import { startupWhileBusy } from './startup-busy.js';
@@ -30,5 +31,9 @@ runActor<DeliveryRequest, DeliveryReply, DeliveryEvent, DeliveryActorData, Notif
     quickDelaysMs: d.quickDelaysMs,
     breaker: d.breaker,
   });
-  return startupWhileBusy(ctx, 'start the notify runner', () => deliveryActor(ctx, db, stage, [idReports]));
+  // Purchases' save-video (issue 11): AYO's thread too, after their renditions are verified in the store.
+  const saveVideo = saveVideoJobSpec(ctx, db, ayo);
+  return startupWhileBusy(ctx, 'start the notify runner', () =>
+    deliveryActor<'notify', void, 'id-report' | 'save-video'>(ctx, db, stage, [idReports, saveVideo]),
+  );
 });

@@ -2,12 +2,15 @@
 // announcement; with FULL_VIDEO_UPLOAD=always, its full MP4 after it (the `upload-full` kind, at low priority). Every
 // upload of this thread shares one UPLOAD_MAX_MBPS token bucket.
 
+import path from 'node:path';
 import { checkSlice } from '../config.js';
 import { createJobsRepo, openDatabase } from '../db/index.js';
 import { deliveryActor } from '../delivery/delivery-actor.js';
 import { createStoredObjects } from '../delivery/stored-objects.js';
 import { uploadFullJobSpec } from '../delivery/upload-full.js';
-import { uploadStage, type UploadDeps } from '../delivery/upload.js';
+import { uploadStage, type UploadDeps, type UploadResult } from '../delivery/upload.js';
+import { purchaseJobSpec } from '../purchase/purchase-job.js';
+import { renderInForce } from '../purchase/render-in-force.js';
 import { createLocalStore, createS3Store, createTokenBucket, mbpsToBytesPerSec } from '../storage/index.js';
 import { runActor } from '../supervisor/index.js';
 import type { NotificationOf } from './protocols.js';
@@ -33,7 +36,19 @@ runActor<DeliveryRequest, DeliveryReply, DeliveryEvent, DeliveryActorData, Notif
     tried: new Set<number>(),
     onStored: (uid, object, url) => stored.add(uid, object, url),
   };
+  // Purchases (issue 11) render and upload here: their objects share this thread's store and rate cap.
+  const dataDir = path.dirname(d.dbPath);
+  const purchase =
+    d.purchase &&
+    purchaseJobSpec(ctx, db, deps, {
+      render: renderInForce(dataDir, d.purchase.encoder),
+      workDir: path.join(dataDir, 'media', 'purchases'),
+      concurrency: d.purchase.concurrency,
+    });
   return startupWhileBusy(ctx, 'start the upload runner', () =>
-    deliveryActor(ctx, db, uploadStage(deps), [uploadFullJobSpec(ctx, db, deps)]),
+    deliveryActor<'upload', UploadResult, 'upload-full' | 'purchase'>(ctx, db, uploadStage(deps), [
+      uploadFullJobSpec(ctx, db, deps),
+      ...(purchase ? [purchase] : []),
+    ]),
   );
 });

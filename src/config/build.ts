@@ -94,6 +94,11 @@ export function buildConfig(r: Reader): Config {
     cameraStatusIntervalMs: r.get('CAMERA_STATUS_INTERVAL'),
   };
   const videoSettings = loadVideoSettingsEnv(r);
+  const purchase = {
+    requestIntervalMs: r.get('VIDEO_REQUEST_INTERVAL'),
+    concurrency: r.get('PURCHASE_CONCURRENCY'),
+    minCoverage: r.get('PURCHASE_MIN_COVERAGE'),
+  };
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -120,5 +125,6 @@ export function buildConfig(r: Reader): Config {
     buttons,
     ayoCalls,
     videoSettings,
+    purchase,
   };
 }

@@ -82,6 +82,7 @@ const delivery = (quickDelaysMs: Shape[string], concurrencyRule: Shape[string]):
   pollMs: optional(positiveMs),
   fullVideoUpload: 'FULL_VIDEO_UPLOAD',
   uploadMaxMbps: 'UPLOAD_MAX_MBPS',
+  purchase: optional({ concurrency: 'PURCHASE_CONCURRENCY', encoder: 'VIDEO_ENCODER' }),
 });
 
 /** Every actor's slice: the fields of its `*ActorData`, each with the rule it meets. */

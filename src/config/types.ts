@@ -92,6 +92,8 @@ export interface Config {
     retryDelaysMs: number[];
     jobRetryDelaysMs: number[];
   };
+  /** Purchases (issue 11): VIDEO_REQUEST_INTERVAL, PURCHASE_CONCURRENCY, PURCHASE_MIN_COVERAGE. */
+  purchase: { requestIntervalMs: number; concurrency: number; minCoverage: number };
   /** The venue video variables (issue 11): what the environment sets beside AYO's `video-configuration`. */
   videoSettings: VideoSettingsEnv;
 }

@@ -56,3 +56,13 @@ export {
   type ExportResult,
   type MissingStretch,
 } from './exports.repo.js';
+export {
+  createPurchasesRepo,
+  PURCHASE_STATES,
+  type PurchasesRepo,
+  type PurchaseRow,
+  type PurchaseState,
+  type PurchaseEventRow,
+  type PurchaseFilter,
+  type PurchaseInput,
+} from './purchases.repo.js';

@@ -8,6 +8,7 @@ import {
   createSegmentsRepo,
   createSyncRunsRepo,
   createVideosRepo,
+  createPurchasesRepo,
   type Db,
 } from '../db/index.js';
 import type { Logger } from '../log.js';
@@ -41,6 +42,7 @@ import { registerVideoRoutes } from './videos.routes.js';
 import { registerExportRoutes } from './exports.routes.js';
 import { registerTimelineRoutes } from './timeline.routes.js';
 import { registerSettingsRoutes } from './settings.routes.js';
+import { registerPurchaseRoutes } from './purchases.routes.js';
 import type { SettingsDto } from '../settings/index.js';
 
 /** Dependencies of {@link createHttpApp}. */
@@ -145,6 +147,7 @@ export function createHttpApp(deps: HttpAppDeps): App {
     requestClip: deps.control?.requestClip,
     manualClips: deps.manualClips,
   });
+  registerPurchaseRoutes(router, { purchases: createPurchasesRepo(deps.db) });
   if (deps.buttons) registerButtonRoutes(router, deps.buttons);
   if (deps.settings) registerSettingsRoutes(router, deps.settings);
   if (deps.cameraEditor) registerCameraRoutes(router, deps.cameraEditor, () => deps.control?.accepting() ?? true);

@@ -77,7 +77,7 @@ function onDomainEvent(e: ActorEvent, m: Metrics): void {
       m.clipCoverage.observe({ camera: e.camera }, e.coverage);
       return;
     case 'delivery:done':
-      if (e.kind === 'upload' || e.kind === 'upload-full') {
+      if (e.kind === 'upload' || e.kind === 'upload-full' || e.kind === 'purchase') {
         m.uploads.inc({ outcome: 'success' });
         if (e.kind === 'upload') m.uploadSeconds.observe(e.ms / 1000);
         for (const [kind, bytes] of Object.entries(e.bytesByKind ?? {})) m.uploadBytes.inc({ kind }, bytes);
@@ -86,7 +86,13 @@ function onDomainEvent(e: ActorEvent, m: Metrics): void {
       }
       return;
     case 'delivery:failed':
-      (e.kind === 'notify' ? m.notifications : m.uploads).inc({ outcome: e.final ? 'failed' : 'retry' });
+      (e.kind === 'notify' || e.kind === 'save-video' ? m.notifications : m.uploads).inc({
+        outcome: e.final ? 'failed' : 'retry',
+      });
+      return;
+    case 'purchase:outcome':
+      m.purchases.inc({ outcome: e.outcome });
+      if (e.seconds !== undefined) m.purchaseSeconds.observe(e.seconds);
       return;
     default:
       // The other events (booking changes, the video lifecycle's own) have no metric of their own.

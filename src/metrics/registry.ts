@@ -178,6 +178,18 @@ export function createMetrics() {
       buckets: [0.5, 1, 2, 5, 10, 30, 60, 300, 900],
       registers: r,
     }),
+    purchases: new Counter({
+      name: `${P}purchases_total`,
+      help: 'Purchase requests (AYO video-requests) by outcome (delivered, invalid, incompleted, failed).',
+      labelNames: ['outcome'],
+      registers: r,
+    }),
+    purchaseSeconds: new Histogram({
+      name: `${P}purchase_seconds`,
+      help: "Time from a purchase request's first sight to AYO's acceptance of its save-video.",
+      buckets: [30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 21600],
+      registers: r,
+    }),
     notifications: new Counter({
       name: `${P}notifications_total`,
       help: 'AYO notifications by outcome (success, retry, failed).',

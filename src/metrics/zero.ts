@@ -15,6 +15,7 @@ export const KNOWN_LABELS = {
   ayoOutcomes: ['success', 'failed'],
   bookingStatuses: [...BOOKING_STATUSES, 'other'],
   videoTypes: ['full', 'clip'],
+  purchaseOutcomes: ['delivered', 'invalid', 'incompleted', 'failed'],
 } as const;
 
 /** What is known at start: the cameras and the actors (child ids). */
@@ -55,6 +56,7 @@ export function createMetricZeroer(m: Metrics): MetricZeroer {
         m.uploads.inc({ outcome }, 0);
         m.notifications.inc({ outcome }, 0);
       }
+      for (const outcome of K.purchaseOutcomes) m.purchases.inc({ outcome }, 0);
       for (const endpoint of K.ayoEndpoints)
         for (const outcome of K.ayoOutcomes) m.ayoCalls.inc({ endpoint, outcome }, 0);
       for (const actor of known.actors) {

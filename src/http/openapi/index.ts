@@ -16,6 +16,7 @@ import { components } from './components.js';
 import { exportPaths } from './exports.js';
 import { livePaths } from './live.js';
 import { pagePaths } from './pages.js';
+import { purchasePaths } from './purchases.js';
 import { queuePaths } from './queue.js';
 import { runtimePaths } from './runtime.js';
 import { timelinePaths } from './timeline.js';
@@ -41,6 +42,7 @@ const PATHS: Paths = {
   ...pagePaths,
   ...timelinePaths,
   ...exportPaths,
+  ...purchasePaths,
 };
 
 const TAGS = [
@@ -48,6 +50,7 @@ const TAGS = [
   { name: 'videos', description: 'Videos of bookings and manual clips' },
   { name: 'queue', description: 'The durable job queue (cut, upload, notify)' },
   { name: 'cameras', description: 'Cameras and their recording' },
+  { name: 'purchases', description: 'Full videos bought in the AYO app, and their delivery' },
   { name: 'exports', description: 'Exports of any window of one camera (never announced to AYO)' },
   { name: 'runtime', description: 'Health, readiness, metrics, actors, status' },
   { name: 'pages', description: 'The dashboard, the demo’s objects, this document' },
