@@ -5,7 +5,8 @@
 // (every object of a 480p + 720p ladder) against the naive separate files (MPEG-TS segments per rendition plus the
 // download MP4), the naive renditions being ours remuxed, packet for packet.
 //
-// Run: npm run bench:purchase   (BENCH_MINUTES=10 for a shorter booking; the source is cached under /tmp)
+// Run: npm run bench:purchase   (BENCH_MINUTES=10 for a shorter booking, BENCH_PARTS=copy,encode,bytes to pick;
+// the source is cached under /tmp)
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,8 @@ import { fmt, median, verdict } from './stats.js';
 
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 60);
 const COPY_REPEATS = 3;
+/** Parts to run (BENCH_PARTS=copy for the stream copy alone). */
+const PARTS = (process.env.BENCH_PARTS ?? 'copy,encode,bytes').split(',');
 const SEGMENT_SEC = 10;
 const TARGET_COPY = 1.25;
 const TARGET_ENCODE = 1.1;
@@ -93,6 +96,109 @@ const bareHls = (src: string, inputs: string[], middle: string[], dir: string) =
 
 const runs = (xs: number[]) => `[runs: ${xs.map((x) => fmt(x / 1000, 1)).join(', ')} s]`;
 
+/** What the parts of the benchmark share. */
+interface Ctx {
+  src: string;
+  height: number;
+  realSec: number;
+  sizeBytes: number;
+  work: string;
+  mark: WatermarkSpec;
+  base: { uniqueId: string; source: string; encoder: string };
+}
+
+/** 1. The stream-copy path (the source's height, no watermark) against a bare copy into HLS. */
+async function copyPart({ src, height, sizeBytes, work, base }: Ctx): Promise<void> {
+  await timed(work, 'warm', (d) => bareHls(src, [], ['-c', 'copy'], d)); // page cache, not timed
+  const ours: number[] = [];
+  const bare: number[] = [];
+  const copyCpu = { ours: 0, bare: 0 };
+  let copyBytes = { ours: 0, bare: 0 };
+  for (let i = 0; i < COPY_REPEATS; i++) {
+    const b = await timed(work, 'bare-copy', (d) => bareHls(src, [], ['-c', 'copy'], d));
+    const o = await timed(work, 'ours-copy', (d) =>
+      buildRenditions({ ...base, outDir: d, qualities: [height], watermark: null }),
+    );
+    bare.push(b.ms);
+    ours.push(o.ms);
+    copyCpu.ours += o.cpu / COPY_REPEATS;
+    copyCpu.bare += b.cpu / COPY_REPEATS;
+    copyBytes = { ours: o.bytes, bare: b.bytes };
+  }
+  const copyRatio = median(ours) / median(bare);
+  console.log(`\nstream copy (${height}p, no watermark), median of ${COPY_REPEATS}:`);
+  console.log(`  buildRenditions:           ${fmt(median(ours) / 1000, 1)} s ${runs(ours)}`);
+  console.log(`  bare ffmpeg -c copy -f hls: ${fmt(median(bare) / 1000, 1)} s ${runs(bare)}`);
+  console.log(`  CPU per run: ours ${fmt(copyCpu.ours, 2)} s, bare ${fmt(copyCpu.bare, 2)} s`);
+  console.log(`  ratio ${fmt(copyRatio, 2)}×   (target ≤ ${TARGET_COPY}×: ${verdict(copyRatio <= TARGET_COPY)})`);
+  console.log(
+    `  bytes: ours ${fmt(copyBytes.ours / 1e6, 1)} MB (HLS and download in one file), ` +
+      `bare HLS ${fmt(copyBytes.bare / 1e6, 1)} MB + download MP4 ${fmt(sizeBytes / 1e6, 1)} MB`,
+  );
+}
+
+/** 2. The watermarked encode (one rendition at the source's height) against the same filter and encoder, bare. */
+async function encodePart({ src, height, realSec, work, mark, base }: Ctx): Promise<void> {
+  const overlay = watermarkOverlay(mark, height)!;
+  const bareEncode = (d: string) =>
+    bareHls(
+      src,
+      overlay.inputs,
+      [
+        ...['-filter_complex', overlay.filter('[0:v]', '[v]', 1), '-map', '[v]', '-map', '0:a:0'],
+        ...encoderOptions(ENCODER),
+        ...['-force_key_frames', 'expr:gte(t,n_forced*4)', '-c:a', 'copy'],
+      ],
+      d,
+    );
+  const ourEncode = (d: string) => buildRenditions({ ...base, outDir: d, qualities: [height], watermark: mark });
+  // Alternated (bare, ours, ours, bare) so that a neighbour's load falls on both alike.
+  const enc = { ours: [] as { ms: number; cpu: number }[], bare: [] as { ms: number; cpu: number }[] };
+  for (const which of ['bare', 'ours', 'ours', 'bare'] as const)
+    enc[which].push(await timed(work, `${which}-encode`, which === 'ours' ? ourEncode : bareEncode));
+  const sum = (xs: { ms: number; cpu: number }[], k: 'ms' | 'cpu') => xs.reduce((s, x) => s + x[k], 0);
+  const wall = { ours: sum(enc.ours, 'ms') / 2000, bare: sum(enc.bare, 'ms') / 2000 };
+  const cpu = { ours: sum(enc.ours, 'cpu') / 2, bare: sum(enc.bare, 'cpu') / 2 };
+  const encodeRatio = wall.ours / wall.bare;
+  const line = (w: number, c: number, xs: { ms: number }[]) =>
+    `${fmt(w, 1)} s = ${fmt(realSec / w, 2)}× real time [runs: ${xs.map((x) => fmt(x.ms / 1000, 1)).join(', ')} s], ` +
+    `CPU ${fmt(c, 1)} s`;
+  console.log(`\nwatermarked encode (${height}p, ${ENCODER}, same overlay filter), mean of 2 runs each:`);
+  console.log(`  buildRenditions: ${line(wall.ours, cpu.ours, enc.ours)}`);
+  console.log(`  bare ffmpeg:     ${line(wall.bare, cpu.bare, enc.bare)}`);
+  console.log(
+    `  ratio ${fmt(encodeRatio, 2)}× wall, ${fmt(cpu.ours / cpu.bare, 2)}× CPU   ` +
+      `(target ≤ ${TARGET_ENCODE}×: ${verdict(encodeRatio <= TARGET_ENCODE)})`,
+  );
+}
+
+/** 3. Bytes of a purchase (480p encoded + 720p copied + the download) against naive separate files. */
+async function bytesPart({ height, realSec, work, base }: Ctx): Promise<void> {
+  const ladder = await timed(
+    work,
+    'ladder',
+    (d) => buildRenditions({ ...base, outDir: d, qualities: [480, height, 1080], watermark: null }),
+    true,
+  );
+  const r = ladder.value as RenditionResult;
+  let naive = fs.statSync(path.join(ladder.dir, ...r.mp4Key.split('/'))).size;
+  for (const rendition of r.renditions) {
+    const ts = await timed(work, `naive-${rendition.height}`, (d) =>
+      bareHls(path.join(ladder.dir, ...rendition.playlistKey.split('/')), [], ['-c', 'copy'], d),
+    );
+    naive += ts.bytes;
+  }
+  naive += fs.statSync(path.join(ladder.dir, ...r.masterKey!.split('/'))).size;
+  console.log(
+    `\npurchase of [480, ${height}, 1080] (1080 skipped), no watermark: made in ${fmt(ladder.ms / 1000, 1)} s ` +
+      `(${fmt(realSec / (ladder.ms / 1000), 2)}× real time), ${r.objects.length} objects`,
+  );
+  console.log(
+    `  uploaded: ${fmt(r.bytes! / 1e6, 1)} MB; naive separate files (TS segments per rendition + MP4): ` +
+      `${fmt(naive / 1e6, 1)} MB; saved ${fmt((1 - r.bytes! / naive) * 100, 1)}%`,
+  );
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   const src = await source();
@@ -117,91 +223,10 @@ async function main(): Promise<void> {
     };
     const base = { uniqueId: 'BENCH_1', source: src, encoder: ENCODER };
 
-    // 1. The stream-copy path (the source's height, no watermark) against a bare copy into HLS.
-    await timed(work, 'warm', (d) => bareHls(src, [], ['-c', 'copy'], d)); // page cache, not timed
-    const ours: number[] = [];
-    const bare: number[] = [];
-    const copyCpu = { ours: 0, bare: 0 };
-    let copyBytes = { ours: 0, bare: 0 };
-    for (let i = 0; i < COPY_REPEATS; i++) {
-      const b = await timed(work, 'bare-copy', (d) => bareHls(src, [], ['-c', 'copy'], d));
-      const o = await timed(work, 'ours-copy', (d) =>
-        buildRenditions({ ...base, outDir: d, qualities: [height], watermark: null }),
-      );
-      bare.push(b.ms);
-      ours.push(o.ms);
-      copyCpu.ours += o.cpu / COPY_REPEATS;
-      copyCpu.bare += b.cpu / COPY_REPEATS;
-      copyBytes = { ours: o.bytes, bare: b.bytes };
-    }
-    const copyRatio = median(ours) / median(bare);
-    console.log(`\nstream copy (${height}p, no watermark), median of ${COPY_REPEATS}:`);
-    console.log(`  buildRenditions:           ${fmt(median(ours) / 1000, 1)} s ${runs(ours)}`);
-    console.log(`  bare ffmpeg -c copy -f hls: ${fmt(median(bare) / 1000, 1)} s ${runs(bare)}`);
-    console.log(`  CPU per run: ours ${fmt(copyCpu.ours, 2)} s, bare ${fmt(copyCpu.bare, 2)} s`);
-    console.log(`  ratio ${fmt(copyRatio, 2)}×   (target ≤ ${TARGET_COPY}×: ${verdict(copyRatio <= TARGET_COPY)})`);
-    console.log(
-      `  bytes: ours ${fmt(copyBytes.ours / 1e6, 1)} MB (HLS and download in one file), ` +
-        `bare HLS ${fmt(copyBytes.bare / 1e6, 1)} MB + download MP4 ${fmt(probed.sizeBytes / 1e6, 1)} MB`,
-    );
-
-    // 2. The watermarked encode (one rendition at the source's height) against the same filter and encoder, bare.
-    const overlay = watermarkOverlay(mark, height)!;
-    const bareEncode = (d: string) =>
-      bareHls(
-        src,
-        overlay.inputs,
-        [
-          ...['-filter_complex', overlay.filter('[0:v]', '[v]', 1), '-map', '[v]', '-map', '0:a:0'],
-          ...encoderOptions(ENCODER),
-          ...['-force_key_frames', 'expr:gte(t,n_forced*4)', '-c:a', 'copy'],
-        ],
-        d,
-      );
-    const ourEncode = (d: string) => buildRenditions({ ...base, outDir: d, qualities: [height], watermark: mark });
-    // Alternated (bare, ours, ours, bare) so that a neighbour's load falls on both alike.
-    const enc = { ours: [] as { ms: number; cpu: number }[], bare: [] as { ms: number; cpu: number }[] };
-    for (const which of ['bare', 'ours', 'ours', 'bare'] as const)
-      enc[which].push(await timed(work, `${which}-encode`, which === 'ours' ? ourEncode : bareEncode));
-    const sum = (xs: { ms: number; cpu: number }[], k: 'ms' | 'cpu') => xs.reduce((s, x) => s + x[k], 0);
-    const wall = { ours: sum(enc.ours, 'ms') / 2000, bare: sum(enc.bare, 'ms') / 2000 };
-    const cpu = { ours: sum(enc.ours, 'cpu') / 2, bare: sum(enc.bare, 'cpu') / 2 };
-    const encodeRatio = wall.ours / wall.bare;
-    const line = (w: number, c: number, xs: { ms: number }[]) =>
-      `${fmt(w, 1)} s = ${fmt(realSec / w, 2)}× real time [runs: ${xs.map((x) => fmt(x.ms / 1000, 1)).join(', ')} s], ` +
-      `CPU ${fmt(c, 1)} s`;
-    console.log(`\nwatermarked encode (${height}p, ${ENCODER}, same overlay filter), mean of 2 runs each:`);
-    console.log(`  buildRenditions: ${line(wall.ours, cpu.ours, enc.ours)}`);
-    console.log(`  bare ffmpeg:     ${line(wall.bare, cpu.bare, enc.bare)}`);
-    console.log(
-      `  ratio ${fmt(encodeRatio, 2)}× wall, ${fmt(cpu.ours / cpu.bare, 2)}× CPU   ` +
-        `(target ≤ ${TARGET_ENCODE}×: ${verdict(encodeRatio <= TARGET_ENCODE)})`,
-    );
-
-    // 3. Bytes of a purchase (480p encoded + 720p copied + the download) against naive separate files.
-    const ladder = await timed(
-      work,
-      'ladder',
-      (d) => buildRenditions({ ...base, outDir: d, qualities: [480, height, 1080], watermark: null }),
-      true,
-    );
-    const r = ladder.value as RenditionResult;
-    let naive = fs.statSync(path.join(ladder.dir, ...r.mp4Key.split('/'))).size;
-    for (const rendition of r.renditions) {
-      const ts = await timed(work, `naive-${rendition.height}`, (d) =>
-        bareHls(path.join(ladder.dir, ...rendition.playlistKey.split('/')), [], ['-c', 'copy'], d),
-      );
-      naive += ts.bytes;
-    }
-    naive += fs.statSync(path.join(ladder.dir, ...r.masterKey!.split('/'))).size;
-    console.log(
-      `\npurchase of [480, ${height}, 1080] (1080 skipped), no watermark: made in ${fmt(ladder.ms / 1000, 1)} s ` +
-        `(${fmt(realSec / (ladder.ms / 1000), 2)}× real time), ${r.objects.length} objects`,
-    );
-    console.log(
-      `  uploaded: ${fmt(r.bytes! / 1e6, 1)} MB; naive separate files (TS segments per rendition + MP4): ` +
-        `${fmt(naive / 1e6, 1)} MB; saved ${fmt((1 - r.bytes! / naive) * 100, 1)}%`,
-    );
+    const ctx: Ctx = { src, height, realSec, sizeBytes: probed.sizeBytes, work, mark, base };
+    if (PARTS.includes('copy')) await copyPart(ctx);
+    if (PARTS.includes('encode')) await encodePart(ctx);
+    if (PARTS.includes('bytes')) await bytesPart(ctx);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

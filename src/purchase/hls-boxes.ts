@@ -112,7 +112,7 @@ function audioCodec(b: Buffer, p: number): string | undefined {
 }
 
 /** The codecs attribute from the sample descriptions in the moov (an avcC's profile and level, an mp4a). */
-export function codecsOf(moov: Buffer): string | undefined {
+function codecsOf(moov: Buffer): string | undefined {
   const out: string[] = [];
   const avcC = moov.indexOf('avcC', 0, 'latin1');
   if (avcC >= 0 && avcC + 8 <= moov.length) out.push(`avc1.${moov.subarray(avcC + 5, avcC + 8).toString('hex')}`);

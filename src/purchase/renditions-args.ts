@@ -5,7 +5,7 @@
 import type { WatermarkOverlay } from '../watermark/index.js';
 
 /** HLS segment length aimed at, seconds: fragments start at the first keyframe at least this far into the last. */
-export const SEGMENT_SEC = 4;
+const SEGMENT_SEC = 4;
 
 /** What the renditions need to know of the source. */
 export interface SourceInfo {
@@ -75,7 +75,7 @@ export function encoderOptions(encoder: string): string[] {
  * samples) first, and one sidx per track up front (players read the duration and seek from it; the playlist
  * takes each fragment's duration from it).
  */
-export function fragmentOptions(): string[] {
+function fragmentOptions(): string[] {
   return [
     '-movflags',
     '+frag_keyframe+empty_moov+default_base_moof+global_sidx',
