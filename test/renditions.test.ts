@@ -6,8 +6,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRenditions, type RenditionResult, type WatermarkSpec } from '../src/purchase/renditions.js';
+import { planLadder, renditionArgs } from '../src/purchase/renditions-args.js';
+import { buildRenditions, type WatermarkSpec } from '../src/purchase/renditions.js';
+import { probeMedia, runMediaToEnd } from '../src/media/index.js';
+import { createS3Store } from '../src/storage/index.js';
 import { makePng } from './fixtures/asset-server.js';
+import { startFakeS3 } from './fixtures/s3.js';
 import { tempDir, waitFor } from './fixtures/helpers.js';
 
 const SOURCE_SEC = 20;
@@ -58,30 +62,19 @@ function videoPacketSizes(file: string): number[] {
   return j.packets.map((p) => Number(p.size));
 }
 
-/** Decodes every frame of `file` (a playlist or the MP4); the number of video frames. */
-function decodedFrames(file: string): number {
-  const out = execFileSync('ffmpeg', ['-v', 'error', '-nostats', '-i', file, '-map', '0:v', '-f', 'framemd5', '-'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+/** Decodes every frame of `file` (a playlist, a URL or the MP4), asynchronously; the number of video frames. */
+async function decodedFrames(file: string): Promise<number> {
+  const out = await runMediaToEnd('ffmpeg', ['-v', 'error', '-i', file, '-map', '0:v', '-f', 'framemd5', '-'], 120_000);
   return out.split('\n').filter((l) => /^0,/.test(l)).length;
 }
 
 /** The top-level box types of an MP4, in file order. */
 function topLevelBoxes(file: string): string[] {
-  const fd = fs.openSync(file, 'r');
+  const b = fs.readFileSync(file);
   const types: string[] = [];
-  try {
-    const size = fs.fstatSync(fd).size;
-    const h = Buffer.alloc(16);
-    for (let off = 0; off < size;) {
-      fs.readSync(fd, h, 0, 16, off);
-      const small = h.readUInt32BE(0);
-      types.push(h.toString('latin1', 4, 8));
-      off += small === 1 ? Number(h.readBigUInt64BE(8)) : small;
-    }
-  } finally {
-    fs.closeSync(fd);
+  for (let off = 0, size = 0; off < b.length; off += size) {
+    size = b.readUInt32BE(off) === 1 ? Number(b.readBigUInt64BE(off + 8)) : b.readUInt32BE(off);
+    types.push(b.toString('latin1', off + 4, off + 8));
   }
   return types;
 }
@@ -89,23 +82,10 @@ function topLevelBoxes(file: string): string[] {
 /** The RGB frame number `n` of `file` (a playlist), with its size. */
 function frame(file: string, n: number): { rgb: Buffer; width: number; height: number } {
   const { width, height } = probe(file);
+  const select = ['-vf', `select=eq(n\\,${n})`, '-frames:v', '1'];
   const rgb = execFileSync(
     'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-i',
-      file,
-      '-vf',
-      `select=eq(n\\,${n})`,
-      '-frames:v',
-      '1',
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      '-',
-    ],
+    ['-v', 'error', '-i', file, ...select, ...['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']],
     { maxBuffer: 64 * 1024 * 1024 },
   );
   return { rgb, width: width!, height: height! };
@@ -143,21 +123,20 @@ function ffmpegChildren(): string[] {
   return out;
 }
 
-/** Builds into a fresh folder under the test's temp dir. */
-async function build(name: string, opts: Partial<Parameters<typeof buildRenditions>[0]> = {}) {
+type Input = Parameters<typeof buildRenditions>[0];
+
+/** A request writing into a fresh folder `name` under the test's temp dir. */
+function input(name: string, opts: Partial<Input> = {}): Input {
   const outDir = path.join(tmp.dir, name);
   fs.mkdirSync(outDir);
-  const r = await buildRenditions({
-    uniqueId: UID,
-    source,
-    outDir,
-    qualities: [480, 720, 1080],
-    watermark: null,
-    encoder: 'libx264',
-    ...opts,
-  });
-  const at = (key: string) => path.join(outDir, ...key.split('/'));
-  return { r, outDir, at };
+  return { uniqueId: UID, source, outDir, qualities: [480, 720, 1080], watermark: null, encoder: 'libx264', ...opts };
+}
+
+/** Builds into a fresh folder under the test's temp dir. */
+async function build(name: string, opts: Partial<Input> = {}) {
+  const req = input(name, opts);
+  const r = await buildRenditions(req);
+  return { r, at: (key: string) => path.join(req.outDir, ...key.split('/')) };
 }
 
 beforeAll(() => {
@@ -182,9 +161,8 @@ describe('renditions without a watermark', () => {
     ]);
     expect(r.mp4Key).toBe(`mp4/${UID}.mp4`);
     const byKey = new Map(r.objects.map((o) => [o.key, o.contentType]));
-    expect(byKey.get(`hls/${UID}/master.m3u8`)).toBe('application/vnd.apple.mpegurl');
-    expect(byKey.get(`hls/${UID}/480p/playlist.m3u8`)).toBe('application/vnd.apple.mpegurl');
-    expect(byKey.get(`hls/${UID}/720p/playlist.m3u8`)).toBe('application/vnd.apple.mpegurl');
+    for (const key of ['master.m3u8', '480p/playlist.m3u8', '720p/playlist.m3u8'])
+      expect(byKey.get(`hls/${UID}/${key}`)).toBe('application/vnd.apple.mpegurl');
     expect(byKey.get(`mp4/${UID}.mp4`)).toBe('video/mp4');
     // Every other object is a segment file in its rendition's folder; every object exists where it says.
     for (const o of r.objects) {
@@ -240,12 +218,12 @@ describe('renditions without a watermark', () => {
     expect(videoPacketSizes(plain.at(plain.r.mp4Key))).toEqual(sourcePackets);
   });
 
-  it('the download MP4 is the top rendition: moov before mdat, plays to the end, and its bytes are not uploaded twice', () => {
+  it('the download MP4 is the top rendition: moov before mdat, plays to the end, and its bytes are not uploaded twice', async () => {
     const mp4 = plain.at(plain.r.mp4Key);
     const boxes = topLevelBoxes(mp4);
-    expect(boxes.indexOf('moov')).toBeGreaterThanOrEqual(0);
-    expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
-    expect(decodedFrames(mp4)).toBe(SOURCE_SEC * FPS);
+    expect(boxes.slice(0, 2)).toEqual(['ftyp', 'moov']);
+    expect(boxes.indexOf('mdat')).toBeGreaterThan(1);
+    expect(await decodedFrames(mp4)).toBe(SOURCE_SEC * FPS);
     const p = probe(mp4);
     expect([p.width, p.height]).toEqual([1280, 720]);
     expect(p.durationSec).toBeGreaterThan(SOURCE_SEC - 0.5);
@@ -259,6 +237,27 @@ describe('renditions without a watermark', () => {
     expect(plain.r.bytes).toBe(total);
     expect(total).toBeLessThan(fs.statSync(mp4).size * 1.5);
   });
+  it("plays through the bucket's public URL: every object uploaded under a key prefix, read by byte ranges", async () => {
+    const s3 = await startFakeS3();
+    try {
+      const store = createS3Store(s3.config);
+      const prefix = 'venue-7/';
+      for (const o of plain.r.objects) await store.put(`${prefix}${o.key}`, o.path, o.contentType);
+      const url = (key: string) => store.publicUrl(`${prefix}${key}`);
+      // ffprobe runs asynchronously here: s3rver answers on this process's event loop.
+      const probed = (key: string) => probeMedia('ffprobe', url(key), 60_000);
+      expect((await probed(`hls/${UID}/master.m3u8`)).durationSec).toBeGreaterThan(SOURCE_SEC - 0.5);
+      for (const rendition of plain.r.renditions) {
+        const p = await probed(rendition.playlistKey);
+        expect(p.streams.find((x) => x.type === 'video')?.height).toBe(rendition.height);
+        expect(p.durationSec).toBeGreaterThan(SOURCE_SEC - 0.5);
+      }
+      // Every frame of the copied rendition decodes from the download MP4's byte ranges.
+      expect(await decodedFrames(url(plain.r.renditions[1]!.playlistKey))).toBe(SOURCE_SEC * FPS);
+    } finally {
+      await s3.close();
+    }
+  }, 120_000);
 });
 
 describe('renditions with a watermark', () => {
@@ -287,23 +286,13 @@ describe('renditions with a watermark', () => {
   }, 300_000);
 
   it('encodes every rendition (nothing is copied under a watermark)', () => {
-    expect(marked.r.renditions.map((x) => [x.height, x.copied])).toEqual([
-      [480, false],
-      [720, false],
-    ]);
-    expect(plain.r.renditions.map((x) => [x.height, x.copied])).toEqual([
-      [480, false],
-      [720, true],
-    ]);
+    const copied = [marked, plain].map((b) => b.r.renditions.map((x) => `${x.height}:${x.copied}`).join(' '));
+    expect(copied).toEqual(['480:false 720:false', '480:false 720:true']);
   });
 
   it('draws the nearest image at the configured corner of every rendition, and nothing without it', () => {
-    const at = (r: RenditionResult['renditions'][number]) => r.playlistKey;
-    const checks: {
-      height: number;
-      inside: [number, number, number, number];
-      beside: [number, number, number, number];
-    }[] = [
+    type Box = [number, number, number, number];
+    const checks: { height: number; inside: Box; beside: Box }[] = [
       // 480p: the 60x20 image at x 10..70, y 450..470; just right of it (x 74..86) stays the video.
       { height: 480, inside: [13, 453, 67, 467], beside: [74, 453, 86, 467] },
       // 720p: the 120x40 image at x 10..130, y 670..710.
@@ -312,8 +301,8 @@ describe('renditions with a watermark', () => {
     for (const c of checks) {
       const m = marked.r.renditions.find((x) => x.height === c.height)!;
       const p = plain.r.renditions.find((x) => x.height === c.height)!;
-      const withMark = frame(marked.at(at(m)), 50);
-      const without = frame(plain.at(at(p)), 50);
+      const withMark = frame(marked.at(m.playlistKey), 50);
+      const without = frame(plain.at(p.playlistKey), 50);
       expect([withMark.width, withMark.height]).toEqual([without.width, without.height]);
       expect(boxDiff(withMark, without, c.inside)).toBeGreaterThan(40);
       expect(boxDiff(withMark, without, c.beside)).toBeLessThan(10);
@@ -324,59 +313,76 @@ describe('renditions with a watermark', () => {
   });
 });
 
+describe('the ladder and its command', () => {
+  const info = { width: 1920, height: 1080, fps: 30, durationSec: 60, audio: 'pcm_alaw' };
+  it('never upscales; with nothing at or below the source, the source height is made', () => {
+    expect(planLadder([1080, 2160, 720], info, false)).toEqual({
+      rungs: [
+        { height: 720, width: 1280, copied: false },
+        { height: 1080, width: 1920, copied: true },
+      ],
+      skipped: [{ height: 2160, reason: expect.stringContaining('never upscaled') as string }],
+    });
+    expect(planLadder([1080], info, true).rungs).toEqual([{ height: 1080, width: 1920, copied: false }]);
+    expect(planLadder([1440], { ...info, height: 720, width: 1280 }, false).rungs).toEqual([
+      { height: 720, width: 1280, copied: true },
+    ]);
+  });
+
+  it('caps the encoded frame rate, uploads a VAAPI encode to its device, and turns camera audio into AAC', () => {
+    const rungs = planLadder([480, 1080], info, false).rungs.map((rung) => ({ rung, out: `${rung.height}.mp4` }));
+    const args = renditionArgs({
+      source: 's.mp4',
+      info,
+      rungs,
+      encoder: 'h264_vaapi',
+      overlay: () => undefined,
+      frameRateCap: 25,
+    });
+    expect(args.slice(args.indexOf('-vaapi_device'), args.indexOf('-vaapi_device') + 2)).toEqual([
+      '-vaapi_device',
+      '/dev/dri/renderD128',
+    ]);
+    expect(args[args.indexOf('-filter_complex') + 1]).toBe(
+      '[0:v]fps=25,split=1[s0];[s0]scale=854:480,format=nv12,hwupload[v0]',
+    );
+    expect(args.filter((a) => a === 'aac')).toHaveLength(2);
+  });
+});
+
 describe('bad sources', () => {
   it('a missing file is refused with a clear error, nothing made', async () => {
-    const outDir = path.join(tmp.dir, 'missing');
-    fs.mkdirSync(outDir);
-    await expect(
-      buildRenditions({
-        uniqueId: UID,
-        source: path.join(tmp.dir, 'gone.mp4'),
-        outDir,
-        qualities: [480],
-        watermark: null,
-        encoder: 'libx264',
-      }),
-    ).rejects.toMatchObject({ code: 'file-missing', message: expect.stringContaining('is missing') as string });
-    expect(fs.readdirSync(outDir)).toEqual([]);
+    const req = input('missing', { source: path.join(tmp.dir, 'gone.mp4') });
+    await expect(buildRenditions(req)).rejects.toMatchObject({
+      code: 'file-missing',
+      message: expect.stringContaining('is missing') as string,
+    });
+    expect(fs.readdirSync(req.outDir)).toEqual([]);
   });
 
   it('a truncated file is refused (it ends early), garbage is refused, and no ffmpeg is left running', async () => {
     const truncated = path.join(tmp.dir, 'truncated.mp4');
     const bytes = fs.readFileSync(source);
     fs.writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    const outDir = path.join(tmp.dir, 'truncated');
-    fs.mkdirSync(outDir);
-    const base = { uniqueId: UID, outDir, qualities: [480, 720], watermark: null, encoder: 'libx264' };
-    await expect(buildRenditions({ ...base, source: truncated })).rejects.toMatchObject({
+    const req = input('truncated', { source: truncated });
+    await expect(buildRenditions(req)).rejects.toMatchObject({
       message: expect.stringMatching(/ends early \(truncated\?\): it says 20\.\d s, but only \d+\.\d s/) as string,
     });
-    expect(fs.readdirSync(outDir)).toEqual([]);
+    expect(fs.readdirSync(req.outDir)).toEqual([]);
     const garbage = path.join(tmp.dir, 'garbage.mp4');
     fs.writeFileSync(garbage, bytes.subarray(0, 500));
-    await expect(buildRenditions({ ...base, source: garbage })).rejects.toMatchObject({
+    await expect(buildRenditions({ ...req, source: garbage })).rejects.toMatchObject({
       code: 'ffmpeg-failed',
       message: expect.stringContaining('cannot be read') as string,
     });
-    await expect(buildRenditions({ ...base, uniqueId: '../escape', source })).rejects.toMatchObject({
-      code: 'invalid',
-    });
+    await expect(buildRenditions({ ...req, uniqueId: '../escape' })).rejects.toMatchObject({ code: 'invalid' });
     expect(ffmpegChildren()).toEqual([]);
   }, 120_000);
 
   it('an abort kills ffmpeg at once and rejects', async () => {
-    const outDir = path.join(tmp.dir, 'aborted');
-    fs.mkdirSync(outDir);
     const controller = new AbortController();
-    const running = buildRenditions({
-      uniqueId: UID,
-      source,
-      outDir,
-      qualities: [240, 360, 480, 720],
-      watermark: null,
-      encoder: 'libx264',
-      signal: controller.signal,
-    });
+    const req = input('aborted', { qualities: [240, 360, 480, 720], signal: controller.signal });
+    const running = buildRenditions(req);
     const settled = running.then(
       () => 'resolved',
       (e: unknown) => e,
@@ -386,6 +392,6 @@ describe('bad sources', () => {
     const outcome = await settled;
     expect(outcome).toMatchObject({ code: 'cancelled' });
     expect(ffmpegChildren()).toEqual([]);
-    expect(fs.readdirSync(outDir)).toEqual([]);
+    expect(fs.readdirSync(req.outDir)).toEqual([]);
   }, 120_000);
 });
