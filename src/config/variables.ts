@@ -79,7 +79,7 @@ export const VARIABLES = [
   v({ env: 'UPLOAD_CONCURRENCY', parse: wholeNumber(1, 32), default: '2', doc: 'videos uploaded at once' }),
   v({ env: 'FULL_VIDEO_UPLOAD', parse: oneOf(['on-purchase', 'always'] as const), default: 'on-purchase', doc: '`on-purchase`: only the preview and thumbnail go up before the announcement; the full video stays local until a purchase needs it. `always`: the full MP4 is also uploaded after the announcement, at low priority (one at a time, yielding the rate cap to announcements)' }),
   v({ env: 'UPLOAD_MAX_MBPS', parse: megabits(), default: '0', doc: "cap on the service's total upload rate in Mbit/s, across all uploads (0 = none), so the venue's own internet stays usable; previews and thumbnails go first under it" }),
-  v({ env: 'VIDEO_REQUEST_INTERVAL', parse: duration(100), default: '1m', doc: "how often AYO's `video-requests` (purchases) is polled" }),
+  v({ env: 'VIDEO_REQUEST_INTERVAL', parse: duration(100), default: '1m', demoDefault: '5s', doc: "how often AYO's `video-requests` (purchases) is polled" }),
   v({ env: 'PURCHASE_CONCURRENCY', parse: wholeNumber(1, 8), default: '1', doc: 'purchases rendered at once (each renders every quality, then uploads it)' }),
   v({ env: 'PURCHASE_MIN_COVERAGE', parse: fraction(), default: '0.9', doc: 'below this share of the booking covered by footage, a purchase request is reported incompleted (`video-request-incompleted`)' }),
   v({ env: 'ACTOR_MAX_RESTARTS', parse: wholeNumber(1, 1000), default: '5', doc: 'restart intensity of each failure domain (recording, connectivity, sync, delivery): restarts allowed within `ACTOR_RESTART_WINDOW`; past it a domain is stopped and retried minutes later, and past the recording domain\'s the service gives up (exit 3)' }),

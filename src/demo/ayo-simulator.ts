@@ -1,6 +1,7 @@
 // The demo's stand-in for the AYO partner API: a real HTTP server on 127.0.0.1 that checks every request's
 // signature exactly as AYO does, lists a few bookings every few minutes on two fields (one of them cancelled
-// once it has started), and accepts the partner calls. The service talks to it through its ordinary AYO client.
+// once it has started), accepts the partner calls, and buys the first full video announced (a purchase request that
+// video-requests lists until save-video delivers it). The service talks to it through its ordinary AYO client.
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -40,6 +41,8 @@ export async function startAyoSimulator(opts: SimulatorOptions) {
     secret: randomBytes(48).toString('hex'),
   };
   const received: { endpoint: string; uniqueId?: string; at: string }[] = [];
+  // The demo's purchase (issue 11): one request for the first full video announced.
+  const purchases: { id: string; uniqueId: string; bookingId: string; delivered?: boolean }[] = [];
 
   // Booking ids carry the simulator's start (venue time), so that a second demo on the same DATA_DIR makes new
   // bookings rather than moving the first run's (whose videos were delivered already).
@@ -116,6 +119,26 @@ export async function startAyoSimulator(opts: SimulatorOptions) {
       at: new Date(now()).toISOString(),
     });
     if (received.length > 1000) received.shift();
+    // A player buys the first full video announced: its request is listed PENDING until save-video delivers it.
+    if (endpoint === 'save-video-available' && purchases.length === 0 && params.type === 'full')
+      purchases.push({
+        id: `DEMO-VR-${run}-1`,
+        uniqueId: String(params.unique_id),
+        bookingId: String(params.booking_id),
+      });
+    if (endpoint === 'save-video') for (const p of purchases) if (p.id === params.video_request_id) p.delivered = true;
+    if (endpoint === 'video-requests')
+      return send(res, 200, {
+        error: false,
+        status_code: 200,
+        data: purchases.map((p) => ({
+          video_request_id: p.id,
+          unique_id: p.uniqueId,
+          booking_id: p.bookingId,
+          user_id: 1,
+          status: p.delivered ? 'COMPLETED' : 'PENDING',
+        })),
+      });
     if (endpoint === 'bookings')
       return send(res, 200, {
         error: false,

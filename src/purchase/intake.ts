@@ -98,6 +98,7 @@ export function createPurchaseIntake(o: PurchaseIntakeOptions) {
   const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  let lastSkipped = '';
 
   const round = async () => {
     let requests: VideoRequest[] = [];
@@ -105,7 +106,10 @@ export function createPurchaseIntake(o: PurchaseIntakeOptions) {
       try {
         const parsed = parseVideoRequests(await fetchVideoRequests(o.ayo, stopping.signal));
         requests = parsed.requests;
-        for (const s of parsed.skipped) o.logger.warn(`🛒 PURCHASE: video-requests: ${s}; skipped`);
+        // The same bad item listed at every poll is named once, not every minute.
+        const skipped = parsed.skipped.join('; ');
+        if (skipped && skipped !== lastSkipped) o.logger.warn(`🛒 PURCHASE: video-requests: ${skipped}; skipped`);
+        lastSkipped = skipped;
       } catch (e) {
         if (stopping.signal.aborted) return;
         // AYO down or a bad answer: nothing is lost; waiting purchases are still looked at, the rest next round.
@@ -117,19 +121,15 @@ export function createPurchaseIntake(o: PurchaseIntakeOptions) {
       logger: o.logger,
       signal: stopping.signal,
     });
-    let queued = 0;
     for (const [id, d] of decided) {
-      if (d.kind === 'deliver') {
-        queued++;
-        o.logger.info(`🛒 PURCHASE: request ${id} accepted; its renditions are queued`);
-      } else if (d.kind === 'wait') o.logger.info(`🛒 PURCHASE: request ${id} waits: ${d.why}`);
+      if (d.kind === 'deliver') o.logger.info(`🛒 PURCHASE: request ${id} accepted; its renditions are queued`);
+      else if (d.kind === 'wait') o.logger.info(`🛒 PURCHASE: request ${id} waits: ${d.why}`);
       else {
         o.logger.warn(`🛒 PURCHASE: request ${id} is ${d.kind}: ${d.why}; reported to AYO`);
         o.onOutcome?.(d.kind);
       }
     }
     if (decided.size > 0) o.wake?.();
-    void queued;
   };
   const poll = (): Promise<void> => {
     running ??= round()

@@ -3,6 +3,7 @@
 
 import { CAMERA_EDITOR_JS } from './camera-editor.script.js';
 import { LIVE_VIEW_JS } from './live.script.js';
+import { PURCHASES_JS } from './purchases.script.js';
 import { TIMELINE_JS } from './timeline.script.js';
 
 /** JavaScript of the dashboard (the camera editor's part is appended before the first render). */
@@ -148,6 +149,7 @@ async function videoPage(uid) {
     '<h2>History</h2><ul class="list">' + d.history.map((h) => '<li>' + esc(when(h.at)) + ' ' + pill(h.status) + ' <span class="muted">' + esc(h.reason || '') + '</span></li>').join('') + '</ul>';
   const b = $('#retry-video');
   if (b) b.addEventListener('click', () => retry('/api/videos/' + encodeURIComponent(uid) + '/retry', b));
+  await videoPurchases(uid);
 }
 
 async function retry(path, button) {
@@ -176,4 +178,5 @@ window.addEventListener('hashchange', render);
   CAMERA_EDITOR_JS +
   LIVE_VIEW_JS +
   TIMELINE_JS +
+  PURCHASES_JS +
   'render();\n';

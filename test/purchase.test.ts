@@ -1,0 +1,275 @@
+// Purchases (issue 11 points 4, 6, 8) through the running service: requests placed in the fake AYO, renditions in
+// s3rver played by ffprobe through the bucket's public URLs, save-video's fields and signature as the fake AYO
+// received them, refused requests reported in the id lists, and the metrics. Every wait is on a condition.
+
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { startService, type RunningService } from '../src/service.js';
+import { toVenueIso } from '../src/util/venue-time.js';
+import { startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
+import { partnerEnv } from './fixtures/env.js';
+import { startFlakyProxy } from './fixtures/flaky-proxy.js';
+import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
+import { finishCut, makeMp4, seedVideo, videoRequest, WINDOW_START_MS } from './fixtures/purchases.js';
+import { startFakeS3, type FakeS3 } from './fixtures/s3.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+let source: ReturnType<typeof tempDir>;
+let MP4: string;
+beforeAll(() => {
+  source = tempDir();
+  MP4 = makeMp4(path.join(source.dir, 'source.mp4'), 12);
+});
+afterAll(() => source.cleanup());
+
+interface World {
+  tmp: ReturnType<typeof tempDir>;
+  ayo: FakeAyo;
+  s3: FakeS3;
+  service: RunningService;
+  purchase(id: string): Promise<{ status: number; data: any }>;
+  lines: string[];
+  metric(name: string, labels: string): Promise<number | undefined>;
+}
+
+/** The fake AYO, s3rver (optionally behind `s3Url`'s proxy), videos seeded by `seed`, then the service. */
+async function world(
+  seed: (dir: string) => void,
+  opts: { env?: Record<string, string>; s3Proxy?: (s3: FakeS3) => Promise<string> } = {},
+): Promise<World> {
+  const tmp = tempDir();
+  cleanups.push(() => tmp.cleanup());
+  const ayo = await startFakeAyo(TEST_AYO);
+  cleanups.push(() => ayo.close());
+  const s3 = await startFakeS3();
+  cleanups.push(() => s3.close());
+  seed(tmp.dir);
+  const log = captureLogger('info');
+  const service = await startService(
+    loadConfig({
+      PORT: '0',
+      DATA_DIR: tmp.dir,
+      MIN_FREE_DISK_MB: '0',
+      BOOKING_SYNC_INTERVAL: '1h',
+      VIDEO_SCAN_INTERVAL: '1h',
+      CAMERA_STATUS_INTERVAL: '1h',
+      ...partnerEnv(ayo, s3),
+      ...(opts.s3Proxy ? { S3_ENDPOINT: await opts.s3Proxy(s3) } : {}),
+      AYO_API_TIMEOUT: '5s',
+      CONNECTIVITY_INTERVAL: '200ms',
+      VIDEO_REQUEST_INTERVAL: '300ms',
+      VIDEO_QUALITIES: '360,720',
+      WATERMARK: 'off',
+      UPLOAD_RETRY_DELAYS: '10ms',
+      NOTIFY_RETRY_DELAYS: '10ms',
+      DELIVERY_JOB_RETRY_DELAYS: '200ms,200ms,200ms,200ms,200ms',
+      DELIVERY_CIRCUIT_HALF_OPEN_AFTER: '200ms',
+      ...opts.env,
+    }),
+    log.logger,
+  );
+  cleanups.push(() => service.stop());
+  const purchase = async (id: string) => {
+    const r = await fetch(`${service.url}/api/purchases/${encodeURIComponent(id)}`);
+    return { status: r.status, data: ((await r.json()) as { data?: any }).data };
+  };
+  const metric = async (name: string, labels: string) => {
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    const esc = labels.replace(/[{}]/g, (c) => `\\${c}`);
+    const m = new RegExp(`^venue_recorder_${name}${esc} ([0-9.e+]+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : undefined;
+  };
+  return { tmp, ayo, s3, service, purchase, metric, lines: log.lines };
+}
+
+const stateOf = async (w: World, id: string) => (await w.purchase(id)).data?.state as string | undefined;
+/** Waits for purchase `id` to reach `state`; a timeout names its history and the service's purchase lines. */
+async function reaches(w: World, id: string, state: string, timeoutMs = 90_000): Promise<void> {
+  try {
+    await waitFor(async () => (await stateOf(w, id)) === state, `purchase ${id} ${state}`, timeoutMs, 100);
+  } catch (e) {
+    const p = (await w.purchase(id)).data;
+    const lines = w.lines.filter((l) => /PURCHASE|purchase|save-video|ERROR|WARN/i.test(l)).slice(-15);
+    throw new Error(`${(e as Error).message}: ${JSON.stringify(p?.history ?? p)}\n${lines.join('\n')}`);
+  }
+}
+const delivered = (w: World, id: string, timeoutMs = Number(process.env.PT_WAIT ?? 90_000)) =>
+  reaches(w, id, 'delivered', timeoutMs);
+
+/**
+ * ffprobe's height and duration of a URL (a playlist through the bucket's public URL, or an MP4). Asynchronous: s3rver
+ * answers from this very process.
+ */
+async function probe(url: string): Promise<{ height: number; duration: number }> {
+  const { stdout } = await promisify(execFile)(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=height:format=duration', '-of', 'json', url],
+    { encoding: 'utf8' },
+  );
+  const j = JSON.parse(stdout) as { streams: { height: number }[]; format: { duration: string } };
+  return { height: j.streams[0]!.height, duration: Number(j.format.duration) };
+}
+
+describe('purchases', { timeout: 180_000 }, () => {
+  it('a delivered video: renditions playable from the bucket, one signed save-video; refused requests reported; metrics', async () => {
+    const UID = 'BK-P-1_CAM_1_20250410100000';
+    const w = await world((dir) => {
+      seedVideo(dir, { uniqueId: UID, bookingId: 'BK/P/1', stage: 'ready', mp4: MP4 });
+      seedVideo(dir, { uniqueId: 'BK-C-1_CAM_1_20250410100000', bookingId: 'BK/C/1', stage: 'cancelled' });
+      seedVideo(dir, { uniqueId: 'BK-G-1_CAM_1_20250410100000', bookingId: 'BK/G/1', stage: 'ready', mp4: MP4 });
+      seedVideo(dir, {
+        uniqueId: 'BK-L-1_CAM_1_20250410100000',
+        bookingId: 'BK/L/1',
+        stage: 'ready',
+        mp4: MP4,
+        coverage: 0.5,
+      });
+      // The footage of G is gone (deleted by hand, say): incompleted.
+      fs.rmSync(path.join(dir, 'media', 'videos', '2025-04-10', 'BK-G-1_CAM_1_20250410100000.mp4'));
+    });
+    w.ayo.setVideoRequests([
+      videoRequest('VR-1', UID),
+      videoRequest('VR-UNKNOWN', 'NO-SUCH-VIDEO'),
+      videoRequest('VR-CANCELLED', 'BK-C-1_CAM_1_20250410100000', 'BK/C/1'),
+      videoRequest('VR-GONE', 'BK-G-1_CAM_1_20250410100000', 'BK/G/1'),
+      videoRequest('VR-LOW', 'BK-L-1_CAM_1_20250410100000', 'BK/L/1'),
+      { video_request_id: 'VR-DONE', unique_id: UID, status: 'COMPLETED' },
+      { what: 'not a request' },
+    ]);
+    await delivered(w, 'VR-1');
+
+    // save-video: accepted once, signed, the booking window with the venue's offset, one entry per rendition.
+    const calls = w.ayo.acceptedSaveVideos().get('VR-1')!;
+    expect(calls).toHaveLength(1);
+    const base = w.s3.config.publicBaseUrl;
+    expect(calls[0]!.params).toMatchObject({
+      video_request_id: 'VR-1',
+      booking_id: 'BK/P/1',
+      type: 'full',
+      start_timestamp: toVenueIso(new Date(WINDOW_START_MS), 'Asia/Jakarta'),
+      end_timestamp: toVenueIso(new Date(WINDOW_START_MS + 12_000), 'Asia/Jakarta'),
+    });
+    expect(calls[0]!.params.start_timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\+07:00$/);
+    expect(calls[0]!.signatureValid).toBe(true);
+    const video = calls[0]!.params.video as { stream_path: string; download_path: string; resolution: string }[];
+    expect(video.map((v) => v.resolution)).toEqual(['360', '720']);
+    for (const v of video) {
+      expect(v.stream_path).toBe(`${base}/hls/${UID}/${v.resolution}p/playlist.m3u8`);
+      expect(v.download_path).toBe(`${base}/mp4/${UID}.mp4`);
+      // Playable through the bucket's public URL, at its height, the whole booking long.
+      const p = await probe(v.stream_path);
+      expect(p.height).toBe(Number(v.resolution));
+      expect(p.duration).toBeGreaterThan(11);
+    }
+    expect((await probe(`${base}/mp4/${UID}.mp4`)).height).toBe(720);
+    // The API shows the purchase with its history and what was sent.
+    const p = (await w.purchase('VR-1')).data;
+    expect(p.video).toEqual(video);
+    expect(p.history.map((h: { state: string }) => h.state)).toEqual([
+      'queued',
+      'rendering',
+      'uploading',
+      'saving',
+      'delivered',
+    ]);
+
+    // Refused requests: reported in the id lists, each once; none of them rendered or saved.
+    await waitFor(
+      () =>
+        w.ayo.acceptedIds('video-request-incompleted').size === 2 &&
+        w.ayo.acceptedIds('video-request-invalid').size === 2,
+      'the refused requests reported',
+      30_000,
+    );
+    expect([...w.ayo.acceptedIds('video-request-invalid').keys()].sort()).toEqual(['VR-CANCELLED', 'VR-UNKNOWN']);
+    expect([...w.ayo.acceptedIds('video-request-incompleted').keys()].sort()).toEqual(['VR-GONE', 'VR-LOW']);
+    expect((await w.purchase('VR-LOW')).data).toMatchObject({ state: 'incompleted' });
+    expect((await w.purchase('VR-LOW')).data.reason).toMatch(/50\.0%/);
+    expect((await w.purchase('VR-DONE')).status).toBe(404);
+    expect([...w.ayo.acceptedSaveVideos().keys()]).toEqual(['VR-1']);
+
+    // Seen again at every poll: never repeated, never rebuilt, never reported again.
+    const polls = w.ayo.calls.filter((c) => c.endpoint === 'video-requests').length;
+    await waitFor(
+      () => w.ayo.calls.filter((c) => c.endpoint === 'video-requests').length >= polls + 3,
+      'three more polls',
+      30_000,
+    );
+    expect(w.ayo.acceptedSaveVideos().get('VR-1')).toHaveLength(1);
+    expect((await w.purchase('VR-1')).data.history).toHaveLength(5);
+    expect([...w.ayo.acceptedIds('video-request-invalid').values()]).toEqual([1, 1]);
+
+    // The list route filters by state; metrics count each outcome once and the renditions' bytes as hls.
+    const list = (await (await fetch(`${w.service.url}/api/purchases?state=invalid`)).json()) as { data: any[] };
+    expect(list.data.map((x) => x.videoRequestId).sort()).toEqual(['VR-CANCELLED', 'VR-UNKNOWN']);
+    expect(await w.metric('purchases_total', '{outcome="delivered"}')).toBe(1);
+    expect(await w.metric('purchases_total', '{outcome="invalid"}')).toBe(2);
+    expect(await w.metric('purchases_total', '{outcome="incompleted"}')).toBe(2);
+    expect(await w.metric('purchases_total', '{outcome="failed"}')).toBe(0);
+    expect(await w.metric('purchase_seconds_count', '')).toBe(1);
+    expect(await w.metric('upload_bytes_total', '{kind="hls"}')).toBeGreaterThan(fs.statSync(MP4).size / 2);
+  });
+
+  it('a video still being made: the request waits (not invalid), then is delivered', async () => {
+    const UID = 'BK-W-1_CAM_1_20250410100000';
+    // Its cut job is marked done: the test plays the cut, so the video stays pending until it does.
+    const w = await world((dir) => seedVideo(dir, { uniqueId: UID, bookingId: 'BK/W/1', stage: 'pending' }));
+    w.ayo.setVideoRequests([videoRequest('VR-W', UID, 'BK/W/1')]);
+    await waitFor(async () => (await stateOf(w, 'VR-W')) === 'waiting', 'the request waiting', 30_000);
+    const polls = w.ayo.calls.filter((c) => c.endpoint === 'video-requests').length;
+    await waitFor(
+      () => w.ayo.calls.filter((c) => c.endpoint === 'video-requests').length >= polls + 2,
+      'two more polls',
+      30_000,
+    );
+    expect(await stateOf(w, 'VR-W')).toBe('waiting');
+    expect(w.ayo.acceptedIds('video-request-invalid').size).toBe(0);
+    finishCut(w.tmp.dir, UID, MP4);
+    await delivered(w, 'VR-W');
+    expect(w.ayo.acceptedSaveVideos().get('VR-W')).toHaveLength(1);
+    const states = (await w.purchase('VR-W')).data.history.map((h: { state: string }) => h.state);
+    expect(states[0]).toBe('waiting');
+    expect(states.at(-1)).toBe('delivered');
+  });
+
+  it('AYO and the object store fail in the middle of a purchase: it is delivered once, with no dead letter', async () => {
+    const UID = 'BK-F-1_CAM_1_20250410100000';
+    let proxy: Awaited<ReturnType<typeof startFlakyProxy>> | undefined;
+    const w = await world((dir) => seedVideo(dir, { uniqueId: UID, bookingId: 'BK/F/1', stage: 'ready', mp4: MP4 }), {
+      s3Proxy: async (s3) => {
+        // The store answers 503 to the first four uploads of the renditions.
+        proxy = await startFlakyProxy(s3.config.endpoint, { method: 'PUT', path: /\/hls\//, times: 4 });
+        cleanups.push(() => proxy!.close());
+        return proxy.url;
+      },
+    });
+    w.ayo.fault({ kind: '503', endpoint: 'save-video', times: 2 });
+    w.ayo.fault({ kind: 'hang', endpoint: 'save-video', times: 1 });
+    w.ayo.setVideoRequests([videoRequest('VR-F', UID, 'BK/F/1')]);
+    await delivered(w, 'VR-F', 120_000);
+    expect(proxy!.seen.filter((r) => r.failed)).toHaveLength(4);
+    expect(w.ayo.calls.filter((c) => c.endpoint === 'save-video').length).toBeGreaterThanOrEqual(3);
+    expect(w.ayo.acceptedSaveVideos().get('VR-F')).toHaveLength(1);
+    const q = (await (await fetch(`${w.service.url}/api/queue`)).json()) as { data: { deadLetters: unknown[] } };
+    expect(q.data.deadLetters).toEqual([]);
+  });
+
+  it('save-video refused with a 4xx: the purchase fails for good, with the reason, and is not retried', async () => {
+    const UID = 'BK-R-1_CAM_1_20250410100000';
+    const w = await world((dir) => seedVideo(dir, { uniqueId: UID, bookingId: 'BK/R/1', stage: 'ready', mp4: MP4 }));
+    w.ayo.fault({ kind: '400', endpoint: 'save-video' });
+    w.ayo.setVideoRequests([videoRequest('VR-R', UID, 'BK/R/1')]);
+    await reaches(w, 'VR-R', 'failed');
+    expect((await w.purchase('VR-R')).data.reason).toMatch(/save-video failed/);
+    expect(w.ayo.calls.filter((c) => c.endpoint === 'save-video')).toHaveLength(1);
+    expect(await w.metric('purchases_total', '{outcome="failed"}')).toBe(1);
+  });
+});
