@@ -89,6 +89,16 @@ beforeAll(async () => {
   const byDate = new Map<string, unknown[]>();
   for (const b of bookings) byDate.set(String(b.date), [...(byDate.get(String(b.date)) ?? []), b]);
   for (const [date, list] of byDate) ayo.setBookings(date, list);
+  // A purchase request for a video that does not exist: recorded as invalid (GET /api/purchases/{video_request_id}).
+  ayo.setVideoRequests([
+    {
+      video_request_id: 'VR-CONTRACT',
+      unique_id: 'NO-SUCH-VIDEO',
+      booking_id: 'BK/NOW/1',
+      user_id: 1,
+      status: 'PENDING',
+    },
+  ]);
 
   const camerasFile = path.join(tmp.dir, 'cameras.json');
   fs.writeFileSync(camerasFile, JSON.stringify([{ name: CAMERA, fieldId: 50, url: 'testsrc', enabled: true }]));
@@ -276,6 +286,15 @@ describe('the OpenAPI contract', () => {
     expect(
       (await post('/api/videos/{unique_id}/retry', {}, { params: { unique_id: failed[1].uniqueId } })).status,
     ).toBe(200);
+    // Purchases: the request for an unknown video, refused as invalid.
+    await waitFor(
+      async () => (await get('/api/purchases', { query: 'state=invalid&limit=10' })).body.count === 1,
+      'the purchase request recorded',
+      60_000,
+      200,
+    );
+    const vr = await get('/api/purchases/{video_request_id}', { params: { video_request_id: 'VR-CONTRACT' } });
+    expect(vr.body.data.state).toBe('invalid');
     // A page of one, and the page after it.
     const first = await get('/api/queue', { query: 'limit=1' });
     if (first.body.data.waiting.nextCursor)
