@@ -35,6 +35,7 @@ type ReadyVideo = {
   urls: Record<string, string | null>;
   files: Record<string, string>;
 };
+type PurchaseDto = { state: string; video: { stream_path: string; download_path: string }[] | null };
 const readyVideos = async (url: string) =>
   ((await (await fetch(`${url}/api/videos?status=ready`)).json()) as { data: ReadyVideo[] }).data;
 const demo = (env: Record<string, string>) => {
@@ -86,6 +87,27 @@ describe('demo mode', () => {
       expect(received.data.some((r) => r.endpoint === 'save-video-available' && r.uniqueId === ready.uniqueId)).toBe(
         true,
       );
+      // The simulated AYO buys the first full video it was told about: the purchase is rendered, put in the local
+      // store and delivered with save-video; its playlists and download MP4 are served at their public URLs.
+      const bought = await waitFor(
+        async () =>
+          ((await (await fetch(`${url}/api/purchases?state=delivered`)).json()) as { data: PurchaseDto[] }).data[0],
+        'the demo purchase delivered',
+        240_000,
+      );
+      expect(bought.video!.length).toBeGreaterThan(0);
+      for (const v of bought.video!) {
+        const res = await fetch(v.stream_path);
+        expect(res.status).toBe(200);
+        expect(await res.text()).toMatch(/^#EXTM3U/);
+      }
+      const download = await fetch(bought.video![0]!.download_path);
+      expect(download.status).toBe(200);
+      expect((await download.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+      const afterPurchase = (await (await fetch(`http://${sim}/api/v1/_demo/received`)).json()) as {
+        data: { endpoint: string }[];
+      };
+      expect(afterPurchase.data.filter((r) => r.endpoint === 'save-video')).toHaveLength(1);
       // The second booking is cancelled by the simulated AYO once it is half over.
       await waitFor(
         async () => {
