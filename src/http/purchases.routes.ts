@@ -9,7 +9,7 @@ import { parseLimit, parseStoredId, pathParam, readQuery } from './query.js';
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** A purchase as the API answers it; `video` is what save-video sends once the renditions are in the store. */
-export function toPurchaseDto(p: PurchaseRow) {
+function toPurchaseDto(p: PurchaseRow) {
   return {
     videoRequestId: p.video_request_id,
     uniqueId: p.unique_id,

@@ -29,7 +29,7 @@ export interface SaveVideoInput {
  * The fields of save-video: the booking window (never processing times) with the venue's offset, and one `video`
  * entry per rendition (signed as AYO signs arrays of objects: src/ayo/signature.ts).
  */
-export function saveVideoFields(p: SaveVideoInput, timeZone: string) {
+function saveVideoFields(p: SaveVideoInput, timeZone: string) {
   return {
     video_request_id: p.videoRequestId,
     booking_id: p.bookingId,

@@ -41,7 +41,7 @@ const STATE_OF: Record<Decision['kind'], PurchaseState> = {
 };
 
 /** Records and decides `requests` (and every waiting purchase); returns the decisions taken now, by request. */
-export function applyRequests(
+function applyRequests(
   db: Db,
   requests: readonly VideoRequest[],
   o: Pick<PurchaseIntakeOptions, 'minCoverage' | 'jobDelaysMs'> & { nowMs: number },

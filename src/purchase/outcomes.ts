@@ -4,12 +4,6 @@
 import { createPurchasesRepo, type Db } from '../db/index.js';
 import { queueIdReport } from '../delivery/id-reports.js';
 
-/** The outcomes `venue_recorder_purchases_total` counts. */
-export const PURCHASE_OUTCOMES = ['delivered', 'invalid', 'incompleted', 'failed'] as const;
-
-/** An outcome of a purchase. */
-export type PurchaseOutcome = (typeof PURCHASE_OUTCOMES)[number];
-
 /** Moves an unfinished purchase to `invalid` or `incompleted` and queues its report; false if it had finished. */
 export function reportRefused(
   db: Db,

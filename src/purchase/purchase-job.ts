@@ -73,7 +73,7 @@ async function uploadAll(deps: UploadDeps, r: RenderResult, retry: boolean, sign
 }
 
 /** save-video's `video` array: one entry per rendition, each with the download MP4. */
-export function savedRenditions(deps: Pick<UploadDeps, 'store' | 'keyPrefix'>, r: RenderResult): SavedRendition[] {
+function savedRenditions(deps: Pick<UploadDeps, 'store' | 'keyPrefix'>, r: RenderResult): SavedRendition[] {
   const download = deps.store.publicUrl(`${deps.keyPrefix}${r.mp4Key}`);
   return [...r.renditions]
     .sort((a, b) => a.height - b.height)

@@ -12,7 +12,7 @@ import { buildRenditions } from './renditions.js';
 const DEFAULT_QUALITIES = [480, 720, 1080];
 
 /** The qualities and frame-rate cap in force (the defaults when the file is missing or damaged). */
-export function readRenditionSettings(file: string): { qualities: number[]; frameRateCap?: number } {
+function readRenditionSettings(file: string): { qualities: number[]; frameRateCap?: number } {
   try {
     const s = JSON.parse(fs.readFileSync(file, 'utf8')) as {
       qualities?: { value?: unknown };
