@@ -170,6 +170,9 @@ describe('purchases', { timeout: 180_000 }, () => {
       expect(p.duration).toBeGreaterThan(11);
     }
     expect((await probe(`${base}/mp4/${UID}.mp4`)).height).toBe(720);
+    // The local renditions went once they were verified in the store; the video's own MP4 stays.
+    expect(fs.existsSync(path.join(w.tmp.dir, 'media', 'purchases', UID))).toBe(false);
+    expect(fs.existsSync(path.join(w.tmp.dir, 'media', 'videos', '2025-04-10', `${UID}.mp4`))).toBe(true);
     // The API shows the purchase with its history and what was sent.
     const p = (await w.purchase('VR-1')).data;
     expect(p.video).toEqual(video);

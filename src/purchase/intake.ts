@@ -66,6 +66,8 @@ function applyRequests(
           kind: 'purchase',
           payload: { uniqueId: r.uniqueId, videoRequestId: r.videoRequestId },
           dedupeKey: jobKey('purchase', r.videoRequestId),
+          // One purchase of a video at a time: its renditions are made in one folder.
+          groupKey: `purchase:${r.uniqueId}`,
           maxAttempts: attemptsOf(o.jobDelaysMs),
           runAtMs: o.nowMs,
         },

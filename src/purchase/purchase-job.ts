@@ -144,6 +144,8 @@ export function purchaseJobSpec(
           },
           new Date().toISOString(),
         );
+      // Every object is verified in the store: the local renditions (a second copy of the video) are not kept.
+      fs.rmSync(path.join(p.workDir, uniqueId), { recursive: true, force: true });
       ctx.logger.info(`🛒 PURCHASE: renditions of ${uniqueId} for request ${id} are in the store; save-video queued`);
       ctx.emit({ type: 'delivery:done', kind: 'purchase', uniqueId, ms, bytes: r.sent, bytesByKind: { hls: r.sent } });
     },
