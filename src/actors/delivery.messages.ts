@@ -1,6 +1,7 @@
 // Messages of UploadActor and NotifyActor (type-only; both threads import it).
 
 import type { AyoConfig, S3Config } from '../config.js';
+import type { VideoEncoderName } from '../config/video-settings-env.js';
 import type { JobDelays } from '../pipeline/index.js';
 import type { LocalStoreConfig } from '../storage/index.js';
 import type { CircuitName } from '../util/resilience.js';
@@ -59,5 +60,5 @@ export interface DeliveryActorData {
   /** UPLOAD_MAX_MBPS: the cap on all uploads of UploadActor's thread (0: none). */
   uploadMaxMbps: number;
   /** The purchase flow (issue 11): PURCHASE_CONCURRENCY and VIDEO_ENCODER; absent, no purchase job runs here. */
-  purchase?: { concurrency: number; encoder: string };
+  purchase?: { concurrency: number; encoder: VideoEncoderName };
 }

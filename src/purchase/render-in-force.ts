@@ -3,7 +3,8 @@
 // watermark of $DATA_DIR/watermark/in-force.json), so a purchase made after AYO changed them uses the new ones.
 
 import fs from 'node:fs';
-import { inForceFile } from '../settings/index.js';
+import type { VideoEncoderName } from '../config/video-settings-env.js';
+import { chooseEncoder, inForceFile, type EncoderChoice } from '../settings/index.js';
 import { readWatermarkInForce, watermarkPaths } from '../watermark/index.js';
 import type { RenderFn } from './render.js';
 import { buildRenditions } from './renditions.js';
@@ -32,9 +33,15 @@ function readRenditionSettings(file: string): { qualities: number[]; frameRateCa
   }
 }
 
-/** The render of purchases under `dataDir`, encoding with `encoder`. */
-export function renderInForce(dataDir: string, encoder: string, ffmpeg?: string, ffprobe?: string): RenderFn {
+/**
+ * The render of purchases under `dataDir`, encoding with `encoder` when this ffmpeg and the device have it and a test
+ * encode works (decided once, at the first purchase, as the main thread decides it), else with libx264.
+ */
+export function renderInForce(dataDir: string, encoder: VideoEncoderName, ffmpeg?: string, ffprobe?: string): RenderFn {
+  let chosen: Promise<EncoderChoice> | undefined;
   return async ({ uniqueId, source, outDir, signal }) => {
+    chosen ??= chooseEncoder(ffmpeg ?? 'ffmpeg', encoder);
+    const { used } = await chosen;
     const s = readRenditionSettings(inForceFile(dataDir));
     const watermark = readWatermarkInForce(watermarkPaths(dataDir).inForce);
     const r = await buildRenditions({
@@ -44,7 +51,7 @@ export function renderInForce(dataDir: string, encoder: string, ffmpeg?: string,
       qualities: s.qualities,
       frameRateCap: s.frameRateCap,
       watermark: watermark.mode === 'on' ? watermark : null,
-      encoder,
+      encoder: used,
       signal,
       ffmpeg,
       ffprobe,
