@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
@@ -209,6 +210,28 @@ describe('purchases', { timeout: 180_000 }, () => {
     expect(w.ayo.acceptedSaveVideos().get('VR-1')).toHaveLength(1);
     expect((await w.purchase('VR-1')).data.history).toHaveLength(5);
     expect([...w.ayo.acceptedIds('video-request-invalid').values()]).toEqual([1, 1]);
+
+    // The dashboard's video page lists the purchase, its renditions and its history (headless Chromium).
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${w.service.url}/#/video/${encodeURIComponent(UID)}`);
+      const item = page.locator('#video-purchases li[data-purchase="VR-1"]');
+      await item.waitFor({ timeout: 60_000 });
+      const text = await item.innerText();
+      expect(text).toMatch(/VR-1\s+delivered/);
+      expect(text).toMatch(/360p\s+720p\s+·\s+mp4/);
+      expect(text).toMatch(/queued[\s\S]*rendering[\s\S]*uploading[\s\S]*saving[\s\S]*delivered/);
+      expect(await item.locator('a', { hasText: '720p' }).getAttribute('href')).toBe(video[1]!.stream_path);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
 
     // The list route filters by state; metrics count each outcome once and the renditions' bytes as hls.
     const list = (await (await fetch(`${w.service.url}/api/purchases?state=invalid`)).json()) as { data: any[] };
