@@ -12,7 +12,8 @@
 import type { AyoClient } from '../ayo/index.js';
 import { createJobsRepo, type Db } from '../db/index.js';
 import type { Logger } from '../log.js';
-import { attemptsOf, jobKey, type JobKindSpec } from '../pipeline/index.js';
+import { attemptsOf, jobKey } from '../pipeline/job-kinds.js';
+import type { JobKindSpec } from '../pipeline/job-spec.js';
 
 /** The endpoints that take an id list, and the field each sends it in. */
 const ID_FIELDS = {
