@@ -5,6 +5,7 @@ import { createSegmentsRepo, openDatabase, type Db } from '../src/db/index.js';
 import { probeMedia } from '../src/media/index.js';
 import { createRecorder, type Recorder, type RecorderEvent } from '../src/recording/recorder.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
+import { startTimecodedCamera } from './fixtures/timecoded-camera.js';
 
 const SMALL = { width: 160, height: 90, fps: 10 };
 
@@ -150,6 +151,43 @@ describe('camera recorder', () => {
     expect(log.lines.some((l) => /CAM_1 no segment closed for .* restarting ffmpeg in/.test(l))).toBe(true);
     await waitFor(() => events.some((e) => e.type === 'recording:gap'), 'recording again', 20_000);
   });
+
+  it(
+    'records a camera whose keyframes come further apart than two segments (frames count as alive, not only segments)',
+    { timeout: 120_000 },
+    async () => {
+      // A keyframe every 6 s and 2 s segments: a segment closes only at a keyframe, so every 6 s. The watchdog used to
+      // call 4 s without a closed segment a stall and killed every run after its first segment.
+      const camera = await startTimecodedCamera({ keyframeSeconds: 6 });
+      try {
+        start({ camera: { name: 'CAM_1', fieldId: 50, url: camera.url, enabled: true }, segmentSeconds: 2 });
+        await waitFor(() => rows().length >= 3, 'three segments', 90_000, 100);
+        expect(events.filter((e) => e.type === 'recorder:restart')).toEqual([]);
+        expect(recorder!.status().state).toBe('recording');
+      } finally {
+        await recorder?.stop();
+        await camera.stop();
+      }
+    },
+  );
+
+  it(
+    'records a camera whose stream announces twice the frame rate it sends (ffmpeg probes it for 10 s, not 5)',
+    { timeout: 120_000 },
+    async () => {
+      // Its H.264 timing says 20 fps while frames come at 10: ffmpeg's 5 s of stream analysis take 10 s of real time
+      // before anything is written, and on a busy box the first segment closed after the watchdog's 14 s.
+      const camera = await startTimecodedCamera({ declaredFps: 20 });
+      try {
+        start({ camera: { name: 'CAM_1', fieldId: 50, url: camera.url, enabled: true }, segmentSeconds: 2 });
+        await waitFor(() => rows().length >= 2, 'two segments', 90_000, 100);
+        expect(events.filter((e) => e.type === 'recorder:restart')).toEqual([]);
+      } finally {
+        await recorder?.stop();
+        await camera.stop();
+      }
+    },
+  );
 
   it('goes offline when ffmpeg cannot run, saying why, and keeps retrying', async () => {
     start({ ffmpegPath: '/nonexistent/ffmpeg', offlineAfter: 3 });

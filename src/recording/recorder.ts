@@ -22,6 +22,8 @@ import {
 import { localDateOf } from '../util/venue-time.js';
 import { redactUrl, type CameraConfig } from './cameras.js';
 import { createRunDisk } from './run-disk.js';
+import { compact, redactAll } from './recorder-text.js';
+import { STARTUP_GRACE_MS, stallOf } from './stall.js';
 import { createRunClock, placeSegment, type PlacedSegment, type RunClock } from './run-clock.js';
 
 /** recording: segments are closing. reconnecting: ffmpeg is (re)starting. offline: it keeps failing. disabled: off by configuration. */
@@ -62,7 +64,7 @@ export interface RecorderDeps {
   onEvent?: (e: RecorderEvent) => void;
   /** Restart backoff of ffmpeg: doubles from `initialMs` to `maxMs`. */
   backoff?: { initialMs: number; maxMs: number };
-  /** Extra time a new ffmpeg run gets for its first segment (connecting, waiting for a keyframe). Default 10 s. */
+  /** Extra time a new ffmpeg run gets for its first sign of life (connecting, probing the stream). Default 20 s. */
   startupGraceMs?: number;
   /** Consecutive failed runs after which the camera counts as offline (it is still retried). */
   offlineAfter?: number;
@@ -86,6 +88,8 @@ export function createRecorder(deps: RecorderDeps) {
   let held: { entry: SegmentListEntry; arrival: number }[] = [];
   let launchedAt = 0;
   let lastSegmentAt: number | null = null;
+  // When the run's frame count last went up: ffmpeg reads the camera, whether or not a segment closed yet.
+  let lastProgressAt: number | null = null;
   let lastEndMs: number | undefined = segments.last(camera.name)?.end_ms;
   let failures = 0;
   let restarts = 0;
@@ -158,6 +162,7 @@ export function createRecorder(deps: RecorderDeps) {
     held = [];
     stallReason = undefined;
     launchedAt = now();
+    lastProgressAt = null;
     logger.info(`🎥 RECORDING: ${camera.name} starting ffmpeg on ${redactUrl(camera.url)}`);
     const args = recordArgs({
       url: camera.url,
@@ -177,7 +182,10 @@ export function createRecorder(deps: RecorderDeps) {
   function onLine(line: string): void {
     const t = now();
     const count = parseProgressFrames(line);
-    if (count !== undefined) frames = count;
+    if (count !== undefined) {
+      if (count > (frames ?? 0)) lastProgressAt = t;
+      frames = count;
+    }
     const written = parseProgressLine(line);
     const entry = written === undefined ? parseSegmentListLine(line) : undefined;
     // A closed segment is written up to its end by now: one more bound, the only one if no report came (yet).
@@ -315,12 +323,15 @@ export function createRecorder(deps: RecorderDeps) {
     lastTick = tick;
     if (late) return;
     if (!proc || stallReason) return;
-    const running = lastSegmentAt !== null && lastSegmentAt > launchedAt;
-    const silentMs = now() - (running ? lastSegmentAt! : launchedAt);
-    if (silentMs > 2 * segmentMs + (running ? 0 : (deps.startupGraceMs ?? 10_000))) {
-      stallReason = `no segment closed for ${(silentMs / 1000).toFixed(1)}s`;
-      proc.kill();
-    }
+    stallReason = stallOf({
+      now: now(),
+      launchedAt,
+      lastSegmentAt,
+      lastProgressAt,
+      segmentMs,
+      startupGraceMs: deps.startupGraceMs ?? STARTUP_GRACE_MS,
+    });
+    if (stallReason) proc.kill();
   }
 
   return {
@@ -383,17 +394,4 @@ function runStart(entry: SegmentListEntry, file: string): SegmentListEntry {
 /** Frames ffmpeg holds back before handing one on: 2 for a camera's MPEG-TS over HTTP, none for RTSP (run-clock.ts). */
 function heldFrames(url: string): number {
   return /^https?:/i.test(url) ? 2 : 0;
-}
-
-function compact(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace('.', '');
-}
-
-function redactAll(text: string, url: string): string {
-  try {
-    const pw = new URL(url).password;
-    return pw ? text.split(pw).join('***') : text;
-  } catch {
-    return text;
-  }
 }

@@ -48,12 +48,15 @@ async function timelinePage(refreshOnly) {
   tz = status.data.venueTimezone;
   header(status.data, actors.data);
   const today = status.data.today;
-  const [bookings, lines] = await Promise.all([
+  // Yesterday's bookings too: one that runs past midnight is on today's track until it ends.
+  const [bookings, lastNight, lines] = await Promise.all([
     api('/api/bookings/date/' + today + '?limit=1000'),
+    api('/api/bookings/date/' + addDay(today, -1) + '?limit=1000'),
     Promise.all(cameras.data.map((c) => api('/api/cameras/' + encodeURIComponent(c.name) + '/timeline').then((r) => r.data))),
   ]);
   const from = venueToUtc(today, '00:00:00');
-  const tracks = cameras.data.map((c, i) => tlTrack(c, lines[i], bookings.data.filter((b) => b.fieldId === c.fieldId), from)).join('') || '<p class="muted">No cameras configured.</p>';
+  const ofDay = bookings.data.concat(lastNight.data.filter((b) => b.endTime <= b.startTime && venueToUtc(today, b.endTime) > from));
+  const tracks = cameras.data.map((c, i) => tlTrack(c, lines[i], ofDay.filter((b) => b.fieldId === c.fieldId), from)).join('') || '<p class="muted">No cameras configured.</p>';
   const list = exportsList.data.map(exportRow).join('') || '<li class="muted">none yet</li>';
   if (refreshOnly && $('#timeline-page')) { $('#tl-tracks').innerHTML = tracks; $('#export-list').innerHTML = list; return; }
   const options = cameras.data.map((c) => '<option value="' + esc(c.name) + '">' + esc(c.name) + '</option>').join('');
@@ -90,5 +93,5 @@ async function timelinePage(refreshOnly) {
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   });
 }
-function addDay(date) { const d = new Date(date + 'T00:00:00Z'); d.setUTCDate(d.getUTCDate() + 1); return d.toISOString().slice(0, 10); }
+function addDay(date, days = 1) { const d = new Date(date + 'T00:00:00Z'); d.setUTCDate(d.getUTCDate() + days); return d.toISOString().slice(0, 10); }
 `;
