@@ -26,7 +26,7 @@ const ID_FIELDS = {
 export type IdReportEndpoint = keyof typeof ID_FIELDS;
 
 /** The most ids AYO takes in one call. */
-export const ID_REPORT_BATCH = 10;
+const ID_REPORT_BATCH = 10;
 
 /** The attempts a batch's job is created with; the runner's own delays replace it at its first claim. */
 const DEFAULT_ATTEMPTS = attemptsOf([1, 2, 3, 4, 5]);

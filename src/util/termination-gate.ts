@@ -18,7 +18,7 @@ const CLOSING = 3;
 export type TerminationGate = SharedArrayBuffer;
 
 /** Thrown by a guarded call after the owner closed the gate: the thread is about to be terminated. */
-export class ThreadTerminatingError extends Error {
+class ThreadTerminatingError extends Error {
   override readonly name = 'ThreadTerminatingError';
   readonly code = 'unavailable';
   readonly retryable = true;
