@@ -248,8 +248,10 @@ describe('purchases', { timeout: 180_000 }, () => {
     const UID = 'BK-W-1_CAM_1_20250410100000';
     // Its cut job is marked done: the test plays the cut, so the video stays pending until it does.
     // VIDEO_ENCODER names an encoder this machine lacks: the renditions fall back to libx264 and are delivered.
+    // FULL_VIDEO_UPLOAD=always: the plain MP4 goes to the download's key after the announcement, as the purchase is
+    // made; it must not be left there in place of the top rendition, which the playlist reads by byte ranges.
     const w = await world((dir) => seedVideo(dir, { uniqueId: UID, bookingId: 'BK/W/1', stage: 'pending' }), {
-      env: { VIDEO_ENCODER: 'h264_nvenc' },
+      env: { VIDEO_ENCODER: 'h264_nvenc', FULL_VIDEO_UPLOAD: 'always' },
     });
     w.ayo.setVideoRequests([videoRequest('VR-W', UID, 'BK/W/1')]);
     await waitFor(async () => (await stateOf(w, 'VR-W')) === 'waiting', 'the request waiting', 30_000);
@@ -264,6 +266,8 @@ describe('purchases', { timeout: 180_000 }, () => {
     finishCut(w.tmp.dir, UID, MP4);
     await delivered(w, 'VR-W');
     expect(w.ayo.acceptedSaveVideos().get('VR-W')).toHaveLength(1);
+    const video = w.ayo.acceptedSaveVideos().get('VR-W')![0]!.params.video as { stream_path: string }[];
+    for (const v of video) expect((await probe(v.stream_path)).duration).toBeGreaterThan(10);
     const states = (await w.purchase('VR-W')).data.history.map((h: { state: string }) => h.state);
     expect(states[0]).toBe('waiting');
     expect(states.at(-1)).toBe('delivered');

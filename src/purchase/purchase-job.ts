@@ -55,12 +55,17 @@ async function renditionsOf(
 }
 
 /** Uploads every object of `r` (verified by size, as the announcement's uploads); returns the bytes sent. */
-async function uploadAll(deps: UploadDeps, r: RenderResult, retry: boolean, signal: AbortSignal): Promise<number> {
+async function uploadAll(
+  deps: UploadDeps,
+  r: RenderResult,
+  resend: ReadonlySet<string>,
+  signal: AbortSignal,
+): Promise<number> {
   let sent = 0;
   for (const o of r.objects) {
     const key = `${deps.keyPrefix}${o.key}`;
     const local = fs.statSync(o.path).size;
-    if (retry && (await deps.store.size(key, signal)) === local) continue;
+    if (!resend.has(o.key) && (await deps.store.size(key, signal)) === local) continue;
     const put = await deps.store.put(key, o.path, o.contentType, signal, { priority: 'high' });
     sent += put.size;
     const stored = put.verified ? local : await deps.store.size(key, signal);
@@ -115,9 +120,14 @@ export function purchaseJobSpec(
     label: (job) => `Purchase ${job.payload.videoRequestId} of ${job.payload.uniqueId}`,
     admit(job) {
       const state = row(job.payload.videoRequestId)?.state;
-      return state === 'queued' || state === 'rendering' || state === 'uploading'
-        ? { run: true }
-        : { skip: `the purchase is ${state ?? 'gone'}` };
+      if (state !== 'queued' && state !== 'rendering' && state !== 'uploading')
+        return { skip: `the purchase is ${state ?? 'gone'}` };
+      // FULL_VIDEO_UPLOAD=always puts the plain MP4 at the download's key: it goes first, or it would overwrite the
+      // top rendition (the fragmented MP4 its playlist addresses by byte ranges).
+      const full = jobs.byKey(jobKey('upload-full', job.payload.uniqueId))?.status;
+      return full === 'pending' || full === 'running'
+        ? { wait: 5_000, why: 'the full MP4 upload of this video (the same key) runs first' }
+        : { run: true };
     },
     async run(job, signal) {
       const { videoRequestId: id, uniqueId } = job.payload;
@@ -127,7 +137,9 @@ export function purchaseJobSpec(
       purchases.move(id, ['queued', 'uploading'], 'rendering', null, now());
       const r = await renditionsOf(p.render, path.join(p.workDir, uniqueId), v.file, uniqueId, signal);
       purchases.move(id, ['rendering'], 'uploading', `${r.objects.length} objects`, now());
-      const sent = await uploadAll(deps, r, true, signal);
+      // The download's key may hold the plain MP4 of FULL_VIDEO_UPLOAD=always, whatever its size: sent again.
+      const full = jobs.byKey(jobKey('upload-full', uniqueId))?.status === 'done';
+      const sent = await uploadAll(deps, r, new Set(full ? [r.mp4Key] : []), signal);
       return { video: savedRenditions(deps, r), sent };
     },
     onDone(job, r, ms) {
