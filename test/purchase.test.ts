@@ -295,7 +295,7 @@ describe('purchases', { timeout: 180_000 }, () => {
     expect(q.data.deadLetters).toEqual([]);
   });
 
-  it('save-video refused with a 4xx: the purchase fails for good, with the reason, and is not retried', async () => {
+  it('save-video refused with a 4xx: the purchase fails for good, with the reason; an operator retries it once fixed', async () => {
     const UID = 'BK-R-1_CAM_1_20250410100000';
     const w = await world((dir) => seedVideo(dir, { uniqueId: UID, bookingId: 'BK/R/1', stage: 'ready', mp4: MP4 }));
     w.ayo.fault({ kind: '400', endpoint: 'save-video' });
@@ -304,5 +304,20 @@ describe('purchases', { timeout: 180_000 }, () => {
     expect((await w.purchase('VR-R')).data.reason).toMatch(/save-video failed/);
     expect(w.ayo.calls.filter((c) => c.endpoint === 'save-video')).toHaveLength(1);
     expect(await w.metric('purchases_total', '{outcome="failed"}')).toBe(1);
+    // The operator fixes the cause (AYO accepts again) and retries the dead save-video: the purchase is delivered.
+    w.ayo.clearFaults();
+    const queue = (await (await fetch(`${w.service.url}/api/queue`)).json()) as {
+      data: { deadLetters: { id: number; kind: string }[] };
+    };
+    const dead = queue.data.deadLetters.find((j) => j.kind === 'save-video')!;
+    const retry = await fetch(`${w.service.url}/api/queue/${dead.id}/retry`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(retry.status).toBe(200);
+    await delivered(w, 'VR-R');
+    expect(w.ayo.acceptedSaveVideos().get('VR-R')).toHaveLength(1);
+    const states = (await w.purchase('VR-R')).data.history.map((h: { state: string }) => h.state);
+    expect(states.slice(-3)).toEqual(['failed', 'saving', 'delivered']);
   });
 });

@@ -1,7 +1,7 @@
 // An operator's retry of a job: only a dead job or one waiting out a backoff, and never one whose video is settled.
 // The video goes back to that job's stage through the lifecycle table (`operator:retry-<kind>`).
 
-import { createJobsRepo, createVideosRepo, type Db, type JobRow } from '../db/index.js';
+import { createJobsRepo, createPurchasesRepo, createVideosRepo, type Db, type JobRow } from '../db/index.js';
 import type { VideoLifecycle } from './apply.js';
 import { isJobKind, videoOfJob } from './job-kinds.js';
 import { operatorRetryEvent } from './video-lifecycle.js';
@@ -16,6 +16,9 @@ const REFUSAL: Record<string, string> = {
   done: 'it is done; running it again would deliver twice',
   cancelled: 'its booking was cancelled',
 };
+/** A purchase's jobs: the state the purchase goes back to when an operator retries one that failed it. */
+const PURCHASE_STAGE = { purchase: 'queued', 'save-video': 'saving' } as const;
+
 const refusalOf = (job: JobRow) => REFUSAL[job.status] ?? `Job ${job.id} is ${job.status}`;
 
 /**
@@ -26,6 +29,7 @@ const refusalOf = (job: JobRow) => REFUSAL[job.status] ?? `Job ${job.id} is ${jo
 export function retryJobByOperator(db: Db, lifecycle: VideoLifecycle, id: number, nowMs: number): OperatorRetry {
   const jobs = createJobsRepo(db);
   const videos = createVideosRepo(db);
+  const purchases = createPurchasesRepo(db);
   // IMMEDIATE: the job's state is read under the write lock, so a runner cannot claim it between check and change.
   return db
     .transaction((): OperatorRetry => {
@@ -33,6 +37,18 @@ export function retryJobByOperator(db: Db, lifecycle: VideoLifecycle, id: number
       if (!job) return undefined;
       if (!RETRYABLE.includes(job.status)) return { refused: refusalOf(job) };
       const uid = videoOfJob(job.payload);
+      // A purchase's job: its video is delivered; the purchase (failed for good, or still in that stage) takes it back.
+      if (job.kind === 'purchase' || job.kind === 'save-video') {
+        const request = (JSON.parse(job.payload) as { videoRequestId?: unknown }).videoRequestId;
+        const purchase = typeof request === 'string' ? purchases.get(request) : undefined;
+        const stage = PURCHASE_STAGE[job.kind];
+        if (!purchase) return { refused: 'its purchase is gone' };
+        if (purchase.state === 'failed')
+          purchases.move(purchase.video_request_id, ['failed'], stage, 'retried by an operator', nowMs);
+        else if (job.status === 'dead') return { refused: `its purchase is ${purchase.state}` };
+        jobs.revive(id, nowMs);
+        return { job: jobs.get(id)! };
+      }
       const video = uid ? videos.get(uid) : undefined;
       if (video?.status === 'cancelled') return { refused: 'its video was cancelled with its booking' };
       if (video?.status === 'ready') return { refused: 'its video is delivered already' };
