@@ -143,6 +143,34 @@ describe('video files follow the lifecycle', () => {
     f.db.close();
   }, 120_000);
 
+  it("keeps a delivered video's files for AYO's auto_delete days when AYO gave them, else the recording retention", async () => {
+    const settingsFile = path.join(tmp.dir, 'settings-in-force.json');
+    fs.writeFileSync(settingsFile, JSON.stringify({ autoDeleteDays: { value: 5, source: 'ayo' } }));
+    const f = pipelineFixture(tmp.dir, [CAM], { settingsFile });
+    const jobs = createJobsRepo(f.db);
+    await f.record('CAM_C', T0, 12);
+    const UID = 'BK-AD_CAM_C_20250410235932';
+    f.booking({ booking_id: 'BK-AD', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:37', field_id: 51 });
+    f.clock.now = T0 + 600_000;
+    expect(f.scanner.scan().created).toBe(1);
+    await f.drain();
+    jobs.complete(jobs.claim('upload', 'upload', 60_000, f.clock.now)!.id, f.clock.now, 'upload');
+    f.deliver(UID, 'https://cdn/ad.mp4');
+    jobs.complete(jobs.claim('notify', 'notify', 60_000, f.clock.now)!.id, f.clock.now, 'notify');
+    const v = f.video(UID)!;
+    expect(v.status).toBe('ready');
+    const files = [v.file, v.preview_file, v.thumbnail_file] as string[];
+    // Past the recording retention (72 h), within AYO's 5 days: kept.
+    f.clock.now = T0 + 74 * HOUR;
+    expect(f.sweepFiles().videos).toBe(0);
+    for (const file of files) expect(fs.existsSync(file), file).toBe(true);
+    // Past the 5 days: gone.
+    f.clock.now = T0 + 5 * 24 * HOUR + HOUR;
+    expect(f.sweepFiles().videos).toBe(1);
+    for (const file of files) expect(fs.existsSync(file), file).toBe(false);
+    f.db.close();
+  }, 120_000);
+
   it('sweeps the work files of a cut stopped mid-way once their grace is over, like any file no video claims', async () => {
     // Real ffmpeg for everything but the preview step, which starts its output (`<out>.part`, as src/video/clip.ts
     // names it) and then hangs until the cut is stopped: the booking is cancelled while the preview is being made.

@@ -1,6 +1,6 @@
 // Local files follow the lifecycle: each terminal status has a rule, and files no video claims are swept, so nothing
 // made for a video stays on disk forever.
-//   ready       kept for the recording retention after the window ends (a re-upload needs them), and while its
+//   ready       kept for AYO's `auto_delete` days (the recording retention without one) after the window ends, and while its
 //               full upload (FULL_VIDEO_UPLOAD=always) still waits, then deleted; the object store keeps its copies
 //   cancelled   deleted at once by the transition; this sweep catches any a crash left behind
 //   failed      while a job of the video still waits, kept; once every job is dead, kept for the retention (an
@@ -24,6 +24,8 @@ export interface FileSweepOptions {
   videosDir: string;
   /** How long after its window a delivered or dead video keeps its files. */
   retentionMs: number;
+  /** How long after its window a delivered video keeps them when AYO's `auto_delete` says (default `retentionMs`). */
+  deliveredRetentionMs?: number;
   nowMs: number;
   /** The video a file in `videosDir` belongs to, from its name; undefined for a file no cut makes. */
   videoOfFile(name: string): string | undefined;
@@ -45,7 +47,7 @@ export function sweepVideoFiles(o: FileSweepOptions): { videos: number; orphans:
     });
   const live = (v: VideoRow) => waits(v, [...VIDEO_JOB_KINDS, 'upload-full']);
   let delivered = 0;
-  for (const v of videos.withFiles('ready', before))
+  for (const v of videos.withFiles('ready', o.nowMs - (o.deliveredRetentionMs ?? o.retentionMs)))
     if (!waits(v, ['upload-full']) && o.lifecycle.dropFiles(v)) delivered++;
   if (delivered > 0)
     o.logger.info(

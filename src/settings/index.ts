@@ -11,5 +11,11 @@ export {
   type VideoSettings,
 } from './provider.js';
 export { createVenueRefresh, type ReadStatus, type VenueRefresh, type VenueRefreshOptions } from './refresh.js';
-export { inForceFile, readClipSecondsInForce, settingsFile, type StoredSettings } from './store.js';
+export {
+  inForceFile,
+  readAutoDeleteDaysInForce,
+  readClipSecondsInForce,
+  settingsFile,
+  type StoredSettings,
+} from './store.js';
 export { settingsDto, type SettingsDto } from './dto.js';

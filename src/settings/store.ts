@@ -52,6 +52,20 @@ export function readClipSecondsInForce(file: string, fallback: number): number {
   }
 }
 
+/**
+ * The days AYO's `auto_delete` keeps a delivered video's local files, from the settings in force (written by the main
+ * thread, read by the video thread at each sweep); undefined when AYO gave none or the file cannot be read.
+ */
+export function readAutoDeleteDaysInForce(file: string): number | undefined {
+  try {
+    const v = (JSON.parse(fs.readFileSync(file, 'utf8')) as { autoDeleteDays?: { value?: unknown } }).autoDeleteDays
+      ?.value;
+    return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Writes `s` (the stored settings, or the settings in force) atomically. */
 export function writeStoredSettings(file: string, s: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });

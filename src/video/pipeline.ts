@@ -2,6 +2,7 @@
 // transition that stops a video's cut aborts the cut running in this thread.
 
 import { createJobRunner, createVideoLifecycle, sweepVideoFiles } from '../pipeline/index.js';
+import { readAutoDeleteDaysInForce } from '../settings/index.js';
 import { cutJobSpec } from './cut-job.js';
 import { videoOfFile } from './file-names.js';
 import { createVideoScanner } from './scanner.js';
@@ -28,15 +29,18 @@ export function createVideoPipeline(deps: VideoPipelineDeps, owner: string) {
     runner,
     scanner,
     /** Applies the file rules of every terminal status (see pipeline/files.ts). */
-    sweepFiles: () =>
-      sweepVideoFiles({
+    sweepFiles: () => {
+      const autoDeleteDays = deps.settingsFile ? readAutoDeleteDaysInForce(deps.settingsFile) : undefined;
+      return sweepVideoFiles({
         db: deps.db,
         lifecycle,
         logger: deps.logger,
         videosDir: deps.videosDir,
         videoOfFile,
         retentionMs: deps.retentionHours * 3_600_000,
+        deliveredRetentionMs: autoDeleteDays === undefined ? undefined : autoDeleteDays * 86_400_000,
         nowMs: now(),
-      }),
+      });
+    },
   };
 }
