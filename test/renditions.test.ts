@@ -149,7 +149,7 @@ afterAll(() => tmp.cleanup());
 describe('renditions without a watermark', () => {
   let plain: Awaited<ReturnType<typeof build>>;
   beforeAll(async () => {
-    plain = await build('plain', { frameRateCap: 15 });
+    plain = await build('plain', { frameRateCap: FPS });
   }, 180_000);
 
   it('makes 480p and 720p, skips 1080p (never upscaled), and lists every object under its key', () => {
@@ -189,8 +189,8 @@ describe('renditions without a watermark', () => {
       expect(durations.length).toBe(5);
       for (const d of durations) expect(Math.abs(d - 4)).toBeLessThan(0.1);
     }
-    // The frame-rate cap applies to the encoded rendition; the copy keeps the source's 25 fps.
-    expect(probe(at(r.renditions[0]!.playlistKey)).fps).toBe(15);
+    // A cap at the source's rate changes nothing: both play at it, and the source's height is still a copy.
+    expect(probe(at(r.renditions[0]!.playlistKey)).fps).toBe(FPS);
     expect(probe(at(r.renditions[1]!.playlistKey)).fps).toBe(FPS);
   });
 
@@ -313,6 +313,17 @@ describe('renditions with a watermark', () => {
   });
 });
 
+describe("AYO's frame_rate below the source's", () => {
+  it('caps every rendition: the source height is encoded at the cap instead of copied', async () => {
+    const capped = await build('capped', { frameRateCap: 15 });
+    expect(capped.r.renditions.map((x) => [x.height, x.copied])).toEqual([
+      [480, false],
+      [720, false],
+    ]);
+    for (const x of capped.r.renditions) expect(probe(capped.at(x.playlistKey)).fps).toBe(15);
+  }, 180_000);
+});
+
 describe('the ladder and its command', () => {
   const info = { width: 1920, height: 1080, fps: 30, durationSec: 60, audio: 'pcm_alaw' };
   it('never upscales; with nothing at or below the source, the source height is made', () => {
@@ -324,6 +335,9 @@ describe('the ladder and its command', () => {
       skipped: [{ height: 2160, reason: expect.stringContaining('never upscaled') as string }],
     });
     expect(planLadder([1080], info, true).rungs).toEqual([{ height: 1080, width: 1920, copied: false }]);
+    // AYO's frame_rate below the source's 30 fps: the source's height is encoded at the cap, not copied.
+    expect(planLadder([1080], info, false, 25).rungs).toEqual([{ height: 1080, width: 1920, copied: false }]);
+    expect(planLadder([1080], info, false, 30).rungs).toEqual([{ height: 1080, width: 1920, copied: true }]);
     expect(planLadder([1440], { ...info, height: 720, width: 1280 }, false).rungs).toEqual([
       { height: 720, width: 1280, copied: true },
     ]);

@@ -29,7 +29,10 @@ export function planLadder(
   qualities: readonly number[],
   source: SourceInfo,
   watermarked: boolean,
+  frameRateCap?: number,
 ): { rungs: Rung[]; skipped: { height: number; reason: string }[] } {
+  // AYO's frame_rate caps every rendition: a source above it cannot be copied at its own height either.
+  const overCap = !!frameRateCap && frameRateCap > 0 && source.fps !== undefined && source.fps > frameRateCap + 0.01;
   const wanted = [...new Set(qualities.filter((q) => Number.isInteger(q) && q > 0))].sort((a, b) => a - b);
   const skipped = wanted
     .filter((q) => q > source.height)
@@ -38,7 +41,7 @@ export function planLadder(
   // Nothing at or below the source: the buyer still gets the video, at the source's own height.
   if (heights.length === 0) heights = [source.height];
   const rungs = heights.map((height) => {
-    if (height === source.height) return { height, width: source.width, copied: !watermarked };
+    if (height === source.height) return { height, width: source.width, copied: !watermarked && !overCap };
     // Encoders want even sizes; the width keeps the source's aspect.
     const h = Math.max(2, Math.floor(height / 2) * 2);
     return { height: h, width: Math.max(2, Math.round((source.width * h) / source.height / 2) * 2), copied: false };
@@ -100,7 +103,7 @@ export interface RenditionArgsInput {
   encoder: string;
   /** The watermark overlay for a height, or undefined when none is drawn. */
   overlay: (height: number) => WatermarkOverlay | undefined;
-  /** Encoded renditions' frame rate cap (frames/s); the copy keeps the source's. */
+  /** Renditions' frame rate cap (frames/s); planLadder encodes the source's height too when it is over the cap. */
   frameRateCap?: number;
 }
 

@@ -142,7 +142,7 @@ export async function buildRenditions(input: RenditionInput): Promise<RenditionR
   const ffmpeg = input.ffmpeg ?? 'ffmpeg';
   const info = await probeSource(input.ffprobe ?? 'ffprobe', input.source, input.signal);
   const mark = input.watermark?.mode === 'on' && input.watermark.images.length > 0 ? input.watermark : undefined;
-  const { rungs, skipped } = planLadder(input.qualities, info, mark !== undefined);
+  const { rungs, skipped } = planLadder(input.qualities, info, mark !== undefined, input.frameRateCap);
   const keys = keysOf(input.uniqueId);
   const top = rungs.at(-1)!;
   const fileKey = (r: Rung) => (r === top ? keys.mp4 : keys.segments(r.height));
