@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { VideoEncoderName } from '../src/config/video-settings-env.js';
 import { concatList, probeMedia, runMediaToEnd } from '../src/media/index.js';
 import { buildRenditions, type RenditionResult, type WatermarkSpec } from '../src/purchase/renditions.js';
 import { encoderOptions } from '../src/purchase/renditions-args.js';
@@ -26,7 +27,7 @@ const PARTS = (process.env.BENCH_PARTS ?? 'copy,encode,bytes').split(',');
 const SEGMENT_SEC = 10;
 const TARGET_COPY = 1.25;
 const TARGET_ENCODE = 1.1;
-const ENCODER = 'libx264';
+const ENCODER: VideoEncoderName = 'libx264';
 const CACHE = path.join(os.tmpdir(), 'vr-bench-purchase');
 
 const ff = (args: string[]) =>
@@ -104,7 +105,7 @@ interface Ctx {
   sizeBytes: number;
   work: string;
   mark: WatermarkSpec;
-  base: { uniqueId: string; source: string; encoder: string };
+  base: { uniqueId: string; source: string; encoder: VideoEncoderName };
 }
 
 /** 1. The stream-copy path (the source's height, no watermark) against a bare copy into HLS. */

@@ -12,6 +12,7 @@ import { probeMedia, runMediaToEnd } from '../src/media/index.js';
 import { createS3Store } from '../src/storage/index.js';
 import { makePng } from './fixtures/asset-server.js';
 import { startFakeS3 } from './fixtures/s3.js';
+import { boxDiff } from './fixtures/frame-diff.js';
 import { tempDir, waitFor } from './fixtures/helpers.js';
 
 const SOURCE_SEC = 20;
@@ -89,21 +90,6 @@ function frame(file: string, n: number): { rgb: Buffer; width: number; height: n
     { maxBuffer: 64 * 1024 * 1024 },
   );
   return { rgb, width: width!, height: height! };
-}
-
-/** Mean absolute difference of two frames over a box [x0, y0, x1, y1), per channel value (0 to 255). */
-function boxDiff(a: ReturnType<typeof frame>, b: ReturnType<typeof frame>, box: [number, number, number, number]) {
-  const [x0, y0, x1, y1] = box;
-  let sum = 0;
-  let n = 0;
-  for (let y = y0; y < y1; y++)
-    for (let x = x0; x < x1; x++)
-      for (let c = 0; c < 3; c++) {
-        const i = (y * a.width + x) * 3 + c;
-        sum += Math.abs(a.rgb[i]! - b.rgb[i]!);
-        n++;
-      }
-  return sum / n;
 }
 
 /** ffmpeg processes this test process spawned that still run. */

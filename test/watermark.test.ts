@@ -22,6 +22,7 @@ import { makePng, startAssetServer, type AssetServer } from './fixtures/asset-se
 import { partnerEnv } from './fixtures/env.js';
 import { startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
 import { makeFootage, type FootageSegment } from './fixtures/footage.js';
+import { boxDiff } from './fixtures/frame-diff.js';
 import { captureLogger, tempDir } from './fixtures/helpers.js';
 
 describe('watermark pieces', () => {
@@ -147,25 +148,6 @@ describe("AYO's watermark on the preview", () => {
       { maxBuffer: 64 * 1024 * 1024 },
     );
     return { rgb, width, height };
-  }
-
-  /** Mean absolute difference of two frames over a box, per channel value (0 to 255). */
-  function boxDiff(
-    a: ReturnType<typeof frameAt>,
-    b: ReturnType<typeof frameAt>,
-    box: [number, number, number, number],
-  ) {
-    const [x0, y0, x1, y1] = box;
-    let sum = 0;
-    let n = 0;
-    for (let y = y0; y < y1; y++)
-      for (let x = x0; x < x1; x++)
-        for (let c = 0; c < 3; c++) {
-          const i = (y * a.width + x) * 3 + c;
-          sum += Math.abs(a.rgb[i]! - b.rgb[i]!);
-          n++;
-        }
-    return sum / n;
   }
 
   it('is fetched by a signed call, checked, kept, and drawn top-right; WATERMARK=off draws nothing', async () => {

@@ -2,6 +2,8 @@
 // are made and how (stream copy or encode, never upscaled), and the arguments that decode the source once, scale
 // and watermark each encoded height, and write every rendition as a keyframe-fragmented MP4 with a global index.
 
+import type { VideoEncoderName } from '../config/video-settings-env.js';
+import { deviceArgs } from '../settings/index.js';
 import type { WatermarkOverlay } from '../watermark/index.js';
 
 /** HLS segment length aimed at, seconds: fragments start at the first keyframe at least this far into the last. */
@@ -49,16 +51,8 @@ export function planLadder(
   return { rungs, skipped };
 }
 
-/** Mirrors src/settings/encoder.ts' device needs (not exported there): options before the input, filter after. */
-function deviceOf(encoder: string): { before: string[]; filter: string } {
-  if (encoder === 'h264_vaapi')
-    return { before: ['-vaapi_device', '/dev/dri/renderD128'], filter: 'format=nv12,hwupload' };
-  if (encoder === 'h264_qsv') return { before: [], filter: 'format=nv12' };
-  return { before: [], filter: 'format=yuv420p' };
-}
-
 /** Quality options of `encoder` for a rendition (constant quality; BANDWIDTH is measured from what comes out). */
-export function encoderOptions(encoder: string): string[] {
+export function encoderOptions(encoder: VideoEncoderName): string[] {
   switch (encoder) {
     case 'libx264':
       return ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-profile:v', 'high'];
@@ -68,8 +62,6 @@ export function encoderOptions(encoder: string): string[] {
       return ['-c:v', 'h264_qsv', '-global_quality', '23', '-profile:v', 'high'];
     case 'h264_vaapi':
       return ['-c:v', 'h264_vaapi', '-qp', '23', '-profile:v', 'high'];
-    default:
-      return ['-c:v', encoder];
   }
 }
 
@@ -100,7 +92,7 @@ export interface RenditionArgsInput {
   source: string;
   info: SourceInfo;
   rungs: readonly { rung: Rung; out: string }[];
-  encoder: string;
+  encoder: VideoEncoderName;
   /** The watermark overlay for a height, or undefined when none is drawn. */
   overlay: (height: number) => WatermarkOverlay | undefined;
   /** Renditions' frame rate cap (frames/s); planLadder encodes the source's height too when it is over the cap. */
@@ -114,7 +106,7 @@ export interface RenditionArgsInput {
 export function renditionArgs(input: RenditionArgsInput): string[] {
   const { info } = input;
   const encoded = input.rungs.filter((r) => !r.rung.copied);
-  const device = deviceOf(input.encoder);
+  const device = deviceArgs(input.encoder);
   const extraInputs: string[] = [];
   const graph: string[] = [];
   if (encoded.length > 0) {

@@ -5,6 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import type { VideoEncoderName } from '../config/video-settings-env.js';
 import { PermanentError } from '../errors.js';
 import { probeMedia, runMediaToEnd } from '../media/index.js';
 import { watermarkOverlay, type WatermarkInForce } from '../watermark/index.js';
@@ -30,7 +31,7 @@ export interface RenditionInput {
   /** The watermark to draw; null (or one that is off, or has no image) draws none. */
   watermark: WatermarkSpec | null;
   /** The encoder of encoded renditions, already resolved (e.g. libx264). */
-  encoder: string;
+  encoder: VideoEncoderName;
   /** Aborting kills ffmpeg. */
   signal?: AbortSignal;
   /** ffmpeg and ffprobe binaries (default: found on PATH). */

@@ -14,7 +14,7 @@ export interface EncoderChoice {
 }
 
 /** Input and filter arguments a hardware encoder needs beside its name (the device, the upload to it). */
-function deviceArgs(encoder: VideoEncoderName): { before: string[]; filter: string } {
+export function deviceArgs(encoder: VideoEncoderName): { before: string[]; filter: string } {
   switch (encoder) {
     case 'h264_vaapi':
       return { before: ['-vaapi_device', '/dev/dri/renderD128'], filter: 'format=nv12,hwupload' };

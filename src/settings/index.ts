@@ -1,6 +1,6 @@
 // Public names of the venue video settings: the lenient reading of AYO's answer, the provider of the settings in
 // force, the daily refresh of them and of the watermark, and the encoder check.
-export { chooseEncoder, testEncode, type EncoderChoice } from './encoder.js';
+export { chooseEncoder, deviceArgs, testEncode, type EncoderChoice } from './encoder.js';
 export { parseVideoSettings, type AyoVideoSettings, type ParsedVideoSettings } from './parse.js';
 export {
   createSettingsProvider,

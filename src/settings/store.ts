@@ -39,31 +39,31 @@ export function inForceFile(dataDir: string): string {
   return path.join(dataDir, 'settings', 'in-force.json');
 }
 
-/**
- * The manual clip's length in force, as the video actor reads it at each request; `fallback` (CLIP_SECONDS) when the
- * file is missing or damaged.
- */
-export function readClipSecondsInForce(file: string, fallback: number): number {
+/** The value of setting `name` in the settings in force (written by the main thread, read by other threads). */
+function valueInForce(file: string, name: 'clipSeconds' | 'autoDeleteDays'): unknown {
   try {
-    const v = (JSON.parse(fs.readFileSync(file, 'utf8')) as { clipSeconds?: { value?: unknown } }).clipSeconds?.value;
-    return Number.isInteger(v) && (v as number) > 0 ? (v as number) : fallback;
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, { value?: unknown } | undefined>)[name]?.value;
   } catch {
-    return fallback;
+    return undefined;
   }
 }
 
 /**
- * The days AYO's `auto_delete` keeps a delivered video's local files, from the settings in force (written by the main
- * thread, read by the video thread at each sweep); undefined when AYO gave none or the file cannot be read.
+ * The manual clip length in force (AYO's `clip_duration` or CLIP_SECONDS), read by the video thread at each request;
+ * `fallback` when the file is missing or unreadable.
+ */
+export function readClipSecondsInForce(file: string, fallback: number): number {
+  const v = valueInForce(file, 'clipSeconds');
+  return Number.isInteger(v) && (v as number) > 0 ? (v as number) : fallback;
+}
+
+/**
+ * The days AYO's `auto_delete` keeps a delivered video's local files, from the settings in force (read by the video
+ * thread at each sweep); undefined when AYO gave none or the file cannot be read.
  */
 export function readAutoDeleteDaysInForce(file: string): number | undefined {
-  try {
-    const v = (JSON.parse(fs.readFileSync(file, 'utf8')) as { autoDeleteDays?: { value?: unknown } }).autoDeleteDays
-      ?.value;
-    return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
-  } catch {
-    return undefined;
-  }
+  const v = valueInForce(file, 'autoDeleteDays');
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
 /** Writes `s` (the stored settings, or the settings in force) atomically. */
