@@ -29,11 +29,11 @@ const enqueue = (key: string, runAtMs = T) =>
     new Date(T).toISOString(),
   );
 
-function claimer(owner: string): Promise<number[]> {
+function claimer(owner: string, started: SharedArrayBuffer, self: 0 | 1): Promise<number[]> {
   const url = pathToFileURL(path.resolve('test/fixtures/claimer.ts')).href;
   const w = new Worker(
     `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}); });`,
-    { eval: true, workerData: { dbPath: file(), owner } },
+    { eval: true, workerData: { dbPath: file(), owner, started, self } },
   );
   return new Promise((resolve, reject) => {
     w.once('message', resolve);
@@ -53,7 +53,9 @@ describe('the durable job queue', () => {
     db.transaction(() => {
       for (let i = 0; i < 3000; i++) enqueue(`v${i}`, 0);
     })();
-    const [a, b] = await Promise.all([claimer('a'), claimer('b')]);
+    // Each waits after its first claim for the other's: on a busy machine one thread could start after the other ended.
+    const started = new SharedArrayBuffer(8);
+    const [a, b] = await Promise.all([claimer('a', started, 0), claimer('b', started, 1)]);
     const all = [...a, ...b];
     expect(new Set(all).size).toBe(all.length);
     expect(all.length).toBe(3000);
