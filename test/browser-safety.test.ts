@@ -6,11 +6,12 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
 import { localDateOf } from '../src/util/venue-time.js';
+import { launchChromium } from './fixtures/browser.js';
 import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
 import { partnerEnv } from './fixtures/env.js';
 import { captureLogger, freePort, tempDir, waitFor } from './fixtures/helpers.js';
@@ -48,20 +49,10 @@ beforeAll(async () => {
     ayoBooking({ booking_id: 'BK-PLAYER-1', date: today, user_name: 'Budi Santoso', user_phone: '081234567890' }),
     ayoBooking({ booking_id: ODD_ID, date: today, start_time: '13:00:00', end_time: '14:00:00' }),
   ]);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // The attacker's name: it resolves to this machine, as a rebinding DNS server would make it after the page loaded.
-      '--host-resolver-rules=MAP evil.test 127.0.0.1',
-    ],
-  });
+  browser = await launchChromium([
+    // The attacker's name: it resolves to this machine, as a rebinding DNS server would make it after the page loaded.
+    '--host-resolver-rules=MAP evil.test 127.0.0.1',
+  ]);
   // DNS rebinding: the attacker's page is loaded from evil.test:<port> while the attacker's server holds the port;
   // then the name (here: the port) points at the service, and the page's same-origin requests reach the service.
   const port = await freePort();

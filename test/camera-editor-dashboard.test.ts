@@ -4,10 +4,11 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
+import { launchChromium } from './fixtures/browser.js';
 import { fileCameraClip } from './fixtures/file-camera.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 
@@ -59,10 +60,7 @@ beforeAll(async () => {
     }),
     captureLogger().logger,
   );
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

@@ -4,10 +4,11 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
+import { launchChromium } from './fixtures/browser.js';
 import { partnerEnv, venueLocal } from './fixtures/env.js';
 import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
@@ -57,10 +58,7 @@ beforeAll(async () => {
     }),
     log.logger,
   );
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 180_000);
 afterAll(async () => {
   await browser?.close();

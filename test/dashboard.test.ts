@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
+import { launchChromium } from './fixtures/browser.js';
 import { ayoBooking, startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
 import { partnerEnv, venueLocal } from './fixtures/env.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
@@ -72,18 +73,7 @@ beforeAll(async () => {
     body: '{}',
   });
   expect(synced.status).toBe(200);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

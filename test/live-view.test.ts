@@ -4,10 +4,11 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
+import { launchChromium } from './fixtures/browser.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 import type { RtspCamera } from './fixtures/rtsp-camera.js';
 import { timedFramesOf } from './fixtures/timecode.js';
@@ -50,10 +51,7 @@ beforeAll(async () => {
     }),
     log.logger,
   );
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--autoplay-policy=no-user-gesture-required', '--no-first-run'],
-  });
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 }, 120_000);
 // A page a failed test left open keeps fetching the playlist, which keeps the view alive for the next test.
 afterEach(async () => {

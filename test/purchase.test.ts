@@ -6,11 +6,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
 import { toVenueIso } from '../src/util/venue-time.js';
+import { launchChromium } from './fixtures/browser.js';
 import { startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
 import { partnerEnv } from './fixtures/env.js';
 import { startFlakyProxy } from './fixtures/flaky-proxy.js';
@@ -212,10 +212,7 @@ describe('purchases', { timeout: 180_000 }, () => {
     expect([...w.ayo.acceptedIds('video-request-invalid').values()]).toEqual([1, 1]);
 
     // The dashboard's video page lists the purchase, its renditions and its history (headless Chromium).
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

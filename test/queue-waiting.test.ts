@@ -1,10 +1,10 @@
 // GET /api/queue lists the waiting jobs: kind, video, what each waits for (here AYO offline), since when, attempts and
 // last error, page by page with a cursor; bad paging is a clear 400. The dashboard's queue view shows the same list.
 
-import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startService } from '../src/service.js';
+import { launchChromium } from './fixtures/browser.js';
 import { seedDeliverableVideos } from './fixtures/delivery.js';
 import { startFakeAyo, TEST_AYO } from './fixtures/fake-ayo.js';
 import { partnerEnv } from './fixtures/env.js';
@@ -94,7 +94,7 @@ describe('GET /api/queue: the waiting jobs', () => {
     }
 
     // The dashboard's queue view lists them.
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    const browser = await launchChromium();
     cleanups.push(() => browser.close());
     const page = await browser.newPage();
     await page.goto(service.url + '/');
