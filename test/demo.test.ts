@@ -94,7 +94,11 @@ describe('demo mode', () => {
           ((await (await fetch(`${url}/api/purchases?state=delivered`)).json()) as { data: PurchaseDto[] }).data[0],
         'the demo purchase delivered',
         240_000,
-      );
+      ).catch(async (e: unknown) => {
+        // Says where the purchase stood, should it ever fail.
+        const all = await (await fetch(`${url}/api/purchases`)).text();
+        throw new Error(`${(e as Error).message}; purchases: ${all}`);
+      });
       expect(bought.video!.length).toBeGreaterThan(0);
       for (const v of bought.video!) {
         const res = await fetch(v.stream_path);

@@ -1,6 +1,6 @@
 // The demo's stand-in for the AYO partner API: a real HTTP server on 127.0.0.1 that checks every request's
 // signature exactly as AYO does, lists a few bookings every few minutes on two fields (one of them cancelled
-// once it has started), accepts the partner calls, and buys the first full video announced (a purchase request that
+// once it has started), accepts the partner calls, and buys the first full video announced whole (a purchase request that
 // video-requests lists until save-video delivers it). The service talks to it through its ordinary AYO client.
 
 import { randomBytes } from 'node:crypto';
@@ -119,8 +119,10 @@ export async function startAyoSimulator(opts: SimulatorOptions) {
       at: new Date(now()).toISOString(),
     });
     if (received.length > 1000) received.shift();
-    // A player buys the first full video announced: its request is listed PENDING until save-video delivers it.
-    if (endpoint === 'save-video-available' && purchases.length === 0 && params.type === 'full')
+    // A player buys the first full video announced that shows the whole booking (on a starved box the first booking
+    // can end before the camera records, and a purchase of it is rightly incompleted): its request is listed PENDING
+    // until save-video delivers it.
+    if (endpoint === 'save-video-available' && purchases.length === 0 && params.type === 'full' && wholeBooking(params))
       purchases.push({
         id: `DEMO-VR-${run}-1`,
         uniqueId: String(params.unique_id),
@@ -172,4 +174,11 @@ export async function startAyoSimulator(opts: SimulatorOptions) {
         server.close(() => r());
       }),
   };
+}
+
+/** Whether an announced video lasts (nearly) its whole booking window: `duration` against the two timestamps. */
+function wholeBooking(params: Record<string, unknown>): boolean {
+  const seconds = Number(params.duration);
+  const windowMs = Date.parse(String(params.end_timestamp)) - Date.parse(String(params.start_timestamp));
+  return Number.isFinite(seconds) && windowMs > 0 && seconds * 1000 >= 0.95 * windowMs;
 }
