@@ -3,12 +3,11 @@
 
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAyoClient } from '../src/ayo/index.js';
 import { createJobsRepo, openDatabase, type Db } from '../src/db/index.js';
-import { idReportCounts, idReportJobSpec, queueIdReport } from '../src/delivery/id-reports.js';
-import { createJobRunner } from '../src/pipeline/index.js';
+import { idReportCounts, queueIdReport } from '../src/delivery/id-reports.js';
 import { startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
-import { captureLogger, freePort, tempDir, waitFor } from './fixtures/helpers.js';
+import { startIdReporter } from './fixtures/id-reporter.js';
+import { freePort, tempDir, waitFor } from './fixtures/helpers.js';
 import { spawnService } from './fixtures/service-process.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -26,23 +25,9 @@ function database(): Db {
 
 /** The `id-report` kind's runner in this process against AYO at `baseUrl`, pumped every 50 ms until the test ends. */
 function reporter(db: Db, baseUrl: string, delaysMs = [100, 100, 100]) {
-  const { logger, lines } = captureLogger('info');
-  const ayo = createAyoClient({ ...TEST_AYO, baseUrl, timeoutMs: 2_000 });
-  const spec = idReportJobSpec({
-    db,
-    ayo,
-    logger,
-    delaysMs,
-    quickDelaysMs: [],
-    breaker: { threshold: 100, halfOpenAfterMs: 100 },
-  });
-  const runner = createJobRunner(spec, { db, owner: 'test', logger });
-  const timer = setInterval(() => runner.pump(), 50);
-  cleanups.push(async () => {
-    clearInterval(timer);
-    await runner.stop();
-  });
-  return { runner, lines };
+  const r = startIdReporter(db, baseUrl, delaysMs);
+  cleanups.push(() => r.stop());
+  return r;
 }
 
 const ids = (n: number, prefix = 'VID') =>

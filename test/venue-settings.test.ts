@@ -158,13 +158,18 @@ describe('the settings in force, from the fake AYO', () => {
     expect(Date.parse(s.ayoFetchedAt)).not.toBeNaN();
   });
 
-  it('a set variable wins over AYO: VIDEO_QUALITIES and CLIP_SECONDS', async () => {
-    ayo.setAnswer('video-configuration', { clip_duration: 45, video_quality: '[720,1080]' });
-    const { refresh, settings } = await start({ VIDEO_QUALITIES: '480,1080p', CLIP_SECONDS: '20' });
+  it('a set variable wins over AYO: VIDEO_QUALITIES, CLIP_SECONDS and VIDEO_RETENTION_DAYS', async () => {
+    ayo.setAnswer('video-configuration', { clip_duration: 45, video_quality: '[720,1080]', auto_delete: 3 });
+    const { refresh, settings } = await start({
+      VIDEO_QUALITIES: '480,1080p',
+      CLIP_SECONDS: '20',
+      VIDEO_RETENTION_DAYS: '10',
+    });
     await refresh.refresh();
     const s = await settings();
     expect(s.qualities).toEqual({ value: [480, 1080], source: 'env' });
     expect(s.clipSeconds).toEqual({ value: 20, source: 'env' });
+    expect(s.autoDeleteDays).toEqual({ value: 10, source: 'env' });
   });
 
   it('a bad field keeps its last good value, with a warning naming it; the good ones still apply', async () => {

@@ -108,7 +108,7 @@ describe('video files follow the lifecycle', () => {
     }
 
     // Before the retention: only the cancelled video's files are gone (its transition took them); a young orphan stays.
-    expect(f.sweepFiles()).toEqual({ videos: 0, orphans: 0 });
+    expect(f.sweepFiles()).toEqual({ videos: 0, unavailable: 0, orphans: 0 });
     for (const file of made.CANCEL.slice(1)) expect(fs.existsSync(file), file).toBe(false);
     for (const file of [...made.READY, ...made.DEAD, ...made.WAIT, ...orphans])
       expect(fs.existsSync(file), file).toBe(true);
@@ -116,7 +116,7 @@ describe('video files follow the lifecycle', () => {
 
     // Past the retention (72 h after the window) and the orphans' grace (1 h): all gone but the one whose job waits.
     f.clock.now = T0 + 74 * HOUR;
-    expect(f.sweepFiles()).toEqual({ videos: 2, orphans: orphans.length });
+    expect(f.sweepFiles()).toEqual({ videos: 2, unavailable: 0, orphans: orphans.length });
     for (const file of [...made.READY, ...made.DEAD, ...orphans]) expect(fs.existsSync(file), file).toBe(false);
     for (const file of made.WAIT) expect(fs.existsSync(file), file).toBe(true);
     expect(mediaIn(f.deps.videosDir)).toEqual(made.WAIT.map((p) => path.relative(f.deps.videosDir, p)).sort());
@@ -124,9 +124,9 @@ describe('video files follow the lifecycle', () => {
     // Its job dies at last: its files go with the next sweep, and nothing is left.
     f.clock.now = backoffUntil;
     jobs.deadLetter(claim('upload', uid('WAIT')).id, 'HTTP 500', f.clock.now, 'upload');
-    expect(f.sweepFiles()).toEqual({ videos: 1, orphans: 0 });
+    expect(f.sweepFiles()).toEqual({ videos: 1, unavailable: 0, orphans: 0 });
     expect(mediaIn(f.deps.videosDir)).toEqual([]);
-    expect(f.sweepFiles()).toEqual({ videos: 0, orphans: 0 });
+    expect(f.sweepFiles()).toEqual({ videos: 0, unavailable: 0, orphans: 0 });
 
     // The rows keep their status; the delivered one keeps its URLs.
     expect(f.videos().map((v) => [v.unique_id, v.status, v.file, v.preview_file, v.thumbnail_file])).toEqual([

@@ -16,6 +16,8 @@ export interface VideoSettingsEnv {
   qualities: number[] | undefined;
   /** CLIP_SECONDS when set (its default applies only when AYO sends no `clip_duration`). */
   clipSeconds: number | undefined;
+  /** VIDEO_RETENTION_DAYS when set (it wins over AYO's `auto_delete`). */
+  autoDeleteDays: number | undefined;
   encoder: VideoEncoderName;
   watermark: WatermarkSource;
   watermarkPosition: WatermarkPosition;
@@ -29,6 +31,7 @@ export function loadVideoSettingsEnv(r: Reader): VideoSettingsEnv {
   return {
     qualities: r.get('VIDEO_QUALITIES'),
     clipSeconds: r.isSet('CLIP_SECONDS') ? clipSeconds : undefined,
+    autoDeleteDays: r.get('VIDEO_RETENTION_DAYS'),
     encoder: r.get('VIDEO_ENCODER'),
     watermark: r.get('WATERMARK'),
     watermarkPosition: r.get('WATERMARK_POSITION'),

@@ -113,6 +113,12 @@ export function createVideosRepo(db: Db) {
   );
   const withFiles = db.prepare<[string, number], VideoRow>(`SELECT * FROM videos WHERE status = ? AND window_end_ms < ?
     AND (file IS NOT NULL OR preview_file IS NOT NULL OR thumbnail_file IS NOT NULL)`);
+  // Footage on a disk that is down still counts as there: the disk may come back.
+  const goneFromBox = db.prepare<[number], VideoRow>(`SELECT * FROM videos v WHERE v.status = 'ready'
+    AND v.window_end_ms < ? AND v.file IS NULL AND v.preview_file IS NULL AND v.thumbnail_file IS NULL
+    AND (',' || v.stored_objects || ',') NOT LIKE '%,mp4,%'
+    AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.camera = v.camera AND s.end_ms > v.window_start_ms
+      AND s.start_ms < v.window_end_ms)`);
   const clearFiles = db.prepare(
     'UPDATE videos SET file = NULL, preview_file = NULL, thumbnail_file = NULL, updated_at = ? WHERE id = ?',
   );
@@ -210,6 +216,13 @@ export function createVideosRepo(db: Db) {
     /** Videos in `status` whose window ended before `beforeMs` and that still have local files. */
     withFiles(status: VideoStatus, beforeMs: number): VideoRow[] {
       return withFiles.all(status, beforeMs);
+    },
+    /**
+     * Delivered videos (window ended before `beforeMs`) whose local files and footage are all gone and whose full video
+     * is not in the object store: nothing can fulfil a purchase of them any more.
+     */
+    goneFromBox(beforeMs: number): VideoRow[] {
+      return goneFromBox.all(beforeMs);
     },
     /** Forgets the local files of a video (they were deleted). */
     clearFiles(id: number, now: string): void {

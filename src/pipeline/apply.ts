@@ -2,6 +2,7 @@
 // stage produced and the job changes in one transaction, then drops the files a terminal status no longer needs.
 
 import fs from 'node:fs';
+import { queueIdReport } from '../delivery/id-reports.js';
 import { createJobsRepo, createVideosRepo, type Db, type VideoResult, type VideoRow } from '../db/index.js';
 import { attemptsOf, jobKey, type JobDelays, type JobKind } from './job-kinds.js';
 import { VIDEO_TRANSITIONS, type Transition, type VideoLifecycleEvent, type VideoStatus } from './video-lifecycle.js';
@@ -136,6 +137,7 @@ export function createVideoLifecycle(deps: LifecycleDeps) {
           if (opts.result) videos.setResult(before.id, opts.result, iso);
           if (opts.urls) videos.setUrls(before.id, opts.urls, iso);
           changeJobs(t, before, iso);
+          if (t.report) queueIdReport(deps.db, t.report, [uid], Date.parse(iso));
           return true;
         })
         .immediate();

@@ -1,7 +1,9 @@
 // Local files follow the lifecycle: each terminal status has a rule, and files no video claims are swept, so nothing
 // made for a video stays on disk forever.
-//   ready       kept for AYO's `auto_delete` days (the recording retention without one) after the window ends, and while its
-//               full upload (FULL_VIDEO_UPLOAD=always) still waits, then deleted; the object store keeps its copies
+//   ready       kept for VIDEO_RETENTION_DAYS, else AYO's `auto_delete` days, else the recording retention, after the window
+//               ends, and while its full upload (FULL_VIDEO_UPLOAD=always) still waits, then deleted; the object store
+//               keeps its copies. Once its footage is gone too and its full video is not in the bucket, the video becomes
+//               `unavailable` (`retention:unavailable`) and AYO hears it through `video-unavailable`
 //   cancelled   deleted at once by the transition; this sweep catches any a crash left behind
 //   failed      while a job of the video still waits, kept; once every job is dead, kept for the retention (an
 //               operator may retry), then deleted
@@ -33,8 +35,11 @@ export interface FileSweepOptions {
   orphanGraceMs?: number;
 }
 
-/** Runs every rule once; returns how many videos lost their files and how many unclaimed files went. */
-export function sweepVideoFiles(o: FileSweepOptions): { videos: number; orphans: number } {
+/**
+ * Runs every rule once; returns how many videos lost their files, how many became unavailable and how many unclaimed
+ * files went.
+ */
+export function sweepVideoFiles(o: FileSweepOptions): { videos: number; unavailable: number; orphans: number } {
   const videos = createVideosRepo(o.db);
   const jobs = createJobsRepo(o.db);
   const before = o.nowMs - o.retentionMs;
@@ -53,6 +58,12 @@ export function sweepVideoFiles(o: FileSweepOptions): { videos: number; orphans:
     o.logger.info(
       `🧹 RETENTION: removed the local files of ${delivered} delivered videos (the object store keeps them)`,
     );
+  let gone = 0;
+  for (const v of videos.goneFromBox(o.nowMs)) if (o.lifecycle.apply(v, 'retention:unavailable').moved) gone++;
+  if (gone > 0)
+    o.logger.warn(
+      `🧹 RETENTION: ${gone} delivered video(s) are unavailable now (files and footage gone, no full video in the bucket); AYO will hear it (video-unavailable)`,
+    );
   let settled = 0;
   for (const v of videos.withFiles('cancelled', Number.MAX_SAFE_INTEGER)) if (o.lifecycle.dropFiles(v)) settled++;
   for (const v of videos.withFiles('failed', before)) if (!live(v) && o.lifecycle.dropFiles(v)) settled++;
@@ -60,7 +71,7 @@ export function sweepVideoFiles(o: FileSweepOptions): { videos: number; orphans:
   const orphans = sweepOrphans(o, videos);
   if (orphans > 0)
     o.logger.info(`🧹 RETENTION: removed ${orphans} video file(s) no video claims (left by an interrupted cut)`);
-  return { videos: delivered + settled, orphans };
+  return { videos: delivered + settled, unavailable: gone, orphans };
 }
 
 function sweepOrphans(o: FileSweepOptions, videos: ReturnType<typeof createVideosRepo>): number {

@@ -15,6 +15,7 @@ export function lifecycleTableMarkdown(): string {
       jobs('restarts', t.restart),
       jobs('cancels', t.cancel),
       t.dropFiles ? 'deletes the local files' : '',
+      t.report ? `reports it to AYO's ${t.report}` : '',
     ]
       .filter(Boolean)
       .join('; ');

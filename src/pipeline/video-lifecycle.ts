@@ -28,6 +28,8 @@ export interface Transition {
   cancel?: readonly JobKind[];
   /** The local files are deleted once the transition is committed. */
   dropFiles?: true;
+  /** The video's unique_id is reported to this AYO id list endpoint, durably, in the transition's transaction. */
+  report?: 'video-unavailable';
   /** The default reason written into the history. */
   reason?: string;
 }
@@ -67,6 +69,16 @@ export const VIDEO_TRANSITIONS = {
   'notify:retry': { from: ['notifying', 'failed'], to: 'notifying' },
   /** The notification failed for good. */
   'notify:failed': { from: ['notifying', 'failed'], to: 'failed' },
+  /**
+   * Retention removed the video's local files and its footage, and its full video is not in the bucket: a purchase can
+   * no longer be fulfilled, and AYO is told (`video-unavailable`, in batches of at most 10 ids).
+   */
+  'retention:unavailable': {
+    from: ['ready'],
+    to: 'unavailable',
+    report: 'video-unavailable',
+    reason: 'its local files and footage were removed by retention, and its full video is not in the bucket',
+  },
   /** The booking was cancelled: every unfinished job stops and the video's local files go. */
   'booking:cancelled': {
     from: ['pending', 'processing', 'uploading', 'notifying', 'ready', 'failed', 'unavailable'],

@@ -81,7 +81,7 @@ export function createSettingsProvider(options: SettingsProviderOptions): Settin
         qualities: pick(env.qualities, a.qualities, [...SETTING_DEFAULTS.qualities]),
         clipSeconds: pick(env.clipSeconds, a.clipSeconds, SETTING_DEFAULTS.clipSeconds),
         frameRate: pick<number | null>(undefined, a.frameRate, null),
-        autoDeleteDays: pick<number | null>(undefined, a.autoDeleteDays, null),
+        autoDeleteDays: pick<number | null>(env.autoDeleteDays, a.autoDeleteDays, null),
         ayoFetchedAt: stored.fetchedAt,
       };
     },
