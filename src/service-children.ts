@@ -125,6 +125,7 @@ export function jobDelays(config: Config): JobDelays {
     upload: config.delivery.jobRetryDelaysMs,
     notify: config.delivery.jobRetryDelaysMs,
     'upload-full': config.delivery.jobRetryDelaysMs,
+    'bucket-delete': config.delivery.jobRetryDelaysMs,
   };
 }
 
@@ -146,6 +147,7 @@ function deliveryChildren(
     breaker: { threshold: config.delivery.breakAfter, halfOpenAfterMs: config.delivery.halfOpenAfterMs },
     fullVideoUpload: config.delivery.fullVideoUpload,
     uploadMaxMbps: config.delivery.uploadMaxMbps,
+    bucketRetentionDays: config.delivery.bucketRetentionDays,
     purchase: { concurrency: config.purchase.concurrency, encoder: config.videoSettings.encoder },
   });
   const children: ChildSpec[] = [];

@@ -54,11 +54,18 @@ const upload = {
   ayo: undefined,
   concurrency: 2,
   quickDelaysMs: [3_000],
-  jobDelays: { cut: [300_000], upload: [300_000], notify: [300_000], 'upload-full': [300_000] },
+  jobDelays: {
+    cut: [300_000],
+    upload: [300_000],
+    notify: [300_000],
+    'upload-full': [300_000],
+    'bucket-delete': [300_000],
+  },
   breaker: { threshold: 5, halfOpenAfterMs: 30_000 },
   localStore: { dir: '/srv/venue/objects', publicBaseUrl: 'http://localhost:8080/objects' },
   fullVideoUpload: 'on-purchase',
   uploadMaxMbps: 0,
+  bucketRetentionDays: 0,
 };
 const recorder = {
   camera: { name: 'CAMERA_1', fieldId: 50, url: 'rtsp://admin:s3cretPass@192.168.1.101/x', enabled: true },
@@ -122,7 +129,12 @@ describe('actor slices', () => {
     expect(problemsOf('sync', withoutRetention)).toEqual([
       'sync slice: retentionDays (BOOKING_RETENTION_DAYS) must be a whole number from 1 to 3650, got undefined',
     ]);
-    expect(problemsOf('upload', { ...upload, jobDelays: { cut: [1], upload: [], 'upload-full': [1] } })).toEqual([
+    expect(
+      problemsOf('upload', {
+        ...upload,
+        jobDelays: { cut: [1], upload: [], 'upload-full': [1], 'bucket-delete': [1] },
+      }),
+    ).toEqual([
       'upload slice: jobDelays.upload (DELIVERY_JOB_RETRY_DELAYS) must be a comma-separated list of durations like 3s,6s,12s, got []',
       'upload slice: jobDelays.notify (DELIVERY_JOB_RETRY_DELAYS) must be a comma-separated list of durations like 3s,6s,12s, got undefined',
     ]);

@@ -34,6 +34,7 @@ function goodEnv(): Record<string, string> {
     S3_ACCESS_KEY_ID: 'S3RVER',
     S3_SECRET_ACCESS_KEY: 'S3RVER',
     S3_PUBLIC_BASE_URL: s3.config.publicBaseUrl,
+    BUCKET_RETENTION_DAYS: '30',
     CAMERAS: JSON.stringify([
       { name: 'CAM_RTSP', fieldId: 50, url: camera.url.replace('rtsp://', 'rtsp://admin:camSecret99@'), enabled: true },
       { name: 'CAM_TEST', fieldId: 51, url: 'testsrc', enabled: true },
@@ -66,6 +67,10 @@ describe('venue-recorder doctor', () => {
     expect(out).toMatch(/data directory\s+✅ ok\s+.* writable, \d+ MB free/);
     expect(out).toMatch(/AYO credentials\s+✅ ok\s+signed health-check accepted/);
     expect(out).toMatch(/object store\s+✅ ok\s+bucket videos: write, read back and delete ok; public URL serves it/);
+    // s3rver has no lifecycle rules: the service's durable job deletes.
+    expect(out).toMatch(
+      /bucket retention\s+✅ ok\s+the service deletes a video's objects 30 days after its last upload \(durable job\): the store's lifecycle rules cannot be read \(.*NotImplemented/,
+    );
     expect(out).toMatch(
       /camera CAM_RTSP\s+✅ ok\s+rtsp:\/\/admin:\*\*\*@127\.0\.0\.1:\d+\/stream: h264 320x180 @ 10 fps/,
     );

@@ -59,6 +59,8 @@ export interface DeliveryActorData {
   fullVideoUpload: 'on-purchase' | 'always';
   /** UPLOAD_MAX_MBPS: the cap on all uploads of UploadActor's thread (0: none). */
   uploadMaxMbps: number;
+  /** BUCKET_RETENTION_DAYS: days a video's objects stay in the bucket after its last upload (0: forever). */
+  bucketRetentionDays: number;
   /** The purchase flow (issue 11): PURCHASE_CONCURRENCY and VIDEO_ENCODER; absent, no purchase job runs here. */
   purchase?: { concurrency: number; encoder: VideoEncoderName };
 }

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { checkSlice } from '../config.js';
 import { createJobsRepo, openDatabase } from '../db/index.js';
+import { bucketDeleteJobSpec, startBucketRetention } from '../delivery/bucket-retention.js';
 import { deliveryActor } from '../delivery/delivery-actor.js';
 import { createStoredObjects } from '../delivery/stored-objects.js';
 import { uploadFullJobSpec } from '../delivery/upload-full.js';
@@ -45,10 +46,37 @@ runActor<DeliveryRequest, DeliveryReply, DeliveryEvent, DeliveryActorData, Notif
       workDir: path.join(dataDir, 'media', 'purchases'),
       concurrency: d.purchase.concurrency,
     });
-  return startupWhileBusy(ctx, 'start the upload runner', () =>
-    deliveryActor<'upload', UploadResult, 'upload-full' | 'purchase'>(ctx, db, uploadStage(deps), [
+  // BUCKET_RETENTION_DAYS and cancelled bookings (issue 13): the store's own rule where it has one, else this thread's
+  // `bucket-delete` jobs.
+  const bucketDelete = bucketDeleteJobSpec({
+    db,
+    store,
+    keyPrefix: deps.keyPrefix,
+    logger: ctx.logger,
+    delaysMs: d.jobDelays['bucket-delete'] ?? d.jobDelays.upload,
+    quickDelaysMs: d.quickDelaysMs,
+    breaker: d.breaker,
+    days: d.bucketRetentionDays,
+  });
+  const actor = await startupWhileBusy(ctx, 'start the upload runner', () =>
+    deliveryActor<'upload', UploadResult, 'upload-full' | 'purchase' | 'bucket-delete'>(ctx, db, uploadStage(deps), [
       uploadFullJobSpec(ctx, db, deps),
       ...(purchase ? [purchase] : []),
+      bucketDelete,
     ]),
   );
+  const retention = startBucketRetention({
+    db,
+    store,
+    keyPrefix: deps.keyPrefix,
+    days: d.bucketRetentionDays,
+    logger: ctx.logger,
+  });
+  return {
+    ...actor,
+    async stop() {
+      await retention.stop();
+      await actor.stop?.();
+    },
+  };
 });

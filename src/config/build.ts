@@ -88,6 +88,7 @@ export function buildConfig(r: Reader): Config {
     halfOpenAfterMs: r.get('DELIVERY_CIRCUIT_HALF_OPEN_AFTER'),
     fullVideoUpload: r.get('FULL_VIDEO_UPLOAD'),
     uploadMaxMbps: r.get('UPLOAD_MAX_MBPS'),
+    bucketRetentionDays: r.get('BUCKET_RETENTION_DAYS'),
   };
   const ayoCalls = {
     healthIntervalMs: r.get('AYO_HEALTH_CHECK_INTERVAL'),

@@ -68,6 +68,7 @@ const jobDelays: Shape = {
   upload: 'DELIVERY_JOB_RETRY_DELAYS',
   notify: 'DELIVERY_JOB_RETRY_DELAYS',
   'upload-full': 'DELIVERY_JOB_RETRY_DELAYS',
+  'bucket-delete': 'DELIVERY_JOB_RETRY_DELAYS',
 };
 const delivery = (quickDelaysMs: Shape[string], concurrencyRule: Shape[string]): Shape => ({
   dbPath: absolutePath,
@@ -82,6 +83,7 @@ const delivery = (quickDelaysMs: Shape[string], concurrencyRule: Shape[string]):
   pollMs: optional(positiveMs),
   fullVideoUpload: 'FULL_VIDEO_UPLOAD',
   uploadMaxMbps: 'UPLOAD_MAX_MBPS',
+  bucketRetentionDays: 'BUCKET_RETENTION_DAYS',
   purchase: optional({ concurrency: 'PURCHASE_CONCURRENCY', encoder: 'VIDEO_ENCODER' }),
 });
 

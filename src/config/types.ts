@@ -63,6 +63,8 @@ export interface Config {
     fullVideoUpload: 'on-purchase' | 'always';
     /** UPLOAD_MAX_MBPS (0: no cap). */
     uploadMaxMbps: number;
+    /** BUCKET_RETENTION_DAYS (0: keep forever). */
+    bucketRetentionDays: number;
   };
   supervisor: { maxRestarts: number; windowMs: number; shutdownTimeoutMs: number };
   ayoCalls: { healthIntervalMs: number; cameraStatusIntervalMs: number };

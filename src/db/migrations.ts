@@ -305,6 +305,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idx_id_report_batches_open ON id_report_batches (endpoint, sealed);
     `,
   },
+  {
+    version: 12,
+    name: "the bucket's lifecycle: when a video's objects last went up, and when and why they were deleted",
+    sql: `
+      ALTER TABLE videos ADD COLUMN bucket_uploaded_at_ms INTEGER;
+      ALTER TABLE videos ADD COLUMN bucket_deleted_at_ms INTEGER;
+      ALTER TABLE videos ADD COLUMN bucket_deleted_reason TEXT;
+      UPDATE videos SET bucket_uploaded_at_ms = CAST(strftime('%s', updated_at) AS INTEGER) * 1000
+        WHERE stored_objects != '';
+      CREATE INDEX idx_videos_bucket_uploaded ON videos (bucket_uploaded_at_ms) WHERE bucket_uploaded_at_ms IS NOT NULL;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version, all in one transaction. Returns the versions applied. */

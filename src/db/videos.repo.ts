@@ -49,6 +49,13 @@ export interface VideoRow {
   mp4_url: string | null;
   preview_url: string | null;
   thumbnail_url: string | null;
+  /** Which objects are in the store (`mp4,preview,thumbnail`, src/delivery/stored-objects.ts). */
+  stored_objects: string;
+  /** When the video's last object went up (purchase renditions included); null: nothing ever did. */
+  bucket_uploaded_at_ms: number | null;
+  /** When its objects were deleted from the bucket, and why (BUCKET_RETENTION_DAYS, a cancelled booking). */
+  bucket_deleted_at_ms: number | null;
+  bucket_deleted_reason: string | null;
   created_at: string;
   updated_at: string;
 }

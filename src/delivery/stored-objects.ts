@@ -1,6 +1,8 @@
 // Which objects of a video are in the object store (`videos.stored_objects`): written as each one is verified there,
 // whatever became of the video meanwhile (it is a fact about the bucket). A purchase that needs the full video, and
-// a storage sweep that asks "is its full video in the bucket", read it here.
+// a storage sweep that asks "is its full video in the bucket", read it here. Each upload (purchase renditions too)
+// also stamps `bucket_uploaded_at_ms`, which BUCKET_RETENTION_DAYS counts from, and a deletion from the bucket clears
+// the list and says when and why.
 
 import type { Db } from '../db/index.js';
 
@@ -24,6 +26,14 @@ export function createStoredObjects(db: Db) {
   const setMp4 = db.prepare<[string, string, string, string]>(
     'UPDATE videos SET stored_objects = ?, mp4_url = ?, updated_at = ? WHERE unique_id = ?',
   );
+  const stamp = db.prepare<[number, string]>(
+    `UPDATE videos SET bucket_uploaded_at_ms = ?, bucket_deleted_at_ms = NULL, bucket_deleted_reason = NULL
+       WHERE unique_id = ?`,
+  );
+  const cleared = db.prepare<[number, string, string, string]>(
+    `UPDATE videos SET stored_objects = '', bucket_deleted_at_ms = ?, bucket_deleted_reason = ?, updated_at = ?
+       WHERE unique_id = ?`,
+  );
   return {
     /** The objects of `uniqueId` in the store (empty for an unknown video). */
     of(uniqueId: string): StoredObject[] {
@@ -38,7 +48,16 @@ export function createStoredObjects(db: Db) {
         const next = ORDER.filter((o) => o === object || list.includes(o)).join(',');
         if (object === 'mp4') setMp4.run(next, url, nowIso, uniqueId);
         else if (next !== row.stored_objects) set.run(next, nowIso, uniqueId);
+        stamp.run(Date.parse(nowIso), uniqueId);
       }).immediate();
+    },
+    /** Records that more objects of `uniqueId` went up (a purchase's renditions): its bucket retention counts anew. */
+    uploaded(uniqueId: string, nowMs = Date.now()): void {
+      stamp.run(nowMs, uniqueId);
+    },
+    /** Records that every object of `uniqueId` was deleted from the store, and why. */
+    deleted(uniqueId: string, reason: string, nowMs = Date.now()): void {
+      cleared.run(nowMs, reason, new Date(nowMs).toISOString(), uniqueId);
     },
   };
 }

@@ -4,6 +4,7 @@
 import { ConfigError, loadConfig, rawVariable, secretsOf, type Config } from '../config.js';
 import { checkAyo, checkBinary, checkBucket, checkCamera, checkDataDir, type CheckResult } from './checks.js';
 import { redact } from '../redact.js';
+import { checkBucketRetention } from './storage-checks.js';
 import { checkEncoder, checkVideoConfiguration, checkWatermark } from './video-checks.js';
 
 /** Runs the checks against `env` (the process environment by default); configuration problems come first. */
@@ -50,7 +51,7 @@ async function runChecks(
   results.push(await checkAyo(config));
   results.push(await checkBucket(config));
   results.push(await checkEncoder(config));
-  for (const check of [checkVideoConfiguration, checkWatermark]) {
+  for (const check of [checkBucketRetention, checkVideoConfiguration, checkWatermark]) {
     const r = await check(config);
     if (r) results.push(r);
   }

@@ -32,6 +32,12 @@ function toVideoDto(v: VideoRow, dataDir: string) {
     sizeBytes: v.size_bytes,
     files: { mp4: rel(v.file), preview: rel(v.preview_file), thumbnail: rel(v.thumbnail_file) },
     urls: { mp4: v.mp4_url, preview: v.preview_url, thumbnail: v.thumbnail_url },
+    bucket: {
+      objects: v.stored_objects ? v.stored_objects.split(',') : [],
+      uploadedAt: v.bucket_uploaded_at_ms === null ? null : new Date(v.bucket_uploaded_at_ms).toISOString(),
+      deletedAt: v.bucket_deleted_at_ms === null ? null : new Date(v.bucket_deleted_at_ms).toISOString(),
+      deletedReason: v.bucket_deleted_reason,
+    },
     createdAt: v.created_at,
     updatedAt: v.updated_at,
   };

@@ -19,6 +19,8 @@ export interface JobPayloads {
   purchase: { uniqueId: string; videoRequestId: string };
   /** AYO's save-video for a purchase whose objects are all verified in the store. */
   'save-video': { uniqueId: string; videoRequestId: string };
+  /** Every object of a video (purchase renditions too) deleted from the store: a cancelled booking, BUCKET_RETENTION_DAYS. */
+  'bucket-delete': { uniqueId: string };
 }
 
 /** A kind of durable job. */
@@ -34,6 +36,7 @@ export const JOB_KINDS: readonly JobKind[] = [
   'id-report',
   'purchase',
   'save-video',
+  'bucket-delete',
 ];
 
 /** Kinds whose delays come from configuration; any other kind declares its own in its spec. */

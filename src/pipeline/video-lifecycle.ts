@@ -79,11 +79,15 @@ export const VIDEO_TRANSITIONS = {
     report: 'video-unavailable',
     reason: 'its local files and footage were removed by retention, and its full video is not in the bucket',
   },
-  /** The booking was cancelled: every unfinished job stops and the video's local files go. */
+  /**
+   * The booking was cancelled: every unfinished job stops, the video's local files go, and so do its objects in the
+   * bucket (the `bucket-delete` job skips a video of which nothing was uploaded).
+   */
   'booking:cancelled': {
     from: ['pending', 'processing', 'uploading', 'notifying', 'ready', 'failed', 'unavailable'],
     to: 'cancelled',
     cancel: ['cut', 'upload', 'notify', 'upload-full'],
+    enqueue: ['bucket-delete'],
     dropFiles: true,
     reason: 'Booking cancelled via API',
   },

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DeliveryActorData, DeliveryEvent } from '../actors/delivery.messages.js';
 import { createJobsRepo, createPurchasesRepo, createVideosRepo, type Db, type PurchaseRow } from '../db/index.js';
+import { createStoredObjects } from '../delivery/stored-objects.js';
 import type { UploadDeps } from '../delivery/upload.js';
 import { PermanentError, RetryableError } from '../errors.js';
 import { attemptsOf, jobKey, type JobKindSpec } from '../pipeline/index.js';
@@ -145,6 +146,8 @@ export function purchaseJobSpec(
     onDone(job, r, ms) {
       const { videoRequestId: id, uniqueId } = job.payload;
       const moved = purchases.move(id, ['uploading', 'rendering', 'queued'], 'saving', null, now(), { video: r.video });
+      // Its renditions are in the bucket now: BUCKET_RETENTION_DAYS counts from here.
+      createStoredObjects(db).uploaded(uniqueId, now());
       if (moved)
         jobs.enqueue(
           {

@@ -40,6 +40,13 @@ export function createLocalStore(cfg: LocalStoreConfig): ObjectStore {
     async remove(key) {
       fs.rmSync(localObjectPath(cfg.dir, key), { force: true });
     },
+    async list(prefix) {
+      if (!fs.existsSync(cfg.dir)) return [];
+      return (fs.readdirSync(cfg.dir, { recursive: true }) as string[])
+        .map((f) => f.split(path.sep).join('/'))
+        .filter((k) => k.startsWith(prefix) && !k.endsWith('.part') && fs.statSync(path.join(cfg.dir, k)).isFile())
+        .sort();
+    },
     publicUrl(key) {
       return `${cfg.publicBaseUrl}/${key.split('/').map(encodeURIComponent).join('/')}`;
     },

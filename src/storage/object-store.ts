@@ -19,8 +19,20 @@ export interface ObjectStore {
   size(key: string, signal?: AbortSignal): Promise<number | undefined>;
   /** Removes `key` (a missing key is not an error). */
   remove(key: string, signal?: AbortSignal): Promise<void>;
+  /** Every key that starts with `prefix` (all pages). */
+  list(prefix: string, signal?: AbortSignal): Promise<string[]>;
   /** The public URL of `key`. */
   publicUrl(key: string): string;
+  /**
+   * The bucket's own expiration rule for BUCKET_RETENTION_DAYS, where the store has lifecycle rules (R2, S3); absent
+   * for a store without them (the local one).
+   */
+  expiry?: {
+    /** Sets the rule (objects under `prefix` deleted `days` after upload; 0 removes it), keeping every other rule. */
+    set(prefix: string, days: number, signal?: AbortSignal): Promise<void>;
+    /** The rule in force, or undefined when the bucket has none of ours. */
+    get(signal?: AbortSignal): Promise<{ prefix: string; days: number } | undefined>;
+  };
 }
 
 /** The three objects of a video: `<prefix>mp4/<unique_id>.mp4`, `..._preview.mp4`, `..._thumbnail.jpg`. */

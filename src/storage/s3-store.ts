@@ -4,10 +4,21 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteBucketLifecycleCommand,
+  DeleteObjectCommand,
+  GetBucketLifecycleConfigurationCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutBucketLifecycleConfigurationCommand,
+  PutObjectCommand,
+  S3Client,
+  type LifecycleRule,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Config } from '../config.js';
 import { isRetryableStatus, isUnreachable, PermanentError, RetryableError } from '../errors.js';
+import { retentionRuleIn, withRetentionRule } from './bucket-rules.js';
 import type { ObjectStore } from './object-store.js';
 import { throttledStream, type TokenBucket, type UploadPriority } from './rate-cap.js';
 
@@ -174,8 +185,59 @@ export function createS3Store(cfg: S3Config, opts: S3StoreOptions = {}): ObjectS
         throw classifyS3Error(e, `delete of ${key}`);
       }
     },
+    async list(prefix, signal) {
+      const keys: string[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const page = await client.send(
+            new ListObjectsV2Command({ Bucket: cfg.bucket, Prefix: prefix, ContinuationToken: token }),
+            { abortSignal: signal },
+          );
+          for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+          token = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (token);
+      } catch (e) {
+        throw classifyS3Error(e, `listing of ${prefix || 'the bucket'}`);
+      }
+      return keys;
+    },
     publicUrl(key) {
       return `${cfg.publicBaseUrl}/${key.split('/').map(encodeURIComponent).join('/')}`;
     },
+    expiry: {
+      async set(prefix, days, signal) {
+        const rules = withRetentionRule(await lifecycleRules(signal), prefix, days);
+        try {
+          await client.send(
+            rules.length > 0
+              ? new PutBucketLifecycleConfigurationCommand({
+                  Bucket: cfg.bucket,
+                  LifecycleConfiguration: { Rules: rules },
+                })
+              : new DeleteBucketLifecycleCommand({ Bucket: cfg.bucket }),
+            { abortSignal: signal },
+          );
+        } catch (e) {
+          throw classifyS3Error(e, 'writing the bucket lifecycle rules');
+        }
+      },
+      async get(signal) {
+        return retentionRuleIn(await lifecycleRules(signal));
+      },
+    },
   };
+
+  /** The bucket's lifecycle rules (none when it has no configuration). */
+  async function lifecycleRules(signal?: AbortSignal): Promise<LifecycleRule[]> {
+    try {
+      const out = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: cfg.bucket }), {
+        abortSignal: signal,
+      });
+      return out.Rules ?? [];
+    } catch (e) {
+      if ((e as { name?: string }).name === 'NoSuchLifecycleConfiguration') return [];
+      throw classifyS3Error(e, 'reading the bucket lifecycle rules');
+    }
+  }
 }

@@ -47,6 +47,12 @@ const VIDEO_FIELDS: Record<string, Schema> = {
   sizeBytes: nullable(integer()),
   files: videoFiles('Relative to DATA_DIR'),
   urls: videoFiles('Public URL in the bucket'),
+  bucket: object({
+    objects: array({ enum: ['mp4', 'preview', 'thumbnail'] }),
+    uploadedAt: nullable(instant()),
+    deletedAt: nullable(instant()),
+    deletedReason: nullable(string('BUCKET_RETENTION_DAYS, the bucket’s own lifecycle rule, or a cancelled booking')),
+  }),
   createdAt: string(),
   updatedAt: string(),
 };
