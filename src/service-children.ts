@@ -148,7 +148,13 @@ function deliveryChildren(
     fullVideoUpload: config.delivery.fullVideoUpload,
     uploadMaxMbps: config.delivery.uploadMaxMbps,
     bucketRetentionDays: config.delivery.bucketRetentionDays,
-    purchase: { concurrency: config.purchase.concurrency, encoder: config.videoSettings.encoder },
+    purchase: {
+      concurrency: config.purchase.concurrency,
+      encoder: config.videoSettings.encoder,
+      recordingsDir: recordingsDir(config),
+      ffmpeg: config.recording.ffmpegPath,
+      ffprobe: config.recording.ffprobePath,
+    },
   });
   const children: ChildSpec[] = [];
   if (config.s3 || localStore) {

@@ -8,11 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { createSegmentsRepo, openDatabase } from '../src/db/index.js';
 import { startService, type RunningService } from '../src/service.js';
+import { createS3Store } from '../src/storage/index.js';
 import { toVenueIso } from '../src/util/venue-time.js';
 import { launchChromium } from './fixtures/browser.js';
 import { startFakeAyo, TEST_AYO, type FakeAyo } from './fixtures/fake-ayo.js';
 import { partnerEnv } from './fixtures/env.js';
+import { makeFootage } from './fixtures/footage.js';
 import { startFlakyProxy } from './fixtures/flaky-proxy.js';
 import { captureLogger, tempDir, waitFor } from './fixtures/helpers.js';
 import { finishCut, makeMp4, seedVideo, videoRequest, WINDOW_START_MS } from './fixtures/purchases.js';
@@ -239,6 +242,85 @@ describe('purchases', { timeout: 180_000 }, () => {
     expect(await w.metric('purchases_total', '{outcome="failed"}')).toBe(0);
     expect(await w.metric('purchase_seconds_count', '')).toBe(1);
     expect(await w.metric('upload_bytes_total', '{kind="hls"}')).toBeGreaterThan(fs.statSync(MP4).size / 2);
+  });
+
+  it('a video whose local MP4 retention removed is made again from its footage or the bucket; with neither it is unavailable, AYO is told, and its purchase incompleted', async () => {
+    // 20 s of footage around an 8 s booking (the seeded MP4 lasts 12 s: a rendition of it would be told apart).
+    const segs = await makeFootage(path.join(source.dir, 'recut'), {
+      t0Ms: WINDOW_START_MS - 6_000,
+      seconds: 20,
+      segmentSeconds: 2,
+      width: 640,
+      height: 360,
+    });
+    const RECUT = 'BK-R-1_CAM_1_20250410100000';
+    const GONE = 'BK-N-1_CAM_1_20250410100000';
+    const BUCKET = 'BK-B-1_CAM_1_20250410100000';
+    const w = await world((dir) => {
+      for (const [uid, booking] of [
+        [RECUT, 'BK/R/1'],
+        [GONE, 'BK/N/1'],
+        [BUCKET, 'BK/B/1'],
+      ] as const)
+        seedVideo(dir, { uniqueId: uid, bookingId: booking, stage: 'ready', mp4: MP4, seconds: 8 });
+      const db = openDatabase(path.join(dir, 'venue-recorder.db'));
+      try {
+        // As VIDEO_RETENTION_DAYS leaves them: the local files deleted and forgotten, the footage still indexed.
+        for (const v of db.prepare('SELECT file, preview_file, thumbnail_file FROM videos').all() as string[][])
+          for (const f of Object.values(v)) fs.rmSync(f, { force: true });
+        db.prepare('UPDATE videos SET file = NULL, preview_file = NULL, thumbnail_file = NULL').run();
+        const recordings = path.join(dir, 'media', 'recordings');
+        const segments = createSegmentsRepo(db);
+        for (const sg of segs) {
+          const file = path.join('CAM_1', path.basename(sg.file));
+          fs.mkdirSync(path.join(recordings, 'CAM_1'), { recursive: true });
+          fs.copyFileSync(sg.file, path.join(recordings, file));
+          segments.insert({
+            camera: 'CAM_1',
+            file,
+            start_ms: sg.startMs,
+            end_ms: sg.endMs,
+            duration_ms: sg.endMs - sg.startMs,
+            size_bytes: fs.statSync(sg.file).size,
+            created_at: '',
+          });
+        }
+        // The other two have no footage left; one of them has its full video in the bucket (FULL_VIDEO_UPLOAD=always).
+        db.prepare("UPDATE videos SET camera = 'CAM_GONE' WHERE unique_id IN (?, ?)").run(GONE, BUCKET);
+        db.prepare("UPDATE videos SET stored_objects = 'mp4,preview,thumbnail' WHERE unique_id = ?").run(BUCKET);
+      } finally {
+        db.close();
+      }
+    });
+    await createS3Store(w.s3.config).put(`mp4/${BUCKET}.mp4`, MP4, 'video/mp4');
+    w.ayo.setVideoRequests([
+      videoRequest('VR-R', RECUT, 'BK/R/1'),
+      videoRequest('VR-N', GONE, 'BK/N/1'),
+      videoRequest('VR-B', BUCKET, 'BK/B/1'),
+    ]);
+    await delivered(w, 'VR-R');
+    await delivered(w, 'VR-B');
+    await reaches(w, 'VR-N', 'incompleted');
+    // The service's own video sweep found it gone (files, footage, no full video in the bucket): unavailable, and AYO
+    // was told; the one with footage stays ready.
+    expect((await w.purchase('VR-N')).data.reason).toBe('its footage was removed by retention');
+    await waitFor(() => w.ayo.acceptedIds('video-unavailable').get(GONE) === 1, 'GONE reported unavailable');
+    expect(w.ayo.acceptedIds('video-unavailable').has(RECUT)).toBe(false);
+    const status = async (uid: string) =>
+      ((await (await fetch(`${w.service.url}/api/videos/${uid}`)).json()) as { data: { status: string } }).data.status;
+    expect([await status(RECUT), await status(GONE), await status(BUCKET)]).toEqual(['ready', 'unavailable', 'ready']);
+    // Made from the full video the bucket held: its 12 s.
+    const fromBucket = w.ayo.acceptedSaveVideos().get('VR-B')![0]!.params.video as { stream_path: string }[];
+    for (const v of fromBucket) expect((await probe(v.stream_path)).duration).toBeGreaterThan(11.5);
+    const video = w.ayo.acceptedSaveVideos().get('VR-R')![0]!.params.video as { stream_path: string }[];
+    for (const v of video) {
+      const p = await probe(v.stream_path);
+      // The booking's 8 s (starting at most one 2 s keyframe interval early), not the footage's 20 s or the MP4's 12 s.
+      expect(p.duration).toBeGreaterThan(7.5);
+      expect(p.duration).toBeLessThan(10.5);
+    }
+    // The source cut for it does not stay on the box.
+    expect(fs.readdirSync(path.join(w.tmp.dir, 'media', 'purchases'))).toEqual([]);
   });
 
   it('a video still being made: the request waits (not invalid), then is delivered', async () => {

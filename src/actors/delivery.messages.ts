@@ -62,5 +62,12 @@ export interface DeliveryActorData {
   /** BUCKET_RETENTION_DAYS: days a video's objects stay in the bucket after its last upload (0: forever). */
   bucketRetentionDays: number;
   /** The purchase flow (issue 11): PURCHASE_CONCURRENCY and VIDEO_ENCODER; absent, no purchase job runs here. */
-  purchase?: { concurrency: number; encoder: VideoEncoderName };
+  purchase?: {
+    concurrency: number;
+    encoder: VideoEncoderName;
+    /** Where footage is and the binaries that cut it: a video whose local MP4 went is cut again for a purchase. */
+    recordingsDir: string;
+    ffmpeg: string;
+    ffprobe: string;
+  };
 }

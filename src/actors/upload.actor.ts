@@ -45,6 +45,7 @@ runActor<DeliveryRequest, DeliveryReply, DeliveryEvent, DeliveryActorData, Notif
       render: renderInForce(dataDir, d.purchase.encoder),
       workDir: path.join(dataDir, 'media', 'purchases'),
       concurrency: d.purchase.concurrency,
+      footage: { recordingsDir: d.purchase.recordingsDir, ffmpeg: d.purchase.ffmpeg, ffprobe: d.purchase.ffprobe },
     });
   // BUCKET_RETENTION_DAYS and cancelled bookings (issue 13): the store's own rule where it has one, else this thread's
   // `bucket-delete` jobs.

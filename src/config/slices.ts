@@ -84,7 +84,13 @@ const delivery = (quickDelaysMs: Shape[string], concurrencyRule: Shape[string]):
   fullVideoUpload: 'FULL_VIDEO_UPLOAD',
   uploadMaxMbps: 'UPLOAD_MAX_MBPS',
   bucketRetentionDays: 'BUCKET_RETENTION_DAYS',
-  purchase: optional({ concurrency: 'PURCHASE_CONCURRENCY', encoder: 'VIDEO_ENCODER' }),
+  purchase: optional({
+    concurrency: 'PURCHASE_CONCURRENCY',
+    encoder: 'VIDEO_ENCODER',
+    recordingsDir: absolutePath,
+    ffmpeg: 'FFMPEG_PATH',
+    ffprobe: 'FFPROBE_PATH',
+  }),
 });
 
 /** Every actor's slice: the fields of its `*ActorData`, each with the rule it meets. */

@@ -70,10 +70,16 @@ const BEING_MADE: readonly string[] = ['pending', 'processing'];
 
 /**
  * The decision for a request naming `v` (undefined: no such video). A cancelled or unknown video is invalid; footage
- * that is gone (its status `unavailable`, or its local MP4 missing) or covers less than `minCoverage` of the booking
- * is incompleted; a video still being made waits; any other video with its MP4 on disk is delivered.
+ * that is gone (its status `unavailable`, or its local MP4 missing and neither footage of its window nor its full
+ * video in the bucket left, as `canRemake` tells) or covers less than `minCoverage` of the booking is incompleted; a
+ * video still being made waits; any other video, with its MP4 on disk or a way to make it again, is delivered.
  */
-export function decide(v: VideoRow | undefined, minCoverage: number, exists = fs.existsSync): Decision {
+export function decide(
+  v: VideoRow | undefined,
+  minCoverage: number,
+  exists = fs.existsSync,
+  canRemake: (v: VideoRow) => boolean = () => false,
+): Decision {
   if (!v) return { kind: 'invalid', why: 'no video has this unique_id' };
   if (v.status === 'cancelled')
     return { kind: 'invalid', why: `the video is cancelled${v.reason ? `: ${v.reason}` : ''}` };
@@ -82,7 +88,10 @@ export function decide(v: VideoRow | undefined, minCoverage: number, exists = fs
   // A failed cut is retried (or an operator retries it): still being made, unless it produced its file.
   if (v.status === 'failed' && (!v.file || v.coverage === null))
     return { kind: 'wait', why: 'its video failed and may be retried' };
-  if (!v.file || !exists(v.file)) return { kind: 'incompleted', why: 'the local video file is gone' };
+  // Its local MP4 went with VIDEO_RETENTION_DAYS while its footage stays, or its full video is in the bucket: the
+  // purchase makes it again from those.
+  if ((!v.file || !exists(v.file)) && !canRemake(v))
+    return { kind: 'incompleted', why: 'the local video file and its footage are gone' };
   const coverage = v.coverage ?? 0;
   if (coverage < minCoverage)
     return {

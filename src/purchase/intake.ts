@@ -7,8 +7,16 @@
 import { fetchVideoRequests } from './ayo-calls.js';
 import type { AyoClient } from '../ayo/index.js';
 import { retryWhileBusy } from '../db/busy.js';
-import { createJobsRepo, createPurchasesRepo, createVideosRepo, type Db, type PurchaseState } from '../db/index.js';
+import {
+  createJobsRepo,
+  createPurchasesRepo,
+  createSegmentsRepo,
+  createVideosRepo,
+  type Db,
+  type PurchaseState,
+} from '../db/index.js';
 import { queueIdReport } from '../delivery/id-reports.js';
+import { createStoredObjects } from '../delivery/stored-objects.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { attemptsOf, jobKey } from '../pipeline/index.js';
@@ -49,12 +57,21 @@ function applyRequests(
   const purchases = createPurchasesRepo(db);
   const videos = createVideosRepo(db);
   const jobs = createJobsRepo(db);
+  const segments = createSegmentsRepo(db);
+  const stored = createStoredObjects(db);
   const decided = new Map<string, Decision>();
   const one = (r: VideoRequest) => {
     const known = purchases.get(r.videoRequestId);
     // In progress, delivered, or already reported: neither repeated nor rebuilt.
     if (known && known.state !== 'waiting') return;
-    const d = decide(videos.get(r.uniqueId), o.minCoverage);
+    const d = decide(
+      videos.get(r.uniqueId),
+      o.minCoverage,
+      undefined,
+      (v) =>
+        segments.overlapping(v.camera, v.window_start_ms, v.window_end_ms).length > 0 ||
+        stored.of(v.unique_id).includes('mp4'),
+    );
     const state = STATE_OF[d.kind];
     const why = d.kind === 'deliver' ? null : d.why;
     if (!known) purchases.add(r, state, why, o.nowMs);

@@ -9,12 +9,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DeliveryActorData, DeliveryEvent } from '../actors/delivery.messages.js';
-import { createJobsRepo, createPurchasesRepo, createVideosRepo, type Db, type PurchaseRow } from '../db/index.js';
+import {
+  createJobsRepo,
+  createPurchasesRepo,
+  createSegmentsRepo,
+  createVideosRepo,
+  type Db,
+  type PurchaseRow,
+  type VideoRow,
+} from '../db/index.js';
 import { createStoredObjects } from '../delivery/stored-objects.js';
 import type { UploadDeps } from '../delivery/upload.js';
 import { PermanentError, RetryableError } from '../errors.js';
 import { attemptsOf, jobKey, type JobKindSpec } from '../pipeline/index.js';
 import type { ActorContext } from '../supervisor/index.js';
+import { videoObjectKeys } from '../storage/index.js';
+import { cutClip } from '../video/clip.js';
 import type { SavedRendition } from './ayo-calls.js';
 import { reportRefused } from './outcomes.js';
 import type { RenderFn, RenderResult } from './render.js';
@@ -29,7 +39,7 @@ export interface PurchaseRunResult {
 async function renditionsOf(
   render: RenderFn,
   outDir: string,
-  source: string,
+  sourceOf: () => Promise<string>,
   uniqueId: string,
   signal: AbortSignal,
 ): Promise<RenderResult> {
@@ -40,6 +50,7 @@ async function renditionsOf(
   } catch {
     // Nothing complete there: made again from scratch.
   }
+  const source = await sourceOf();
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   const result = await render({ uniqueId, source, outDir, signal });
@@ -96,6 +107,44 @@ export interface PurchaseJobDeps {
   /** Where a purchase's renditions are made: `<dir>/<unique_id>`. */
   workDir: string;
   concurrency: number;
+  /** Where the footage is, to cut a video again whose local MP4 retention removed (VIDEO_RETENTION_DAYS). */
+  footage?: { recordingsDir: string; ffmpeg: string; ffprobe: string };
+}
+
+/**
+ * The video's MP4 made again into `out` when its local file went (VIDEO_RETENTION_DAYS): cut from its footage (kept
+ * for RECORDING_RETENTION_HOURS), else downloaded from the bucket (FULL_VIDEO_UPLOAD=always). Throws `file-missing`
+ * when neither is left.
+ */
+async function sourceAgain(
+  db: Db,
+  deps: UploadDeps,
+  v: VideoRow,
+  p: PurchaseJobDeps,
+  out: string,
+  signal: AbortSignal,
+): Promise<string> {
+  const segments = createSegmentsRepo(db)
+    .overlapping(v.camera, v.window_start_ms, v.window_end_ms)
+    .map((s) => ({ file: path.join(p.footage!.recordingsDir, s.file), startMs: s.start_ms, endMs: s.end_ms }));
+  if (segments.length === 0) {
+    if (!createStoredObjects(db).of(v.unique_id).includes('mp4'))
+      throw new PermanentError(`the local video file and the footage of ${v.unique_id} are gone`, {
+        code: 'file-missing',
+      });
+    await deps.store.download(videoObjectKeys(deps.keyPrefix, v.unique_id).mp4, out, signal);
+    return out;
+  }
+  const r = await cutClip({
+    segments,
+    windowStartMs: v.window_start_ms,
+    windowEndMs: v.window_end_ms,
+    out,
+    ffmpeg: p.footage!.ffmpeg,
+    ffprobe: p.footage!.ffprobe,
+    signal,
+  });
+  return r.file;
 }
 
 /** The `purchase` kind over UploadActor's store, rate cap and database. */
@@ -133,10 +182,17 @@ export function purchaseJobSpec(
     async run(job, signal) {
       const { videoRequestId: id, uniqueId } = job.payload;
       const v = videos.get(uniqueId);
-      if (!v?.file || !fs.existsSync(v.file))
+      const local = v?.file && fs.existsSync(v.file) ? v.file : undefined;
+      if (!v || (!local && !p.footage))
         throw new PermanentError(`the local video file of ${uniqueId} is gone`, { code: 'file-missing' });
       purchases.move(id, ['queued', 'uploading'], 'rendering', null, now());
-      const r = await renditionsOf(p.render, path.join(p.workDir, uniqueId), v.file, uniqueId, signal);
+      // Without its local MP4 the video is cut again from its footage, or fetched from the bucket, beside (not in) the
+      // renditions' folder.
+      const again = path.join(p.workDir, `${uniqueId}.source.mp4`);
+      const sourceOf = async () => local ?? (await sourceAgain(db, deps, v, p, again, signal));
+      const r = await renditionsOf(p.render, path.join(p.workDir, uniqueId), sourceOf, uniqueId, signal).finally(() =>
+        fs.rmSync(again, { force: true }),
+      );
       purchases.move(id, ['rendering'], 'uploading', `${r.objects.length} objects`, now());
       // The download's key may hold the plain MP4 of FULL_VIDEO_UPLOAD=always, whatever its size: sent again.
       const full = jobs.byKey(jobKey('upload-full', uniqueId))?.status === 'done';

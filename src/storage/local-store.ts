@@ -40,6 +40,11 @@ export function createLocalStore(cfg: LocalStoreConfig): ObjectStore {
     async remove(key) {
       fs.rmSync(localObjectPath(cfg.dir, key), { force: true });
     },
+    async download(key, file) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.copyFileSync(localObjectPath(cfg.dir, key), `${file}.part`);
+      fs.renameSync(`${file}.part`, file);
+    },
     async list(prefix) {
       if (!fs.existsSync(cfg.dir)) return [];
       return (fs.readdirSync(cfg.dir, { recursive: true }) as string[])

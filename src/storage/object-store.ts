@@ -19,6 +19,8 @@ export interface ObjectStore {
   size(key: string, signal?: AbortSignal): Promise<number | undefined>;
   /** Removes `key` (a missing key is not an error). */
   remove(key: string, signal?: AbortSignal): Promise<void>;
+  /** Downloads `key` into `file` (written to `<file>.part`, renamed when whole). */
+  download(key: string, file: string, signal?: AbortSignal): Promise<void>;
   /** Every key that starts with `prefix` (all pages). */
   list(prefix: string, signal?: AbortSignal): Promise<string[]>;
   /** The public URL of `key`. */

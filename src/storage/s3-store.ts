@@ -3,11 +3,14 @@
 
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import {
   DeleteBucketLifecycleCommand,
   DeleteObjectCommand,
   GetBucketLifecycleConfigurationCommand,
+  GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutBucketLifecycleConfigurationCommand,
@@ -183,6 +186,17 @@ export function createS3Store(cfg: S3Config, opts: S3StoreOptions = {}): ObjectS
         await client.send(new DeleteObjectCommand({ Bucket: cfg.bucket, Key: key }), { abortSignal: signal });
       } catch (e) {
         throw classifyS3Error(e, `delete of ${key}`);
+      }
+    },
+    async download(key, file, signal) {
+      try {
+        const out = await client.send(new GetObjectCommand({ Bucket: cfg.bucket, Key: key }), { abortSignal: signal });
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        await pipeline(out.Body as Readable, fs.createWriteStream(`${file}.part`), { signal });
+        fs.renameSync(`${file}.part`, file);
+      } catch (e) {
+        fs.rmSync(`${file}.part`, { force: true });
+        throw classifyS3Error(e, `download of ${key}`);
       }
     },
     async list(prefix, signal) {
