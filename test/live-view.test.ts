@@ -161,9 +161,30 @@ describe('live view', () => {
       await waitFor(() => !alive(pid), 'the live ffmpeg to exit', 10_000, 100);
       expect(fs.existsSync(path.join(tmp.dir, 'data', 'live', CAMERA))).toBe(false);
       expect(log.lines.join('\n')).toMatch(/LIVE: LIVE_1 stopped \(nobody watched for 3 s\)/);
-      // Recording went on meanwhile.
-      const cams = (await (await api('/api/cameras')).json()) as { data: { name: string; state: string }[] };
-      expect(cams.data.find((c) => c.name === CAMERA)?.state).toBe('recording');
+      // Recording went on meanwhile: a segment closes after the view stopped, and the camera records.
+      const stoppedAt = Date.now();
+      const camera = async () =>
+        (
+          (await (await api('/api/cameras')).json()) as {
+            data: { name: string; state: string; reason: string | null; lastSegmentEndAt: string | null }[];
+          }
+        ).data.find((c) => c.name === CAMERA);
+      try {
+        await waitFor(
+          async () => {
+            const c = await camera();
+            return c?.state === 'recording' && Date.parse(c.lastSegmentEndAt ?? '') > stoppedAt;
+          },
+          'a segment recorded after the live view stopped',
+          30_000,
+          200,
+        );
+      } catch (e) {
+        const c = await camera();
+        throw new Error(
+          `${(e as Error).message}: ${CAMERA} is ${c?.state} (${c?.reason}); last lines:\n${log.lines.slice(-25).join('\n')}`,
+        );
+      }
       // A new fetch starts it again.
       expect((await api(`/api/cameras/${CAMERA}/live/index.m3u8`)).status).toBe(200);
       expect((await liveViews()).map((v) => v.camera)).toEqual([CAMERA]);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobsRepo } from '../src/db/index.js';
 import { jobKey, type JobKind } from '../src/pipeline/index.js';
+import { videoOfFile } from '../src/video/file-names.js';
 import { pipelineFixture } from './fixtures/video-pipeline.js';
 import { tempDir, waitFor } from './fixtures/helpers.js';
 
@@ -168,6 +169,31 @@ describe('video files follow the lifecycle', () => {
     f.clock.now = T0 + 5 * 24 * HOUR + HOUR;
     expect(f.sweepFiles().videos).toBe(1);
     for (const file of files) expect(fs.existsSync(file), file).toBe(false);
+    f.db.close();
+  }, 120_000);
+
+  it("keeps the files of a video waiting for its upload however old they are: a preview is its video's, not an orphan", async () => {
+    expect(
+      ['X_1.mp4', 'X_1_preview.mp4', 'X_1_thumbnail.jpg', 'X_1_preview.mp4.part', 'X_1_thumbnail.jpg.part.jpg'].map(
+        videoOfFile,
+      ),
+    ).toEqual(['X_1', 'X_1', 'X_1', 'X_1', 'X_1']);
+    expect(['notes.txt', '.mp4', 'X_1.ffconcat.txt'].map(videoOfFile)).toEqual([undefined, undefined, undefined]);
+    const f = pipelineFixture(tmp.dir, [CAM]);
+    await f.record('CAM_C', T0, 12);
+    const UID = 'BK-OLD_CAM_C_20250410235932';
+    f.booking({ booking_id: 'BK-OLD', date: '2025-04-10', start_time: '23:59:32', end_time: '23:59:37', field_id: 51 });
+    f.clock.now = T0 + 600_000;
+    expect(f.scanner.scan().created).toBe(1);
+    await f.drain();
+    const v = f.video(UID)!;
+    expect(v.status).toBe('uploading');
+    const files = [v.file, v.preview_file, v.thumbnail_file] as string[];
+    // The uplink was down for hours: the files are older than the orphans' grace (1 h) when the sweep looks.
+    f.clock.now = T0 + 5 * HOUR;
+    for (const file of files) fs.utimesSync(file, (T0 + 700_000) / 1000, (T0 + 700_000) / 1000);
+    expect(f.sweepFiles()).toEqual({ videos: 0, unavailable: 0, orphans: 0 });
+    for (const file of files) expect(fs.existsSync(file), file).toBe(true);
     f.db.close();
   }, 120_000);
 

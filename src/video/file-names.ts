@@ -21,8 +21,13 @@ export function workFile(out: string, kind: keyof typeof WORK): string {
 
 /** The video a file in the videos folder belongs to (a final or a work file), or undefined for one no cut makes. */
 export function videoOfFile(name: string): string | undefined {
-  const work = Object.values(WORK).find((w) => name.endsWith(w));
+  const work = longestSuffix(name, Object.values(WORK));
   const final = work ? name.slice(0, -work.length) : name;
-  const suffix = Object.values(FINAL).find((s) => final.endsWith(s));
-  return suffix ? final.slice(0, -suffix.length) : undefined;
+  const suffix = longestSuffix(final, Object.values(FINAL));
+  return suffix && final.length > suffix.length ? final.slice(0, -suffix.length) : undefined;
+}
+
+/** The longest of `suffixes` that `name` ends with: `_preview.mp4` before `.mp4`, or a preview reads as a video. */
+function longestSuffix(name: string, suffixes: readonly string[]): string | undefined {
+  return suffixes.filter((s) => name.endsWith(s)).sort((a, b) => b.length - a.length)[0];
 }
