@@ -94,12 +94,13 @@ describe('bucket retention against s3rver (no lifecycle rules: the job path)', {
     expect(retention).toMatchObject({ mode: 'service', days: 30 });
     expect((retention as { why: string }).why).toMatch(/refused a lifecycle rule: .*NotImplemented/);
 
-    const lifecycle = await deliveredVideos(db, store, tmp.dir, ['OLD', 'YOUNG', 'CANCELLED']);
+    const lifecycle = await deliveredVideos(db, store, tmp.dir, ['OLD', 'YOUNG', 'CANCELLED', 'REVIVED']);
     const now = Date.now();
     uploadedAt(db, 'OLD', now - 31 * DAY);
     uploadedAt(db, 'YOUNG', now - 10 * DAY);
     expect(lifecycle.apply('CANCELLED', 'booking:cancelled').moved).toBe(true);
-    expect((await store.list('')).length).toBe(9);
+    expect(lifecycle.apply('REVIVED', 'booking:cancelled').moved).toBe(true);
+    expect((await store.list('')).length).toBe(12);
 
     const { logger, lines } = captureLogger('info');
     const runner = createJobRunner(
@@ -116,16 +117,26 @@ describe('bucket retention against s3rver (no lifecycle rules: the job path)', {
       { db, owner: 'test', logger },
     );
     cleanups.push(() => runner.stop());
-    // The cancel enqueued its deletion; the sweep adds the video past 30 days (and the cancelled one again: no
-    // second job).
-    expect(dueBucketDeletes(db, retention, now)).toBe(2);
+    // The sweep queues the cancelled videos with objects and the video past 30 days, once.
+    expect(dueBucketDeletes(db, retention, now)).toBe(3);
+    expect(dueBucketDeletes(db, retention, now)).toBe(3);
+    // One booking is reinstated before its deletion runs: its objects stay.
+    expect(lifecycle.apply('REVIVED', 'booking:eligible', { window: { startMs: 0, endMs: 60_000 } }).moved).toBe(true);
     const timer = setInterval(() => runner.pump(), 50);
     cleanups.push(() => clearInterval(timer));
-    await waitFor(() => bucketOf(db, 'OLD').bucket_deleted_at_ms !== null, 'OLD deleted');
-    await waitFor(() => bucketOf(db, 'CANCELLED').bucket_deleted_at_ms !== null, 'CANCELLED deleted');
+    const done = () =>
+      (
+        db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE kind = 'bucket-delete' AND status = 'done'").get() as {
+          n: number;
+        }
+      ).n;
+    await waitFor(() => done() === 3, 'the three deletion jobs done');
 
     expect(await store.list('')).toEqual([
+      'hls/REVIVED/720p/playlist.m3u8',
       'hls/YOUNG/720p/playlist.m3u8',
+      'mp4/REVIVED_preview.mp4',
+      'mp4/REVIVED_thumbnail.jpg',
       'mp4/YOUNG_preview.mp4',
       'mp4/YOUNG_thumbnail.jpg',
     ]);
@@ -138,6 +149,7 @@ describe('bucket retention against s3rver (no lifecycle rules: the job path)', {
       stored_objects: '',
       bucket_deleted_reason: 'its booking was cancelled',
     });
+    expect(bucketOf(db, 'REVIVED')).toMatchObject({ status: 'pending', bucket_deleted_at_ms: null });
     expect(bucketOf(db, 'YOUNG')).toMatchObject({ stored_objects: 'preview,thumbnail', bucket_deleted_at_ms: null });
     expect(lines.filter((l) => l.includes('🗑️ BUCKET: deleted'))).toHaveLength(2);
     // Nothing more is due; a deleted video is not queued again.
@@ -145,7 +157,7 @@ describe('bucket retention against s3rver (no lifecycle rules: the job path)', {
     const jobs = db
       .prepare("SELECT status, COUNT(*) AS n FROM jobs WHERE kind = 'bucket-delete' GROUP BY status")
       .all();
-    expect(jobs).toEqual([{ status: 'done', n: 2 }]);
+    expect(jobs).toEqual([{ status: 'done', n: 3 }]);
   });
 });
 

@@ -1,5 +1,6 @@
 // A video's objects leave the bucket: BUCKET_RETENTION_DAYS after their last upload (0: never), and at once when its
-// booking is cancelled (it was never announced, or AYO's announcement no longer stands). Where the store accepts
+// booking is cancelled (it was never announced, or AYO's announcement no longer stands; queued by the sweep below
+// within a minute of the cancel). Where the store accepts
 // lifecycle rules (R2, S3) its own rule, scoped to S3_KEY_PREFIX, deletes them, and the service only records it when
 // the rule's time has passed; otherwise (or for a cancelled booking) the `bucket-delete` job of UploadActor's runner
 // deletes them: durable, retried, each key once more at worst (a delete of a missing key is not an error).
@@ -157,6 +158,9 @@ export function bucketDeleteJobSpec(d: BucketDeleteDeps): JobKindSpec<'bucket-de
       if (!v) return { skip: 'its video is gone' };
       if (v.bucket_uploaded_at_ms === null) return { skip: 'nothing of it was ever uploaded' };
       if (v.bucket_deleted_at_ms !== null) return { skip: 'already deleted' };
+      // Queued for a cancel, then the booking was reinstated (or uploaded again since): not due any more.
+      const due = d.days > 0 && v.bucket_uploaded_at_ms < now() - d.days * DAY_MS;
+      if (v.status !== 'cancelled' && !due) return { skip: 'not due: its booking stands and its days are not over' };
       if (uploading.get(...UPLOADING, v.unique_id)!.n > 0) return { wait: 5_000, why: 'an upload of it runs' };
       return { run: true };
     },

@@ -80,14 +80,14 @@ export const VIDEO_TRANSITIONS = {
     reason: 'its local files and footage were removed by retention, and its full video is not in the bucket',
   },
   /**
-   * The booking was cancelled: every unfinished job stops, the video's local files go, and so do its objects in the
-   * bucket (the `bucket-delete` job skips a video of which nothing was uploaded).
+   * The booking was cancelled: every unfinished job stops and the video's local files go; its objects in the bucket,
+   * if any went up, follow within a minute (UploadActor's sweep queues `bucket-delete` for a cancelled video with
+   * objects, src/delivery/bucket-retention.ts).
    */
   'booking:cancelled': {
     from: ['pending', 'processing', 'uploading', 'notifying', 'ready', 'failed', 'unavailable'],
     to: 'cancelled',
     cancel: ['cut', 'upload', 'notify', 'upload-full'],
-    enqueue: ['bucket-delete'],
     dropFiles: true,
     reason: 'Booking cancelled via API',
   },
