@@ -1,9 +1,9 @@
-// A video's objects leave the bucket: BUCKET_RETENTION_DAYS after their last upload (0: never), and at once when its
-// booking is cancelled (it was never announced, or AYO's announcement no longer stands; queued by the sweep below
-// within a minute of the cancel). Where the store accepts
-// lifecycle rules (R2, S3) its own rule, scoped to S3_KEY_PREFIX, deletes them, and the service only records it when
-// the rule's time has passed; otherwise (or for a cancelled booking) the `bucket-delete` job of UploadActor's runner
-// deletes them: durable, retried, each key once more at worst (a delete of a missing key is not an error).
+// A video's objects leave the bucket: BUCKET_RETENTION_DAYS after their last upload (0: never), and within a minute
+// when its booking is cancelled (it was never announced, or AYO's announcement no longer stands; the sweep below
+// queues it). Where the store accepts lifecycle rules (R2, S3) its own rule, scoped to S3_KEY_PREFIX, deletes them, and
+// the service only records it when the rule's time has passed; otherwise (or for a cancelled booking) the
+// `bucket-delete` job of UploadActor's runner deletes them: durable, retried, each key once more at worst (a delete of
+// a missing key is not an error).
 
 import { createVideosRepo, createJobsRepo, type Db } from '../db/index.js';
 import { describeError } from '../errors.js';

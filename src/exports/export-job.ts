@@ -2,13 +2,12 @@
 // one MP4 on the clip pool (the booking clip's cut: same start on a keyframe, same coverage), and records what is
 // missing and why. Not a video: no lifecycle, no preview, no upload, never announced to AYO.
 
-import path from 'node:path';
 import { createExportsRepo, createSegmentsRepo, type Db, type ExportRow } from '../db/index.js';
 import { describeError, hasCode, PermanentError, RemoteError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { createJobRunner, type JobKindSpec } from '../pipeline/index.js';
 import type { CameraConfig } from '../recording/cameras.js';
-import type { CutResult } from '../video/clip.js';
+import { footageOf, type CutResult } from '../video/clip.js';
 import type { CutTaskInput, CutTaskResult } from '../video/clip.task.js';
 import { explainMissing } from './timeline.js';
 import { EXPORT_DELAYS_MS, exportFile, exportOfJob } from './names.js';
@@ -65,9 +64,7 @@ function exportJobSpec(deps: ExportJobDeps): JobKindSpec<'export', CutResult> {
     },
     async run(ctx, signal) {
       const e = rowOf(ctx.payload.uniqueId)!;
-      const segs = segments
-        .overlapping(e.camera, e.from_ms, e.to_ms)
-        .map((s) => ({ file: path.join(deps.recordingsDir, s.file), startMs: s.start_ms, endMs: s.end_ms }));
+      const segs = footageOf(segments, deps.recordingsDir, e.camera, e.from_ms, e.to_ms);
       const r = await deps.runCut(
         {
           segments: segs,

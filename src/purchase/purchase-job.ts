@@ -24,7 +24,7 @@ import { PermanentError, RetryableError } from '../errors.js';
 import { attemptsOf, jobKey, type JobKindSpec } from '../pipeline/index.js';
 import type { ActorContext } from '../supervisor/index.js';
 import { videoObjectKeys } from '../storage/index.js';
-import { cutClip } from '../video/clip.js';
+import { cutClip, footageOf } from '../video/clip.js';
 import type { SavedRendition } from './ayo-calls.js';
 import { reportRefused } from './outcomes.js';
 import type { RenderFn, RenderResult } from './render.js';
@@ -124,9 +124,13 @@ async function sourceAgain(
   out: string,
   signal: AbortSignal,
 ): Promise<string> {
-  const segments = createSegmentsRepo(db)
-    .overlapping(v.camera, v.window_start_ms, v.window_end_ms)
-    .map((s) => ({ file: path.join(p.footage!.recordingsDir, s.file), startMs: s.start_ms, endMs: s.end_ms }));
+  const segments = footageOf(
+    createSegmentsRepo(db),
+    p.footage!.recordingsDir,
+    v.camera,
+    v.window_start_ms,
+    v.window_end_ms,
+  );
   if (segments.length === 0) {
     if (!createStoredObjects(db).of(v.unique_id).includes('mp4'))
       throw new PermanentError(`the local video file and the footage of ${v.unique_id} are gone`, {

@@ -3,6 +3,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import type { SegmentsRepo } from '../db/index.js';
 import { PermanentError } from '../errors.js';
 import {
   concatList,
@@ -24,6 +25,19 @@ export interface ClipSegment {
   file: string;
   startMs: number;
   endMs: number;
+}
+
+/** The indexed footage of `camera` overlapping a window, as a cut reads it (index paths are under `recordingsDir`). */
+export function footageOf(
+  segments: SegmentsRepo,
+  recordingsDir: string,
+  camera: string,
+  startMs: number,
+  endMs: number,
+): ClipSegment[] {
+  return segments
+    .overlapping(camera, startMs, endMs)
+    .map((s) => ({ file: path.join(recordingsDir, s.file), startMs: s.start_ms, endMs: s.end_ms }));
 }
 
 /** What one cut needs. */

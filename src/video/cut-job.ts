@@ -8,6 +8,7 @@ import { describeError, hasCode, PermanentError, RemoteError } from '../errors.j
 import type { JobContext, JobKindSpec, VideoLifecycle } from '../pipeline/index.js';
 import { UNCUT } from '../pipeline/index.js';
 import { localDateOf } from '../util/venue-time.js';
+import { footageOf } from './clip.js';
 import type { ClipTaskOutput } from './clip.task.js';
 import type { VideoPipelineDeps } from './types.js';
 
@@ -70,9 +71,7 @@ export function cutJobSpec(deps: VideoPipelineDeps, lifecycle: VideoLifecycle): 
     },
     async run(ctx, signal) {
       const v = videoOf(ctx)!;
-      const segs = segments
-        .overlapping(v.camera, v.window_start_ms, v.window_end_ms)
-        .map((s) => ({ file: path.join(deps.recordingsDir, s.file), startMs: s.start_ms, endMs: s.end_ms }));
+      const segs = footageOf(segments, deps.recordingsDir, v.camera, v.window_start_ms, v.window_end_ms);
       const outDir = path.join(deps.videosDir, localDateOf(new Date(v.window_start_ms), deps.timeZone));
       const r = await deps.runClip(
         {
