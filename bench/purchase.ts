@@ -5,8 +5,8 @@
 // (every object of a 480p + 720p ladder) against the naive separate files (MPEG-TS segments per rendition plus the
 // download MP4), the naive renditions being ours remuxed, packet for packet.
 //
-// Run: npm run bench:purchase   (BENCH_MINUTES=10 for a shorter booking, BENCH_PARTS=copy,encode,bytes to pick;
-// the source is cached under /tmp)
+// Run: npm run bench:purchase   (BENCH_MINUTES=10 for a shorter booking, BENCH_PARTS=copy,encode,bytes to pick,
+// BENCH_ENCODE_RUNS=1 for one encode of each kind instead of two; the source is cached under /tmp)
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +22,8 @@ import { fmt, median, verdict } from './stats.js';
 
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 60);
 const COPY_REPEATS = 3;
+/** Encodes of each kind (BENCH_ENCODE_RUNS=1 for one each: a 60-minute pair takes about half an hour here). */
+const ENCODE_RUNS = Math.max(1, Number(process.env.BENCH_ENCODE_RUNS ?? 2));
 /** Parts to run (BENCH_PARTS=copy for the stream copy alone). */
 const PARTS = (process.env.BENCH_PARTS ?? 'copy,encode,bytes').split(',');
 const SEGMENT_SEC = 10;
@@ -153,18 +155,23 @@ async function encodePart({ src, height, realSec, work, mark, base }: Ctx): Prom
       d,
     );
   const ourEncode = (d: string) => buildRenditions({ ...base, outDir: d, qualities: [height], watermark: mark });
-  // Alternated (bare, ours, ours, bare) so that a neighbour's load falls on both alike.
+  // Alternated (bare, ours, ours, bare, ...) so that a neighbour's load falls on both alike.
   const enc = { ours: [] as { ms: number; cpu: number }[], bare: [] as { ms: number; cpu: number }[] };
-  for (const which of ['bare', 'ours', 'ours', 'bare'] as const)
+  const order = Array.from({ length: ENCODE_RUNS }, (_, i) =>
+    i % 2 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const),
+  );
+  for (const which of order.flat())
     enc[which].push(await timed(work, `${which}-encode`, which === 'ours' ? ourEncode : bareEncode));
   const sum = (xs: { ms: number; cpu: number }[], k: 'ms' | 'cpu') => xs.reduce((s, x) => s + x[k], 0);
-  const wall = { ours: sum(enc.ours, 'ms') / 2000, bare: sum(enc.bare, 'ms') / 2000 };
-  const cpu = { ours: sum(enc.ours, 'cpu') / 2, bare: sum(enc.bare, 'cpu') / 2 };
+  const wall = { ours: sum(enc.ours, 'ms') / 1000 / ENCODE_RUNS, bare: sum(enc.bare, 'ms') / 1000 / ENCODE_RUNS };
+  const cpu = { ours: sum(enc.ours, 'cpu') / ENCODE_RUNS, bare: sum(enc.bare, 'cpu') / ENCODE_RUNS };
   const encodeRatio = wall.ours / wall.bare;
   const line = (w: number, c: number, xs: { ms: number }[]) =>
     `${fmt(w, 1)} s = ${fmt(realSec / w, 2)}× real time [runs: ${xs.map((x) => fmt(x.ms / 1000, 1)).join(', ')} s], ` +
     `CPU ${fmt(c, 1)} s`;
-  console.log(`\nwatermarked encode (${height}p, ${ENCODER}, same overlay filter), mean of 2 runs each:`);
+  console.log(
+    `\nwatermarked encode (${height}p, ${ENCODER}, same overlay filter), mean of ${ENCODE_RUNS} run(s) each:`,
+  );
   console.log(`  buildRenditions: ${line(wall.ours, cpu.ours, enc.ours)}`);
   console.log(`  bare ffmpeg:     ${line(wall.bare, cpu.bare, enc.bare)}`);
   console.log(
