@@ -22,7 +22,7 @@ import { fmt, median, verdict } from './stats.js';
 
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 60);
 const COPY_REPEATS = 3;
-/** Encodes of each kind (BENCH_ENCODE_RUNS=1 for one each: a 60-minute pair takes about half an hour here). */
+/** Encodes of each kind (BENCH_ENCODE_RUNS=1 for one each: a 60-minute pair took 22 minutes here). */
 const ENCODE_RUNS = Math.max(1, Number(process.env.BENCH_ENCODE_RUNS ?? 2));
 /** Parts to run (BENCH_PARTS=copy for the stream copy alone). */
 const PARTS = (process.env.BENCH_PARTS ?? 'copy,encode,bytes').split(',');
@@ -162,13 +162,12 @@ async function encodePart({ src, height, realSec, work, mark, base }: Ctx): Prom
   );
   for (const which of order.flat())
     enc[which].push(await timed(work, `${which}-encode`, which === 'ours' ? ourEncode : bareEncode));
-  const sum = (xs: { ms: number; cpu: number }[], k: 'ms' | 'cpu') => xs.reduce((s, x) => s + x[k], 0);
-  const wall = { ours: sum(enc.ours, 'ms') / 1000 / ENCODE_RUNS, bare: sum(enc.bare, 'ms') / 1000 / ENCODE_RUNS };
-  const cpu = { ours: sum(enc.ours, 'cpu') / ENCODE_RUNS, bare: sum(enc.bare, 'cpu') / ENCODE_RUNS };
+  const mean = (xs: { ms: number; cpu: number }[], k: 'ms' | 'cpu') => xs.reduce((s, x) => s + x[k], 0) / xs.length;
+  const wall = { ours: mean(enc.ours, 'ms') / 1000, bare: mean(enc.bare, 'ms') / 1000 };
+  const cpu = { ours: mean(enc.ours, 'cpu'), bare: mean(enc.bare, 'cpu') };
   const encodeRatio = wall.ours / wall.bare;
   const line = (w: number, c: number, xs: { ms: number }[]) =>
-    `${fmt(w, 1)} s = ${fmt(realSec / w, 2)}× real time [runs: ${xs.map((x) => fmt(x.ms / 1000, 1)).join(', ')} s], ` +
-    `CPU ${fmt(c, 1)} s`;
+    `${fmt(w, 1)} s = ${fmt(realSec / w, 2)}× real time ${runs(xs.map((x) => x.ms))}, ` + `CPU ${fmt(c, 1)} s`;
   console.log(
     `\nwatermarked encode (${height}p, ${ENCODER}, same overlay filter), mean of ${ENCODE_RUNS} run(s) each:`,
   );
